@@ -1,0 +1,191 @@
+"""Command line: `python -m em_simulator [options]` (with tests/ on PYTHONPATH)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import ssl
+import sys
+import threading
+from typing import NoReturn, Sequence
+
+from .config import PAGE_LIMIT_MODES, RUNNING_RESULT_MODES, SimulatorConfig
+from .datagen import GeneratorSpec, generate
+from .dataset import Dataset
+from .filters import PRECEDENCE_MODES
+from .fixtures import FixtureError, load_fixture
+from .model import parse_utc
+from .server import EmSimulator
+from .tls import DEFAULT_HOSTNAMES, CertificateFiles, server_context
+
+PROG = "em_simulator"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad input gets one line on stderr and exit status 2, not a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(f"{message} (see --help)")
+
+
+def fail(message: str) -> NoReturn:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: use a number from 0 to 65535")
+    return int(text)
+
+
+def _non_negative(kind: type) -> callable:
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid number {text!r}") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+        return value
+    return convert
+
+
+def _utc(text: str) -> int:
+    try:
+        return parse_utc(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid time {text!r}: use YYYY-MM-DDTHH:MM:SSZ") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog=PROG, description="A simulator of Veeam Backup Enterprise Manager's REST API (/api, XML).")
+    server = parser.add_argument_group("server")
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    server.add_argument("--port", type=_port, default=9398, help="port, 0 for any free one (default 9398)")
+    server.add_argument("--no-tls", dest="tls", action="store_false", help="serve plain HTTP")
+    server.add_argument("--cert", help="server certificate (PEM); default: a throwaway CA signs a new one")
+    server.add_argument("--key", help="private key of --cert (PEM)")
+    server.add_argument("--cert-hostname", action="append", help="name or IP the made certificate is for (repeatable)")
+    server.add_argument("--ca-out", help="copy the throwaway CA certificate to this path")
+    server.add_argument("--ready-file", help="write {url, ca_path, pid, ...} as JSON here once listening")
+    server.add_argument("--username", default=None, help="the EM account to accept (default CORP\\em-reader)")
+    server.add_argument("--password", default=None, help="its password (default Sim-Passw0rd!)")
+    server.add_argument("--verbose", action="store_true", help="log every request")
+    data = parser.add_argument_group("data")
+    data.add_argument("--fixture", help="load exact data from a JSON fixture instead of generating it")
+    data.add_argument("--seed", type=int, default=1)
+    data.add_argument("--servers", type=_non_negative(int), default=3)
+    data.add_argument("--jobs-per-server", type=_non_negative(int), default=2)
+    data.add_argument("--vms-per-job", type=_non_negative(int), default=5)
+    data.add_argument("--days", type=_non_negative(float), default=7.0)
+    data.add_argument("--interval-hours", type=_non_negative(float), default=6.0)
+    data.add_argument("--now", type=_utc, help="end of the generated history (default: now)")
+    _add_behaviour_options(parser)
+    return parser
+
+
+def _add_behaviour_options(parser: argparse.ArgumentParser) -> None:
+    readings = parser.add_argument_group("readings of undocumented behaviour (strict by default)")
+    readings.add_argument("--default-page-size", type=_non_negative(int), default=15, help="0: everything on one page")
+    readings.add_argument("--max-page-size", type=_non_negative(int), default=0, help="0: no maximum")
+    readings.add_argument("--max-page-size-mode", choices=PAGE_LIMIT_MODES, default="clamp")
+    readings.add_argument("--filter-precedence", choices=PRECEDENCE_MODES, default="strict")
+    readings.add_argument("--case-insensitive", action="store_true", help="compare filter strings ignoring case")
+    readings.add_argument("--lenient-dates", action="store_true", help="accept filter times without Z")
+    readings.add_argument("--utc-field-aliases", action="store_true", help="accept CreationTimeUTC/EndTimeUTC")
+    readings.add_argument("--running-result", choices=RUNNING_RESULT_MODES, default="value")
+    readings.add_argument("--plain-collection-days", type=_non_negative(int), default=30)
+    readings.add_argument("--query-window-days", type=_non_negative(int), default=0)
+    readings.add_argument("--idle-timeout", type=_non_negative(float), default=900.0, help="seconds")
+    faults = parser.add_argument_group("faults")
+    faults.add_argument("--latency-ms", type=_non_negative(float), default=0.0)
+    faults.add_argument("--latency-jitter-ms", type=_non_negative(float), default=0.0)
+    faults.add_argument("--error-rate", type=_non_negative(float), default=0.0, help="share of 5xx answers (0-1)")
+    faults.add_argument("--error-status", type=int, action="append", help="500, 502, 503 or 504 (repeatable)")
+    faults.add_argument("--retry-after", type=_non_negative(int), help="Retry-After seconds on injected errors")
+    faults.add_argument("--drop-rate", type=_non_negative(float), default=0.0, help="share of dropped connections")
+    faults.add_argument("--truncate-rate", type=_non_negative(float), default=0.0, help="share of cut bodies")
+    faults.add_argument("--token-expiry-after", type=_non_negative(int), default=0, help="requests per token; 0: off")
+    faults.add_argument("--fault-seed", type=int)
+
+
+def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
+    try:
+        return SimulatorConfig(
+            default_page_size=args.default_page_size or None, max_page_size=args.max_page_size or None,
+            max_page_size_mode=args.max_page_size_mode, filter_precedence=args.filter_precedence,
+            case_sensitive_strings=not args.case_insensitive, lenient_dates=args.lenient_dates,
+            utc_field_aliases=args.utc_field_aliases, running_result=args.running_result,
+            plain_collection_days=args.plain_collection_days, query_window_days=args.query_window_days,
+            idle_timeout=args.idle_timeout, latency_ms=args.latency_ms, latency_jitter_ms=args.latency_jitter_ms,
+            error_rate=args.error_rate, error_statuses=tuple(args.error_status or (503,)),
+            retry_after=args.retry_after, drop_rate=args.drop_rate, truncate_rate=args.truncate_rate,
+            token_expiry_after=args.token_expiry_after or None, fault_seed=args.fault_seed,
+        )
+    except ValueError as error:
+        fail(str(error))
+
+
+def dataset_from_args(args: argparse.Namespace) -> Dataset:
+    if args.fixture:
+        try:
+            return load_fixture(args.fixture)
+        except FixtureError as error:
+            fail(str(error))
+    spec = GeneratorSpec(args.seed, args.servers, args.jobs_per_server, args.vms_per_job, args.days,
+                         args.interval_hours, args.now)
+    return generate(spec)
+
+
+def certificates_from_args(args: argparse.Namespace) -> CertificateFiles | None:
+    if not args.tls or (args.cert is None and args.key is None):
+        return None
+    if args.cert is None or args.key is None:
+        fail("--cert and --key go together")
+    files = CertificateFiles(args.cert, args.key)
+    try:
+        server_context(files)
+    except (OSError, ssl.SSLError) as error:
+        fail(f"cannot use certificate {args.cert} with key {args.key}: {getattr(error, 'strerror', None) or error}")
+    return files
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = config_from_args(args)
+    certificates = certificates_from_args(args)
+    dataset = dataset_from_args(args)
+    simulator = EmSimulator(dataset, config, host=args.host, port=args.port, tls=args.tls, certificates=certificates,
+                            cert_hostnames=tuple(args.cert_hostname or DEFAULT_HOSTNAMES), verbose=args.verbose)
+    if args.username is not None or args.password is not None:
+        simulator.sessions.accounts.clear()
+        simulator.add_user(args.username or "CORP\\em-reader", args.password or "Sim-Passw0rd!")
+    try:
+        simulator.start()
+    except OSError as error:
+        fail(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}")
+    _announce(simulator, args)
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    stopping.wait()
+    simulator.stop()
+    print(f"{PROG}: stopped", flush=True)
+    return 0
+
+
+def _announce(simulator: EmSimulator, args: argparse.Namespace) -> None:
+    if args.ca_out and simulator.ca_path:
+        shutil.copyfile(simulator.ca_path, args.ca_out)
+    details = {
+        "url": simulator.url, "ca_path": args.ca_out or simulator.ca_path, "pid": os.getpid(),
+        "backup_servers": len(simulator.dataset.servers), "task_sessions": len(simulator.dataset.task_sessions),
+    }
+    if args.ready_file:
+        with open(args.ready_file, "w", encoding="utf-8") as handle:
+            json.dump(details, handle)
+    print(f"{PROG}: listening on {details['url']} ({details['task_sessions']} task sessions, "
+          f"{details['backup_servers']} backup servers; CA: {details['ca_path'] or 'none, plain HTTP'})", flush=True)

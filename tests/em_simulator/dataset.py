@@ -1,0 +1,51 @@
+"""The simulator's data: backup servers, replica job sessions and task sessions, indexed.
+
+Sessions are kept sorted by creation time, which lets the query engine answer
+CreationTime ranges by bisection instead of scanning a million records.
+"""
+from __future__ import annotations
+
+import bisect
+import threading
+from dataclasses import dataclass, field
+
+from .model import BackupServer, ReplicaJobSession, ReplicaTaskSession
+
+
+def _creation_key(session: ReplicaJobSession | ReplicaTaskSession) -> int:
+    return session.created
+
+
+@dataclass
+class Dataset:
+    servers: list[BackupServer] = field(default_factory=list)
+    job_sessions: list[ReplicaJobSession] = field(default_factory=list)
+    task_sessions: list[ReplicaTaskSession] = field(default_factory=list)
+    # Bumped on every change, so cached query results are never served stale.
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self.servers_by_id = {server.id: server for server in self.servers}
+        self.job_sessions.sort(key=_creation_key)
+        self.task_sessions.sort(key=_creation_key)
+        self.job_sessions_by_id = {job.id: job for job in self.job_sessions}
+        self.task_sessions_by_id = {task.id: task for task in self.task_sessions}
+        for job in self.job_sessions:
+            job.tasks = []
+        for task in self.task_sessions:
+            task.job_session.tasks.append(task)
+
+    def add_task_sessions(self, tasks: list[ReplicaTaskSession]) -> None:
+        """Insert sessions (and their job sessions) as EM would record new runs."""
+        with self._lock:
+            for task in tasks:
+                job = task.job_session
+                if job.id not in self.job_sessions_by_id:
+                    job.tasks = []
+                    bisect.insort(self.job_sessions, job, key=_creation_key)
+                    self.job_sessions_by_id[job.id] = job
+                job.tasks.append(task)
+                bisect.insort(self.task_sessions, task, key=_creation_key)
+                self.task_sessions_by_id[task.id] = task
+            self.version += 1

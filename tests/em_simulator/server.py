@@ -1,0 +1,247 @@
+"""The simulator's HTTP(S) server: keep-alive, TLS per connection, faults, control endpoints."""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import ssl
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .api import EmApi, Request, Response, error_response
+from .auth import ROLES, Account, SessionManager
+from .config import SimulatorConfig
+from .datagen import GeneratorSpec, generate
+from .dataset import Dataset
+from .faults import FaultPlan
+from .stats import Stats, path_key
+from .tls import DEFAULT_HOSTNAMES, CertificateFiles, make_certificates, server_context
+
+CONTROL_PREFIX = "/_simulator/"
+CONNECTION_IDLE_SECONDS = 30
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], simulator: EmSimulator, context: ssl.SSLContext | None) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.simulator = simulator
+        self.ssl_context = context
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        request.settimeout(CONNECTION_IDLE_SECONDS)
+        if self.ssl_context is not None:
+            try:
+                request = self.ssl_context.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return  # the client refused the certificate or went away: nothing to serve
+        with self.connections_lock:
+            self.connections.add(request)
+        try:
+            self.RequestHandlerClass(request, client_address, self)
+        finally:
+            with self.connections_lock:
+                self.connections.discard(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients that hang up mid-answer are normal (and injected); stay quiet about them.
+        pass
+
+    def close_connections(self) -> None:
+        with self.connections_lock:
+            for connection in list(self.connections):
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def version_string(self) -> str:
+        return "Microsoft-HTTPAPI/2.0"  # what EM's HTTP.sys front end announces
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_DELETE = do_PUT = do_PATCH = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base signature
+        if self.server.simulator.verbose:
+            super().log_message(format, *args)
+
+    def _serve(self) -> None:
+        body = self._read_body()
+        split = urlsplit(self.path)
+        path = unquote(split.path)
+        params = {name.lower(): value for name, value in parse_qsl(split.query, keep_blank_values=True)}
+        simulator = self.server.simulator
+        if path.startswith(CONTROL_PREFIX):
+            self._send(simulator.control(self.command, path[len(CONTROL_PREFIX):], body))
+            return
+        simulator.stats.begin()
+        response: Response | None = None
+        try:
+            response = self._answer(simulator, path, params)
+        finally:
+            simulator.stats.end(path_key(self.command, path, response.query_type if response else None))
+
+    def _answer(self, simulator: EmSimulator, path: str, params: dict[str, str]) -> Response | None:
+        fault = simulator.faults.next()
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.kind == "drop":
+            simulator.stats.fault("drop")
+            self.close_connection = True  # hang up without a word
+            return None
+        if fault.kind == "error":
+            simulator.stats.fault(f"error_{fault.status}")
+            response = error_response(fault.status, "The service is temporarily unavailable; try again later")
+            if simulator.config.retry_after is not None:
+                response.headers.append(("Retry-After", str(simulator.config.retry_after)))
+            self._send(response)
+            return response
+        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+        scheme = "https" if self.server.ssl_context else "http"
+        response = simulator.api.handle(Request(self.command, path, params, self.headers, f"{scheme}://{host}/api"))
+        if fault.kind == "truncate" and response.body:
+            simulator.stats.fault("truncate")
+            response.body = response.body[: len(response.body) // 2]
+            self.close_connection = True
+        self._send(response)
+        return response
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if response.body:
+            self.wfile.write(response.body)
+
+
+class EmSimulator:
+    """The EM simulator, started on a background thread (tests) or by the CLI.
+
+    Use as a context manager, or call start() and stop(). `url` is the API root
+    (https://127.0.0.1:PORT/api/); `ca_path` is the CA to trust when TLS is on.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset | None = None,
+        config: SimulatorConfig | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: bool = True,
+        certificates: CertificateFiles | None = None,
+        cert_hostnames: tuple[str, ...] = DEFAULT_HOSTNAMES,
+        verbose: bool = False,
+    ) -> None:
+        self.dataset = dataset if dataset is not None else generate(GeneratorSpec())
+        self.config = config or SimulatorConfig()
+        self.host, self.port, self.verbose = host, port, verbose
+        self.sessions = SessionManager(self.config.idle_timeout)
+        self.api = EmApi(self.dataset, self.config, self.sessions)
+        self.faults = FaultPlan(self.config)
+        self.stats = Stats()
+        self._tls, self._certificates, self._cert_hostnames = tls, certificates, cert_hostnames
+        self._tempdir: str | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> EmSimulator:
+        context = None
+        if self._tls:
+            if self._certificates is None:
+                self._tempdir = tempfile.mkdtemp(prefix="em-simulator-")
+                self._certificates = make_certificates(self._tempdir, self._cert_hostnames)
+            context = server_context(self._certificates)
+        self._server = _Server((self.host, self.port), self, context)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="em-simulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.close_connections()
+            self._server.server_close()
+            self._server = None
+        if self._tempdir is not None:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
+            self._tempdir = None
+
+    def __enter__(self) -> EmSimulator:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{'https' if self._tls else 'http'}://{host}:{self.port}/api/"
+
+    @property
+    def ca_path(self) -> str | None:
+        return self._certificates.ca if self._certificates else None
+
+    def configure(self, **changes: Any) -> SimulatorConfig:
+        """Switch readings or faults for the following requests (raises ValueError)."""
+        self.config = self.config.changed(**changes)
+        self.api.apply(self.config)
+        self.faults.reconfigure(self.config)
+        return self.config
+
+    def add_user(self, name: str, password: str, role: str | None = ROLES[0]) -> None:
+        self.sessions.accounts[name] = Account(password, role)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Counts since the last reset, and the EM logon sessions open right now."""
+        counts = self.stats.snapshot()
+        counts["sessions"] = {**self.sessions.counts, "open": len(self.sessions.open_sessions())}
+        return counts
+
+    def reset_stats(self, drop_sessions: bool = False) -> None:
+        self.stats.reset()
+        self.sessions.reset_counts()
+        if drop_sessions:
+            self.sessions.drop_all()
+
+    def control(self, method: str, action: str, body: bytes) -> Response:
+        """The /_simulator/ endpoints: GET stats, POST reset, POST config (JSON)."""
+        try:
+            request = json.loads(body or b"{}")
+            if method == "GET" and action == "stats":
+                answer: Any = self.snapshot()
+            elif method == "POST" and action == "reset":
+                self.reset_stats(bool(request.get("drop_sessions")))
+                answer = self.snapshot()
+            elif method == "POST" and action == "config":
+                answer = vars(self.configure(**request))
+            else:
+                return error_response(404, f"No simulator control {method} {action}")
+        except (ValueError, TypeError, AttributeError) as error:
+            return error_response(400, str(error))
+        payload = json.dumps(answer, default=list).encode("utf-8")
+        return Response(200, payload, [("Content-Type", "application/json")])

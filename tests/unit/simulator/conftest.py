@@ -1,0 +1,55 @@
+"""Fixtures for the simulator's own tests: simulators on loopback over real TLS."""
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+import pytest
+
+from ansible_collections.veeam_em.core.tests.em_simulator import (
+    EmSimulator,
+    GeneratorSpec,
+    SimulatorConfig,
+    generate,
+    load_fixture,
+)
+from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import EmTestClient
+
+FIXTURE_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "em_simulator", "fixtures")
+DOCUMENTED = os.path.join(FIXTURE_DIR, "documented_examples.json")
+# A fixed end of history, so generated data is identical run after run.
+FIXED_NOW = 1_764_000_000 * 10_000_000
+
+
+@pytest.fixture(scope="module")
+def documented_simulator() -> Iterator[EmSimulator]:
+    with EmSimulator(load_fixture(DOCUMENTED), SimulatorConfig(plain_collection_days=0)) as simulator:
+        yield simulator
+
+
+@pytest.fixture(scope="module")
+def generated_simulator() -> Iterator[EmSimulator]:
+    spec = GeneratorSpec(seed=11, servers=3, jobs_per_server=3, vms_per_job=6, days=10, now=FIXED_NOW)
+    with EmSimulator(generate(spec), SimulatorConfig(plain_collection_days=0)) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def client(documented_simulator: EmSimulator) -> Iterator[EmTestClient]:
+    documented_simulator.reset_stats(drop_sessions=True)
+    with EmTestClient(documented_simulator) as em:
+        yield em
+
+
+@pytest.fixture
+def generated_client(generated_simulator: EmSimulator) -> Iterator[EmTestClient]:
+    generated_simulator.reset_stats(drop_sessions=True)
+    with EmTestClient(generated_simulator) as em:
+        yield em
+
+
+@pytest.fixture
+def fresh_simulator() -> Iterator[EmSimulator]:
+    """A simulator of its own, for tests that switch readings or faults."""
+    with EmSimulator(load_fixture(DOCUMENTED), SimulatorConfig(plain_collection_days=0)) as simulator:
+        yield simulator

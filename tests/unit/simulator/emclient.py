@@ -1,0 +1,67 @@
+"""A deliberately plain EM client for the simulator's tests (not the collection's client).
+
+It passes `verify` on every request: requests lets REQUESTS_CA_BUNDLE override a
+session-level setting, and these machines set that variable.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from lxml import etree
+
+from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME, EmSimulator
+
+NS = {"em": "http://www.veeam.com/ent/v1.0"}
+
+
+def parse(response: requests.Response) -> etree._Element:
+    return etree.fromstring(response.content, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+class EmTestClient:
+    def __init__(self, simulator: EmSimulator) -> None:
+        self.simulator = simulator
+        self.http = requests.Session()
+        self.token: str | None = None
+        self.logon_response: requests.Response | None = None
+
+    def __enter__(self) -> EmTestClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.http.close()
+
+    def url(self, path: str) -> str:
+        return self.simulator.url + path.lstrip("/")
+
+    def request(self, method: str, path: str, *, token: bool = True, **kwargs: Any) -> requests.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        if token and self.token:
+            headers["X-RestSvcSessionId"] = self.token
+        kwargs.setdefault("verify", self.simulator.ca_path or True)
+        kwargs.setdefault("timeout", 10)
+        return self.http.request(method, self.url(path), headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def logon(self, user: str = DEFAULT_USERNAME, password: str = DEFAULT_PASSWORD, version: str = "latest") -> requests.Response:
+        response = self.request("POST", "sessionMngr/", params={"v": version}, auth=(user.encode(), password.encode()), token=False)
+        self.http.cookies.clear()  # keep the cookie jar from sending the token back
+        if response.status_code == 201:
+            self.token = response.headers["X-RestSvcSessionId"]
+            self.logon_response = response
+        return response
+
+    def logout(self) -> requests.Response:
+        session_id = parse(self.logon_response).findtext("em:SessionId", namespaces=NS)
+        return self.request("DELETE", f"logonSessions/{session_id}")
+
+    def query(self, type_: str, **params: Any) -> requests.Response:
+        return self.get("query", params={"type": type_, **params})
+
+    def query_entities(self, type_: str, **params: Any) -> list[etree._Element]:
+        response = self.query(type_, format="Entities", **params)
+        assert response.status_code == 200, response.text
+        return parse(response).findall("em:Entities/*/*", NS)
