@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import NS, EmTestClient, parse
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, EmTestClient, parse
 
 
 def page(client, type_="ReplicaTaskSession", **params):

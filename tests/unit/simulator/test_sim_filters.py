@@ -12,7 +12,7 @@ from ansible_collections.veeam_em.core.tests.em_simulator.filters import (
 )
 from ansible_collections.veeam_em.core.tests.em_simulator.model import parse_utc
 from ansible_collections.veeam_em.core.tests.em_simulator.query import TASK_FIELDS
-from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import NS, parse
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, parse
 
 STRICT = FilterOptions()
 
@@ -128,7 +128,7 @@ def test_precedence_modes():
 
 
 def test_and_first_precedence_over_http(fresh_simulator):
-    from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import EmTestClient
+    from ansible_collections.veeam_em.core.tests.unit.simhelpers import EmTestClient
 
     fresh_simulator.configure(filter_precedence="and-first")
     with EmTestClient(fresh_simulator) as em:
@@ -140,7 +140,7 @@ def test_and_first_precedence_over_http(fresh_simulator):
 
 
 def test_case_insensitive_strings_are_switchable(fresh_simulator):
-    from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import EmTestClient
+    from ansible_collections.veeam_em.core.tests.unit.simhelpers import EmTestClient
 
     with EmTestClient(fresh_simulator) as em:
         em.logon()
@@ -150,7 +150,7 @@ def test_case_insensitive_strings_are_switchable(fresh_simulator):
 
 
 def test_lenient_dates_and_utc_aliases_are_switchable(fresh_simulator):
-    from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import EmTestClient
+    from ansible_collections.veeam_em.core.tests.unit.simhelpers import EmTestClient
 
     with EmTestClient(fresh_simulator) as em:
         em.logon()

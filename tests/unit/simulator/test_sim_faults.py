@@ -8,7 +8,7 @@ import pytest
 import requests
 from lxml import etree
 
-from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import EmTestClient, parse
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import EmTestClient, parse
 
 
 def test_fixed_and_random_latency(fresh_simulator):

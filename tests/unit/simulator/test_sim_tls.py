@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, load_fixture
-from ansible_collections.veeam_em.core.tests.unit.simulator.conftest import DOCUMENTED
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED
 
 
 def test_untrusted_certificate_is_refused_and_trusted_one_accepted(documented_simulator):

@@ -1,7 +1,7 @@
 """The simulator answers the examples of EM's reference pages with the documented shapes."""
 from __future__ import annotations
 
-from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import NS, parse
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, parse
 
 EM = "{http://www.veeam.com/ent/v1.0}"
 TASK_ID = "efe448ad-6d52-496b-ba79-decd586713eb"

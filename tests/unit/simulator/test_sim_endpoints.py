@@ -6,7 +6,7 @@ import time
 import pytest
 
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, GeneratorSpec, SimulatorConfig, generate
-from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import NS, EmTestClient, parse
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, EmTestClient, parse
 
 EM = "{http://www.veeam.com/ent/v1.0}"
 SERVER = "7445e6ce-86f5-4171-b909-dac209c66563"

@@ -1,10 +1,11 @@
-"""A deliberately plain EM client for the simulator's tests (not the collection's client).
+"""Helpers for tests that talk to the EM simulator: a deliberately plain EM client for the simulator's tests (not the collection's client).
 
 It passes `verify` on every request: requests lets REQUESTS_CA_BUNDLE override a
 session-level setting, and these machines set that variable.
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import requests
@@ -13,6 +14,10 @@ from lxml import etree
 from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME, EmSimulator
 
 NS = {"em": "http://www.veeam.com/ent/v1.0"}
+FIXTURE_DIR = os.path.join(os.path.dirname(__file__), "..", "em_simulator", "fixtures")
+DOCUMENTED = os.path.join(FIXTURE_DIR, "documented_examples.json")
+# A fixed end of history, so generated data is identical run after run.
+FIXED_NOW = 1_764_000_000 * 10_000_000
 
 
 def parse(response: requests.Response) -> etree._Element:

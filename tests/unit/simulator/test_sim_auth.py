@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import NS, EmTestClient, parse
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, EmTestClient, parse
 
 UNAUTHORIZED = "Basic Realm=RestSvc"
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from ansible_collections.veeam_em.core.tests.em_simulator import GeneratorSpec, generate
 from ansible_collections.veeam_em.core.tests.em_simulator.datagen import DAY
 from ansible_collections.veeam_em.core.tests.em_simulator.model import format_utc, parse_utc
-from ansible_collections.veeam_em.core.tests.unit.simulator.conftest import FIXED_NOW
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXED_NOW
 
 SPEC = GeneratorSpec(seed=5, servers=3, jobs_per_server=4, vms_per_job=8, days=14, now=FIXED_NOW)
 

@@ -1,7 +1,6 @@
-"""Fixtures for the simulator's own tests: simulators on loopback over real TLS."""
+"""Shared fixtures: EM simulators on loopback over real TLS."""
 from __future__ import annotations
 
-import os
 from typing import Iterator
 
 import pytest
@@ -13,12 +12,7 @@ from ansible_collections.veeam_em.core.tests.em_simulator import (
     generate,
     load_fixture,
 )
-from ansible_collections.veeam_em.core.tests.unit.simulator.emclient import EmTestClient
-
-FIXTURE_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "em_simulator", "fixtures")
-DOCUMENTED = os.path.join(FIXTURE_DIR, "documented_examples.json")
-# A fixed end of history, so generated data is identical run after run.
-FIXED_NOW = 1_764_000_000 * 10_000_000
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED, FIXED_NOW, EmTestClient
 
 
 @pytest.fixture(scope="module")
