@@ -52,7 +52,7 @@ def main() -> None:
         first, size = timed_get(http, query, token, simulator.ca_path, page=1, **base)
         later = [timed_get(http, query, token, simulator.ca_path, page=n, **base)[0] for n in range(2, args.pages + 2)]
         window = {**base, "filter": f'CreationTime>="{time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 86400))}";Result==Failed'}
-        filtered_first, _ = timed_get(http, query, token, simulator.ca_path, page=1, **window)
+        filtered_first = timed_get(http, query, token, simulator.ca_path, page=1, **window)[0]
     figures = {
         "task_sessions": len(dataset.task_sessions), "generate_seconds": round(generated_in, 1),
         "rss_mb_after_load": round(rss_mb), "page_entities": PAGE, "page_bytes": size,

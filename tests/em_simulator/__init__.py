@@ -13,7 +13,7 @@ from .auth import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from .config import SimulatorConfig
 from .datagen import GeneratorSpec, generate
 from .dataset import Dataset
-from .fixtures import load_fixture
+from .fixture_file import load_fixture
 from .server import EmSimulator
 
 __all__ = [

@@ -35,7 +35,6 @@ class Response:
     status: int
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
-    query_type: str | None = None  # for the per-path counts
 
 
 class ApiError(Exception):
@@ -214,9 +213,7 @@ class EmApi:
         kind = resources.KIND_BY_QUERY_TYPE[query_type.name]
         echo = resources.QueryEcho(query_type.name, "Entities" if entities else "References", sort_param, params.get("filter"))
         body = resources.query_result_document(renderer, kind, paginate(records, page_size, page), entities, echo)
-        response = _ok(body)
-        response.query_type = query_type.name
-        return response
+        return _ok(body)
 
     def _sort(self, params: dict[str, str], query_type: Any) -> tuple[str | None, Any]:
         if "sortasc" in params and "sortdesc" in params:

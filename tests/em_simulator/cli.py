@@ -15,7 +15,7 @@ from .config import PAGE_LIMIT_MODES, RUNNING_RESULT_MODES, SimulatorConfig
 from .datagen import GeneratorSpec, generate
 from .dataset import Dataset
 from .filters import PRECEDENCE_MODES
-from .fixtures import FixtureError, load_fixture
+from .fixture_file import FixtureError, load_fixture
 from .model import parse_utc
 from .server import EmSimulator
 from .tls import DEFAULT_HOSTNAMES, CertificateFiles, server_context
@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _announce(simulator, args)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopping.set())
+        signal.signal(signum, lambda *_signal_args: stopping.set())
     stopping.wait()
     simulator.stop()
     print(f"{PROG}: stopped", flush=True)

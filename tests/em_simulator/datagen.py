@@ -100,7 +100,7 @@ class _Generator:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def _server(self, index: int) -> BackupServer:
-        version, has_17_fields, _ = names.SERVER_VERSIONS[index % len(names.SERVER_VERSIONS)]
+        version, has_17_fields, _has_vm_uid = names.SERVER_VERSIONS[index % len(names.SERVER_VERSIONS)]
         return BackupServer(
             id=self._guid(),
             name=f"vbr{index + 1:02d}.corp.example",

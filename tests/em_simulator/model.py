@@ -106,7 +106,7 @@ def parse_utc(text: str) -> int:
     value = text.strip()
     if not value.endswith("Z"):
         raise ValueError(f"not a UTC time ending in Z: {text!r}")
-    main, _, fraction = value[:-1].partition(".")
+    main, _dot, fraction = value[:-1].partition(".")
     if len(fraction) > 7 or (fraction and not fraction.isdigit()):
         raise ValueError(f"bad fractional seconds in {text!r}")
     whole = datetime.strptime(main, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)

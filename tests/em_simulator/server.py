@@ -18,6 +18,7 @@ from .config import SimulatorConfig
 from .datagen import GeneratorSpec, generate
 from .dataset import Dataset
 from .faults import FaultPlan
+from .query import QUERY_TYPES
 from .stats import Stats, path_key
 from .tls import DEFAULT_HOSTNAMES, CertificateFiles, make_certificates, server_context
 
@@ -91,28 +92,28 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith(CONTROL_PREFIX):
             self._send(simulator.control(self.command, path[len(CONTROL_PREFIX):], body))
             return
-        simulator.stats.begin()
-        response: Response | None = None
+        query_type = QUERY_TYPES.get(params.get("type", "").lower()) if path.rstrip("/") == "/api/query" else None
+        simulator.stats.begin(path_key(self.command, path, query_type.name if query_type else None))
         try:
-            response = self._answer(simulator, path, params)
+            self._answer(simulator, path, params)
         finally:
-            simulator.stats.end(path_key(self.command, path, response.query_type if response else None))
+            simulator.stats.end()
 
-    def _answer(self, simulator: EmSimulator, path: str, params: dict[str, str]) -> Response | None:
+    def _answer(self, simulator: EmSimulator, path: str, params: dict[str, str]) -> None:
         fault = simulator.faults.next()
         if fault.delay:
             time.sleep(fault.delay)
         if fault.kind == "drop":
             simulator.stats.fault("drop")
             self.close_connection = True  # hang up without a word
-            return None
+            return
         if fault.kind == "error":
             simulator.stats.fault(f"error_{fault.status}")
             response = error_response(fault.status, "The service is temporarily unavailable; try again later")
             if simulator.config.retry_after is not None:
                 response.headers.append(("Retry-After", str(simulator.config.retry_after)))
             self._send(response)
-            return response
+            return
         host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
         scheme = "https" if self.server.ssl_context else "http"
         response = simulator.api.handle(Request(self.command, path, params, self.headers, f"{scheme}://{host}/api"))
@@ -121,7 +122,6 @@ class _Handler(BaseHTTPRequestHandler):
             response.body = response.body[: len(response.body) // 2]
             self.close_connection = True
         self._send(response)
-        return response
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)

@@ -28,16 +28,18 @@ class Stats:
             self.faults: Counter[str] = Counter()
             self.max_in_flight = self.in_flight
 
-    def begin(self) -> None:
+    def begin(self, key: str) -> None:
+        # Counted on arrival: a client may read the counts as soon as its last answer
+        # is in, before this server thread has finished its bookkeeping.
         with self._lock:
+            self.requests += 1
+            self.by_path[key] += 1
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
-    def end(self, key: str) -> None:
+    def end(self) -> None:
         with self._lock:
             self.in_flight -= 1
-            self.requests += 1
-            self.by_path[key] += 1
 
     def fault(self, kind: str) -> None:
         with self._lock:

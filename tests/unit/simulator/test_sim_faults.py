@@ -20,7 +20,7 @@ def test_fixed_and_random_latency(fresh_simulator):
         assert time.monotonic() - started >= 0.15
         fresh_simulator.configure(latency_ms=0, latency_jitter_ms=100, fault_seed=4)
         started = time.monotonic()
-        for _ in range(5):
+        for _attempt in range(5):
             em.get("backupServers")
         elapsed = time.monotonic() - started
         assert 0.05 < elapsed  # five draws from 0-100 ms; the seed makes them non-trivial
@@ -42,7 +42,7 @@ def test_error_rate_is_a_rate(fresh_simulator):
     with EmTestClient(fresh_simulator) as em:
         em.logon()
         fresh_simulator.configure(error_rate=0.3, fault_seed=9)
-        statuses = [em.get("backupServers").status_code for _ in range(200)]
+        statuses = [em.get("backupServers").status_code for _attempt in range(200)]
         assert 30 <= statuses.count(503) <= 90 and statuses.count(200) + statuses.count(503) == 200
 
 
@@ -72,7 +72,7 @@ def test_token_expires_after_n_requests(fresh_simulator):
     fresh_simulator.configure(token_expiry_after=3)
     with EmTestClient(fresh_simulator) as em:
         em.logon()
-        assert [em.get("backupServers").status_code for _ in range(4)] == [200, 200, 200, 401]
+        assert [em.get("backupServers").status_code for _attempt in range(4)] == [200, 200, 200, 401]
         em.logon()
         assert em.get("backupServers").status_code == 200
     assert fresh_simulator.snapshot()["sessions"]["expired"] == 1
@@ -83,7 +83,7 @@ def test_highest_concurrency_is_counted(fresh_simulator):
     with EmTestClient(fresh_simulator) as em:
         em.logon()
         fresh_simulator.reset_stats()
-        threads = [threading.Thread(target=lambda: EmTestClient(fresh_simulator).get("", token=False)) for _ in range(4)]
+        threads = [threading.Thread(target=lambda: EmTestClient(fresh_simulator).get("", token=False)) for _attempt in range(4)]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -12,7 +12,7 @@ from ansible_collections.veeam_em.core.tests.em_simulator.filters import (
 )
 from ansible_collections.veeam_em.core.tests.em_simulator.model import parse_utc
 from ansible_collections.veeam_em.core.tests.em_simulator.query import TASK_FIELDS
-from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, parse
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import parse
 
 STRICT = FilterOptions()
 

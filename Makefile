@@ -1,0 +1,98 @@
+# veeam_em.core: developer and CI commands.  `make test` runs every check;
+# `make help` lists the targets.  Needs Python 3.11+, make and git; the first
+# run reaches PyPI to build .venv from the pinned tests/requirements-dev.txt.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The interpreter the virtual environments are made from (3.11 or newer).
+PYTHON ?= python3
+# Passed to the simulator: make simulator ARGS="--help"
+ARGS ?=
+
+VENV := .venv
+REQUIREMENTS := tests/requirements-dev.txt
+STAMP := $(VENV)/.requirements-stamp
+
+# Second entry of the test matrix (sanity and units only): make test-core-2.18
+VENV_218 := .venv-core-2.18
+REQUIREMENTS_218 := tests/requirements-core-2.18.txt
+STAMP_218 := $(VENV_218)/.requirements-stamp
+
+CHECKS = $(VENV)/bin/python tools/run_checks.py --label "make $@"
+
+.PHONY: help test sanity units integration lint changelog-lint test-core-2.18 \
+	simulator demo venv lock clean
+
+help:
+	@echo "make demo            the main job against the embedded simulator (arrives with issue 6)"
+	@echo "make test            every check: sanity, units, integration, ansible-lint, changelog lint"
+	@echo "make sanity          ansible-test sanity --venv"
+	@echo "make units           ansible-test units --local"
+	@echo "make integration     ansible-test integration --local (when targets exist)"
+	@echo "make lint            ansible-lint --offline, production profile"
+	@echo "make changelog-lint  antsibull-changelog lint"
+	@echo "make test-core-2.18  sanity and units with ansible-core 2.18 in $(VENV_218)"
+	@echo "make simulator ARGS=\"--help\"  run the EM simulator"
+	@echo "make venv            only create $(VENV) from $(REQUIREMENTS)"
+	@echo "make lock            re-resolve tests/requirements-*.txt from the .in files"
+	@echo "make clean           remove virtual environments and build output"
+
+test: $(STAMP)
+	@$(CHECKS) all
+
+sanity units integration lint changelog-lint: $(STAMP)
+	@$(CHECKS) $@
+
+test-core-2.18: $(STAMP_218)
+	@$(VENV_218)/bin/python tools/run_checks.py --label "make $@" \
+		--venv $(VENV_218) --build .build/core-2.18 sanity units
+
+simulator: $(STAMP)
+	PYTHONPATH=tests $(VENV)/bin/python -m em_simulator $(ARGS)
+
+demo:
+	@echo "make demo: not available yet; it arrives with the replica compliance role (issue 6)." >&2
+	@exit 1
+
+venv: $(STAMP)
+
+# $(call make-venv,DIR,REQUIREMENTS): a fresh venv with exactly the pinned
+# packages; recreated (not patched) whenever the requirements file changes.
+define make-venv
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "make: Python 3.11 or newer is needed as '$(PYTHON)' (found: $$($(PYTHON) --version 2>&1)); try: make $(MAKECMDGOALS) PYTHON=python3.11" >&2; \
+		echo "make: step venv FAILED" >&2; exit 1; }
+	@echo "make: creating $(1) from $(2)"
+	@start=$$(date +%s); rm -rf $(1) && $(PYTHON) -m venv $(1) \
+		&& $(1)/bin/python -m pip install --disable-pip-version-check --progress-bar off -q -r $(2) \
+		&& $(1)/bin/python -m pip check \
+		&& touch $(1)/.requirements-stamp \
+		&& echo "make: created $(1) in $$(( $$(date +%s) - start ))s" \
+		|| { echo "make: step venv FAILED (creating $(1) from $(2))" >&2; exit 1; }
+endef
+
+$(STAMP): $(REQUIREMENTS)
+	$(call make-venv,$(VENV),$(REQUIREMENTS))
+
+$(STAMP_218): $(REQUIREMENTS_218)
+	$(call make-venv,$(VENV_218),$(REQUIREMENTS_218))
+
+# $(call lock,IN,TXT): resolve IN in a scratch venv and write every installed
+# package with its exact version to TXT.
+define lock
+	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	$(PYTHON) -m venv "$$scratch"; \
+	"$$scratch/bin/python" -m pip install --disable-pip-version-check --progress-bar off -q -r $(1); \
+	{ echo "# Complete lock of $(1), written by 'make lock' with Python $$("$$scratch/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')."; \
+	  echo "# Do not edit: change $(1) and run 'make lock'."; \
+	  "$$scratch/bin/python" -m pip freeze --disable-pip-version-check; } > $(2); \
+	echo "make lock: wrote $(2)"
+endef
+
+lock:
+	$(call lock,tests/requirements-dev.in,$(REQUIREMENTS))
+	$(call lock,tests/requirements-core-2.18.in,$(REQUIREMENTS_218))
+
+clean:
+	rm -rf $(VENV) $(VENV_218) .build tests/output .ansible changelogs/.plugin-cache.yaml
