@@ -1,0 +1,517 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""EM's XML, parsed safely and turned into plain dicts of Python types.
+
+One hardened parser reads every body: no DTD is loaded, no entity is expanded, nothing is
+fetched from the network, and a document that carries a DOCTYPE at all is refused (EM
+never sends one, so a DOCTYPE means an attack or a foreign service). Converters read an
+element's children once, dispatching on the tag, so a 1,000-entity page stays cheap.
+
+Conventions of every converter: a missing element or attribute becomes None; a present
+but empty text element becomes "" (EM writes `<Reason />` for "no reason"); times become
+aware UTC datetimes; numbers become ints; anything that cannot be read raises
+ProtocolError, never another exception type. Links are chosen by Type, never by position.
+"""
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
+    ApiError,
+    ConfigurationError,
+    ProtocolError,
+)
+
+try:
+    from lxml import etree
+except ImportError:  # reported by the edges via missing_required_lib
+    etree = None
+    LXML_IMPORT_ERROR: str | None = traceback.format_exc()
+else:
+    LXML_IMPORT_ERROR = None
+
+NAMESPACE = "http://www.veeam.com/ent/v1.0"
+_NS = "{" + NAMESPACE + "}"
+
+Record = dict[str, Any]
+Converter = Callable[[Any], Record]
+
+
+def _build_parser() -> Any:
+    if etree is None:
+        return None
+    # lxml guards a shared parser with its own lock, so one instance serves every thread.
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=True,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+
+
+_PARSER = _build_parser()
+
+
+def _tag(local: str) -> str:
+    return _NS + local
+
+
+_LINKS, _LINK = _tag("Links"), _tag("Link")
+_ERROR_TAG = _tag("Error")
+
+
+# -- documents -------------------------------------------------------------------------
+def parse_document(body: bytes, url: str, status: int, method: str = "GET") -> Any:
+    """The root element of an EM response body, or ProtocolError saying what is wrong."""
+    where = f"for {method} {url} (HTTP {status})"
+    if etree is None:
+        raise ConfigurationError("the lxml Python library is required to read Enterprise Manager's XML; install lxml")
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if not body or body.isspace():
+        raise ProtocolError(f"Enterprise Manager sent an empty body where XML was expected {where}")
+    if _has_doctype(body):
+        raise _doctype_error(where)
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as error:
+        reason = str(getattr(error, "msg", "") or error)[:200]
+        raise ProtocolError(
+            f"Enterprise Manager sent a body that is not well-formed XML (cut short?) {where}: {reason}"
+        ) from error
+    except ValueError as error:  # e.g. an encoding lxml cannot decode
+        raise ProtocolError(f"Enterprise Manager sent a body lxml cannot read as XML {where}: {error}") from error
+    # The prolog scan misses DOCTYPEs in non-ASCII-compatible encodings; this does not.
+    if root.getroottree().docinfo.doctype:
+        raise _doctype_error(where)
+    if not root.tag.startswith(_NS):
+        raise ProtocolError(
+            f"Enterprise Manager sent a document whose root <{_local(root.tag)}> is not in the namespace "
+            f"{NAMESPACE} {where}; is the url that of Enterprise Manager's REST API, not a proxy or another service?"
+        )
+    return root
+
+
+def _doctype_error(where: str) -> ProtocolError:
+    return ProtocolError(
+        f"Enterprise Manager sent a document with a DOCTYPE {where}; EM never sends one, "
+        "so it was refused unread (an HTML page from a proxy, or a hostile document?)"
+    )
+
+
+def _has_doctype(body: bytes) -> bool:
+    """Whether the prolog, before the root element, holds `<!DOCTYPE`.
+
+    Checked before lxml sees the body so that no DTD, and no entity in it, is ever parsed.
+    """
+    position = 0
+    while True:
+        start = body.find(b"<", position)
+        if start < 0:
+            return False
+        if body.startswith(b"<!DOCTYPE", start):
+            return True
+        if body.startswith(b"<?", start):
+            marker = b"?>"
+        elif body.startswith(b"<!--", start):
+            marker = b"-->"
+        else:
+            return False  # the root element: a DOCTYPE cannot follow it
+        end = body.find(marker, start + 2)
+        if end < 0:
+            return False
+        position = end + len(marker)
+
+
+def api_error(root: Any, url: str, status: int) -> ApiError | None:
+    """EM's `<Error Message=".." StatusCode="..">` as an ApiError; None for any other root."""
+    if root.tag != _ERROR_TAG:
+        return None
+    message = (root.get("Message") or "").strip()
+    if not message:
+        # Older EM builds leave Message empty but fill this child (em-api.md section 6).
+        message = (_child_text(root, "FirstChanceExceptionMessage") or "").strip()
+    code_text = (root.get("StatusCode") or "").strip()
+    # A broken StatusCode must not hide EM's message, so the HTTP status stands in for it.
+    code = int(code_text) if _INTEGER.match(code_text) else status
+    return ApiError(message or "Enterprise Manager gave no reason", code, url)
+
+
+def _child_text(el: Any, local: str) -> str | None:
+    wanted = _tag(local)
+    for child in el:
+        if child.tag == wanted:
+            return child.text or ""
+    return None
+
+
+# -- scalar values ---------------------------------------------------------------------
+_INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
+    r"(?:\.([0-9]+))?([Zz]|[+-][0-9]{2}:[0-9]{2})\Z"
+)
+
+
+def parse_time(text: str) -> datetime:
+    """An aware UTC datetime from EM's ISO 8601 time (`Z` or an offset, 0-7 fraction digits).
+
+    .NET writes up to 7 fractional digits (100 ns ticks); datetime keeps 6, so the rest
+    are truncated, never rounded (rounding could carry into the next second).
+    """
+    match = _TIME.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ProtocolError(
+            f"Enterprise Manager sent the time {_shown(text)}, which is not an ISO 8601 time "
+            "with a zone such as 2025-06-17T20:00:18.06Z"
+        )
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    microsecond = int((fraction or "")[:6].ljust(6, "0"))
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                          microsecond, tzinfo=timezone.utc)
+        return moment - _offset(zone)
+    except (ValueError, OverflowError) as error:
+        raise ProtocolError(f"Enterprise Manager sent the time {_shown(text)}, which does not exist: {error}") from error
+
+
+def _offset(zone: str) -> timedelta:
+    if zone in ("Z", "z"):
+        return timedelta(0)
+    hours, minutes = int(zone[1:3]), int(zone[4:6])
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"bad zone offset {zone}")
+    offset = timedelta(hours=hours, minutes=minutes)
+    return -offset if zone[0] == "-" else offset
+
+
+def _shown(value: Any) -> str:
+    """A value for an error message, cut short so a huge bad value cannot flood a log."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _text(child: Any) -> str:
+    # Present but empty (<Reason />) is "", which differs from a missing element (None).
+    return child.text or ""
+
+
+def _text_or_none(child: Any) -> str | None:
+    return child.text or None
+
+
+def _int(child: Any) -> int | None:
+    text = (child.text or "").strip()
+    if not text:
+        return None
+    if not _INTEGER.match(text):
+        raise ProtocolError(f"Enterprise Manager sent {_local(child.tag)} {_shown(text)}, which is not an integer")
+    return int(text)
+
+
+def _bool(child: Any) -> bool | None:
+    text = (child.text or "").strip().lower()
+    if not text:
+        return None
+    # xs:boolean also allows 1 and 0.
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise ProtocolError(f"Enterprise Manager sent {_local(child.tag)} {_shown(child.text)}, which is not true or false")
+
+
+def _time(child: Any) -> datetime | None:
+    text = (child.text or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ProtocolError as error:
+        raise ProtocolError(f"{error} (in {_local(child.tag)})") from error
+
+
+# -- helpers shared by the converters ---------------------------------------------------
+def _local(tag: Any) -> str:
+    if not isinstance(tag, str):
+        return "(comment or processing instruction)"
+    return tag.rpartition("}")[2]
+
+
+def _expect(el: Any, wanted: Iterable[str]) -> None:
+    if el.tag not in wanted:
+        names = " or ".join(f"<{_local(tag)}>" for tag in wanted)
+        raise ProtocolError(f"Enterprise Manager sent <{_local(el.tag)}> where {names} was expected")
+
+
+def guid_of(uid: str | None) -> str | None:
+    """The GUID of a UID such as urn:veeam:ReplicaTaskSession:<guid> (the part after the last ':')."""
+    return None if uid is None else uid.rpartition(":")[2]
+
+
+def id_from_href(href: str | None) -> str | None:
+    """The last path segment of a link's Href, without query string or fragment."""
+    if href is None:
+        return None
+    path = href.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return path.rpartition("/")[2] or None
+
+
+Spec = dict[str, tuple[str, Callable[[Any], Any]]]
+
+
+def _fill(el: Any, spec: Spec, record: Record) -> Any:
+    """Set the record's keys from el's children in one pass; return the <Links> element."""
+    links = None
+    for child in el:
+        tag = child.tag
+        if tag == _LINKS:
+            links = child
+            continue
+        entry = spec.get(tag)
+        if entry is None:
+            continue  # unknown elements (newer EM builds) are ignored
+        key, convert = entry
+        try:
+            record[key] = convert(child)
+        except ProtocolError as error:
+            owner = el.get("UID") or el.get("Href") or "(no UID)"
+            raise ProtocolError(f"{error}, in <{_local(el.tag)}> {owner}") from error
+    return links
+
+
+def _links_by_type(links: Any) -> dict[str, Any]:
+    """The first <Link> of each Type; EM gives no meaning to the order of links."""
+    found: dict[str, Any] = {}
+    if links is None:
+        return found
+    for link in links:
+        if link.tag == _LINK:
+            kind = link.get("Type")
+            if kind and kind not in found:
+                found[kind] = link
+    return found
+
+
+def _link_target(links: dict[str, Any], kind: str) -> tuple[str | None, str | None]:
+    """(id, name) of the link of that Type, or (None, None) when there is none."""
+    link = links.get(kind)
+    if link is None:
+        return None, None
+    return id_from_href(link.get("Href")), link.get("Name")
+
+
+def _spec(**fields: tuple[str, Callable[[Any], Any]]) -> Spec:
+    return {_tag(local): entry for local, entry in fields.items()}
+
+
+# -- converters ------------------------------------------------------------------------
+_TASK_TAGS = (_tag("ReplicaTaskSession"),)
+_TASK_SPEC = _spec(
+    JobSessionUid=("job_session_uid", _text_or_none),
+    CreationTimeUTC=("creation_time", _time),
+    EndTimeUTC=("end_time", _time),
+    State=("state", _text),
+    Result=("result", _text),
+    Reason=("reason", _text),
+    TotalSize=("total_size", _int),
+    VmUid=("vm_uid", _text_or_none),
+)
+TASK_SESSION_KEYS = (
+    "uid", "id", "name", "vm_name", "href", "job_session_uid", "job_session_id", "creation_time", "end_time",
+    "state", "result", "reason", "total_size", "vm_uid", "backup_server_id", "backup_server_name",
+    "job_session_name",
+)
+
+
+def task_session(el: Any) -> Record:
+    """A <ReplicaTaskSession> entity as a dict with the keys of TASK_SESSION_KEYS."""
+    _expect(el, _TASK_TAGS)
+    record: Record = dict.fromkeys(TASK_SESSION_KEYS)
+    uid = el.get("UID")
+    record.update(uid=uid, id=guid_of(uid), name=el.get("Name"), vm_name=el.get("VmDisplayName"), href=el.get("Href"))
+    links = _links_by_type(_fill(el, _TASK_SPEC, record))
+    record["backup_server_id"], record["backup_server_name"] = _link_target(links, "BackupServerReference")
+    job_id, record["job_session_name"] = _link_target(links, "ReplicaJobSessionReference")
+    # JobSessionUid is the documented source; the link stands in if a build leaves it out.
+    record["job_session_id"] = guid_of(record["job_session_uid"]) or job_id
+    return record
+
+
+_JOB_TAGS = (_tag("ReplicaJobSession"),)
+_JOB_SPEC = _spec(
+    JobUid=("job_uid", _text_or_none),
+    JobName=("job_name", _text),
+    JobType=("job_type", _text),
+    CreationTimeUTC=("creation_time", _time),
+    EndTimeUTC=("end_time", _time),
+    State=("state", _text),
+    Result=("result", _text),
+    Progress=("progress", _int),
+    IsRetry=("is_retry", _bool),
+    FailureMessage=("failure_message", _text),
+)
+JOB_SESSION_KEYS = (
+    "uid", "id", "name", "href", "job_uid", "job_id", "job_name", "job_type", "creation_time", "end_time",
+    "state", "result", "progress", "is_retry", "failure_message", "backup_server_id", "backup_server_name",
+)
+
+
+def job_session(el: Any) -> Record:
+    """A <ReplicaJobSession> entity as a dict with the keys of JOB_SESSION_KEYS."""
+    _expect(el, _JOB_TAGS)
+    record: Record = dict.fromkeys(JOB_SESSION_KEYS)
+    uid = el.get("UID")
+    record.update(uid=uid, id=guid_of(uid), name=el.get("Name"), href=el.get("Href"))
+    links = _links_by_type(_fill(el, _JOB_SPEC, record))
+    record["backup_server_id"], record["backup_server_name"] = _link_target(links, "BackupServerReference")
+    job_id, job_name = _link_target(links, "JobReference")
+    record["job_id"] = guid_of(record["job_uid"]) or job_id
+    if record["job_name"] is None:
+        record["job_name"] = job_name
+    return record
+
+
+_SERVER_TAGS = (_tag("BackupServer"),)
+_SERVER_SPEC = _spec(
+    Description=("description", _text),
+    Port=("port", _int),
+    Version=("version", _text),
+    WcfPort=("wcf_port", _int),
+    # An empty thumbprint says as little as a missing one.
+    VbrCertificateThumbprint=("certificate_thumbprint", _text_or_none),
+)
+BACKUP_SERVER_KEYS = (
+    "uid", "id", "name", "href", "description", "port", "version", "wcf_port", "certificate_thumbprint",
+)
+
+
+def backup_server(el: Any) -> Record:
+    """A <BackupServer> entity as a dict with the keys of BACKUP_SERVER_KEYS."""
+    _expect(el, _SERVER_TAGS)
+    record: Record = dict.fromkeys(BACKUP_SERVER_KEYS)
+    uid = el.get("UID")
+    record.update(uid=uid, id=guid_of(uid), name=el.get("Name"), href=el.get("Href"))
+    _fill(el, _SERVER_SPEC, record)
+    return record
+
+
+_REFERENCE_TAGS = (_tag("Ref"), _tag("EntityRef"))
+
+
+def reference(el: Any) -> Record:
+    """A <Ref> or <EntityRef>: type, uid, id, name, href and links ({rel, type, href, name})."""
+    _expect(el, _REFERENCE_TAGS)
+    uid = el.get("UID")
+    links: list[Record] = []
+    for child in el:
+        if child.tag == _LINKS:
+            links.extend(
+                {"rel": link.get("Rel"), "type": link.get("Type"), "href": link.get("Href"), "name": link.get("Name")}
+                for link in child if link.tag == _LINK
+            )
+    return {"type": el.get("Type"), "uid": uid, "id": guid_of(uid), "name": el.get("Name"), "href": el.get("Href"),
+            "links": links}
+
+
+_LOGON_TAGS = (_tag("LogonSession"),)
+_LOGON_SPEC = _spec(UserName=("user_name", _text), SessionId=("session_id", _text_or_none))
+
+
+def logon_session(el: Any) -> Record:
+    """A <LogonSession>: href, user_name, session_id and delete_href (its Rel="Delete" link)."""
+    _expect(el, _LOGON_TAGS)
+    record: Record = {"href": el.get("Href"), "user_name": None, "session_id": None, "delete_href": None}
+    links = _fill(el, _LOGON_SPEC, record)
+    for link in links if links is not None else ():
+        # An action link has no Type (em-api.md section 8), so Rel is what marks it.
+        if link.tag == _LINK and link.get("Rel") == "Delete":
+            record["delete_href"] = link.get("Href")
+            break
+    return record
+
+
+_ENTRY_TAGS = (_tag("EnterpriseManager"),)
+_SUPPORTED_VERSIONS, _SUPPORTED_VERSION = _tag("SupportedVersions"), _tag("SupportedVersion")
+
+
+def supported_versions(root: Any) -> list[str]:
+    """The API version names (v1_5, v1_6, ...) the entry point `<EnterpriseManager>` lists."""
+    _expect(root, _ENTRY_TAGS)
+    names: list[str] = []
+    for child in root:
+        if child.tag == _SUPPORTED_VERSIONS:
+            names.extend(v.get("Name") for v in child if v.tag == _SUPPORTED_VERSION and v.get("Name"))
+    return names
+
+
+# -- query results ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class QueryPage:
+    """One page of a <QueryResult>: the converted items and where it sits in the result."""
+
+    items: list[Record]
+    page_num: int
+    page_size: int
+    pages_count: int
+    links: dict[str, str]
+
+    @property
+    def has_next(self) -> bool:
+        return self.page_num < self.pages_count
+
+
+_QUERY_TAGS = (_tag("QueryResult"),)
+_ENTITIES, _REFS, _PAGING_INFO = _tag("Entities"), _tag("Refs"), _tag("PagingInfo")
+
+
+def query_page(root: Any, converter: Converter) -> QueryPage:
+    """A <QueryResult> page; `converter` (task_session, reference, ...) makes each item."""
+    _expect(root, _QUERY_TAGS)
+    items: list[Record] = []
+    paging = None
+    for child in root:
+        tag = child.tag
+        if tag == _ENTITIES:
+            # Entities holds the plural list element (e.g. <ReplicaTaskSessions>).
+            for group in child:
+                items.extend(converter(entity) for entity in group if isinstance(entity.tag, str))
+        elif tag == _REFS:
+            items.extend(converter(ref) for ref in child if isinstance(ref.tag, str))
+        elif tag == _PAGING_INFO:
+            paging = child
+    return _page(items, paging)
+
+
+def _page(items: list[Record], paging: Any) -> QueryPage:
+    if paging is None:
+        return QueryPage(items, 1, len(items), 1, {})
+    links: dict[str, str] = {}
+    for child in paging:
+        if child.tag == _LINKS:
+            links.update((link.get("Rel"), link.get("Href")) for link in child if link.tag == _LINK and link.get("Rel"))
+    return QueryPage(
+        items,
+        _int_attribute(paging, "PageNum", 1),
+        _int_attribute(paging, "PageSize", len(items)),
+        _int_attribute(paging, "PagesCount", 1),
+        links,
+    )
+
+
+def _int_attribute(el: Any, name: str, default: int) -> int:
+    text = el.get(name)
+    if text is None:
+        return default
+    if not _INTEGER.match(text.strip()):
+        raise ProtocolError(f"Enterprise Manager sent {_local(el.tag)} {name}={_shown(text)}, which is not an integer")
+    return int(text)

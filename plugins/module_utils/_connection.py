@@ -1,0 +1,76 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection options shared by modules, the inventory plugin and the role, and the
+factory that turns them into a logged-on EM session."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._paging import DEFAULT_MAX_CONCURRENCY, DEFAULT_PAGE_SIZE
+from ansible_collections.veeam_em.core.plugins.module_utils._session import LATEST, Credentials, EmSession
+from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
+from ansible_collections.veeam_em.core.plugins.module_utils._url import api_root
+
+MAX_PAGE_SIZE = 10_000
+MAX_CONCURRENCY = 16
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    url: str
+    username: str
+    password: str = field(repr=False)
+    validate_certs: bool = True
+    ca_path: str | None = None
+    timeout: float = 60.0
+    api_version: str = LATEST
+    page_size: int = DEFAULT_PAGE_SIZE
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+
+    @classmethod
+    def from_mapping(cls, options: Mapping[str, Any]) -> ConnectionOptions:
+        """Build from Ansible-style options (None means 'use the default')."""
+        given = {name: options.get(name) for name in cls.__dataclass_fields__ if options.get(name) is not None}
+        missing = [name for name in ("url", "username", "password") if name not in given]
+        if missing:
+            raise ConfigurationError(
+                f"missing connection option(s): {', '.join(missing)}; set them as options or through "
+                + ", ".join(f"VEEAM_EM_{name.upper()}" for name in missing)
+            )
+        connection = cls(**given)
+        connection.check()
+        return connection
+
+    def check(self) -> None:
+        """Refuse unusable values before any request is sent."""
+        self.root()
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {self.page_size}")
+        if not 1 <= self.max_concurrency <= MAX_CONCURRENCY:
+            raise ConfigurationError(f"max_concurrency must be between 1 and {MAX_CONCURRENCY}, not {self.max_concurrency}")
+        if not self.timeout > 0:
+            raise ConfigurationError(f"timeout must be a positive number of seconds, not {self.timeout}")
+        if self.ca_path is not None and not os.access(self.ca_path, os.R_OK):
+            raise ConfigurationError(f"ca_path {self.ca_path} cannot be read: give a PEM file of the CA that signed EM's certificate")
+
+    def root(self) -> str:
+        return api_root(self.url)
+
+    def transport_options(self) -> TransportOptions:
+        return TransportOptions(
+            validate_certs=self.validate_certs, ca_path=self.ca_path, timeout=self.timeout,
+            pool_size=self.max_concurrency,
+        )
+
+
+def open_session(options: ConnectionOptions, transport: Transport | None = None) -> EmSession:
+    """An EmSession to use as a context manager: `with open_session(o) as em: ...`."""
+    return EmSession(
+        transport or Transport(options.transport_options()),
+        options.root(),
+        Credentials(options.username, options.password),
+        options.api_version,
+    )

@@ -1,0 +1,47 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Neutral errors of the EM client.
+
+Only the edges (modules, plugins) turn these into fail_json or AnsibleError. Messages
+say what happened and what to do; none ever holds a password, a token or an
+Authorization header.
+"""
+from __future__ import annotations
+
+
+class VeeamEmError(Exception):
+    """Base of every error the client raises."""
+
+
+class ConfigurationError(VeeamEmError):
+    """Options that cannot work (a malformed url, a bad version), found before any request."""
+
+
+class ConnectionFailure(VeeamEmError):
+    """EM could not be reached, or the connection broke, after the retries allowed."""
+
+
+class CertificateError(ConnectionFailure):
+    """TLS certificate verification failed."""
+
+
+class RequestTimeout(ConnectionFailure):
+    """EM did not answer within the timeout."""
+
+
+class AuthenticationError(VeeamEmError):
+    """EM refused the credentials, or refused a fresh logon's token."""
+
+
+class ProtocolError(VeeamEmError):
+    """EM answered with something that is not the EM XML it documents."""
+
+
+class ApiError(VeeamEmError):
+    """EM refused a request and said why (its Error body's Message and StatusCode)."""
+
+    def __init__(self, message: str, status_code: int, url: str) -> None:
+        super().__init__(f"Enterprise Manager refused {url} with HTTP {status_code}: {message}")
+        self.em_message = message
+        self.status_code = status_code
+        self.url = url

@@ -1,0 +1,136 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""EM's replica resources: task sessions, job sessions and backup servers.
+
+Task sessions are read with one paged query; the job name of each is joined from one
+paged job-session query over the same window (plus by-id reads for the few job sessions
+that started before the window), never with a request per task session.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils._filters import All, FilterBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils._paging import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_PAGE_SIZE,
+    query_all,
+)
+
+# A job session starts before its tasks; reading job sessions from this long before the
+# first task finds nearly all of them in the bulk query.
+JOB_SESSION_LEAD = timedelta(days=1)
+TASK_UID_PREFIX = "urn:veeam:ReplicaTaskSession:"
+
+
+@dataclass(frozen=True)
+class TaskSessionQuery:
+    """What to read; every criterion is applied by EM's query service."""
+
+    ids: tuple[str, ...] = ()
+    vm_names: tuple[str, ...] = ()
+    job_names: tuple[str, ...] = ()
+    backup_servers: tuple[str, ...] = ()
+    results: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    sort_field: str = "CreationTime"
+    descending: bool = True
+    limit: int | None = None
+
+
+def task_uid(identifier: str) -> str:
+    """A task session's UID from its UID or the GUID in its URL."""
+    return identifier if identifier.startswith("urn:") else TASK_UID_PREFIX + identifier
+
+
+def task_filter(query: TaskSessionQuery) -> Any:
+    build = FilterBuilder("ReplicaTaskSession")
+    parts = [
+        build.equals_any(field, values)
+        for field, values in (
+            ("UID", [task_uid(i) for i in query.ids]), ("VmDisplayName", query.vm_names),
+            ("JobName", query.job_names), ("BackupServerName", query.backup_servers),
+            ("Result", query.results), ("State", query.states),
+        )
+        if values
+    ]
+    if query.created_after is not None:
+        parts.append(build.compare("CreationTime", ">=", query.created_after))
+    if query.created_before is not None:
+        parts.append(build.compare("CreationTime", "<=", query.created_before))
+    return All(*parts) if parts else None
+
+
+class ReplicaApi:
+    def __init__(self, session: Any, page_size: int = DEFAULT_PAGE_SIZE, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
+        self.session = session
+        self.page_size = page_size
+        self.max_concurrency = max_concurrency
+
+    def _query(
+        self, query_type: str, expression: Any, converter: Any, sort: dict[str, str] | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"type": query_type, "format": "Entities", **(sort or {})}
+        if expression is not None:
+            params["filter"] = expression.render()
+        return query_all(self.session, params, converter, self.page_size, self.max_concurrency, limit)
+
+    def backup_servers(self, names: tuple[str, ...] = (), ids: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        build = FilterBuilder("BackupServer")
+        parts = []
+        if names:
+            parts.append(build.equals_any("Name", names))
+        if ids:
+            parts.append(build.equals_any("UID", [i if i.startswith("urn:") else f"urn:veeam:BackupServer:{i}" for i in ids]))
+        return self._query("BackupServer", All(*parts) if parts else None, codec.backup_server, {"sortAsc": "Name"})
+
+    def task_sessions(self, query: TaskSessionQuery) -> list[dict[str, Any]]:
+        """Task sessions with job_name and backup_server_name filled for every record."""
+        sort = {"sortDesc" if query.descending else "sortAsc": query.sort_field}
+        tasks = self._query("ReplicaTaskSession", task_filter(query), codec.task_session, sort, query.limit)
+        if tasks:
+            self._join_job_names(tasks, query)
+            self._join_server_names(tasks)
+        return tasks
+
+    def _join_job_names(self, tasks: list[dict[str, Any]], query: TaskSessionQuery) -> None:
+        build = FilterBuilder("ReplicaJobSession")
+        first = min(task["creation_time"] for task in tasks)
+        last = max(task["creation_time"] for task in tasks)
+        parts = [build.compare("CreationTime", ">=", first - JOB_SESSION_LEAD), build.compare("CreationTime", "<=", last)]
+        if query.job_names:
+            parts.append(build.equals_any("JobName", query.job_names))
+        if query.backup_servers:
+            parts.append(build.equals_any("BackupServerName", query.backup_servers))
+        jobs = {job["uid"]: job for job in self._query("ReplicaJobSession", All(*parts), codec.job_session)}
+        missing = sorted({task["job_session_id"] for task in tasks if task["job_session_uid"] not in jobs})
+        for job in self._job_sessions_by_id(missing):
+            jobs[job["uid"]] = job
+        for task in tasks:
+            job = jobs.get(task["job_session_uid"])
+            task["job_name"] = job["job_name"] if job else None
+
+    def _job_sessions_by_id(self, ids: list[str]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+
+        def read(job_id: str) -> dict[str, Any]:
+            return codec.job_session(self.session.get(f"replicaSessions/{job_id}", {"format": "Entity"}))
+
+        with ThreadPoolExecutor(max_workers=max(1, min(self.max_concurrency, len(ids)))) as pool:
+            return list(pool.map(read, ids))
+
+    def _join_server_names(self, tasks: list[dict[str, Any]]) -> None:
+        # The task's own link names its server; read the servers only if a link had no name.
+        if all(task.get("backup_server_name") for task in tasks):
+            return
+        names = {server["id"]: server["name"] for server in self.backup_servers()}
+        for task in tasks:
+            if not task.get("backup_server_name"):
+                task["backup_server_name"] = names.get(task.get("backup_server_id"))

@@ -1,0 +1,184 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP transport: one keep-alive requests.Session, TLS settings, timeouts, bounded retries.
+
+It knows nothing of EM's logon; it retries only what is safe and transient (connection
+errors, 502/503/504) and turns requests' exceptions into the neutral errors.
+"""
+from __future__ import annotations
+
+import random
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from http.cookiejar import DefaultCookiePolicy
+from typing import Any, Callable
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
+    CertificateError,
+    ConnectionFailure,
+    RequestTimeout,
+)
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import InsecureRequestWarning
+except ImportError:  # reported by the edges through missing_required_lib
+    requests = None
+    REQUESTS_IMPORT_ERROR: str | None = traceback.format_exc()
+else:
+    REQUESTS_IMPORT_ERROR = None
+
+RETRY_STATUSES = frozenset((502, 503, 504))
+USER_AGENT = "veeam_em.core (Ansible collection)"
+
+
+@dataclass(frozen=True)
+class TransportOptions:
+    validate_certs: bool = True
+    ca_path: str | None = None
+    timeout: float = 60.0
+    pool_size: int = 4
+    max_retries: int = 5
+    retry_budget: float = 60.0  # seconds of waiting between attempts, at most
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+
+    @property
+    def verify(self) -> bool | str:
+        if not self.validate_certs:
+            return False
+        return self.ca_path or True
+
+
+class _NoCookies(DefaultCookiePolicy):
+    """EM prefers a cookie over the token header, so a cookie jar that sends back an old
+    X-RestSvcSessionId would silently override a fresh token. Keep no cookies at all."""
+
+    def set_ok(self, cookie: Any, request: Any) -> bool:
+        return False
+
+    def return_ok(self, cookie: Any, request: Any) -> bool:
+        return False
+
+
+class Transport:
+    def __init__(
+        self,
+        options: TransportOptions,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.options = options
+        self._sleep = sleep
+        self._jitter = jitter
+        self.retries = 0  # counted for diagnostics and benchmarks
+        if not options.validate_certs:
+            # The user chose this; the edges say so once per run instead of urllib3
+            # repeating it for every request.
+            warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+        self.http = requests.Session()
+        self.http.cookies.set_policy(_NoCookies())
+        self.http.headers.update({"User-Agent": USER_AGENT, "Accept": "application/xml"})
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, options.pool_size), max_retries=0)
+        self.http.mount("https://", adapter)
+        self.http.mount("http://", adapter)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """Send one request, retrying transient failures within the count and time budget."""
+        waited = 0.0
+        attempt = 0
+        while True:
+            try:
+                response = self._send(method, url, **kwargs)
+            except _Transient as failure:
+                delay = self._next_delay(attempt, waited, None)
+                if delay is None:
+                    raise ConnectionFailure(
+                        f"cannot reach Enterprise Manager for {method} {url} after {attempt + 1} attempt(s): "
+                        f"{failure.reason}. Check url, the port (9398 by default), proxies and firewalls."
+                    ) from None
+            else:
+                if response.status_code not in RETRY_STATUSES:
+                    return response
+                delay = self._next_delay(attempt, waited, response.headers.get("Retry-After"))
+                if delay is None:
+                    return response  # the caller reports EM's own message
+            self.retries += 1
+            self._sleep(delay)
+            waited += delay
+            attempt += 1
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        # verify travels with every request: requests lets REQUESTS_CA_BUNDLE override a
+        # session-wide setting, which would silently ignore ca_path.
+        try:
+            return self.http.request(method, url, verify=self.options.verify, timeout=self.options.timeout, **kwargs)
+        except requests.exceptions.SSLError as error:
+            raise _certificate_error(url, error) from None
+        except requests.exceptions.ConnectTimeout as error:
+            raise _Transient(f"connecting timed out ({_reason(error)})") from None
+        except requests.exceptions.Timeout:
+            raise RequestTimeout(
+                f"Enterprise Manager did not answer {method} {url} within {self.options.timeout:g} seconds; "
+                "raise timeout, or narrow the query (a shorter window, fewer names)."
+            ) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
+            raise _Transient(_reason(error)) from None
+
+    def _next_delay(self, attempt: int, waited: float, retry_after: str | None) -> float | None:
+        """Seconds to wait before the next attempt, or None when the budget is spent."""
+        if attempt >= self.options.max_retries:
+            return None
+        backoff = min(self.options.backoff_max, self.options.backoff_base * 2**attempt)
+        delay = backoff * (0.5 + self._jitter() / 2)
+        hinted = _retry_after_seconds(retry_after)
+        if hinted is not None:
+            delay = max(delay, hinted)
+        if waited + delay > self.options.retry_budget:
+            return None
+        return delay
+
+
+class _Transient(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _reason(error: Exception) -> str:
+    """The innermost cause's text, which says more than requests' wrappers."""
+    cause: BaseException = error
+    while cause.__context__ is not None and cause.__context__ is not cause:
+        cause = cause.__context__
+    text = str(cause) or type(cause).__name__
+    return text if len(text) < 300 else text[:297] + "..."
+
+
+def _certificate_error(url: str, error: Exception) -> ConnectionFailure:
+    reason = _reason(error)
+    if "CERTIFICATE_VERIFY_FAILED" in reason or "hostname" in reason.lower() or "certificate" in reason.lower():
+        return CertificateError(
+            f"TLS certificate verification failed for {url}: {reason}. Set ca_path to the CA that signed "
+            "Enterprise Manager's certificate (or make the system trust it); validate_certs: false turns the "
+            "check off, which is not recommended."
+        )
+    return ConnectionFailure(f"TLS handshake with {url} failed: {reason}")
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())

@@ -1,0 +1,145 @@
+"""The paging routine: request counts, bounded concurrency, complete data under faults."""
+from __future__ import annotations
+
+import dataclasses
+import math
+import uuid
+
+import pytest
+
+from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ProtocolError
+from ansible_collections.veeam_em.core.plugins.module_utils._paging import query_all
+from ansible_collections.veeam_em.core.tests.em_simulator import (
+    DEFAULT_PASSWORD,
+    DEFAULT_USERNAME,
+    EmSimulator,
+    GeneratorSpec,
+    SimulatorConfig,
+    generate,
+)
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXED_NOW
+
+TASKS = {"type": "ReplicaTaskSession", "format": "Entities", "sortDesc": "CreationTime"}
+
+
+@pytest.fixture(scope="module")
+def estate():
+    spec = GeneratorSpec(seed=21, servers=2, jobs_per_server=3, vms_per_job=10, days=12, interval_hours=4, now=FIXED_NOW)
+    with EmSimulator(generate(spec), SimulatorConfig(plain_collection_days=0)) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def simulator(estate):
+    estate.configure(**vars(SimulatorConfig(plain_collection_days=0)))
+    estate.reset_stats(drop_sessions=True)
+    yield estate
+    assert estate.snapshot()["sessions"]["open"] == 0, "an EM session was left open"
+
+
+def read_all(simulator, page_size=250, max_concurrency=4, **params):
+    options = ConnectionOptions(simulator.url, DEFAULT_USERNAME, DEFAULT_PASSWORD, ca_path=simulator.ca_path,
+                                page_size=page_size, max_concurrency=max_concurrency)
+    with open_session(options) as em:
+        return query_all(em, {**TASKS, **params}, codec.task_session, page_size, max_concurrency)
+
+
+def expected_uids(simulator):
+    return [t.uid for t in reversed(simulator.dataset.task_sessions)]
+
+
+def test_reads_everything_in_order_with_the_expected_requests(simulator):
+    total = len(simulator.dataset.task_sessions)
+    records = read_all(simulator, page_size=250)
+    assert [r["uid"] for r in records] == expected_uids(simulator)
+    counts = simulator.snapshot()["by_path"]
+    pages = math.ceil(total / 250)
+    assert counts == {
+        "POST /api/sessionMngr/": 1,
+        "GET /api/query?type=ReplicaTaskSession": pages,
+        "DELETE /api/logonSessions/{id}": 1,
+    }
+
+
+@pytest.mark.parametrize("limit", [1, 4])
+def test_concurrency_never_exceeds_the_limit(simulator, limit):
+    simulator.configure(latency_ms=15)
+    read_all(simulator, page_size=100, max_concurrency=limit)
+    assert simulator.snapshot()["max_concurrency"] == limit
+
+
+@pytest.mark.parametrize(("expiry", "concurrency"), [(4, 1), (25, 4)])
+def test_token_expiry_in_the_middle_of_paging_gives_complete_data(simulator, expiry, concurrency):
+    # With concurrent pages a fresh token must outlive the requests already in flight,
+    # or the repeated request meets a second 401, which is an error by design.
+    simulator.configure(token_expiry_after=expiry)
+    records = read_all(simulator, page_size=100, max_concurrency=concurrency)
+    assert [r["uid"] for r in records] == expected_uids(simulator)
+    assert simulator.snapshot()["sessions"]["logons"] >= 2
+
+
+def test_injected_503s_and_dropped_connections_give_complete_data(simulator):
+    simulator.configure(error_rate=0.15, drop_rate=0.05, fault_seed=12)
+    assert [r["uid"] for r in read_all(simulator, page_size=100)] == expected_uids(simulator)
+    faults = simulator.snapshot()["faults"]
+    assert faults.get("error_503") and faults.get("drop")
+
+
+def test_truncated_page_fails_the_whole_read(simulator):
+    simulator.configure(truncate_rate=0.2, fault_seed=5)
+    with pytest.raises(ProtocolError):
+        read_all(simulator, page_size=100)
+
+
+def test_a_server_that_caps_the_page_size_is_followed(simulator):
+    simulator.configure(max_page_size=70)
+    assert [r["uid"] for r in read_all(simulator, page_size=1000)] == expected_uids(simulator)
+
+
+def test_empty_result_is_one_request(simulator):
+    assert read_all(simulator, filter='VmDisplayName=="nobody at all"') == []
+    assert simulator.snapshot()["by_path"]["GET /api/query?type=ReplicaTaskSession"] == 1
+
+
+def test_sessions_recorded_while_paging_newest_first_are_neither_lost_nor_doubled(simulator):
+    dataset = simulator.dataset
+    before = expected_uids(simulator)
+    template = dataset.task_sessions[-1]
+    fresh = [
+        dataclasses.replace(template, id=str(uuid.UUID(int=index + 1)), created=template.created + index + 1)
+        for index in range(7)
+    ]
+    # A page size whose last page is nearly full, so the shift spills onto a page more.
+    size = next(size for size in range(40, 90) if len(before) % size > size - len(fresh))
+    options = ConnectionOptions(simulator.url, DEFAULT_USERNAME, DEFAULT_PASSWORD, ca_path=simulator.ca_path)
+    inserted = []
+
+    def insert_after_first_page(response, **_hook_args):
+        if response.url.endswith("&page=1") and not inserted:
+            dataset.add_task_sessions(fresh)
+            inserted.append(True)
+
+    try:
+        with open_session(options) as em:
+            em.transport.http.hooks["response"].append(insert_after_first_page)
+            records = query_all(em, TASKS, codec.task_session, page_size=size, max_concurrency=1)
+    finally:
+        _remove(dataset, fresh)
+    assert inserted
+    uids = [r["uid"] for r in records]
+    # Every session that existed when paging began is there exactly once; the new ones may
+    # or may not be (they arrived after the first page), but never twice.
+    assert len(uids) == len(set(uids))
+    assert set(before) <= set(uids)
+    assert [uid for uid in uids if uid in set(before)] == before
+
+
+def _remove(dataset, tasks):
+    ids = {task.id for task in tasks}
+    dataset.task_sessions[:] = [task for task in dataset.task_sessions if task.id not in ids]
+    for task in tasks:
+        dataset.task_sessions_by_id.pop(task.id, None)
+        task.job_session.tasks[:] = [other for other in task.job_session.tasks if other.id not in ids]
+    dataset.version += 1
