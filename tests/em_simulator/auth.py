@@ -55,6 +55,8 @@ class SessionManager:
 
     def reset_counts(self) -> None:
         self.counts = {"logons": 0, "logouts": 0, "failed_logons": 0, "expired": 0}
+        # Every token handed out since the reset, so tests can prove none leaks into output.
+        self.issued_tokens: list[str] = []
 
     def authenticate(self, header: str | None) -> tuple[str, Account] | None:
         credentials = parse_basic(header)
@@ -73,6 +75,7 @@ class SessionManager:
         with self._lock:
             self._by_token[session.token] = session
             self.counts["logons"] += 1
+            self.issued_tokens.append(session.token)
         return session
 
     def resolve(self, token: str | None) -> LogonSession | None:

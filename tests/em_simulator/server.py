@@ -220,6 +220,7 @@ class EmSimulator:
         """Counts since the last reset, and the EM logon sessions open right now."""
         counts = self.stats.snapshot()
         counts["sessions"] = {**self.sessions.counts, "open": len(self.sessions.open_sessions())}
+        counts["issued_tokens"] = list(self.sessions.issued_tokens)
         return counts
 
     def reset_stats(self, drop_sessions: bool = False) -> None:

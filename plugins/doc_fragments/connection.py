@@ -1,0 +1,88 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The connection options, documented once for every module and plugin."""
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
+  url:
+    description:
+      - Address of Veeam Backup Enterprise Manager, for example V(https://em.example.com:9398/api).
+      - V(/api) and the port are optional; the port defaults to 9398. V(http://) is accepted for
+        test set-ups only.
+      - If not set, the environment variable E(VEEAM_EM_URL) is used.
+    type: str
+  username:
+    description:
+      - Enterprise Manager account, for example V(CORP\\svc-backup-read).
+      - The account needs one of Enterprise Manager's roles (Portal Administrator, Portal User or
+        Restore Operator).
+      - If not set, the environment variable E(VEEAM_EM_USERNAME) is used.
+    type: str
+  password:
+    description:
+      - Password of O(username). Never logged and never returned.
+      - If not set, the environment variable E(VEEAM_EM_PASSWORD) is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether Enterprise Manager's TLS certificate is checked.
+      - Turning this off sends the credentials to whoever answers; prefer O(ca_path).
+      - If not set, the environment variable E(VEEAM_EM_VALIDATE_CERTS) is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file with the CA certificate(s) that signed Enterprise Manager's certificate.
+      - Without it, the system's trust store (or E(REQUESTS_CA_BUNDLE)) is used.
+      - If not set, the environment variable E(VEEAM_EM_CA_PATH) is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each answer from Enterprise Manager.
+      - If not set, the environment variable E(VEEAM_EM_TIMEOUT) is used.
+    type: float
+    default: 60
+  api_version:
+    description:
+      - Enterprise Manager REST API version to log on with, such as V(v1_7).
+      - V(latest) takes the newest the server offers; another value is checked against the
+        versions the server lists.
+    type: str
+    default: latest
+  page_size:
+    description:
+      - Entities per page of Enterprise Manager's query service (1 to 10000).
+    type: int
+    default: 1000
+  max_concurrency:
+    description:
+      - Pages read at the same time (1 to 16).
+    type: int
+    default: 4
+notes:
+  - >-
+    The modules talk to Enterprise Manager from where they run; run them on the controller
+    (C(delegate_to: localhost) or a play on localhost).
+  - Every logon to Enterprise Manager is logged out before the module returns, on errors too.
+requirements:
+  - requests
+  - lxml
+"""
+
+    INFO_MODULE = r"""
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads from Enterprise Manager.
+  diff_mode:
+    support: none
+    description: The module changes nothing, so there is no diff.
+  action_group:
+    support: full
+    membership:
+      - veeam_em.core.em
+    description: Use C(group/veeam_em.core.em) in C(module_defaults) to set the connection once.
+"""

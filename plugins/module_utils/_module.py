@@ -1,0 +1,51 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every module shares: the connection argument spec and the run wrapper that turns
+neutral errors into fail_json. The one module_utils file that knows AnsibleModule."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
+from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
+
+INSECURE_WARNING = (
+    "validate_certs is false: Enterprise Manager's certificate is not checked, so the credentials "
+    "could be sent to an impostor. Prefer ca_path."
+)
+
+
+def connection_argument_spec() -> dict[str, dict[str, Any]]:
+    """The connection options of every module (documented in the connection doc fragment)."""
+    return {
+        "url": {"type": "str", "fallback": (env_fallback, ["VEEAM_EM_URL"])},
+        "username": {"type": "str", "fallback": (env_fallback, ["VEEAM_EM_USERNAME"])},
+        "password": {"type": "str", "no_log": True, "fallback": (env_fallback, ["VEEAM_EM_PASSWORD"])},
+        "validate_certs": {"type": "bool", "default": True, "fallback": (env_fallback, ["VEEAM_EM_VALIDATE_CERTS"])},
+        "ca_path": {"type": "path", "fallback": (env_fallback, ["VEEAM_EM_CA_PATH"])},
+        "timeout": {"type": "float", "default": 60.0, "fallback": (env_fallback, ["VEEAM_EM_TIMEOUT"])},
+        "api_version": {"type": "str", "default": "latest"},
+        "page_size": {"type": "int", "default": 1000},
+        "max_concurrency": {"type": "int", "default": 4},
+    }
+
+
+def run_info_module(module: AnsibleModule, gather: Callable[[ReplicaApi, dict[str, Any]], dict[str, Any]]) -> None:
+    """Connect, call `gather`, log out, and exit: exit_json on success, fail_json on error."""
+    for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
+        if error:
+            module.fail_json(msg=missing_required_lib(library), exception=error)
+    try:
+        options = ConnectionOptions.from_mapping(module.params)
+        if not options.validate_certs:
+            module.warn(INSECURE_WARNING)
+        with open_session(options) as session:
+            result = gather(ReplicaApi(session, options.page_size, options.max_concurrency), module.params)
+    except VeeamEmError as error:
+        module.fail_json(msg=str(error))
+    module.exit_json(changed=False, **result)

@@ -1,0 +1,63 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Normalised records: the stable, snake_case keys users see (design.md)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
+
+DOCUMENTED_RESULTS = ("Success", "Warning", "Failed")
+
+
+def task_session_record(raw: dict[str, Any]) -> dict[str, Any]:
+    """One replica task session; `result` is null while EM has no documented result yet."""
+    created, ended = raw.get("creation_time"), raw.get("end_time")
+    result = raw.get("result")
+    return {
+        "id": raw.get("id"),
+        "uid": raw.get("uid"),
+        "name": raw.get("name"),
+        "vm_name": raw.get("vm_name"),
+        "state": raw.get("state"),
+        "result": result if result in DOCUMENTED_RESULTS else None,
+        "reason": raw.get("reason") or "",
+        "creation_time": iso(created),
+        "end_time": iso(ended),
+        "duration_seconds": (ended - created).total_seconds() if created and ended else None,
+        "total_size": raw.get("total_size"),
+        "job_session_id": raw.get("job_session_id"),
+        "job_session_name": raw.get("job_session_name"),
+        "job_name": raw.get("job_name"),
+        "backup_server_id": raw.get("backup_server_id"),
+        "backup_server_name": raw.get("backup_server_name"),
+        "href": raw.get("href"),
+    }
+
+
+def backup_server_record(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": raw.get("id"),
+        "uid": raw.get("uid"),
+        "name": raw.get("name"),
+        "description": raw.get("description") or "",
+        "port": raw.get("port"),
+        "version": raw.get("version"),
+        "wcf_port": raw.get("wcf_port"),
+        "certificate_thumbprint": raw.get("certificate_thumbprint"),
+        "href": raw.get("href"),
+    }
+
+
+def latest_per_vm(raw_sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The newest raw task session of each (backup server, VM), newest first.
+
+    Works on the client's raw records, whose times are datetimes: ISO strings with and
+    without fractional seconds do not sort correctly as text.
+    """
+    newest: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for session in raw_sessions:
+        key = (session.get("backup_server_id"), session.get("vm_name"))
+        if key not in newest or session["creation_time"] > newest[key]["creation_time"]:
+            newest[key] = session
+    return sorted(newest.values(), key=lambda session: session["creation_time"], reverse=True)

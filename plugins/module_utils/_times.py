@@ -1,0 +1,48 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Times as users write them (ISO 8601 or '24h back from now') and as records show them."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+HINT = "use ISO 8601 such as 2026-11-29T06:00:00Z, or a duration back from now such as 30m, 24h or 7d"
+
+
+def parse_duration(text: str, option: str) -> timedelta:
+    """'30m', '24h', '7d', '2w', '90s' as a timedelta; ConfigurationError naming the option."""
+    match = DURATION.match(str(text))
+    if not match:
+        raise ConfigurationError(f"{option}: cannot read {text!r} as a duration; use a number and s, m, h, d or w, such as 4h")
+    return timedelta(seconds=float(match.group(1)) * UNIT_SECONDS[match.group(2).lower()])
+
+
+def parse_moment(text: str | None, option: str, now: datetime) -> datetime | None:
+    """An aware UTC datetime from ISO 8601 (naive means UTC) or from a duration before `now`."""
+    if text is None or str(text).strip() == "":
+        return None
+    value = str(text).strip()
+    if DURATION.match(value):
+        return now - parse_duration(value, option)
+    try:
+        moment = datetime.fromisoformat(value[:-1] + "+00:00" if value[-1:] in "zZ" else value)
+    except ValueError:
+        raise ConfigurationError(f"{option}: cannot read {text!r} as a time; {HINT}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, fractional seconds only when there are some."""
+    if moment is None:
+        return None
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,216 @@
+#!/usr/bin/python
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: replica_task_session_info
+short_description: Gather replica task sessions from Veeam Backup Enterprise Manager
+version_added: 0.1.0
+description:
+  - Reads replica task sessions (one per VM and run of a replication job) from Veeam Backup
+    Enterprise Manager's REST API.
+  - Every filter is applied by Enterprise Manager's query service, so only matching sessions
+    travel over the network.
+  - Each record carries the name of its job and of its backup server.
+author:
+  - veeam_em.core maintainers (@veeam-em)
+extends_documentation_fragment:
+  - veeam_em.core.connection
+  - veeam_em.core.connection.info_module
+options:
+  id:
+    description:
+      - Task session IDs (the GUID in the session's URL) or UIDs (V(urn:veeam:ReplicaTaskSession:...)).
+    type: list
+    elements: str
+  vm_name:
+    description:
+      - Exact VM names.
+    type: list
+    elements: str
+  job_name:
+    description:
+      - Exact replication job names.
+    type: list
+    elements: str
+  backup_server:
+    description:
+      - Exact backup server names, as Enterprise Manager lists them.
+    type: list
+    elements: str
+  result:
+    description:
+      - Results to keep. Sessions still running have no result yet and are left out by this filter.
+    type: list
+    elements: str
+    choices: [Success, Warning, Failed]
+  state:
+    description:
+      - States to keep.
+    type: list
+    elements: str
+    choices: [InProgress, Pending, Completed]
+  created_after:
+    description:
+      - Keep sessions created at or after this time.
+      - An ISO 8601 time (V(2026-11-29T06:00:00Z); without an offset it is taken as UTC), or a
+        duration back from now such as V(30m), V(24h) or V(7d).
+      - Filters carry whole seconds; the window is widened to them, never narrowed.
+    type: str
+  created_before:
+    description:
+      - Keep sessions created at or before this time; the same forms as O(created_after).
+    type: str
+  latest_per_vm:
+    description:
+      - Return only the newest session of each VM on each backup server within the other filters.
+    type: bool
+    default: false
+  limit:
+    description:
+      - Return at most this many sessions (after O(latest_per_vm)). Only the pages needed are read.
+    type: int
+  order:
+    description:
+      - Order of the returned sessions by creation time.
+    type: str
+    choices: [newest_first, oldest_first]
+    default: newest_first
+"""
+
+EXAMPLES = r"""
+- name: Failed replica tasks of the last 24 hours on one backup server
+  veeam_em.core.replica_task_session_info:
+    url: https://em.example.com:9398/api
+    username: CORP\svc-backup-read
+    password: "{{ vault_em_password }}"
+    backup_server: [vbr01.corp.example]
+    result: [Failed]
+    created_after: 24h
+  register: failed_tasks
+  delegate_to: localhost
+
+- name: The newest session of every VM, with the connection set once for the collection
+  module_defaults:
+    group/veeam_em.core.em:
+      url: https://em.example.com:9398
+      username: CORP\svc-backup-read
+      password: "{{ vault_em_password }}"
+      ca_path: /etc/pki/em-ca.pem
+  block:
+    - name: Latest replica task session per VM over the last week
+      veeam_em.core.replica_task_session_info:
+        created_after: 7d
+        latest_per_vm: true
+      register: latest
+
+    - name: Show VMs whose latest replica did not succeed
+      ansible.builtin.debug:
+        msg: "{{ latest.replica_task_sessions | rejectattr('result', 'eq', 'Success') | map(attribute='vm_name') }}"
+"""
+
+RETURN = r"""
+replica_task_sessions:
+  description: Matching replica task sessions, newest first unless O(order) says otherwise; possibly empty.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: ID of the task session (the GUID in its URL).
+      type: str
+      sample: efe448ad-6d52-496b-ba79-decd586713eb
+    uid:
+      description: UID of the task session.
+      type: str
+      sample: urn:veeam:ReplicaTaskSession:efe448ad-6d52-496b-ba79-decd586713eb
+    name:
+      description: Name Enterprise Manager gives the session (VM name and start time).
+      type: str
+      sample: apache02@2025-06-17 20:00:18
+    vm_name:
+      description: Name of the replicated VM.
+      type: str
+      sample: apache02
+    state:
+      description: V(InProgress), V(Pending) or V(Completed).
+      type: str
+      sample: Completed
+    result:
+      description: V(Success), V(Warning) or V(Failed); null while the session has no result yet.
+      type: str
+      sample: Success
+    reason:
+      description: Why the session ended with a warning or failure; empty otherwise.
+      type: str
+      sample: ""
+    creation_time:
+      description: Start, ISO 8601 in UTC.
+      type: str
+      sample: "2025-06-17T20:00:18.060000Z"
+    end_time:
+      description: End, ISO 8601 in UTC; null while the session runs.
+      type: str
+      sample: "2025-06-17T20:02:36.993000Z"
+    duration_seconds:
+      description: Seconds from start to end; null while the session runs.
+      type: float
+      sample: 138.933
+    total_size:
+      description: Size in bytes of the restore points the session produced.
+      type: int
+      sample: 8589934592
+    job_session_id:
+      description: ID of the replication job session the task belongs to.
+      type: str
+      sample: 90e440bb-8af1-4e3f-8022-bfd89dd267a0
+    job_session_name:
+      description: Name of that job session.
+      type: str
+      sample: Replication Job 2@2025-06-17 20:00:05
+    job_name:
+      description: Name of the replication job.
+      type: str
+      sample: Replication Job 2
+    backup_server_id:
+      description: ID of the backup server that ran the job.
+      type: str
+      sample: 7445e6ce-86f5-4171-b909-dac209c66563
+    backup_server_name:
+      description: Name of that backup server.
+      type: str
+      sample: enterprise06.tech.local
+    href:
+      description: URL of the session in Enterprise Manager's API.
+      type: str
+      sample: https://em.example.com:9398/api/replicaTaskSessions/efe448ad-6d52-496b-ba79-decd586713eb?format=Entity
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.veeam_em.core.plugins.module_utils._gather import ORDERS, RESULTS, STATES, gather_task_sessions
+from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec, run_info_module
+
+
+def main() -> None:
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        id={"type": "list", "elements": "str"},
+        vm_name={"type": "list", "elements": "str"},
+        job_name={"type": "list", "elements": "str"},
+        backup_server={"type": "list", "elements": "str"},
+        result={"type": "list", "elements": "str", "choices": RESULTS},
+        state={"type": "list", "elements": "str", "choices": STATES},
+        created_after={"type": "str"},
+        created_before={"type": "str"},
+        latest_per_vm={"type": "bool", "default": False},
+        limit={"type": "int"},
+        order={"type": "str", "choices": ORDERS, "default": "newest_first"},
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_info_module(module, gather_task_sessions)
+
+
+if __name__ == "__main__":
+    main()
