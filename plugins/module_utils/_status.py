@@ -1,0 +1,144 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Per-VM replica status from task sessions: pure functions, no I/O.
+
+The one implementation behind the replica_status filter, the replicas inventory and the
+replica_compliance role. Input records have the keys replica_task_session_info returns
+(times as ISO 8601 strings); sessions are folded one at a time, so a caller can stream
+them without keeping them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Mapping
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
+
+# A Warning still produced the replica restore point; only Failed did not.
+SUCCESS_RESULTS = ("Success", "Warning")
+RUNNING_STATES = ("InProgress", "Pending")
+
+
+def parse_record_time(value: Any) -> datetime | None:
+    """A record's time (ISO 8601 string or datetime) as an aware datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigurationError(f"not an ISO 8601 time in a task session record: {value!r}") from None
+    if moment.tzinfo is None:
+        raise ConfigurationError(f"a task session time has no time zone: {value!r}")
+    return moment
+
+
+@dataclass
+class _Fold:
+    """What is known of one VM on one backup server after some of its sessions.
+
+    Sessions may come in any order; only failures newer than the best success so far are
+    remembered, so memory stays per VM, not per session.
+    """
+
+    latest: dict[str, Any] | None = None
+    latest_time: datetime | None = None
+    last_result: str | None = None
+    last_result_time: datetime | None = None
+    last_success_time: datetime | None = None
+    failures_since_success: list[datetime] = field(default_factory=list)
+    job_names: set[str] = field(default_factory=set)
+    count: int = 0
+    sessions: list[dict[str, Any]] | None = None
+
+    def add(self, record: Mapping[str, Any], created: datetime, keep: bool) -> None:
+        self.count += 1
+        if record.get("job_name"):
+            self.job_names.add(record["job_name"])
+        if keep:
+            self.sessions = self.sessions if self.sessions is not None else []
+            self.sessions.append(dict(record))
+        if self.latest_time is None or created > self.latest_time:
+            self.latest, self.latest_time = dict(record), created
+        result = record.get("result")
+        if record.get("state") in RUNNING_STATES or result is None:
+            return  # a running session has no result yet
+        if self.last_result_time is None or created > self.last_result_time:
+            self.last_result, self.last_result_time = result, created
+        if result in SUCCESS_RESULTS:
+            if self.last_success_time is None or created > self.last_success_time:
+                self.last_success_time = created
+                self.failures_since_success = [when for when in self.failures_since_success if when > created]
+        elif result == "Failed" and (self.last_success_time is None or created > self.last_success_time):
+            self.failures_since_success.append(created)
+
+
+class StatusBuilder:
+    """Fold task sessions into per-VM statuses: add() each, then statuses()."""
+
+    def __init__(self, include_sessions: bool = False) -> None:
+        self.include_sessions = include_sessions
+        self._folds: dict[tuple[str | None, str | None], _Fold] = {}
+        self._servers: dict[str | None, str | None] = {}
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        created = parse_record_time(record.get("creation_time"))
+        if created is None:
+            raise ConfigurationError(f"a task session record has no creation_time: {record.get('id')!r}")
+        key = (record.get("backup_server_id") or record.get("backup_server_name"), record.get("vm_name"))
+        self._servers[key[0]] = record.get("backup_server_name")
+        self._folds.setdefault(key, _Fold()).add(record, created, self.include_sessions)
+
+    def add_all(self, records: Iterable[Mapping[str, Any]]) -> StatusBuilder:
+        for record in records:
+            self.add(record)
+        return self
+
+    def statuses(self, now: datetime, rpo: timedelta | None = None,
+                 rpo_by_job: Mapping[str, timedelta] | None = None) -> list[dict[str, Any]]:
+        """One status per (backup server, VM), sorted by server name then VM name."""
+        statuses = [
+            _status(fold, self._servers[key[0]], key, now, rpo, rpo_by_job or {})
+            for key, fold in self._folds.items()
+        ]
+        return sorted(statuses, key=lambda s: (s["backup_server_name"] or "", s["vm_name"] or "", s["backup_server_id"] or ""))
+
+
+def _status(fold: _Fold, server_name: str | None, key: tuple, now: datetime, rpo: timedelta | None,
+            rpo_by_job: Mapping[str, timedelta]) -> dict[str, Any]:
+    latest = fold.latest or {}
+    age = (now - fold.last_success_time).total_seconds() if fold.last_success_time else None
+    vm_rpo = rpo_by_job.get(latest.get("job_name") or "", rpo)
+    status = {
+        "vm_name": key[1],
+        "backup_server_id": latest.get("backup_server_id"),
+        "backup_server_name": server_name,
+        "job_name": latest.get("job_name"),
+        "job_names": sorted(fold.job_names),
+        "latest_session": _session_summary(latest),
+        "last_result": fold.last_result,
+        "last_success_time": iso(fold.last_success_time),
+        "last_success_age_seconds": age,
+        "consecutive_failures": len(fold.failures_since_success),
+        "running": latest.get("state") in RUNNING_STATES,
+        "never_succeeded": fold.last_success_time is None,
+        "session_count": fold.count,
+        "rpo_seconds": vm_rpo.total_seconds() if vm_rpo is not None else None,
+        # Exactly at the RPO is still within it; no success in the data is a breach.
+        "rpo_breached": None if vm_rpo is None else (age is None or age > vm_rpo.total_seconds()),
+    }
+    if fold.sessions is not None:
+        status["sessions"] = sorted(fold.sessions, key=lambda s: str(s.get("creation_time")), reverse=True)
+    return status
+
+
+def _session_summary(record: Mapping[str, Any]) -> dict[str, Any]:
+    keys = ("id", "creation_time", "end_time", "state", "result", "reason", "duration_seconds", "total_size", "job_name")
+    return {key: record.get(key) for key in keys}
+
+
+def vm_statuses(records: Iterable[Mapping[str, Any]], now: datetime, rpo: timedelta | None = None,
+                rpo_by_job: Mapping[str, timedelta] | None = None, include_sessions: bool = False) -> list[dict[str, Any]]:
+    """Per-VM statuses of task session records (the filter's and the role's entry point)."""
+    return StatusBuilder(include_sessions).add_all(records).statuses(now, rpo, rpo_by_job)
