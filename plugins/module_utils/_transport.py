@@ -19,6 +19,7 @@ from typing import Any, Callable
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     CertificateError,
     ConnectionFailure,
+    ProtocolError,
     RequestTimeout,
 )
 
@@ -46,12 +47,24 @@ class TransportOptions:
     retry_budget: float = 60.0  # seconds of waiting between attempts, at most
     backoff_base: float = 0.5
     backoff_max: float = 8.0
+    # A 1,000-entity page is about 1.2 MB; nothing EM sends for this collection nears this.
+    max_body_bytes: int = 64 * 1024 * 1024
 
     @property
     def verify(self) -> bool | str:
         if not self.validate_certs:
             return False
         return self.ca_path or True
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer whose body has been read in full (and within the size limit)."""
+
+    status_code: int
+    headers: Any
+    content: bytes
+    url: str
 
 
 class _NoCookies(DefaultCookiePolicy):
@@ -90,7 +103,7 @@ class Transport:
     def close(self) -> None:
         self.http.close()
 
-    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+    def request(self, method: str, url: str, **kwargs: Any) -> Answer:
         """Send one request, retrying transient failures within the count and time budget."""
         waited = 0.0
         attempt = 0
@@ -115,11 +128,15 @@ class Transport:
             waited += delay
             attempt += 1
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+    def _send(self, method: str, url: str, **kwargs: Any) -> Answer:
         # verify travels with every request: requests lets REQUESTS_CA_BUNDLE override a
         # session-wide setting, which would silently ignore ca_path.
         try:
-            return self.http.request(method, url, verify=self.options.verify, timeout=self.options.timeout, **kwargs)
+            response = self.http.request(
+                method, url, verify=self.options.verify, timeout=self.options.timeout, stream=True, **kwargs
+            )
+            with response:
+                return Answer(response.status_code, response.headers, self._body(response, method, url), response.url)
         except requests.exceptions.SSLError as error:
             raise _certificate_error(url, error) from None
         except requests.exceptions.ConnectTimeout as error:
@@ -131,6 +148,19 @@ class Transport:
             ) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
             raise _Transient(_reason(error)) from None
+
+    def _body(self, response: requests.Response, method: str, url: str) -> bytes:
+        """The whole body, refusing (without reading on) one larger than max_body_bytes."""
+        limit = self.options.max_body_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(method, url, int(declared), limit)
+        body = bytearray()
+        for chunk in response.iter_content(chunk_size=256 * 1024):
+            body += chunk
+            if len(body) > limit:
+                raise _too_large(method, url, len(body), limit)
+        return bytes(body)
 
     def _next_delay(self, attempt: int, waited: float, retry_after: str | None) -> float | None:
         """Seconds to wait before the next attempt, or None when the budget is spent."""
@@ -170,6 +200,13 @@ def _certificate_error(url: str, error: Exception) -> ConnectionFailure:
             "check off, which is not recommended."
         )
     return ConnectionFailure(f"TLS handshake with {url} failed: {reason}")
+
+
+def _too_large(method: str, url: str, size: int, limit: int) -> ProtocolError:
+    return ProtocolError(
+        f"Enterprise Manager's answer to {method} {url} is larger than {limit // (1024 * 1024)} MiB "
+        f"({size} bytes or more); refused unread. Lower page_size if a page is this large."
+    )
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
