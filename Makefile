@@ -22,7 +22,7 @@ STAMP_218 := $(VENV_218)/.requirements-stamp
 CHECKS = $(VENV)/bin/python tools/run_checks.py --label "make $@"
 
 .PHONY: help test sanity units integration lint changelog-lint test-core-2.18 \
-	simulator demo venv lock clean
+	simulator demo venv lock clean soak bench-simulator bench-client
 
 help:
 	@echo "make demo            the main job against the embedded simulator (arrives with issue 6)"
@@ -34,6 +34,9 @@ help:
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make test-core-2.18  sanity and units with ansible-core 2.18 in $(VENV_218)"
 	@echo "make simulator ARGS=\"--help\"  run the EM simulator"
+	@echo "make soak            the client fault soak: 300 reads under random faults (about 2 minutes)"
+	@echo "make bench-simulator the simulator's page time and memory with 1,000,000 task sessions"
+	@echo "make bench-client    the client reading 100,000 task sessions at 0/20 ms latency, concurrency 1/4"
 	@echo "make venv            only create $(VENV) from $(REQUIREMENTS)"
 	@echo "make lock            re-resolve tests/requirements-*.txt from the .in files"
 	@echo "make clean           remove virtual environments and build output"
@@ -50,6 +53,21 @@ test-core-2.18: $(STAMP_218)
 
 simulator: $(STAMP)
 	PYTHONPATH=tests $(VENV)/bin/python -m em_simulator $(ARGS)
+
+# Scripts that import the collection as ansible_collections.veeam_em.core find it
+# through this symlink (plain Python follows it; only ansible-test refuses links).
+COLLECTION_LINK := .build-link/ansible_collections/veeam_em/core
+RUN_WITH_COLLECTION = mkdir -p $(dir $(COLLECTION_LINK)) && ln -sfn $(CURDIR) $(COLLECTION_LINK) && \
+	PYTHONPATH=$(CURDIR)/.build-link:$(CURDIR)/tests $(VENV)/bin/python
+
+soak: $(STAMP)
+	@$(RUN_WITH_COLLECTION) -m ansible_collections.veeam_em.core.tests.soak.client_soak --runs 300
+
+bench-simulator: $(STAMP)
+	@$(RUN_WITH_COLLECTION) benchmarks/simulator_page.py --sessions 1000000
+
+bench-client: $(STAMP)
+	@$(RUN_WITH_COLLECTION) benchmarks/client_read.py --sessions 100000
 
 demo:
 	@echo "make demo: not available yet; it arrives with the replica compliance role (issue 6)." >&2
@@ -95,4 +113,4 @@ lock:
 	$(call lock,tests/requirements-core-2.18.in,$(REQUIREMENTS_218))
 
 clean:
-	rm -rf $(VENV) $(VENV_218) .build tests/output .ansible changelogs/.plugin-cache.yaml
+	rm -rf $(VENV) $(VENV_218) .build .build-link tests/output .ansible changelogs/.plugin-cache.yaml
