@@ -86,3 +86,27 @@ attributes:
       - veeam_em.core.em
     description: Use C(group/veeam_em.core.em) in C(module_defaults) to set the connection once.
 """
+
+    # For controller plugins (the replicas inventory): adds only where else each option can
+    # come from; the descriptions stay in DOCUMENTATION. Use both fragments together.
+    PLUGINS = r"""
+options:
+  url:
+    env:
+      - name: VEEAM_EM_URL
+  username:
+    env:
+      - name: VEEAM_EM_USERNAME
+  password:
+    env:
+      - name: VEEAM_EM_PASSWORD
+  validate_certs:
+    env:
+      - name: VEEAM_EM_VALIDATE_CERTS
+  ca_path:
+    env:
+      - name: VEEAM_EM_CA_PATH
+  timeout:
+    env:
+      - name: VEEAM_EM_TIMEOUT
+"""

@@ -73,7 +73,7 @@ def run_soak(runs: int, seed: int = 1) -> SoakReport:
     report = SoakReport()
     faults: Counter[str] = Counter()
     with EmSimulator(generate(spec), SimulatorConfig(plain_collection_days=0, idle_timeout=IDLE_TIMEOUT)) as simulator:
-        reference, _ = _read(simulator, 4)
+        reference = _read(simulator, 4)[0]
         for run in range(runs):
             simulator.reset_stats()
             simulator.configure(**_faults_for(run, seed))
