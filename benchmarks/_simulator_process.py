@@ -1,0 +1,63 @@
+"""The EM simulator in a process of its own, for benchmarks: a client measured in the
+same process would share its interpreter (and GIL) with the server it measures."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+import requests
+
+TESTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests")
+
+
+class SimulatorProcess:
+    def __init__(self, *args: str) -> None:
+        self.args = args
+        self.workdir = tempfile.mkdtemp(prefix="em-bench-")
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+        self.ca_path = ""
+        self.task_sessions = self.job_sessions = 0
+
+    def __enter__(self) -> SimulatorProcess:
+        ready = os.path.join(self.workdir, "ready.json")
+        command = [sys.executable, "-m", "em_simulator", "--port", "0", "--ready-file", ready,
+                   "--ca-out", os.path.join(self.workdir, "ca.pem"), *self.args]
+        env = {**os.environ, "PYTHONPATH": TESTS_DIR}
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 600
+        while not (os.path.exists(ready) and os.path.getsize(ready)):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the simulator did not start: {self.process.stderr.read() if self.process.stderr else ''}")
+            time.sleep(0.1)
+        with open(ready, encoding="utf-8") as handle:
+            details = json.load(handle)
+        self.url, self.ca_path = details["url"], details["ca_path"]
+        self.task_sessions, self.job_sessions = details["task_sessions"], details["job_sessions"]
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+
+    def _control(self, method: str, action: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = requests.request(method, self.url.replace("/api/", f"/_simulator/{action}"), json=payload,
+                                    verify=self.ca_path, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def configure(self, **changes: Any) -> dict[str, Any]:
+        return self._control("POST", "config", changes)
+
+    def reset(self) -> dict[str, Any]:
+        return self._control("POST", "reset", {"drop_sessions": True})
+
+    def stats(self) -> dict[str, Any]:
+        return self._control("GET", "stats")
