@@ -6,12 +6,20 @@ session-level setting, and these machines set that variable.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 from lxml import etree
 
-from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME, EmSimulator
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions
+from ansible_collections.veeam_em.core.tests.em_simulator import (
+    DEFAULT_PASSWORD,
+    DEFAULT_USERNAME,
+    EmSimulator,
+    GeneratorSpec,
+    SimulatorConfig,
+    generate,
+)
 
 NS = {"em": "http://www.veeam.com/ent/v1.0"}
 FIXTURE_DIR = os.path.join(os.path.dirname(__file__), "..", "em_simulator", "fixtures")
@@ -70,3 +78,24 @@ class EmTestClient:
         response = self.query(type_, format="Entities", **params)
         assert response.status_code == 200, response.text
         return parse(response).findall("em:Entities/*/*", NS)
+
+
+def estate_simulator(**spec: Any) -> EmSimulator:
+    """A simulator (not yet started) of a generated estate whose history ends at FIXED_NOW."""
+    return EmSimulator(generate(GeneratorSpec(now=FIXED_NOW, **spec)), SimulatorConfig(plain_collection_days=0))
+
+
+def leak_checked(simulator: EmSimulator) -> Iterator[EmSimulator]:
+    """For a fixture: default readings and no faults, zeroed counts, then no EM session left open."""
+    simulator.configure(**vars(SimulatorConfig(plain_collection_days=0)))
+    simulator.reset_stats(drop_sessions=True)
+    yield simulator
+    assert simulator.snapshot()["sessions"]["open"] == 0, "an EM session was left open"
+
+
+def connection_options(simulator: EmSimulator, **overrides: Any) -> ConnectionOptions:
+    """The collection's connection options for a simulator, trusting its CA."""
+    values: dict[str, Any] = {"url": simulator.url, "username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD,
+                              "ca_path": simulator.ca_path}
+    values.update(overrides)
+    return ConnectionOptions(**values)

@@ -8,40 +8,27 @@ import uuid
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ProtocolError
 from ansible_collections.veeam_em.core.plugins.module_utils._paging import query_all
-from ansible_collections.veeam_em.core.tests.em_simulator import (
-    DEFAULT_PASSWORD,
-    DEFAULT_USERNAME,
-    EmSimulator,
-    GeneratorSpec,
-    SimulatorConfig,
-    generate,
-)
-from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXED_NOW
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator, leak_checked
 
 TASKS = {"type": "ReplicaTaskSession", "format": "Entities", "sortDesc": "CreationTime"}
 
 
 @pytest.fixture(scope="module")
 def estate():
-    spec = GeneratorSpec(seed=21, servers=2, jobs_per_server=3, vms_per_job=10, days=12, interval_hours=4, now=FIXED_NOW)
-    with EmSimulator(generate(spec), SimulatorConfig(plain_collection_days=0)) as simulator:
+    with estate_simulator(seed=21, servers=2, jobs_per_server=3, vms_per_job=10, days=12, interval_hours=4) as simulator:
         yield simulator
 
 
 @pytest.fixture
 def simulator(estate):
-    estate.configure(**vars(SimulatorConfig(plain_collection_days=0)))
-    estate.reset_stats(drop_sessions=True)
-    yield estate
-    assert estate.snapshot()["sessions"]["open"] == 0, "an EM session was left open"
+    yield from leak_checked(estate)
 
 
 def read_all(simulator, page_size=250, max_concurrency=4, **params):
-    options = ConnectionOptions(simulator.url, DEFAULT_USERNAME, DEFAULT_PASSWORD, ca_path=simulator.ca_path,
-                                page_size=page_size, max_concurrency=max_concurrency)
+    options = connection_options(simulator, page_size=page_size, max_concurrency=max_concurrency)
     with open_session(options) as em:
         return query_all(em, {**TASKS, **params}, codec.task_session, page_size, max_concurrency)
 
@@ -113,7 +100,7 @@ def test_sessions_recorded_while_paging_newest_first_are_neither_lost_nor_double
     ]
     # A page size whose last page is nearly full, so the shift spills onto a page more.
     size = next(size for size in range(40, 90) if len(before) % size > size - len(fresh))
-    options = ConnectionOptions(simulator.url, DEFAULT_USERNAME, DEFAULT_PASSWORD, ca_path=simulator.ca_path)
+    options = connection_options(simulator)
     inserted = []
 
     def insert_after_first_page(response, **_hook_args):

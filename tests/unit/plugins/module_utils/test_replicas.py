@@ -8,37 +8,27 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi, TaskSessionQuery
-from ansible_collections.veeam_em.core.tests.em_simulator import (
-    DEFAULT_PASSWORD,
-    DEFAULT_USERNAME,
-    EmSimulator,
-    GeneratorSpec,
-    SimulatorConfig,
-    generate,
-)
+from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig
 from ansible_collections.veeam_em.core.tests.em_simulator.fixture_file import dataset_from_dict
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND
-from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED, FIXED_NOW
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED, connection_options, estate_simulator, leak_checked
 
 
 @pytest.fixture(scope="module")
 def estate():
-    spec = GeneratorSpec(seed=8, servers=3, jobs_per_server=3, vms_per_job=7, days=6, interval_hours=4, now=FIXED_NOW)
-    with EmSimulator(generate(spec), SimulatorConfig(plain_collection_days=0)) as simulator:
+    with estate_simulator(seed=8, servers=3, jobs_per_server=3, vms_per_job=7, days=6, interval_hours=4) as simulator:
         yield simulator
 
 
 @pytest.fixture
 def simulator(estate):
-    estate.reset_stats(drop_sessions=True)
-    yield estate
-    assert estate.snapshot()["sessions"]["open"] == 0
+    yield from leak_checked(estate)
 
 
 def read(simulator, query: TaskSessionQuery, page_size: int = 200) -> list[dict]:
-    options = ConnectionOptions(simulator.url, DEFAULT_USERNAME, DEFAULT_PASSWORD, ca_path=simulator.ca_path)
+    options = connection_options(simulator)
     with open_session(options) as em:
         return ReplicaApi(em, page_size=page_size).task_sessions(query)
 
@@ -127,7 +117,7 @@ def test_empty_result_needs_no_join(simulator):
 
 
 def test_backup_servers(simulator):
-    options = ConnectionOptions(simulator.url, DEFAULT_USERNAME, DEFAULT_PASSWORD, ca_path=simulator.ca_path)
+    options = connection_options(simulator)
     with open_session(options) as em:
         api = ReplicaApi(em)
         servers = api.backup_servers()

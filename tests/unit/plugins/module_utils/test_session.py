@@ -10,13 +10,10 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ConfigurationError,
     ProtocolError,
 )
-from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_USERNAME
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 
 
-def options_for(simulator, **overrides) -> ConnectionOptions:
-    values = dict(url=simulator.url, username=DEFAULT_USERNAME, password=DEFAULT_PASSWORD, ca_path=simulator.ca_path)
-    values.update(overrides)
-    return ConnectionOptions(**values)
 
 
 def sessions(simulator) -> dict:
@@ -24,7 +21,7 @@ def sessions(simulator) -> dict:
 
 
 def test_logon_then_logout_leaves_no_session_open(fresh_simulator):
-    with open_session(options_for(fresh_simulator)) as em:
+    with open_session(connection_options(fresh_simulator)) as em:
         assert sessions(fresh_simulator)["open"] == 1
         assert em.get("backupServers") is not None
     counts = sessions(fresh_simulator)
@@ -33,7 +30,7 @@ def test_logon_then_logout_leaves_no_session_open(fresh_simulator):
 
 def test_logout_happens_when_the_body_of_the_with_raises(fresh_simulator):
     with pytest.raises(ApiError) as caught:
-        with open_session(options_for(fresh_simulator)) as em:
+        with open_session(connection_options(fresh_simulator)) as em:
             em.get("query", {"type": "ReplicaTaskSession", "filter": "Colour==red"})
     assert caught.value.status_code == 400 and "Colour" in caught.value.em_message
     assert sessions(fresh_simulator)["open"] == 0
@@ -41,7 +38,7 @@ def test_logout_happens_when_the_body_of_the_with_raises(fresh_simulator):
 
 def test_wrong_password_is_an_authentication_error_naming_user_and_url(fresh_simulator):
     with pytest.raises(AuthenticationError) as caught:
-        with open_session(options_for(fresh_simulator, password="Wr0ng-Marker-Pw")):
+        with open_session(connection_options(fresh_simulator, password="Wr0ng-Marker-Pw")):
             pass
     message = str(caught.value)
     assert f"authentication failed for user {DEFAULT_USERNAME} at {fresh_simulator.url.rstrip('/')}" in message
@@ -52,7 +49,7 @@ def test_wrong_password_is_an_authentication_error_naming_user_and_url(fresh_sim
 def test_account_without_role_is_told_which_roles_exist(fresh_simulator):
     fresh_simulator.add_user("CORP\\norole", "pw", role=None)
     with pytest.raises(AuthenticationError, match="Portal Administrator"):
-        with open_session(options_for(fresh_simulator, username="CORP\\norole", password="pw")):
+        with open_session(connection_options(fresh_simulator, username="CORP\\norole", password="pw")):
             pass
 
 
@@ -62,13 +59,13 @@ def test_account_without_role_is_told_which_roles_exist(fresh_simulator):
 )
 def test_credentials_with_any_characters(fresh_simulator, user, password):
     fresh_simulator.add_user(user, password)
-    with open_session(options_for(fresh_simulator, username=user, password=password)) as em:
+    with open_session(connection_options(fresh_simulator, username=user, password=password)) as em:
         assert em.get("backupServers") is not None
 
 
 def test_expired_token_logs_on_once_more_and_repeats_the_request(fresh_simulator):
     fresh_simulator.configure(token_expiry_after=2)
-    with open_session(options_for(fresh_simulator)) as em:
+    with open_session(connection_options(fresh_simulator)) as em:
         for _attempt in range(5):
             em.get("backupServers")
     counts = sessions(fresh_simulator)
@@ -76,7 +73,7 @@ def test_expired_token_logs_on_once_more_and_repeats_the_request(fresh_simulator
 
 
 def test_a_second_401_is_an_authentication_error(fresh_simulator):
-    with open_session(options_for(fresh_simulator)) as em:
+    with open_session(connection_options(fresh_simulator)) as em:
         fresh_simulator.configure(token_expiry_after=None, idle_timeout=1e-6)
         with pytest.raises(AuthenticationError, match="refused a fresh session token"):
             em.get("backupServers")
@@ -86,7 +83,7 @@ def test_a_second_401_is_an_authentication_error(fresh_simulator):
 
 def test_no_cookie_is_ever_sent(fresh_simulator):
     sent = []
-    with open_session(options_for(fresh_simulator)) as em:
+    with open_session(connection_options(fresh_simulator)) as em:
         em.transport.http.hooks["response"].append(lambda response, **_hook_args: sent.append(response.request.headers))
         fresh_simulator.configure(token_expiry_after=1)
         for _attempt in range(3):
@@ -96,16 +93,16 @@ def test_no_cookie_is_ever_sent(fresh_simulator):
 
 
 def test_pinned_version_is_checked_against_the_entry_point(fresh_simulator):
-    with open_session(options_for(fresh_simulator, api_version="v1_6")) as em:
+    with open_session(connection_options(fresh_simulator, api_version="v1_6")) as em:
         em.get("backupServers")
     assert fresh_simulator.snapshot()["by_path"]["GET /api/"] == 1
     with pytest.raises(ConfigurationError, match="v1_2 is not offered.*v1_5, v1_6, v1_7"):
-        with open_session(options_for(fresh_simulator, api_version="v1_2")):
+        with open_session(connection_options(fresh_simulator, api_version="v1_2")):
             pass
 
 
 def test_truncated_body_is_a_protocol_error_naming_url_and_status(fresh_simulator):
-    with open_session(options_for(fresh_simulator)) as em:
+    with open_session(connection_options(fresh_simulator)) as em:
         fresh_simulator.configure(truncate_rate=1.0)
         with pytest.raises(ProtocolError) as caught:
             em.get("backupServers", {"format": "Entity"})
@@ -116,7 +113,7 @@ def test_truncated_body_is_a_protocol_error_naming_url_and_status(fresh_simulato
 
 def test_secrets_stay_out_of_reprs_and_messages(fresh_simulator):
     fresh_simulator.add_user("CORP\\marker", "Marker-Secret-77")
-    options = options_for(fresh_simulator, username="CORP\\marker", password="Marker-Secret-77")
+    options = connection_options(fresh_simulator, username="CORP\\marker", password="Marker-Secret-77")
     assert "Marker-Secret-77" not in repr(options)
     with open_session(options) as em:
         token = em._token

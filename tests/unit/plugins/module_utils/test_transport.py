@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
     CertificateError,
@@ -13,13 +13,9 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     RequestTimeout,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
-from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 
 
-def options_for(simulator, **overrides) -> ConnectionOptions:
-    values = dict(url=simulator.url, username=DEFAULT_USERNAME, password=DEFAULT_PASSWORD, ca_path=simulator.ca_path)
-    values.update(overrides)
-    return ConnectionOptions(**values)
 
 
 class RecordingSleep:
@@ -33,7 +29,7 @@ class RecordingSleep:
 def test_untrusted_certificate_fails_with_advice(fresh_simulator):
     # The machine's own bundle (REQUESTS_CA_BUNDLE) does not hold the simulator's CA.
     with pytest.raises(CertificateError) as caught:
-        with open_session(options_for(fresh_simulator, ca_path=None)):
+        with open_session(connection_options(fresh_simulator, ca_path=None)):
             pass
     message = str(caught.value)
     assert "certificate verification failed" in message and "ca_path" in message and "validate_certs" in message
@@ -43,12 +39,12 @@ def test_untrusted_certificate_fails_with_advice(fresh_simulator):
 def test_ca_path_wins_over_the_environment_bundle(fresh_simulator, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/bundle.pem")
     monkeypatch.setenv("CURL_CA_BUNDLE", "/nonexistent/bundle.pem")
-    with open_session(options_for(fresh_simulator)) as em:
+    with open_session(connection_options(fresh_simulator)) as em:
         assert em.get("backupServers") is not None
 
 
 def test_validate_certs_false_skips_the_check(fresh_simulator):
-    with open_session(options_for(fresh_simulator, ca_path=None, validate_certs=False)) as em:
+    with open_session(connection_options(fresh_simulator, ca_path=None, validate_certs=False)) as em:
         assert em.get("backupServers") is not None
 
 
@@ -73,7 +69,7 @@ def test_backoff_grows_and_is_bounded_in_total_time(fresh_simulator):
 
 def test_503_after_the_retries_is_reported_with_ems_message(fresh_simulator):
     fresh_simulator.configure(error_rate=1.0)
-    options = options_for(fresh_simulator)
+    options = connection_options(fresh_simulator)
     from ansible_collections.veeam_em.core.plugins.module_utils._session import Credentials, EmSession
 
     transport = Transport(TransportOptions(ca_path=fresh_simulator.ca_path, max_retries=2), sleep=RecordingSleep())
@@ -86,7 +82,7 @@ def test_503_after_the_retries_is_reported_with_ems_message(fresh_simulator):
 @pytest.mark.parametrize("status_path", [("query", {"type": "Nope"}), ("noSuchThing", None)])
 def test_client_errors_are_never_retried(fresh_simulator, status_path):
     path, params = status_path
-    with open_session(options_for(fresh_simulator)) as em:
+    with open_session(connection_options(fresh_simulator)) as em:
         fresh_simulator.reset_stats()
         with pytest.raises(ApiError):
             em.get(path, params)
