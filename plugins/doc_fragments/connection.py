@@ -62,17 +62,17 @@ options:
       - Pages read at the same time (1 to 16).
     type: int
     default: 4
-notes:
-  - >-
-    The modules talk to Enterprise Manager from where they run; run them on the controller
-    (C(delegate_to: localhost) or a play on localhost).
-  - Every logon to Enterprise Manager is logged out before the module returns, on errors too.
 requirements:
   - requests
   - lxml
 """
 
     INFO_MODULE = r"""
+notes:
+  - >-
+    The modules talk to Enterprise Manager from where they run; run them on the controller
+    (C(delegate_to: localhost) or a play on localhost).
+  - Every logon to Enterprise Manager is logged out before the module returns, on errors too.
 attributes:
   check_mode:
     support: full

@@ -14,8 +14,6 @@ from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_USERNAM
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 
 
-
-
 def sessions(simulator) -> dict:
     return simulator.snapshot()["sessions"]
 

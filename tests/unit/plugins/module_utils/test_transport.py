@@ -16,8 +16,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils._transport import Tr
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 
 
-
-
 class RecordingSleep:
     def __init__(self) -> None:
         self.delays: list[float] = []

@@ -1,0 +1,368 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: replicas
+short_description: Replicated VMs and backup servers from Veeam Backup Enterprise Manager
+version_added: 0.1.0
+description:
+  - Reads the replica task sessions of a time window, and the backup servers, from Veeam Backup
+    Enterprise Manager's REST API, and makes every replicated VM a host with its replica status
+    (latest task session, last success and its age, consecutive failures, RPO state).
+  - Each backup server becomes a host too, in the group C(veeam_backup_servers).
+  - "Groups (with the default O(group_prefix)): C(veeam_replicated_vms), C(veeam_backup_servers),
+    C(veeam_server_<backup server>), C(veeam_job_<job>) (a VM replicated by two jobs is in both),
+    C(veeam_result_success), C(veeam_result_warning), C(veeam_result_failed) (the VM's last result),
+    C(veeam_running) and, with O(rpo), C(veeam_rpo_breached) and C(veeam_rpo_ok)."
+  - Group names are made safe for Ansible (characters other than letters, digits and V(_) become V(_));
+    two names that become the same get a short digest of the original name as suffix, so they
+    never share a group.
+  - "Host vars of VMs, all prefixed V(veeam_): V(veeam_kind) (V(replicated_vm)), V(veeam_vm_name),
+    V(veeam_backup_server_id), V(veeam_backup_server_name), V(veeam_job_name), V(veeam_job_names),
+    V(veeam_latest_session) (id, creation_time, end_time, state, result, reason, duration_seconds,
+    total_size, job_name), V(veeam_last_result), V(veeam_last_success_time),
+    V(veeam_last_success_age_seconds), V(veeam_consecutive_failures), V(veeam_running),
+    V(veeam_never_succeeded), V(veeam_session_count); with O(rpo) also V(veeam_rpo_seconds) and
+    V(veeam_rpo_breached); with O(include_sessions) also V(veeam_sessions)."
+  - "Host vars of backup servers: V(veeam_kind) (V(backup_server)) and V(veeam_backup_server_id),
+    V(veeam_backup_server_uid), V(veeam_backup_server_name), V(veeam_backup_server_description),
+    V(veeam_backup_server_port), V(veeam_backup_server_version), V(veeam_backup_server_wcf_port),
+    V(veeam_backup_server_certificate_thumbprint), V(veeam_backup_server_href)."
+  - Every value read from Enterprise Manager is marked unsafe, so a name that looks like a Jinja
+    template stays text.
+  - The configuration file name must end in C(veeam_em.yml) or C(veeam_em.yaml).
+author:
+  - veeam_em.core maintainers (@veeam-em)
+extends_documentation_fragment:
+  - ansible.builtin.constructed
+  - ansible.builtin.inventory_cache
+  - veeam_em.core.connection
+  - veeam_em.core.connection.plugins
+options:
+  plugin:
+    description: The name of this plugin; it must be V(veeam_em.core.replicas).
+    type: str
+    required: true
+    choices: [veeam_em.core.replicas]
+  created_after:
+    description:
+      - Read the task sessions created at or after this time.
+      - A duration back from now such as V(24h), V(7d) or V(2w), or an ISO 8601 time
+        (V(2026-11-29T06:00:00Z); without an offset it is taken as UTC). YAML may read an unquoted
+        time as a date and time; that works too.
+      - A VM without a task session in this window is not in the inventory; a VM without a
+        successful one in it is in C(veeam_rpo_breached) when O(rpo) is set.
+    type: raw
+    default: 7d
+  vm_names:
+    description:
+      - Keep only VMs whose name matches one of these shell-style patterns (V(web*), V(db0[1-3])).
+      - Without wildcards the names are sent to Enterprise Manager as a filter, so less is read.
+    type: list
+    elements: str
+    default: []
+  exclude_vm_names:
+    description:
+      - Leave out VMs whose name matches one of these shell-style patterns.
+    type: list
+    elements: str
+    default: []
+  job_names:
+    description:
+      - Keep only the task sessions of jobs whose name matches one of these shell-style patterns.
+      - Without wildcards the names are sent to Enterprise Manager as a filter.
+    type: list
+    elements: str
+    default: []
+  exclude_job_names:
+    description:
+      - Leave out the task sessions of jobs whose name matches one of these shell-style patterns.
+    type: list
+    elements: str
+    default: []
+  backup_server_names:
+    description:
+      - Keep only VMs replicated by, and backup server hosts named like, one of these shell-style patterns.
+      - Without wildcards the names are sent to Enterprise Manager as a filter.
+    type: list
+    elements: str
+    default: []
+  exclude_backup_server_names:
+    description:
+      - Leave out backup servers, and the VMs they replicate, whose name matches one of these patterns.
+    type: list
+    elements: str
+    default: []
+  rpo:
+    description:
+      - Recovery point objective, as a duration such as V(4h) or V(1d).
+      - A VM whose last successful (or warning) task session is older than this, or that has none in
+        the window, gets V(veeam_rpo_breached=true) and is put in C(veeam_rpo_breached);
+        the others go to C(veeam_rpo_ok). Without it there are no RPO vars or groups.
+    type: str
+  hostname:
+    description:
+      - Jinja2 expression (without braces, as in O(compose)) over a VM's host vars that gives its
+        host name, for example V(veeam_vm_name | lower) or V(veeam_vm_name ~ '.corp.example').
+      - When two VMs get the same name (the same VM name on two backup servers), or a VM gets the
+        name of a backup server host, each of them is named C(<name>_<backup server>) instead; C(-v)
+        says so.
+    type: str
+    default: veeam_vm_name
+  group_prefix:
+    description:
+      - Prefix of the groups this plugin makes (not of the O(groups) and O(keyed_groups) ones).
+    type: str
+    default: veeam_
+  include_backup_servers:
+    description:
+      - Whether backup servers become hosts (in C(veeam_backup_servers)). When false, they are not read.
+    type: bool
+    default: true
+  include_sessions:
+    description:
+      - Whether each VM gets V(veeam_sessions), the list of its task sessions in the window, newest first.
+      - This keeps every session in memory and in the inventory; leave it off for large estates.
+    type: bool
+    default: false
+notes:
+  - O(url), O(username) and O(password) may be Jinja2 templates (such as an
+    C(ansible.builtin.env) lookup) or vaulted values in the configuration file.
+  - The inventory plugin runs on the controller. It makes one logon, one paged query for the task
+    sessions, one for their job sessions and, with O(include_backup_servers), one for the backup
+    servers, and logs out.
+  - With O(cache), what Enterprise Manager returned (task session and backup server records, never
+    credentials) is cached, not the built inventory, so changing O(rpo), O(hostname), groups or
+    exclusions takes effect without a new read. A cache hit does not extend the cache's lifetime.
+"""
+
+EXAMPLES = r"""
+---
+# veeam_em.yml: every replicated VM of the last 7 days, connection from VEEAM_EM_* variables.
+plugin: veeam_em.core.replicas
+
+---
+# replicas.veeam_em.yml: a one-day RPO and host names in lower case. The password may also be
+# a vaulted value (password: !vault | ...).
+plugin: veeam_em.core.replicas
+url: https://em.example.com:9398/api
+username: CORP\svc-backup-read
+password: "{{ lookup('ansible.builtin.env', 'EM_READER_PASSWORD') }}"
+ca_path: /etc/pki/corp-root-ca.pem
+rpo: 24h
+hostname: veeam_vm_name | lower
+
+---
+# tier1.veeam_em.yml: only the Tier 1 jobs, cached for 10 minutes, extra groups and vars.
+plugin: veeam_em.core.replicas
+job_names: ["Tier1*"]
+exclude_vm_names: ["*-test"]
+rpo: 4h
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: /var/cache/ansible/veeam_em
+cache_timeout: 600
+compose:
+  ansible_host: veeam_vm_name ~ '.corp.example'
+groups:
+  veeam_failing_twice: veeam_consecutive_failures >= 2
+keyed_groups:
+  - key: veeam_backup_server_name
+    prefix: site
+"""
+
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Iterator
+
+from ansible.errors import AnsibleError
+from ansible.inventory.group import to_safe_group_name
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, task_session_record
+from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
+from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
+from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
+from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
+    CACHE_FORMAT,
+    GroupNamer,
+    Settings,
+    assign_host_names,
+    fetch_fingerprint,
+    read_settings,
+    server_host_vars,
+    vm_fixed_groups,
+    vm_host_vars,
+)
+from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe
+
+CONNECTION_OPTIONS = ("url", "username", "password", "validate_certs", "ca_path", "timeout", "api_version",
+                      "page_size", "max_concurrency")
+# The options a user may give as templates or vaulted values (e.g. a password from a lookup).
+TEMPLATED_OPTIONS = ("url", "username", "password")
+DEFAULT_HOSTNAME = "veeam_vm_name"
+INSECURE_WARNING = (
+    "validate_certs is false: Enterprise Manager's certificate is not checked, so the credentials "
+    "could be sent to an impostor. Prefer ca_path."
+)
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    NAME = "veeam_em.core.replicas"
+    INVENTORY_FILE_SUFFIXES = ("veeam_em.yml", "veeam_em.yaml")
+
+    @staticmethod
+    def _sanitize_group_name(name: str) -> str:
+        # Replace what Ansible cannot use in group names whatever TRANSFORM_INVALID_GROUP_CHARS
+        # says: names from EM (jobs with spaces) would otherwise make unusable groups.
+        return to_safe_group_name(name, force=True, silent=True)
+
+    def verify_file(self, path: str) -> bool:
+        return bool(super().verify_file(path)) and path.endswith(self.INVENTORY_FILE_SUFFIXES)
+
+    def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
+        super().parse(inventory, loader, path, cache)
+        self._read_config_data(path)
+        for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
+            if error:
+                raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
+        now = self._now()
+        try:
+            settings = read_settings(self._options_mapping(), now)
+            connection = ConnectionOptions.from_mapping(self._connection_mapping())
+            data = self._cached_or_fetched(path, cache, settings, connection)
+            self._populate(data, settings, now)
+        except VeeamEmError as error:
+            raise AnsibleError(f"{self.NAME}: {error}") from None
+
+    # -- options -----------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        """The moment ages and relative windows are measured from (a seam for tests)."""
+        return utc_now()
+
+    def _options_mapping(self) -> dict[str, Any]:
+        names = ("created_after", "vm_names", "exclude_vm_names", "job_names", "exclude_job_names",
+                 "backup_server_names", "exclude_backup_server_names", "rpo", "hostname", "group_prefix",
+                 "include_backup_servers", "include_sessions")
+        return {name: self.get_option(name) for name in names}
+
+    def _connection_mapping(self) -> dict[str, Any]:
+        mapping = {name: self.get_option(name) for name in CONNECTION_OPTIONS}
+        for name in TEMPLATED_OPTIONS:
+            value = mapping[name]
+            if value is not None and self.templar.is_template(value):
+                value = self.templar.template(value)
+            # to_text also decrypts a vaulted value from the configuration file.
+            mapping[name] = to_text(value) if value is not None else None
+        return mapping
+
+    # -- data: cache or Enterprise Manager ------------------------------------------------------
+
+    def _cached_or_fetched(self, path: str, cache: bool, settings: Settings,
+                           connection: ConnectionOptions) -> dict[str, Any]:
+        """Raw records from the cache when allowed and valid, else from EM (then cached)."""
+        fingerprint = fetch_fingerprint(settings, connection.url, connection.username, connection.api_version)
+        use_cache = bool(self.get_option("cache"))
+        cache_key = self.get_cache_key(path) if use_cache else ""
+        if use_cache and cache:  # cache is False for --flush-cache and meta: refresh_inventory
+            try:
+                cached = self._cache[cache_key]
+            except KeyError:
+                cached = None
+            if isinstance(cached, dict) and cached.get("fingerprint") == fingerprint:
+                self.display.vvv(f"{self.NAME}: using the records cached at {cached.get('fetched_at')}")
+                return cached
+        data = self._fetch(settings, connection)
+        data["fingerprint"] = fingerprint
+        if use_cache:
+            # Written only after a whole fetch succeeded; a hit above never rewrites the entry,
+            # so its lifetime still runs from the fetch.
+            self._cache[cache_key] = data
+        return data
+
+    def _fetch(self, settings: Settings, connection: ConnectionOptions) -> dict[str, Any]:
+        if not connection.validate_certs:
+            self.display.warning(INSECURE_WARNING)
+        with self._create_client(connection) as api:
+            sessions = [task_session_record(raw) for raw in api.task_sessions(settings.selection.query())]
+            servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
+        return {"format": CACHE_FORMAT, "fetched_at": iso(utc_now()), "task_sessions": sessions, "backup_servers": servers}
+
+    @contextmanager
+    def _create_client(self, connection: ConnectionOptions) -> Iterator[ReplicaApi]:
+        """A logged-on ReplicaApi, logged out on exit (the seam unit tests replace)."""
+        with open_session(connection) as session:
+            yield ReplicaApi(session, connection.page_size, connection.max_concurrency)
+
+    # -- inventory -------------------------------------------------------------------------------
+
+    def _populate(self, data: dict[str, Any], settings: Settings, now: datetime) -> None:
+        namer = GroupNamer(settings.group_prefix, self._sanitize_group_name)
+        servers = [record for record in data.get("backup_servers", []) if settings.selection.keeps_server(record)]
+        server_hosts = self._add_server_hosts(servers, namer)
+        builder = StatusBuilder(settings.include_sessions)
+        for record in data.get("task_sessions", []):
+            if settings.selection.keeps_session(record):
+                builder.add(record)
+        statuses = builder.statuses(now, settings.rpo)
+        hostvars = [make_unsafe(vm_host_vars(status)) for status in statuses]
+        names = self._vm_host_names(statuses, hostvars, settings.hostname, server_hosts)
+        server_groups = namer.family("server", {status["backup_server_name"] or "unknown" for status in statuses})
+        job_groups = namer.family("job", {job for status in statuses for job in status["job_names"]})
+        for status, variables, name in zip(statuses, hostvars, names):
+            groups = [namer.fixed(group) for group in vm_fixed_groups(status)]
+            groups.append(server_groups[status["backup_server_name"] or "unknown"])
+            groups.extend(job_groups[job] for job in status["job_names"])
+            self._add_host(name, variables, groups)
+
+    def _add_server_hosts(self, servers: list[dict[str, Any]], namer: GroupNamer) -> set[str]:
+        group = namer.fixed("backup_servers")
+        names = assign_host_names([(record["name"] or record["id"], record["id"]) for record in servers])
+        for name, record in zip(names, servers):
+            self._add_host(name, make_unsafe(server_host_vars(record)), [group])
+        return set(names)
+
+    def _vm_host_names(self, statuses: list[dict[str, Any]], hostvars: list[dict[str, Any]], expression: str,
+                       reserved: set[str]) -> list[str]:
+        proposed = [(self._host_name(expression, variables), status["backup_server_name"])
+                    for status, variables in zip(statuses, hostvars)]
+        names = assign_host_names(proposed, reserved)
+        for (wanted, server), name in zip(proposed, names):
+            if wanted != name:
+                self.display.v(f"{self.NAME}: host {wanted!r} is used more than once (VMs of the same name on "
+                               f"several backup servers, or a backup server); the VM on {server!r} is {name!r}")
+        return names
+
+    def _host_name(self, expression: str, variables: dict[str, Any]) -> str:
+        if expression == DEFAULT_HOSTNAME:
+            # No templating for the default: it is faster, and a default from the docs is not
+            # trusted as a template by ansible-core 2.19.
+            return variables["veeam_vm_name"] or variables["veeam_backup_server_name"] or "unknown"
+        try:
+            name = self._compose(expression, variables)
+        except Exception as error:  # any template error: say which expression and VM
+            raise AnsibleError(f"{self.NAME}: hostname expression {expression!r} failed for VM "
+                               f"{variables.get('veeam_vm_name')!r}: {error}") from None
+        if name in (None, ""):
+            raise AnsibleError(f"{self.NAME}: hostname expression {expression!r} gave no name for VM "
+                               f"{variables.get('veeam_vm_name')!r}")
+        return to_text(name)
+
+    def _add_host(self, name: str, variables: dict[str, Any], groups: list[str]) -> None:
+        host = self.inventory.add_host(make_unsafe(name))
+        for group in groups:
+            self.inventory.add_child(self.inventory.add_group(group), host)
+        for key, value in variables.items():
+            self.inventory.set_variable(host, key, value)
+        strict = self.get_option("strict")
+        # Constructed features see the host vars this plugin set, and extra vars when use_extra_vars.
+        self._set_composite_vars(self.get_option("compose"), variables, host, strict=strict)
+        self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
+        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)

@@ -1,0 +1,207 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The replicas inventory's pure parts: which sessions to keep, host names, group names
+and host vars. No I/O and no Ansible objects, so each rule is tested on its own.
+
+Private to the collection.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from fnmatch import fnmatchcase
+from typing import Any, Callable, Iterable, Mapping
+
+from ansible_collections.veeam_em.core.plugins.module_utils._replicas import TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._status import parse_record_time
+from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_duration, parse_moment
+
+HOST_VAR_PREFIX = "veeam_"
+WILDCARD_CHARS = frozenset("*?[")
+# Bump when the cached document changes shape, so an old cache entry counts as a miss.
+CACHE_FORMAT = 1
+RESULT_GROUPS = {"Success": "success", "Warning": "warning", "Failed": "failed"}
+
+
+@dataclass(frozen=True)
+class NameFilter:
+    """Shell-style include and exclude patterns over one kind of name (case-sensitive, as EM's filters)."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def allows(self, name: str | None) -> bool:
+        if self.include and not any(fnmatchcase(name or "", pattern) for pattern in self.include):
+            return False
+        return not any(fnmatchcase(name or "", pattern) for pattern in self.exclude)
+
+    def exact_names(self) -> tuple[str, ...]:
+        """Include patterns EM can apply itself: only when none of them is a wildcard."""
+        if any(WILDCARD_CHARS & set(pattern) for pattern in self.include):
+            return ()
+        return tuple(sorted(set(self.include)))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which task sessions and backup servers the inventory keeps."""
+
+    created_after: datetime
+    vms: NameFilter = NameFilter()
+    jobs: NameFilter = NameFilter()
+    servers: NameFilter = NameFilter()
+
+    def query(self) -> TaskSessionQuery:
+        """What EM is asked for: the window and the exact include lists (wildcards stay client-side)."""
+        return TaskSessionQuery(
+            vm_names=self.vms.exact_names(), job_names=self.jobs.exact_names(),
+            backup_servers=self.servers.exact_names(), created_after=self.created_after,
+        )
+
+    def keeps_session(self, record: Mapping[str, Any]) -> bool:
+        # The window is checked again here: a cached fetch may be older than this run.
+        created = parse_record_time(record.get("creation_time"))
+        return (
+            created is not None and created >= self.created_after
+            and self.vms.allows(record.get("vm_name")) and self.jobs.allows(record.get("job_name"))
+            and self.servers.allows(record.get("backup_server_name"))
+        )
+
+    def keeps_server(self, record: Mapping[str, Any]) -> bool:
+        return self.servers.allows(record.get("name"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The plugin's options, read and checked once."""
+
+    selection: Selection
+    window: str
+    rpo: timedelta | None
+    hostname: str
+    group_prefix: str
+    include_backup_servers: bool
+    include_sessions: bool
+
+
+def _patterns(value: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(str(pattern) for pattern in value or ())
+
+
+def _moment_text(value: Any) -> str:
+    # YAML reads an unquoted 2026-11-29T06:00:00Z as a datetime; treat it as the text it was.
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return str(value) if value not in (None, "") else "7d"
+
+
+def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
+    """Settings from plugin options; ConfigurationError (naming the option) for values that cannot work."""
+    window = _moment_text(options.get("created_after"))
+    created_after = parse_moment(window, "created_after", now)
+    rpo_text = options.get("rpo")
+    selection = Selection(
+        created_after=created_after,
+        vms=NameFilter(_patterns(options.get("vm_names")), _patterns(options.get("exclude_vm_names"))),
+        jobs=NameFilter(_patterns(options.get("job_names")), _patterns(options.get("exclude_job_names"))),
+        servers=NameFilter(_patterns(options.get("backup_server_names")), _patterns(options.get("exclude_backup_server_names"))),
+    )
+    return Settings(
+        selection=selection, window=window,
+        rpo=parse_duration(rpo_text, "rpo") if rpo_text not in (None, "") else None,
+        # Not str(): on ansible-core 2.19 that would drop the trust the config file gave the expression.
+        hostname=options.get("hostname") or "veeam_vm_name",
+        group_prefix=str(options.get("group_prefix") if options.get("group_prefix") is not None else HOST_VAR_PREFIX),
+        include_backup_servers=bool(options.get("include_backup_servers", True)),
+        include_sessions=bool(options.get("include_sessions", False)),
+    )
+
+
+def fetch_fingerprint(settings: Settings, url: str, username: str, api_version: str) -> str:
+    """A digest of what a fetch asked EM for; a cache entry made for other options is a miss.
+
+    A digest, so neither the url nor the account name is written to the cache in clear.
+    """
+    query = settings.selection.query()
+    asked = {
+        "format": CACHE_FORMAT, "url": url, "username": username, "api_version": api_version,
+        "window": settings.window, "vm_names": query.vm_names, "job_names": query.job_names,
+        "backup_servers": query.backup_servers, "include_backup_servers": settings.include_backup_servers,
+    }
+    return hashlib.sha256(json.dumps(asked, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def assign_host_names(proposed: list[tuple[str, str | None]], reserved: Iterable[str] = ()) -> list[str]:
+    """Distinct host names for VMs, given (proposed name, backup server name) for each.
+
+    A name proposed more than once, or taken by a backup server host, is suffixed with the
+    VM's backup server for every VM that proposed it, so none silently takes the plain name.
+    """
+    reserved = set(reserved)
+    counts = Counter(name for name, _server in proposed)
+    unique = {name for name, _server in proposed if counts[name] == 1 and name not in reserved}
+    taken = reserved | unique
+    names = []
+    for name, server in proposed:
+        if name in unique:
+            names.append(name)
+            continue
+        base = f"{name}_{server or 'unknown'}"
+        candidate, number = base, 2
+        while candidate in taken:
+            candidate, number = f"{base}_{number}", number + 1
+        taken.add(candidate)
+        names.append(candidate)
+    return names
+
+
+class GroupNamer:
+    """Safe Ansible group names from names EM chose, without two EM names sharing a group."""
+
+    def __init__(self, prefix: str, sanitize: Callable[[str], str]) -> None:
+        self.prefix = prefix
+        self.sanitize = sanitize
+
+    def fixed(self, name: str) -> str:
+        return self.sanitize(f"{self.prefix}{name}")
+
+    def family(self, family: str, raw_names: Iterable[str]) -> dict[str, str]:
+        """{EM name: group name} for one family (server, job). Names that sanitise alike get a digest suffix."""
+        safe = {raw: self.sanitize(f"{self.prefix}{family}_{raw}") for raw in set(raw_names)}
+        clashes = Counter(safe.values())
+        return {
+            raw: name if clashes[name] == 1 else f"{name}_{hashlib.sha256(raw.encode('utf-8')).hexdigest()[:8]}"
+            for raw, name in safe.items()
+        }
+
+
+def vm_host_vars(status: Mapping[str, Any]) -> dict[str, Any]:
+    """A VM's host vars: its status record, prefixed; RPO keys only when an RPO was given."""
+    hostvars = {"veeam_kind": "replicated_vm"}
+    for key, value in status.items():
+        if key in ("rpo_seconds", "rpo_breached") and value is None:
+            continue
+        hostvars[HOST_VAR_PREFIX + key] = value
+    return hostvars
+
+
+def server_host_vars(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A backup server's host vars: its record, each key as veeam_backup_server_<key>."""
+    hostvars = {"veeam_kind": "backup_server"}
+    hostvars.update({f"{HOST_VAR_PREFIX}backup_server_{key}": value for key, value in record.items()})
+    return hostvars
+
+
+def vm_fixed_groups(status: Mapping[str, Any]) -> list[str]:
+    """The fixed-name groups (without prefix) a VM belongs to."""
+    groups = ["replicated_vms"]
+    if status.get("last_result") in RESULT_GROUPS:
+        groups.append(f"result_{RESULT_GROUPS[status['last_result']]}")
+    if status.get("running"):
+        groups.append("running")
+    if status.get("rpo_breached") is not None:
+        groups.append("rpo_breached" if status["rpo_breached"] else "rpo_ok")
+    return groups

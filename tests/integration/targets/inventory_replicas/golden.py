@@ -1,0 +1,84 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Compare `ansible-inventory --list` of one config with its golden file (or rewrite it).
+
+    python golden.py NAME NOW_FILE [--write]
+
+runs `ansible-inventory -i NAME.veeam_em.yml --list`, normalises what changes from run to
+run, and compares the result with golden/NAME.json; --write stores it there instead.
+Normalised: times (also in session names, "db01@now-26h00m") become offsets from the
+estate's 'now' ("now-26h00m"), ages become
+durations rounded to the minute ("50h00m"), and the simulator's port in hrefs becomes PORT.
+Everything else (ids, names, sizes, durations, unsafe markers, groups) is compared exactly.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import subprocess
+import sys
+from datetime import datetime
+from typing import Any
+
+ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+HREF_PORT = re.compile(r"^(https?://[^/:]+):\d+/")
+# EM names sessions "<job or VM>@<start time>" (no zone; the simulator writes UTC).
+NAME_TIME = re.compile(r"^(.*@)(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$", re.DOTALL)
+
+
+def span(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    sign = "-" if minutes < 0 else ""
+    return f"{sign}{abs(minutes) // 60}h{abs(minutes) % 60:02d}m"
+
+
+def normalise(value: Any, now: datetime, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: normalise(v, now, k if k != "__ansible_unsafe" else key) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalise(item, now, key) for item in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and key.endswith("_age_seconds"):
+        return span(value)
+    if isinstance(value, str) and ISO_TIME.match(value):
+        then = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return "now-" + span((now - then).total_seconds())
+    if isinstance(value, str) and NAME_TIME.match(value):
+        match = NAME_TIME.match(value)
+        then = datetime.fromisoformat(match.group(2) + "+00:00")
+        return f"{match.group(1)}now-{span((now - then).total_seconds())}"
+    if isinstance(value, str):
+        return HREF_PORT.sub(r"\1:PORT/", value)
+    return value
+
+
+def main() -> int:
+    name, now_file = sys.argv[1:3]
+    write = "--write" in sys.argv[3:]
+    with open(now_file, encoding="utf-8") as handle:
+        now = datetime.fromisoformat(handle.read().strip())
+    run = subprocess.run(["ansible-inventory", "-i", f"{name}.veeam_em.yml", "--list"],
+                         check=False, capture_output=True, text=True)
+    if run.returncode:
+        print(f"{name}: ansible-inventory failed with {run.returncode}:\n{run.stderr}")
+        return 1
+    listing = run.stdout
+    got = json.dumps(normalise(json.loads(listing), now), indent=2, sort_keys=True) + "\n"
+    path = f"golden/{name}.json"
+    if write:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(got)
+        print(f"wrote {path}")
+        return 0
+    with open(path, encoding="utf-8") as handle:
+        expected = handle.read()
+    if got == expected:
+        print(f"{name}: matches {path}")
+        return 0
+    sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True), got.splitlines(True), path, "ansible-inventory"))
+    print(f"{name}: differs from {path}; if the change is intended, refresh it (see README.md)")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn files/estate.template.json into a simulator fixture whose history ends now.
+
+    python render_estate.py TEMPLATE FIXTURE NOW_FILE
+
+Offsets 'now-26h' / 'now-1h57m' become ISO 8601 UTC times; short ids become GUIDs (uuid5,
+so they are the same on every run and the golden files can hold them). The moment used
+as 'now' goes to NOW_FILE, so golden.py can show times as the same offsets again.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+OFFSET = re.compile(r"^now-(\d+)h(?:(\d+)m)?$")
+ID_KEYS = ("id", "job_session_id", "server_id", "job_id")
+NAMESPACE = uuid.UUID("5b2e7a0c-6f1d-4c3e-9a8b-7d6e5f4a3b2c")
+
+
+def guid(short: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, short))
+
+
+def moment(text: str, now: datetime) -> str:
+    match = OFFSET.match(text)
+    if not match:
+        raise SystemExit(f"not an offset like now-26h or now-1h57m: {text!r}")
+    then = now - timedelta(hours=int(match.group(1)), minutes=int(match.group(2) or 0))
+    return then.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def render(entity: dict[str, Any], now: datetime) -> dict[str, Any]:
+    out = dict(entity)
+    for key in ID_KEYS:
+        if key in out:
+            out[key] = guid(out[key])
+    for key in ("creation_time", "end_time"):
+        if out.get(key):
+            out[key] = moment(out[key], now)
+    return out
+
+
+def main() -> None:
+    template, fixture, now_file = sys.argv[1:4]
+    # Whole seconds: the simulator and the client keep them exactly.
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    with open(template, encoding="utf-8") as handle:
+        data = json.load(handle)
+    rendered = {kind: [render(entity, now) for entity in data[kind]]
+                for kind in ("backup_servers", "replica_job_sessions", "replica_task_sessions")}
+    with open(fixture, "w", encoding="utf-8") as handle:
+        json.dump(rendered, handle, indent=1)
+    with open(now_file, "w", encoding="utf-8") as handle:
+        handle.write(now.isoformat())
+
+
+if __name__ == "__main__":
+    main()
