@@ -174,7 +174,7 @@ keyed_groups:
 
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ansible.errors import AnsibleError
 from ansible.inventory.group import to_safe_group_name
@@ -236,8 +236,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             settings = read_settings(self._options_mapping(), now)
             connection = ConnectionOptions.from_mapping(self._connection_mapping())
-            data = self._cached_or_fetched(path, cache, settings, connection)
-            self._populate(data, settings, now)
+            self._read_and_populate(path, cache, settings, connection, now)
         except VeeamEmError as error:
             raise AnsibleError(f"{self.NAME}: {error}") from None
 
@@ -265,35 +264,37 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- data: cache or Enterprise Manager ------------------------------------------------------
 
-    def _cached_or_fetched(self, path: str, cache: bool, settings: Settings,
-                           connection: ConnectionOptions) -> dict[str, Any]:
-        """Raw records from the cache when allowed and valid, else from EM (then cached)."""
+    def _read_and_populate(self, path: str, cache: bool, settings: Settings, connection: ConnectionOptions,
+                           now: datetime) -> None:
+        """Populate from the cache when allowed and valid, else from EM.
+
+        Without caching, task sessions are folded into per-VM status page by page and not
+        kept. With caching, the raw records are kept to be cached (what the user asked for),
+        and the cache is written only after the whole read succeeded.
+        """
         fingerprint = fetch_fingerprint(settings, connection.url, connection.username, connection.api_version)
         use_cache = bool(self.get_option("cache"))
         cache_key = self.get_cache_key(path) if use_cache else ""
         if use_cache and cache:  # cache is False for --flush-cache and meta: refresh_inventory
-            try:
-                cached = self._cache[cache_key]
-            except KeyError:
-                cached = None
+            cached = self._cache.get(cache_key)
             if isinstance(cached, dict) and cached.get("fingerprint") == fingerprint:
+                # A hit is never written back, so the entry's lifetime still runs from the fetch.
                 self.display.vvv(f"{self.NAME}: using the records cached at {cached.get('fetched_at')}")
-                return cached
-        data = self._fetch(settings, connection)
-        data["fingerprint"] = fingerprint
-        if use_cache:
-            # Written only after a whole fetch succeeded; a hit above never rewrites the entry,
-            # so its lifetime still runs from the fetch.
-            self._cache[cache_key] = data
-        return data
-
-    def _fetch(self, settings: Settings, connection: ConnectionOptions) -> dict[str, Any]:
+                self._populate(cached["task_sessions"], cached["backup_servers"], settings, now)
+                return
         if not connection.validate_certs:
             self.display.warning(INSECURE_WARNING)
         with self._create_client(connection) as api:
-            sessions = [task_session_record(raw) for raw in api.task_sessions(settings.selection.query())]
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
-        return {"format": CACHE_FORMAT, "fetched_at": iso(utc_now()), "task_sessions": sessions, "backup_servers": servers}
+            sessions = (task_session_record(raw) for page in api.iter_task_sessions(settings.selection.query())
+                        for raw in page)
+            if not use_cache:
+                self._populate(sessions, servers, settings, now)
+                return
+            records = list(sessions)
+        self._cache[cache_key] = {"format": CACHE_FORMAT, "fetched_at": iso(utc_now()), "fingerprint": fingerprint,
+                                  "task_sessions": records, "backup_servers": servers}
+        self._populate(records, servers, settings, now)
 
     @contextmanager
     def _create_client(self, connection: ConnectionOptions) -> Iterator[ReplicaApi]:
@@ -303,12 +304,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- inventory -------------------------------------------------------------------------------
 
-    def _populate(self, data: dict[str, Any], settings: Settings, now: datetime) -> None:
+    def _populate(self, sessions: Iterable[dict[str, Any]], servers: list[dict[str, Any]], settings: Settings,
+                  now: datetime) -> None:
         namer = GroupNamer(settings.group_prefix, self._sanitize_group_name)
-        servers = [record for record in data.get("backup_servers", []) if settings.selection.keeps_server(record)]
+        servers = [record for record in servers if settings.selection.keeps_server(record)]
         server_hosts = self._add_server_hosts(servers, namer)
         builder = StatusBuilder(settings.include_sessions)
-        for record in data.get("task_sessions", []):
+        for record in sessions:
             if settings.selection.keeps_session(record):
                 builder.add(record)
         statuses = builder.statuses(now, settings.rpo)

@@ -11,13 +11,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterator
 
 from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._filters import All, FilterBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._paging import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_PAGE_SIZE,
+    iter_pages,
     query_all,
 )
 
@@ -72,6 +73,7 @@ class ReplicaApi:
         self.session = session
         self.page_size = page_size
         self.max_concurrency = max_concurrency
+        self._server_names: dict[str, str] | None = None
 
     def _query(
         self, query_type: str, expression: Any, converter: Any, sort: dict[str, str] | None = None, limit: int | None = None
@@ -91,30 +93,62 @@ class ReplicaApi:
         return self._query("BackupServer", All(*parts) if parts else None, codec.backup_server, {"sortAsc": "Name"})
 
     def task_sessions(self, query: TaskSessionQuery) -> list[dict[str, Any]]:
-        """Task sessions with job_name and backup_server_name filled for every record."""
+        """Task sessions with job_name and backup_server_name filled for every record.
+
+        The job sessions are read after the task sessions, over just the time the tasks
+        span: the cheapest join when a few tasks match a narrow filter.
+        """
         sort = {"sortDesc" if query.descending else "sortAsc": query.sort_field}
         tasks = self._query("ReplicaTaskSession", task_filter(query), codec.task_session, sort, query.limit)
         if tasks:
-            self._join_job_names(tasks, query)
-            self._join_server_names(tasks)
+            first = min(task["creation_time"] for task in tasks)
+            last = max(task["creation_time"] for task in tasks)
+            jobs = self._job_sessions_between(first, last, query)
+            self._join_names(tasks, jobs)
         return tasks
 
-    def _join_job_names(self, tasks: list[dict[str, Any]], query: TaskSessionQuery) -> None:
+    def iter_task_sessions(self, query: TaskSessionQuery) -> Iterator[list[dict[str, Any]]]:
+        """The same records page by page, for callers that fold them without keeping them.
+
+        The job sessions of the window are read first (one paged query), so each page is
+        joined as it arrives; the caller must give created_after, or every job session of
+        the history is read.
+        """
+        jobs = self._job_sessions_between(query.created_after, query.created_before, query)
+        params = {"type": "ReplicaTaskSession", "format": "Entities",
+                  "sortDesc" if query.descending else "sortAsc": query.sort_field}
+        expression = task_filter(query)
+        if expression is not None:
+            params["filter"] = expression.render()
+        for page in iter_pages(self.session, params, codec.task_session, self.page_size, self.max_concurrency):
+            self._join_names(page, jobs)
+            yield page
+
+    def _job_sessions_between(self, first: datetime | None, last: datetime | None,
+                              query: TaskSessionQuery) -> dict[str, dict[str, Any]]:
+        """Job sessions by UID that may own tasks created between first and last."""
         build = FilterBuilder("ReplicaJobSession")
-        first = min(task["creation_time"] for task in tasks)
-        last = max(task["creation_time"] for task in tasks)
-        parts = [build.compare("CreationTime", ">=", first - JOB_SESSION_LEAD), build.compare("CreationTime", "<=", last)]
+        parts = []
+        if first is not None:
+            parts.append(build.compare("CreationTime", ">=", first - JOB_SESSION_LEAD))
+        if last is not None:
+            parts.append(build.compare("CreationTime", "<=", last))
         if query.job_names:
             parts.append(build.equals_any("JobName", query.job_names))
         if query.backup_servers:
             parts.append(build.equals_any("BackupServerName", query.backup_servers))
-        jobs = {job["uid"]: job for job in self._query("ReplicaJobSession", All(*parts), codec.job_session)}
+        expression = All(*parts) if parts else None
+        return {job["uid"]: job for job in self._query("ReplicaJobSession", expression, codec.job_session)}
+
+    def _join_names(self, tasks: list[dict[str, Any]], jobs: dict[str, dict[str, Any]]) -> None:
+        """Fill job_name (reading by id the few job sessions `jobs` lacks) and server names."""
         missing = sorted({task["job_session_id"] for task in tasks if task["job_session_uid"] not in jobs})
         for job in self._job_sessions_by_id(missing):
             jobs[job["uid"]] = job
         for task in tasks:
             job = jobs.get(task["job_session_uid"])
             task["job_name"] = job["job_name"] if job else None
+        self._join_server_names(tasks)
 
     def _job_sessions_by_id(self, ids: list[str]) -> list[dict[str, Any]]:
         if not ids:
@@ -127,10 +161,12 @@ class ReplicaApi:
             return list(pool.map(read, ids))
 
     def _join_server_names(self, tasks: list[dict[str, Any]]) -> None:
-        # The task's own link names its server; read the servers only if a link had no name.
+        # The task's own link names its server; read the servers (once) only if a link had no name.
         if all(task.get("backup_server_name") for task in tasks):
             return
-        names = {server["id"]: server["name"] for server in self.backup_servers()}
+        if self._server_names is None:
+            self._server_names = {server["id"]: server["name"] for server in self.backup_servers()}
+        names = self._server_names
         for task in tasks:
             if not task.get("backup_server_name"):
                 task["backup_server_name"] = names.get(task.get("backup_server_id"))

@@ -409,9 +409,9 @@ def test_client_seam_feeds_the_inventory(run, mocker):
            "backup_server_id": "b1", "backup_server_name": "vbr"}
 
     class FakeApi:
-        def task_sessions(self, query):
+        def iter_task_sessions(self, query):
             assert query.vm_names == ("vm1",)
-            return [raw]
+            yield [raw]
 
         def backup_servers(self):
             return [{"id": "b1", "name": "vbr", "port": 9392, "version": "13"}]

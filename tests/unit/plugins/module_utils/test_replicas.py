@@ -126,3 +126,29 @@ def test_backup_servers(simulator):
         assert [s["version"] for s in one] == [simulator.dataset.servers[2].version]
         by_id = api.backup_servers(ids=(simulator.dataset.servers[0].id,))
         assert by_id[0]["wcf_port"] == simulator.dataset.servers[0].wcf_port
+
+
+def test_streaming_pages_give_the_same_joined_records_with_jobs_read_first(simulator):
+    tasks = simulator.dataset.task_sessions
+    after = at(tasks[len(tasks) // 2].created)
+    query = TaskSessionQuery(created_after=after)
+    expected = read(simulator, query, page_size=100)
+    simulator.reset_stats()
+    with open_session(connection_options(simulator)) as em:
+        pages = list(ReplicaApi(em, page_size=100).iter_task_sessions(query))
+    assert [r["uid"] for page in pages for r in page] == [r["uid"] for r in expected]
+    assert [r["job_name"] for page in pages for r in page] == [r["job_name"] for r in expected]
+    assert all(0 < len(page) <= 100 for page in pages)
+    counts = simulator.snapshot()["by_path"]
+    assert counts["GET /api/query?type=ReplicaTaskSession"] == math.ceil(len(expected) / 100) == len(pages)
+    assert "GET /api/replicaSessions/{id}" not in counts  # the one-day lead covered every job session
+
+
+def test_streaming_holds_only_the_pages_in_flight(simulator):
+    simulator.configure(latency_ms=5)
+    with open_session(connection_options(simulator, max_concurrency=2)) as em:
+        pages = ReplicaApi(em, page_size=50, max_concurrency=2).iter_task_sessions(TaskSessionQuery(created_after=at(0)))
+        next(pages)
+        requested = simulator.snapshot()["by_path"]["GET /api/query?type=ReplicaTaskSession"]
+        assert requested <= 1 + 2  # page 1, and at most max_concurrency pages fetched ahead
+        pages.close()
