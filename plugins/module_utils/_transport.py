@@ -132,8 +132,10 @@ class Transport:
         # verify travels with every request: requests lets REQUESTS_CA_BUNDLE override a
         # session-wide setting, which would silently ignore ca_path.
         try:
+            # No redirects: the token header would follow them to wherever they point.
             response = self.http.request(
-                method, url, verify=self.options.verify, timeout=self.options.timeout, stream=True, **kwargs
+                method, url, verify=self.options.verify, timeout=self.options.timeout, stream=True,
+                allow_redirects=False, **kwargs
             )
             with response:
                 return Answer(response.status_code, response.headers, self._body(response, method, url), response.url)

@@ -18,11 +18,19 @@ NS = "http://www.veeam.com/ent/v1.0"
 class _Hostile(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     sent = 0
+    paths: list[str] = []
 
     def log_message(self, *args) -> None:
         pass
 
     def do_GET(self) -> None:
+        type(self).paths.append(self.path)
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(200)
         self.send_header("Content-Type", "application/xml")
         if self.path == "/declared":
@@ -49,6 +57,7 @@ class _Hostile(BaseHTTPRequestHandler):
 @pytest.fixture
 def hostile_server():
     _Hostile.sent = 0
+    _Hostile.paths = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -77,3 +86,10 @@ def test_invalid_utf8_is_a_protocol_error():
     body = f'<?xml version="1.0" encoding="utf-8"?><Error xmlns="{NS}" Message="'.encode() + b"\xff\xfe\xc3(" + b'" />'
     with pytest.raises(ProtocolError, match="https://em/api/x.*HTTP 500"):
         codec.parse_document(body, "https://em/api/x", 500)
+
+
+def test_redirects_are_not_followed_so_the_token_stays_put(hostile_server):
+    transport = Transport(TransportOptions(max_retries=0))
+    answer = transport.request("GET", hostile_server + "/redirect", headers={"X-RestSvcSessionId": "secret-token"})
+    transport.close()
+    assert answer.status_code == 302 and _Hostile.paths == ["/redirect"]
