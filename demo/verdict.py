@@ -1,0 +1,44 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Tell whether the demo's compliance run ended as designed: failed by the role, on findings, with reports.
+
+    python demo/verdict.py JSON_REPORT ANSIBLE_PLAYBOOK_EXIT_CODE PLAYBOOK_LOG
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROLE_FAILURE = "Replica compliance failed:"
+
+
+def verdict(report_path: Path, code: int, log: str) -> tuple[bool, str]:
+    """(ran as designed, what to tell the user)."""
+    if not report_path.is_file():
+        return False, f"the role wrote no JSON report (ansible-playbook exited {code}); see the output above"
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    counts = report["counts"]
+    failing = [f"{vm['vm_name']} on {vm['backup_server_name']} ({', '.join(vm['findings'])})"
+               for vm in report["vms"] if vm["failing"]]
+    if code == 2 and not report["passed"] and ROLE_FAILURE in log:
+        lines = [
+            f"As expected, the role failed the run: {counts['failing']} of {counts['vms']} VMs have findings in "
+            f"{', '.join(report['fail_on'])}. The demo estate is generated with stale, never-succeeded and flaky VMs",
+            "among healthy ones, so these findings are the point of the demo; a pipeline would be red here,",
+            "with the reports below as its evidence. Failing VMs:",
+        ]
+        return True, "\n".join(lines + [f"  - {name}" for name in failing])
+    if code == 0 and report["passed"]:
+        return False, "the role passed, but the demo estate always holds breaches: the evaluation looks wrong"
+    return False, f"ansible-playbook exited {code} without the role's compliance failure; see the output above"
+
+
+def main() -> int:
+    ok, text = verdict(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]).read_text(encoding="utf-8", errors="replace"))
+    print(text)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
