@@ -79,7 +79,7 @@ def test_token_expires_after_n_requests(fresh_simulator):
 
 
 def test_highest_concurrency_is_counted(fresh_simulator):
-    fresh_simulator.configure(latency_ms=200)
+    fresh_simulator.configure(latency_ms=600)
     with EmTestClient(fresh_simulator) as em:
         em.logon()
         fresh_simulator.reset_stats()

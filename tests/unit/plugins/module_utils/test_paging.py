@@ -52,7 +52,7 @@ def test_reads_everything_in_order_with_the_expected_requests(simulator):
 
 @pytest.mark.parametrize("limit", [1, 4])
 def test_concurrency_never_exceeds_the_limit(simulator, limit):
-    simulator.configure(latency_ms=15)
+    simulator.configure(latency_ms=40)
     read_all(simulator, page_size=100, max_concurrency=limit)
     assert simulator.snapshot()["max_concurrency"] == limit
 
