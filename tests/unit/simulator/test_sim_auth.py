@@ -78,9 +78,11 @@ def test_idle_sessions_expire(fresh_simulator):
     fresh_simulator.configure(idle_timeout=1.5)
     with EmTestClient(fresh_simulator) as em:
         em.logon()
+        time.sleep(1.0)
         assert em.get("backupServers").status_code == 200
-        time.sleep(0.5)
-        assert em.get("backupServers").status_code == 200  # use keeps it alive
+        time.sleep(1.0)
+        # 2 s after the logon, but 1 s after the last use: use keeps the session alive.
+        assert em.get("backupServers").status_code == 200
         time.sleep(2.5)
         assert_401(em.get("backupServers"))
     counts = fresh_simulator.snapshot()["sessions"]
