@@ -22,7 +22,8 @@ STAMP_218 := $(VENV_218)/.requirements-stamp
 CHECKS = $(VENV)/bin/python tools/run_checks.py --label "make $@"
 
 .PHONY: help test sanity units integration lint changelog-lint test-core-2.18 \
-	simulator demo venv lock clean soak bench-simulator bench-client
+	simulator demo venv lock clean soak bench-simulator bench-client \
+	bench bench-quick
 
 help:
 	@echo "make demo            the main job: inventory graph and compliance role against the embedded simulator"
@@ -37,6 +38,8 @@ help:
 	@echo "make soak            the client fault soak: 300 reads under random faults (about 2 minutes)"
 	@echo "make bench-simulator the simulator's page time and memory with 1,000,000 task sessions"
 	@echo "make bench-client    the client reading 100,000 task sessions at 0/20 ms latency, concurrency 1/4"
+	@echo "make bench           the collection vs. the naive baseline and the floor: 10k/100k/300k sessions, 0/20 ms (long)"
+	@echo "make bench-quick     the same at 10,000 sessions, naive baseline extrapolated from a sample (under 2 minutes)"
 	@echo "make venv            only create $(VENV) from $(REQUIREMENTS)"
 	@echo "make lock            re-resolve tests/requirements-*.txt from the .in files"
 	@echo "make clean           remove virtual environments and build output"
@@ -68,6 +71,12 @@ bench-simulator: $(STAMP)
 
 bench-client: $(STAMP)
 	@$(RUN_WITH_COLLECTION) benchmarks/client_read.py --sessions 100000
+
+bench: $(STAMP)
+	@$(RUN_WITH_COLLECTION) benchmarks/run.py --sizes 10000 100000 300000 --latencies 0 20
+
+bench-quick: $(STAMP)
+	@$(RUN_WITH_COLLECTION) benchmarks/run.py --sizes 10000 --latencies 0 20 --naive-budget 0 --quick
 
 demo: $(STAMP)
 	@demo/run.sh $(VENV)

@@ -1,0 +1,218 @@
+"""The collection against the naive baseline and the floor: `make bench` / `make bench-quick`.
+
+For each size and injected latency, with the simulator in a process of its own: the
+collection (ansible-inventory --list with veeam_em.core.replicas, and ansible-playbook with
+replica_task_session_info; wall time, requests counted by the simulator, peak RSS), the
+naive baseline (naive_baseline.py), the floor (floor.py) and an inventory cache run (cold,
+then hit). Prints a table, then as its last line one JSON object (also written under
+tests/output/bench/). Figures are ratios within one run; absolute times vary by machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import tempfile
+import time
+from typing import Any
+
+from _collection import BIN, ROOT, Collection, check, summary
+from _simulator_process import SimulatorProcess
+from client_read import estate_args
+from floor import run_floor
+from naive_baseline import run_naive
+
+DAYS = 400  # created_after: 400d covers every generated estate
+RESULTS = os.path.join(ROOT, "tests", "output", "bench")
+
+
+def expected_requests(tasks: int, jobs: int, page: int, servers_page: bool) -> int:
+    """logon + the task query's pages + the job-session join's pages (+ the servers' page) + logout."""
+    return 1 + math.ceil(tasks / page) + math.ceil(jobs / page) + int(servers_page) + 1
+
+
+def measured(simulator: SimulatorProcess, step: Any) -> tuple[Any, dict[str, Any]]:
+    """Run one step on freshly reset counts; its result and the simulator's counts."""
+    simulator.reset()
+    result = step()
+    return result, simulator.stats()
+
+
+def collection_runs(simulator: SimulatorProcess, collection: Collection, quick: bool) -> dict[str, Any]:
+    runs: dict[str, Any] = {}
+    (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS))
+    check(child, "ansible-inventory --list")
+    runs["inventory"] = summary(child, stats, hosts)
+    (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS, concurrency=1))
+    check(child, "ansible-inventory --list (max_concurrency 1)")
+    runs["inventory_c1"] = summary(child, stats, hosts)
+    (child, records), stats = measured(simulator, lambda: collection.playbook(DAYS))
+    check(child, "ansible-playbook (replica_task_session_info)")
+    runs["playbook"] = summary(child, stats, records)
+    cache_dir = tempfile.mkdtemp(prefix="cache-", dir=collection.workdir)
+    for name in ("cache_cold", "cache_hit"):
+        (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS, cache_dir=cache_dir))
+        check(child, f"ansible-inventory --list ({name})")
+        runs[name] = summary(child, stats, hosts)
+    if quick:
+        for run in runs.values():
+            run.pop("by_path")
+    return runs
+
+
+def naive_run(simulator: SimulatorProcess, sample: int, budget: float) -> dict[str, Any]:
+    """A sample of `sample` entities; the full read too when the sample predicts it fits `budget` s."""
+    result, stats = measured(simulator, lambda: run_naive(simulator.url, simulator.ca_path, sample))
+    if result["extrapolated"] and result["seconds"] <= budget:
+        result, stats = measured(simulator, lambda: run_naive(simulator.url, simulator.ca_path))
+    result["requests"] = stats["requests"]
+    return result
+
+
+def measure_row(simulator: SimulatorProcess, collection: Collection, latency: float, args: argparse.Namespace) -> dict[str, Any]:
+    simulator.configure(latency_ms=latency)
+    runs = collection_runs(simulator, collection, args.quick)
+    floor, floor_stats = measured(simulator, lambda: run_floor(simulator.url, simulator.ca_path, DAYS))
+    floor["requests"] = floor_stats["requests"]
+    naive = naive_run(simulator, args.naive_sample, args.naive_budget)
+    tasks, jobs = simulator.task_sessions, simulator.job_sessions
+    inventory = runs["inventory"]
+    return {
+        "sessions": tasks, "job_sessions": jobs, "latency_ms": latency,
+        "naive_over_collection": round(naive["seconds"] / inventory["seconds"], 1),
+        "naive_over_playbook": round(naive["seconds"] / runs["playbook"]["seconds"], 1),
+        "collection_over_floor": round(inventory["seconds"] / floor["seconds"], 2),
+        "collection_c1_over_floor": round(runs["inventory_c1"]["seconds"] / floor["seconds"], 2),
+        "playbook_over_floor": round(runs["playbook"]["seconds"] / floor["seconds"], 2),
+        "requests_made": inventory["requests"], "requests_expected": expected_requests(tasks, jobs, 1000, True),
+        "playbook_requests_made": runs["playbook"]["requests"],
+        "playbook_requests_expected": expected_requests(tasks, jobs, 1000, False),
+        "cache_hit_requests": runs["cache_hit"]["requests"],
+        "cache_speedup": round(runs["cache_cold"]["seconds"] / runs["cache_hit"]["seconds"], 1),
+        "rss_mb": inventory["rss_mb"], "playbook_rss_mb": runs["playbook"]["rss_mb"],
+        "naive_extrapolated": naive["extrapolated"], "collection": runs, "naive": naive, "floor": floor,
+    }
+
+
+def measure_size(sessions: int, args: argparse.Namespace) -> list[dict[str, Any]]:
+    with SimulatorProcess(*estate_args(sessions)) as simulator:
+        collection = Collection(simulator.workdir, simulator.url, simulator.ca_path)
+        rows = []
+        for latency in args.latencies:
+            rows.append(measure_row(simulator, collection, latency, args))
+            print_row(rows[-1], flush=True)
+        return rows
+
+
+def startup_seconds() -> float:
+    """ansible-inventory --list over an empty inventory: the fixed cost of every collection run."""
+    collection = Collection(tempfile.mkdtemp(prefix="em-bench-"), "https://127.0.0.1:1/api/", "")
+    child = collection.run(os.path.join(BIN, "ansible-inventory"), "-i", "localhost,", "--list")
+    return round(child.seconds, 2)
+
+
+HEADER = (f"{'sessions':>8} {'lat ms':>6} {'step':<14} {'seconds':>8} {'requests':>9} {'expected':>8} "
+          f"{'rss MB':>7}  note")
+
+
+def print_row(row: dict[str, Any], flush: bool = False) -> None:
+    """The lines of one size/latency under HEADER."""
+    lead = f"{row['sessions']:>8} {row['latency_ms']:>6g}"
+    expected = {"inventory": row["requests_expected"], "inventory_c1": row["requests_expected"],
+                "cache_cold": row["requests_expected"], "playbook": row["playbook_requests_expected"]}
+    notes = {"inventory": f"{row['collection']['inventory']['items']} hosts", "inventory_c1": "max_concurrency 1",
+             "playbook": f"{row['collection']['playbook']['items']} records",
+             "cache_hit": f"speedup {row['cache_speedup']}x"}
+    for name, run in row["collection"].items():
+        print(f"{lead} {name:<14} {run['seconds']:>8} {run['requests']:>9} {expected.get(name, 0):>8} "
+              f"{run['rss_mb']:>7}  {notes.get(name, '')}", flush=flush)
+    floor, naive = row["floor"], row["naive"]
+    print(f"{lead} {'floor':<14} {floor['seconds']:>8} {floor['requests']:>9} {'':>8} {'':>7}  "
+          f"fetch {floor['fetch_seconds']} s + lxml parse {floor['parse_seconds']} s", flush=flush)
+    how = (f"EXTRAPOLATED from {naive['entities_read']} of {naive['entities']} entities "
+           f"({naive['per_entity_ms']} ms each)" if naive["extrapolated"] else "measured in full")
+    print(f"{lead} {'naive':<14} {naive['seconds']:>8} {naive['requests']:>9} {naive['requests_full_read']:>8} "
+          f"{'':>7}  {how}", flush=flush)
+    print(f"{lead} ratios: naive/collection {row['naive_over_collection']}x, collection/floor "
+          f"{row['collection_over_floor']}x (max_concurrency 1: {row['collection_c1_over_floor']}x), "
+          f"playbook/floor {row['playbook_over_floor']}x", flush=flush)
+
+
+def slope(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares slope of (n, y); None with fewer than two distinct n."""
+    if len({n for n, y in points}) < 2:
+        return None
+    mean_n = sum(n for n, y in points) / len(points)
+    mean_y = sum(y for n, y in points) / len(points)
+    numerator = sum((n - mean_n) * (y - mean_y) for n, y in points)
+    return numerator / sum((n - mean_n) ** 2 for n, y in points)
+
+
+def growth(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Seconds per 100,000 sessions of the inventory per latency, and the RSS ratio of the two largest sizes."""
+    result: dict[str, Any] = {}
+    for latency in sorted({row["latency_ms"] for row in rows}):
+        same = [row for row in rows if row["latency_ms"] == latency]
+        fitted = slope([(row["sessions"], row["collection"]["inventory"]["seconds"]) for row in same])
+        if fitted is not None:
+            result[f"inventory_seconds_per_100k_at_{latency:g}ms"] = round(fitted * 100_000, 2)
+        sizes = sorted(same, key=lambda row: row["sessions"])
+        if len(sizes) >= 2:
+            result[f"rss_largest_over_next_at_{latency:g}ms"] = round(sizes[-1]["rss_mb"] / sizes[-2]["rss_mb"], 2)
+    return result
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return {"cpus": os.cpu_count(), "cpu_model": model, "memory_gb": round(pages / 2**30, 1),
+            "python": platform.python_version()}
+
+
+KEYS = ("sessions", "latency_ms", "naive_over_collection", "collection_over_floor", "requests_made",
+        "requests_expected", "cache_hit_requests", "cache_speedup", "rss_mb")
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace, seconds: float, startup: float) -> dict[str, Any]:
+    """One object: each required key as a list in row order, plus the rows themselves."""
+    document: dict[str, Any] = {key: [row[key] for row in rows] for key in KEYS}
+    document.update({
+        "mode": "quick" if args.quick else "full", "naive_extrapolated": any(row["naive_extrapolated"] for row in rows),
+        "growth": growth(rows), "ansible_startup_seconds": startup, "total_seconds": round(seconds, 1),
+        "machine": machine(), "rows": rows,
+    })
+    return document
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000])
+    parser.add_argument("--latencies", type=float, nargs="+", default=[0.0, 20.0])
+    parser.add_argument("--naive-sample", type=int, default=200, help="entities the naive baseline reads first")
+    parser.add_argument("--naive-budget", type=float, default=300,
+                        help="read every entity when the sample predicts at most this many seconds")
+    parser.add_argument("--quick", action="store_true", help="short JSON rows (no per-path counts)")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    startup = startup_seconds()
+    print(f"ansible-inventory start-up (empty inventory): {startup} s")
+    print(HEADER, flush=True)
+    rows = [row for sessions in args.sizes for row in measure_size(sessions, args)]
+    document = report(rows, args, time.perf_counter() - started, startup)
+    os.makedirs(RESULTS, exist_ok=True)
+    path = os.path.join(RESULTS, f"bench-{document['mode']}-{time.strftime('%Y%m%dT%H%M%S')}.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=1)
+    print(f"growth: {json.dumps(document['growth'])}; written to {os.path.relpath(path, ROOT)}")
+    print(json.dumps(document))
+
+
+if __name__ == "__main__":
+    main()
