@@ -172,6 +172,7 @@ keyed_groups:
     prefix: site
 """
 
+import os
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Iterable, Iterator
@@ -179,6 +180,7 @@ from typing import Any, Iterable, Iterator
 from ansible.errors import AnsibleError
 from ansible.inventory.group import to_safe_group_name
 from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
@@ -204,6 +206,8 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_
 
 CONNECTION_OPTIONS = ("url", "username", "password", "validate_certs", "ca_path", "timeout", "api_version",
                       "page_size", "max_concurrency")
+BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
+                   "leading_separator")
 # The options a user may give as templates or vaulted values (e.g. a password from a lookup).
 TEMPLATED_OPTIONS = ("url", "username", "password")
 DEFAULT_HOSTNAME = "veeam_vm_name"
@@ -228,7 +232,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
+        self._check_booleans(config)
         for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
             if error:
                 raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
@@ -239,6 +244,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._read_and_populate(path, cache, settings, connection, now)
         except VeeamEmError as error:
             raise AnsibleError(f"{self.NAME}: {error}") from None
+
+    def _check_booleans(self, config: Any) -> None:
+        """Refuse a yes/no option that is neither, instead of reading it as false.
+
+        Ansible's option parsing turns any unknown word into false, so `validate_certs:
+        perhaps` would quietly switch certificate checking off.
+        """
+        given = {name: config[name] for name in BOOLEAN_OPTIONS if isinstance(config, dict) and name in config}
+        if os.environ.get("VEEAM_EM_VALIDATE_CERTS") is not None and "validate_certs" not in given:
+            given["validate_certs (from VEEAM_EM_VALIDATE_CERTS)"] = os.environ["VEEAM_EM_VALIDATE_CERTS"]
+        for name, value in given.items():
+            try:
+                boolean(value, strict=True)
+            except TypeError:
+                raise AnsibleError(f"{self.NAME}: option {name} must be true or false, not {value!r}") from None
 
     # -- options -----------------------------------------------------------------------------
 
