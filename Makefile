@@ -22,7 +22,7 @@ STAMP_218 := $(VENV_218)/.requirements-stamp
 CHECKS = $(VENV)/bin/python tools/run_checks.py --label "make $@"
 
 .PHONY: help test sanity units integration lint changelog-lint test-core-2.18 \
-	simulator demo venv lock clean soak bench-simulator bench-client \
+	simulator demo venv lock clean soak soak-plugins bench-simulator bench-client \
 	bench bench-quick
 
 help:
@@ -36,6 +36,7 @@ help:
 	@echo "make test-core-2.18  sanity and units with ansible-core 2.18 in $(VENV_218)"
 	@echo "make simulator ARGS=\"--help\"  run the EM simulator"
 	@echo "make soak            the client fault soak: 300 reads under random faults (about 2 minutes)"
+	@echo "make soak-plugins    the plugin fault soak: 30 ansible-inventory (cache on) and 30 role runs under random faults (about 7 minutes)"
 	@echo "make bench-simulator the simulator's page time and memory with 1,000,000 task sessions"
 	@echo "make bench-client    the client reading 100,000 task sessions at 0/20 ms latency, concurrency 1/4"
 	@echo "make bench           the collection vs. the naive baseline and the floor: 10k/100k/300k sessions, 0/20 ms (long)"
@@ -65,6 +66,9 @@ RUN_WITH_COLLECTION = mkdir -p $(dir $(COLLECTION_LINK)) && ln -sfn $(CURDIR) $(
 
 soak: $(STAMP)
 	@$(RUN_WITH_COLLECTION) -m ansible_collections.veeam_em.core.tests.soak.client_soak --runs 300
+
+soak-plugins: $(STAMP)
+	@$(RUN_WITH_COLLECTION) -m ansible_collections.veeam_em.core.tests.soak.plugin_soak --inventory-runs 30 --role-runs 30
 
 bench-simulator: $(STAMP)
 	@$(RUN_WITH_COLLECTION) benchmarks/simulator_page.py --sessions 1000000

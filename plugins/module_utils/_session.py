@@ -133,7 +133,8 @@ class EmSession:
             if response.status_code == 401:
                 raise AuthenticationError(
                     f"Enterprise Manager at {self.api_root} refused a fresh session token for user "
-                    f"{self.credentials.username} (HTTP 401 twice); check that the account may read this resource"
+                    f"{self.credentials.username} (HTTP 401 twice, the second right after a new logon): EM "
+                    "ended the new session at once, or the account may not read this resource"
                 )
         return self._document(response, "GET", response.url or url)
 
