@@ -428,3 +428,37 @@ def test_client_seam_feeds_the_inventory(run, mocker):
 def _utc(year: int, month: int, day: int) -> Any:
     from datetime import datetime, timezone
     return datetime(year, month, day, tzinfo=timezone.utc)
+
+
+# -- hostile names --------------------------------------------------------------------------------
+
+SHELL_VM = "$(touch MARKER); `touch MARKER` | rm -rf / && echo pwned"
+NEWLINE_VM = "first line\nsecond line\r\nthird"
+LONG_VM = "v" * 1000
+HOSTILE_JOB = "{{ lookup('pipe', 'touch MARKER') }}\n$(id)"
+
+
+def test_hostile_names_are_data_and_their_groups_are_safe(tmp_path, monkeypatch):
+    """Names with shell metacharacters, newlines, 1,000 characters or Jinja stay exactly
+    as EM sent them, run nothing, and make only safe, distinct group names."""
+    marker = tmp_path / "MARKER"
+    names = [name.replace("MARKER", str(marker)) for name in (SHELL_VM, NEWLINE_VM, LONG_VM)]
+    job = HOSTILE_JOB.replace("MARKER", str(marker))
+    estate = {
+        "backup_servers": ESTATE["backup_servers"][:1],
+        "replica_job_sessions": [_job(1, S1, job, 28)],
+        "replica_task_sessions": [_task(number, 1, name, 28) for number, name in enumerate(names, start=1)],
+    }
+    with EmSimulator(dataset_from_dict(estate), SimulatorConfig(plain_collection_days=0)) as simulator:
+        for name in ("URL", "USERNAME", "PASSWORD", "VALIDATE_CERTS", "CA_PATH", "TIMEOUT"):
+            monkeypatch.delenv(f"VEEAM_EM_{name}", raising=False)
+        inventory = Run(tmp_path, simulator, monkeypatch).inventory(rpo="1d")
+    assert hosts(inventory, "veeam_replicated_vms") == sorted(names)
+    for name in names:
+        variables = hostvars(inventory, name)
+        assert variables["veeam_vm_name"] == name and variables["veeam_job_names"] == [job]
+    groups = [group for group in inventory.groups if group not in ("all", "ungrouped")]
+    assert all(group.replace("_", "a").isalnum() and group.isascii() for group in groups), groups
+    job_groups = [group for group in groups if group.startswith("veeam_job_")]
+    assert len(job_groups) == 1 and hosts(inventory, job_groups[0]) == sorted(names)
+    assert not marker.exists(), "a name was executed"
