@@ -88,6 +88,10 @@ def test_highest_concurrency_is_counted(fresh_simulator):
             thread.start()
         for thread in threads:
             thread.join()
+    # A server thread finishes its bookkeeping just after its answer is sent: wait for it.
+    deadline = time.monotonic() + 5
+    while fresh_simulator.snapshot()["in_flight"] and time.monotonic() < deadline:
+        time.sleep(0.01)
     snapshot = fresh_simulator.snapshot()
     assert snapshot["max_concurrency"] == 4 and snapshot["in_flight"] == 0
     assert snapshot["by_path"] == {"GET /api/": 4}
