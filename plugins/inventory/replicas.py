@@ -184,7 +184,12 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
+    CONNECTION_OPTION_NAMES,
+    INSECURE_WARNING,
+    ConnectionOptions,
+    open_session,
+)
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, task_session_record
 from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
@@ -204,17 +209,11 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
 )
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe
 
-CONNECTION_OPTIONS = ("url", "username", "password", "validate_certs", "ca_path", "timeout", "api_version",
-                      "page_size", "max_concurrency")
 BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
                    "leading_separator")
 # The options a user may give as templates or vaulted values (e.g. a password from a lookup).
 TEMPLATED_OPTIONS = ("url", "username", "password")
 DEFAULT_HOSTNAME = "veeam_vm_name"
-INSECURE_WARNING = (
-    "validate_certs is false: Enterprise Manager's certificate is not checked, so the credentials "
-    "could be sent to an impostor. Prefer ca_path."
-)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -273,7 +272,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return {name: self.get_option(name) for name in names}
 
     def _connection_mapping(self) -> dict[str, Any]:
-        mapping = {name: self.get_option(name) for name in CONNECTION_OPTIONS}
+        mapping = {name: self.get_option(name) for name in CONNECTION_OPTION_NAMES}
         for name in TEMPLATED_OPTIONS:
             value = mapping[name]
             if value is not None and self.templar.is_template(value):

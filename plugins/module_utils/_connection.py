@@ -16,6 +16,11 @@ from ansible_collections.veeam_em.core.plugins.module_utils._url import api_root
 
 MAX_PAGE_SIZE = 10_000
 MAX_CONCURRENCY = 16
+# Said once per module run or inventory parse when validate_certs is false.
+INSECURE_WARNING = (
+    "validate_certs is false: Enterprise Manager's certificate is not checked, so the credentials "
+    "could be sent to an impostor. Prefer ca_path."
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,10 @@ class ConnectionOptions:
             validate_certs=self.validate_certs, ca_path=self.ca_path, timeout=self.timeout,
             pool_size=self.max_concurrency,
         )
+
+
+# Every connection option, in one place for modules and plugins alike.
+CONNECTION_OPTION_NAMES = tuple(ConnectionOptions.__dataclass_fields__)
 
 
 def open_session(options: ConnectionOptions, transport: Transport | None = None) -> EmSession:

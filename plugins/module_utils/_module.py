@@ -9,15 +9,14 @@ from typing import Any, Callable
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
+    INSECURE_WARNING,
+    ConnectionOptions,
+    open_session,
+)
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
 from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
-
-INSECURE_WARNING = (
-    "validate_certs is false: Enterprise Manager's certificate is not checked, so the credentials "
-    "could be sent to an impostor. Prefer ca_path."
-)
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
