@@ -175,6 +175,12 @@ def parse_time(text: str) -> datetime:
             "with a zone such as 2025-06-17T20:00:18.06Z"
         )
     year, month, day, hour, minute, second, fraction, zone = match.groups()
+    if zone == "Z" and len(fraction or "") <= 6:
+        # EM's usual form; fromisoformat reads it in about half the time of the general path.
+        try:
+            return datetime.fromisoformat(match.group(0))
+        except ValueError:
+            pass  # the general path below reports what does not exist
     microsecond = int((fraction or "")[:6].ljust(6, "0"))
     try:
         moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
@@ -476,9 +482,13 @@ _ENTITIES, _REFS, _PAGING_INFO = _tag("Entities"), _tag("Refs"), _tag("PagingInf
 
 def query_page(root: Any, converter: Converter) -> QueryPage:
     """A <QueryResult> page; `converter` (task_session, reference, ...) makes each item."""
+    return _page(query_items(root, converter), _paging_info(root))
+
+
+def query_items(root: Any, converter: Converter) -> list[Record]:
+    """The converted items of a <QueryResult> page, in the server's order."""
     _expect(root, _QUERY_TAGS)
     items: list[Record] = []
-    paging = None
     for child in root:
         tag = child.tag
         if tag == _ENTITIES:
@@ -487,9 +497,19 @@ def query_page(root: Any, converter: Converter) -> QueryPage:
                 items.extend(converter(entity) for entity in group if isinstance(entity.tag, str))
         elif tag == _REFS:
             items.extend(converter(ref) for ref in child if isinstance(ref.tag, str))
-        elif tag == _PAGING_INFO:
-            paging = child
-    return _page(items, paging)
+    return items
+
+
+def query_pages_count(root: Any) -> int:
+    """PagesCount of a <QueryResult> page without converting its items (1 without PagingInfo)."""
+    _expect(root, _QUERY_TAGS)
+    paging = _paging_info(root)
+    return 1 if paging is None else _int_attribute(paging, "PagesCount", 1)
+
+
+def _paging_info(root: Any) -> Any:
+    _expect(root, _QUERY_TAGS)
+    return root.find(_PAGING_INFO)
 
 
 def _page(items: list[Record], paging: Any) -> QueryPage:

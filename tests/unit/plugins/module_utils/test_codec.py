@@ -272,6 +272,12 @@ def test_parse_time(text, expected):
     assert parsed.tzinfo is UTC and parsed.utcoffset() == timedelta(0)
 
 
+@pytest.mark.parametrize("stamp", ["2014-10-19T06:47:21", "2025-06-17T20:00:18.06", "2024-02-29T23:59:59.999999",
+                                   "1753-01-01T00:00:00", "9999-12-31T23:59:59.5"])
+def test_the_z_fast_path_agrees_with_the_general_path(stamp):
+    assert codec.parse_time(stamp + "Z") == codec.parse_time(stamp + "+00:00") == codec.parse_time(stamp + "z")
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "yesterday", "2025-06-17", "2025-06-17T20:00:18", "2025-06-17 20:00:18Z", "2025-06-17T20:00:18.Z",

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
+import time
 import uuid
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ProtocolError
-from ansible_collections.veeam_em.core.plugins.module_utils._paging import query_all
+from ansible_collections.veeam_em.core.plugins.module_utils._paging import READING_SWITCH_INTERVAL, iter_pages, query_all
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator, leak_checked
 
 TASKS = {"type": "ReplicaTaskSession", "format": "Entities", "sortDesc": "CreationTime"}
@@ -130,3 +132,56 @@ def _remove(dataset, tasks):
         dataset.task_sessions_by_id.pop(task.id, None)
         task.job_session.tasks[:] = [other for other in task.job_session.tasks if other.id not in ids]
     dataset.version += 1
+
+
+def _query_requests(simulator) -> int:
+    return simulator.snapshot()["by_path"].get("GET /api/query?type=ReplicaTaskSession", 0)
+
+
+def test_the_next_page_is_requested_before_this_one_is_converted(simulator):
+    """With one request in flight, EM works on page 2 while page 1 is converted."""
+    seen_while_converting_page_1: list[int] = []
+
+    def converter(element):
+        if not seen_while_converting_page_1:
+            deadline = time.monotonic() + 5
+            while _query_requests(simulator) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen_while_converting_page_1.append(_query_requests(simulator))
+        return codec.task_session(element)
+
+    options = connection_options(simulator, page_size=100, max_concurrency=1)
+    with open_session(options) as em:
+        records = query_all(em, TASKS, converter, page_size=100, max_concurrency=1)
+    assert seen_while_converting_page_1 == [2]
+    assert [r["uid"] for r in records] == expected_uids(simulator)
+
+
+def test_the_switch_interval_is_lowered_only_while_paging(simulator):
+    before = sys.getswitchinterval()
+    options = connection_options(simulator, page_size=100, max_concurrency=2)
+    with open_session(options) as em:
+        pages = iter_pages(em, TASKS, codec.task_session, 100, 2)
+        next(pages)
+        next(pages)
+        assert sys.getswitchinterval() == pytest.approx(min(before, READING_SWITCH_INTERVAL))
+        for _page in pages:
+            pass
+    assert sys.getswitchinterval() == before
+
+
+def test_the_switch_interval_is_restored_when_paging_fails(simulator):
+    before = sys.getswitchinterval()
+    intervals: list[float] = []
+
+    def failing_on_page_2(element):
+        intervals.append(sys.getswitchinterval())
+        if len(intervals) == 150:
+            raise ProtocolError("bad entity on page 2")
+        return codec.task_session(element)
+
+    options = connection_options(simulator, page_size=100, max_concurrency=2)
+    with open_session(options) as em, pytest.raises(ProtocolError, match="page 2"):
+        query_all(em, TASKS, failing_on_page_2, page_size=100, max_concurrency=2)
+    assert intervals[-1] == pytest.approx(min(before, READING_SWITCH_INTERVAL))
+    assert sys.getswitchinterval() == before
