@@ -9,11 +9,13 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
+# ansible-inventory itself, with the plugin's parse and ansible-core's listing timed apart.
+TIMED_INVENTORY = os.path.join(ROOT, "benchmarks", "_timed_inventory.py")
 PLAYBOOK = """- name: Read replica task sessions
   hosts: localhost
   connection: local
@@ -37,6 +39,7 @@ class Child:
     code: int
     stdout: str
     stderr: str
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 class Collection:
@@ -84,8 +87,15 @@ class Collection:
             lines += ["cache: true", "cache_plugin: ansible.builtin.jsonfile",
                       f"cache_connection: {cache_dir}", "cache_timeout: 3600"]
         config = self._write("bench.veeam_em.yml", "\n".join(lines) + "\n")
-        child = self.run(os.path.join(BIN, "ansible-inventory"), "-i", config, "--list")
+        phases_path = os.path.join(self.workdir, "phases.json")
+        if os.path.exists(phases_path):
+            os.unlink(phases_path)
+        self.env["BENCH_PHASES_FILE"] = phases_path
+        child = self.run(sys.executable, TIMED_INVENTORY, "-i", config, "--list")
         hosts = len(json.loads(child.stdout).get("_meta", {}).get("hostvars", {})) if child.code == 0 else 0
+        if child.code == 0:
+            with open(phases_path, encoding="utf-8") as handle:
+                child.phases = json.load(handle)
         return child, hosts
 
     def playbook(self, days: float, concurrency: int = 4) -> tuple[Child, int]:
@@ -103,4 +113,4 @@ def check(child: Child, what: str) -> None:
 
 def summary(child: Child, stats: dict[str, Any], items: int) -> dict[str, Any]:
     return {"seconds": round(child.seconds, 2), "requests": stats["requests"], "by_path": stats["by_path"],
-            "rss_mb": round(child.rss_mb, 1), "items": items}
+            "rss_mb": round(child.rss_mb, 1), "items": items, "phases": child.phases}

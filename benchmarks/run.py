@@ -79,7 +79,7 @@ def measure_row(simulator: SimulatorProcess, collection: Collection, latency: fl
     naive = naive_run(simulator, args.naive_sample, args.naive_budget)
     tasks, jobs = simulator.task_sessions, simulator.job_sessions
     inventory = runs["inventory"]
-    return {
+    row = {
         "sessions": tasks, "job_sessions": jobs, "latency_ms": latency,
         "naive_over_collection": round(naive["seconds"] / inventory["seconds"], 1),
         "naive_over_playbook": round(naive["seconds"] / runs["playbook"]["seconds"], 1),
@@ -94,6 +94,20 @@ def measure_row(simulator: SimulatorProcess, collection: Collection, latency: fl
         "rss_mb": inventory["rss_mb"], "playbook_rss_mb": runs["playbook"]["rss_mb"],
         "naive_extrapolated": naive["extrapolated"], "collection": runs, "naive": naive, "floor": floor,
     }
+    row.update(phase_ratios(runs, floor["seconds"]))
+    return row
+
+
+def phase_ratios(runs: dict[str, Any], floor_seconds: float) -> dict[str, Any]:
+    """The plugin's own part (parsing the inventory source) against the floor, and what
+    ansible-core then spends listing the hosts, which any inventory plugin pays."""
+    ratios: dict[str, Any] = {}
+    for name in ("inventory", "inventory_c1"):
+        phases = runs[name]["phases"]
+        ratios[f"{name}_plugin_seconds"] = phases.get("parse")
+        ratios[f"{name}_ansible_listing_seconds"] = round(phases.get("collect_vars", 0) + phases.get("serialise", 0), 2)
+        ratios[f"{name}_plugin_over_floor"] = round(phases["parse"] / floor_seconds, 2) if "parse" in phases else None
+    return ratios
 
 
 def measure_size(sessions: int, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -122,7 +136,10 @@ def print_row(row: dict[str, Any], flush: bool = False) -> None:
     lead = f"{row['sessions']:>8} {row['latency_ms']:>6g}"
     expected = {"inventory": row["requests_expected"], "inventory_c1": row["requests_expected"],
                 "cache_cold": row["requests_expected"], "playbook": row["playbook_requests_expected"]}
-    notes = {"inventory": f"{row['collection']['inventory']['items']} hosts", "inventory_c1": "max_concurrency 1",
+    notes = {"inventory": f"{row['collection']['inventory']['items']} hosts; plugin {row['inventory_plugin_seconds']} s, "
+                          f"ansible-core listing {row['inventory_ansible_listing_seconds']} s",
+             "inventory_c1": f"max_concurrency 1; plugin {row['inventory_c1_plugin_seconds']} s, "
+                             f"ansible-core listing {row['inventory_c1_ansible_listing_seconds']} s",
              "playbook": f"{row['collection']['playbook']['items']} records",
              "cache_hit": f"speedup {row['cache_speedup']}x"}
     for name, run in row["collection"].items():
@@ -137,7 +154,9 @@ def print_row(row: dict[str, Any], flush: bool = False) -> None:
           f"{'':>7}  {how}", flush=flush)
     print(f"{lead} ratios: naive/collection {row['naive_over_collection']}x, collection/floor "
           f"{row['collection_over_floor']}x (max_concurrency 1: {row['collection_c1_over_floor']}x), "
-          f"playbook/floor {row['playbook_over_floor']}x", flush=flush)
+          f"playbook/floor {row['playbook_over_floor']}x, naive/playbook {row['naive_over_playbook']}x", flush=flush)
+    print(f"{lead} the plugin's own part (parse) over the floor: {row['inventory_plugin_over_floor']}x, "
+          f"max_concurrency 1: {row['inventory_c1_plugin_over_floor']}x", flush=flush)
 
 
 def slope(points: list[tuple[int, float]]) -> float | None:
@@ -176,8 +195,9 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version()}
 
 
-KEYS = ("sessions", "latency_ms", "naive_over_collection", "collection_over_floor", "requests_made",
-        "requests_expected", "cache_hit_requests", "cache_speedup", "rss_mb")
+KEYS = ("sessions", "latency_ms", "naive_over_collection", "naive_over_playbook", "collection_over_floor",
+        "collection_c1_over_floor", "inventory_c1_plugin_over_floor", "requests_made", "requests_expected",
+        "cache_hit_requests", "cache_speedup", "rss_mb")
 
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace, seconds: float, startup: float) -> dict[str, Any]:

@@ -182,6 +182,7 @@ from ansible.inventory.group import to_safe_group_name
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
@@ -377,7 +378,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return to_text(name)
 
     def _add_host(self, name: str, variables: dict[str, Any], groups: list[str]) -> None:
-        host = self.inventory.add_host(make_unsafe(name))
+        # wrap_var, not make_unsafe: a name made by the hostname expression comes from the
+        # templar, so it is not known to be untagged.
+        host = self.inventory.add_host(wrap_var(name))
         for group in groups:
             self.inventory.add_child(self.inventory.add_group(group), host)
         for key, value in variables.items():
