@@ -123,7 +123,8 @@ options:
   include_sessions:
     description:
       - Whether each VM gets V(veeam_sessions), the list of its task sessions in the window, newest first.
-      - This keeps every session in memory and in the inventory; leave it off for large estates.
+      - This keeps every session in memory, in the inventory and, with O(cache), in the cache; leave it
+        off for large estates.
     type: bool
     default: false
 notes:
@@ -132,9 +133,19 @@ notes:
   - The inventory plugin runs on the controller. It makes one logon, one paged query for the task
     sessions, one for their job sessions and, with O(include_backup_servers), one for the backup
     servers, and logs out.
-  - With O(cache), what Enterprise Manager returned (task session and backup server records, never
-    credentials) is cached, not the built inventory, so changing O(rpo), O(hostname), groups or
-    exclusions takes effect without a new read. A cache hit does not extend the cache's lifetime.
+  - With O(cache), the cache holds one summary per VM (its latest session, last result, last success,
+    consecutive failures, job names, session count; with O(include_sessions) also its sessions) and
+    the backup server records; never credentials, and not the built inventory. Its size follows the
+    number of VMs, not of task sessions.
+  - A cache hit shows Enterprise Manager as it was at the fetch (which VMs, their latest sessions,
+    last results and last successes), with the age of the last success and the RPO state measured
+    from now.
+  - Changing O(rpo), O(hostname), O(group_prefix), the constructed options, O(exclude_vm_names),
+    O(exclude_backup_server_names), or O(vm_names) and O(backup_server_names) patterns with
+    wildcards reuses the cache. Changing O(created_after), the connection, O(vm_names) or
+    O(backup_server_names) without wildcards (they are sent to Enterprise Manager), O(job_names),
+    O(exclude_job_names), O(include_sessions) or O(include_backup_servers) makes a new read.
+    A cache hit does not extend the cache's lifetime.
 """
 
 EXAMPLES = r"""
@@ -143,25 +154,23 @@ EXAMPLES = r"""
 plugin: veeam_em.core.replicas
 
 ---
-# replicas.veeam_em.yml: a one-day RPO and host names in lower case. The password may also be
-# a vaulted value (password: !vault | ...).
+# replicas.veeam_em.yml: a one-day RPO and host names in lower case. url, username and
+# ca_path come from VEEAM_EM_* here, the password from a lookup (url, username and
+# password may each be a template or a vaulted value: password: !vault | ...).
 plugin: veeam_em.core.replicas
-url: https://em.example.com:9398/api
-username: CORP\svc-backup-read
 password: "{{ lookup('ansible.builtin.env', 'EM_READER_PASSWORD') }}"
-ca_path: /etc/pki/corp-root-ca.pem
 rpo: 24h
 hostname: veeam_vm_name | lower
 
 ---
 # tier1.veeam_em.yml: only the Tier 1 jobs, cached for 10 minutes, extra groups and vars.
 plugin: veeam_em.core.replicas
-job_names: ["Tier1*"]
+job_names: ["Tier 1*"]
 exclude_vm_names: ["*-test"]
 rpo: 4h
 cache: true
 cache_plugin: ansible.builtin.jsonfile
-cache_connection: /var/cache/ansible/veeam_em
+cache_connection: ~/.cache/ansible/veeam_em
 cache_timeout: 600
 compose:
   ansible_host: veeam_vm_name ~ '.corp.example'
@@ -175,7 +184,7 @@ keyed_groups:
 import os
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from ansible.errors import AnsibleError
 from ansible.inventory.group import to_safe_group_name
@@ -194,7 +203,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, task_session_record
 from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder, statuses_from_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
 from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
@@ -288,9 +297,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                            now: datetime) -> None:
         """Populate from the cache when allowed and valid, else from EM.
 
-        Without caching, task sessions are folded into per-VM status page by page and not
-        kept. With caching, the raw records are kept to be cached (what the user asked for),
-        and the cache is written only after the whole read succeeded.
+        What is cached is one summary per VM (the fold of its sessions, not its age), so a
+        hit costs what the VMs cost, however many sessions they had. The cache is written
+        only after the whole read succeeded.
         """
         fingerprint = fetch_fingerprint(settings, connection.url, connection.username, connection.api_version)
         use_cache = bool(self.get_option("cache"))
@@ -299,22 +308,31 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             cached = self._cache.get(cache_key)
             if isinstance(cached, dict) and cached.get("fingerprint") == fingerprint:
                 # A hit is never written back, so the entry's lifetime still runs from the fetch.
-                self.display.vvv(f"{self.NAME}: using the records cached at {cached.get('fetched_at')}")
-                self._populate(cached["task_sessions"], cached["backup_servers"], settings, now)
+                self.display.vvv(f"{self.NAME}: using the VM summaries cached at {cached.get('fetched_at')}")
+                self._populate(cached["vms"], cached["backup_servers"], settings, now)
                 return
+        summaries, servers = self._fetch(settings, connection)
+        if use_cache:
+            self._cache[cache_key] = {"format": CACHE_FORMAT, "fetched_at": iso(utc_now()), "fingerprint": fingerprint,
+                                      "vms": summaries, "backup_servers": servers}
+        self._populate(summaries, servers, settings, now)
+
+    def _fetch(self, settings: Settings, connection: ConnectionOptions) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Per-VM summaries and backup server records from EM.
+
+        Task sessions are folded page by page and not kept, so memory follows the VMs.
+        """
         if not connection.validate_certs:
             self.display.warning(INSECURE_WARNING)
+        builder = StatusBuilder(settings.include_sessions)
         with self._create_client(connection) as api:
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
-            sessions = (task_session_record(raw) for page in api.iter_task_sessions(settings.selection.query())
-                        for raw in page)
-            if not use_cache:
-                self._populate(sessions, servers, settings, now)
-                return
-            records = list(sessions)
-        self._cache[cache_key] = {"format": CACHE_FORMAT, "fetched_at": iso(utc_now()), "fingerprint": fingerprint,
-                                  "task_sessions": records, "backup_servers": servers}
-        self._populate(records, servers, settings, now)
+            for page in api.iter_task_sessions(settings.selection.query()):
+                for raw in page:
+                    record = task_session_record(raw)
+                    if settings.selection.keeps_session(record):
+                        builder.add(record)
+        return builder.summaries(), servers
 
     @contextmanager
     def _create_client(self, connection: ConnectionOptions) -> Iterator[ReplicaApi]:
@@ -324,16 +342,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- inventory -------------------------------------------------------------------------------
 
-    def _populate(self, sessions: Iterable[dict[str, Any]], servers: list[dict[str, Any]], settings: Settings,
+    def _populate(self, summaries: list[dict[str, Any]], servers: list[dict[str, Any]], settings: Settings,
                   now: datetime) -> None:
         namer = GroupNamer(settings.group_prefix, self._sanitize_group_name)
         servers = [record for record in servers if settings.selection.keeps_server(record)]
         server_hosts = self._add_server_hosts(servers, namer)
-        builder = StatusBuilder(settings.include_sessions)
-        for record in sessions:
-            if settings.selection.keeps_session(record):
-                builder.add(record)
-        statuses = builder.statuses(now, settings.rpo)
+        # The VM and backup server filters apply here, to fetched and cached summaries alike.
+        kept = [summary for summary in summaries if settings.selection.keeps_summary(summary)]
+        statuses = statuses_from_summaries(kept, now, settings.rpo)
         hostvars = [make_unsafe(vm_host_vars(status)) for status in statuses]
         names = self._vm_host_names(statuses, hostvars, settings.hostname, server_hosts)
         server_groups = namer.family("server", {status["backup_server_name"] or "unknown" for status in statuses})

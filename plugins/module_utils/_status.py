@@ -5,7 +5,9 @@
 The one implementation behind the replica_status filter, the replicas inventory and the
 replica_compliance role. Input records have the keys replica_task_session_info returns
 (times as ISO 8601 strings); sessions are folded one at a time, so a caller can stream
-them without keeping them.
+them without keeping them. A status is computed in two steps: a summary per VM of what
+its sessions say (summaries()), then its age and RPO state at a moment
+(status_from_summary()); the inventory caches the summaries.
 """
 from __future__ import annotations
 
@@ -75,7 +77,7 @@ class _Fold:
 
 
 class StatusBuilder:
-    """Fold task sessions into per-VM statuses: add() each, then statuses()."""
+    """Fold task sessions into per-VM statuses: add() each, then statuses() or summaries()."""
 
     def __init__(self, include_sessions: bool = False) -> None:
         self.include_sessions = include_sessions
@@ -95,23 +97,31 @@ class StatusBuilder:
             self.add(record)
         return self
 
+    def summaries(self) -> list[dict[str, Any]]:
+        """One summary per (backup server, VM), in status order: what the sessions say, not how old it is.
+
+        Nothing in it depends on the moment of asking, and it is plain JSON data, so a
+        cache can keep it (one per VM, however many sessions) and status_from_summary
+        ages it later.
+        """
+        summaries = [_summary(fold, self._servers[key[0]], key[1]) for key, fold in self._folds.items()]
+        # Sorted so the same sessions give the same list whatever order they came in.
+        return sorted(summaries, key=_status_order)
+
     def statuses(self, now: datetime, rpo: timedelta | None = None,
                  rpo_by_job: Mapping[str, timedelta] | None = None) -> list[dict[str, Any]]:
         """One status per (backup server, VM), sorted by server name then VM name."""
-        statuses = [
-            _status(fold, self._servers[key[0]], key, now, rpo, rpo_by_job or {})
-            for key, fold in self._folds.items()
-        ]
-        return sorted(statuses, key=lambda s: (s["backup_server_name"] or "", s["vm_name"] or "", s["backup_server_id"] or ""))
+        return statuses_from_summaries(self.summaries(), now, rpo, rpo_by_job)
 
 
-def _status(fold: _Fold, server_name: str | None, key: tuple, now: datetime, rpo: timedelta | None,
-            rpo_by_job: Mapping[str, timedelta]) -> dict[str, Any]:
+def _status_order(record: Mapping[str, Any]) -> tuple[str, str, str]:
+    return (record["backup_server_name"] or "", record["vm_name"] or "", record["backup_server_id"] or "")
+
+
+def _summary(fold: _Fold, server_name: str | None, vm_name: str | None) -> dict[str, Any]:
     latest = fold.latest or {}
-    age = (now - fold.last_success_time).total_seconds() if fold.last_success_time else None
-    vm_rpo = rpo_by_job.get(latest.get("job_name") or "", rpo)
-    status = {
-        "vm_name": key[1],
+    summary = {
+        "vm_name": vm_name,
         "backup_server_id": latest.get("backup_server_id"),
         "backup_server_name": server_name,
         "job_name": latest.get("job_name"),
@@ -119,18 +129,50 @@ def _status(fold: _Fold, server_name: str | None, key: tuple, now: datetime, rpo
         "latest_session": _session_summary(latest),
         "last_result": fold.last_result,
         "last_success_time": iso(fold.last_success_time),
-        "last_success_age_seconds": age,
         "consecutive_failures": len(fold.failures_since_success),
         "running": latest.get("state") in RUNNING_STATES,
-        "never_succeeded": fold.last_success_time is None,
         "session_count": fold.count,
+    }
+    if fold.sessions is not None:
+        summary["sessions"] = sorted(fold.sessions, key=lambda s: str(s.get("creation_time")), reverse=True)
+    return summary
+
+
+def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelta | None = None,
+                        rpo_by_job: Mapping[str, timedelta] | None = None) -> dict[str, Any]:
+    """A VM's status at `now` from its summary: the age of its last success and its RPO state."""
+    last_success = parse_record_time(summary["last_success_time"])
+    age = (now - last_success).total_seconds() if last_success else None
+    vm_rpo = (rpo_by_job or {}).get(summary["job_name"] or "", rpo)
+    # Fresh containers, in the key order statuses always had: a caller may change a status
+    # (the inventory's host vars) while its summary is still to be cached.
+    status = {
+        "vm_name": summary["vm_name"],
+        "backup_server_id": summary["backup_server_id"],
+        "backup_server_name": summary["backup_server_name"],
+        "job_name": summary["job_name"],
+        "job_names": list(summary["job_names"]),
+        "latest_session": dict(summary["latest_session"]),
+        "last_result": summary["last_result"],
+        "last_success_time": summary["last_success_time"],
+        "last_success_age_seconds": age,
+        "consecutive_failures": summary["consecutive_failures"],
+        "running": summary["running"],
+        "never_succeeded": last_success is None,
+        "session_count": summary["session_count"],
         "rpo_seconds": vm_rpo.total_seconds() if vm_rpo is not None else None,
         # Exactly at the RPO is still within it; no success in the data is a breach.
         "rpo_breached": None if vm_rpo is None else (age is None or age > vm_rpo.total_seconds()),
     }
-    if fold.sessions is not None:
-        status["sessions"] = sorted(fold.sessions, key=lambda s: str(s.get("creation_time")), reverse=True)
+    if "sessions" in summary:
+        status["sessions"] = [dict(session) for session in summary["sessions"]]
     return status
+
+
+def statuses_from_summaries(summaries: Iterable[Mapping[str, Any]], now: datetime, rpo: timedelta | None = None,
+                            rpo_by_job: Mapping[str, timedelta] | None = None) -> list[dict[str, Any]]:
+    """The statuses of summaries at `now`, sorted by server name, VM name, server id (as statuses())."""
+    return sorted((status_from_summary(summary, now, rpo, rpo_by_job) for summary in summaries), key=_status_order)
 
 
 def _session_summary(record: Mapping[str, Any]) -> dict[str, Any]:

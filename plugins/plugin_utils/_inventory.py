@@ -1,7 +1,8 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The replicas inventory's pure parts: which sessions to keep, host names, group names
-and host vars. No I/O and no Ansible objects, so each rule is tested on its own.
+"""The replicas inventory's pure parts: which sessions and VMs to keep, the cache
+fingerprint, host names, group names and host vars. No I/O and no Ansible objects, so
+each rule is tested on its own.
 
 Private to the collection.
 """
@@ -22,7 +23,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_
 HOST_VAR_PREFIX = "veeam_"
 WILDCARD_CHARS = frozenset("*?[")
 # Bump when the cached document changes shape, so an old cache entry counts as a miss.
-CACHE_FORMAT = 1
+# 1: raw task session records; 2: one fold summary per VM.
+CACHE_FORMAT = 2
 RESULT_GROUPS = {"Success": "success", "Warning": "warning", "Failed": "failed"}
 
 
@@ -47,7 +49,7 @@ class NameFilter:
 
 @dataclass(frozen=True)
 class Selection:
-    """Which task sessions and backup servers the inventory keeps."""
+    """Which task sessions, VMs and backup servers the inventory keeps."""
 
     created_after: datetime
     vms: NameFilter = NameFilter()
@@ -62,13 +64,22 @@ class Selection:
         )
 
     def keeps_session(self, record: Mapping[str, Any]) -> bool:
-        # The window is checked again here: a cached fetch may be older than this run.
+        """Whether a session is folded: within the window and of a kept job.
+
+        Only what varies per session is checked here; the VM and backup server of a
+        session are those of its fold, so keeps_summary() judges them once per VM.
+        """
+        # EM applies the window too; checked again so a session outside it never counts.
         created = parse_record_time(record.get("creation_time"))
-        return (
-            created is not None and created >= self.created_after
-            and self.vms.allows(record.get("vm_name")) and self.jobs.allows(record.get("job_name"))
-            and self.servers.allows(record.get("backup_server_name"))
-        )
+        return created is not None and created >= self.created_after and self.jobs.allows(record.get("job_name"))
+
+    def keeps_summary(self, summary: Mapping[str, Any]) -> bool:
+        """Whether a VM's summary becomes a host: its VM name and backup server name are kept.
+
+        Applied after the fold, also to cached summaries, so these filters can change
+        without a new read.
+        """
+        return self.vms.allows(summary.get("vm_name")) and self.servers.allows(summary.get("backup_server_name"))
 
     def keeps_server(self, record: Mapping[str, Any]) -> bool:
         return self.servers.allows(record.get("name"))
@@ -121,15 +132,23 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
 
 
 def fetch_fingerprint(settings: Settings, url: str, username: str, api_version: str) -> str:
-    """A digest of what a fetch asked EM for; a cache entry made for other options is a miss.
+    """A digest of what a cache entry was made from; an entry made for other options is a miss.
 
-    A digest, so neither the url nor the account name is written to the cache in clear.
+    It covers what EM was asked for and everything that shapes the cached per-VM folds:
+    the job patterns (applied to each session before folding) and include_sessions. The
+    VM and backup server patterns apply to whole folds (keeps_summary), so they are left
+    out and changing them reuses the entry. A digest, so neither the url nor the account
+    name is written to the cache in clear.
     """
     query = settings.selection.query()
+    jobs = settings.selection.jobs
     asked = {
         "format": CACHE_FORMAT, "url": url, "username": username, "api_version": api_version,
         "window": settings.window, "vm_names": query.vm_names, "job_names": query.job_names,
         "backup_servers": query.backup_servers, "include_backup_servers": settings.include_backup_servers,
+        # Sorted sets: patterns given in another order or twice still select the same sessions.
+        "job_patterns": [sorted(set(jobs.include)), sorted(set(jobs.exclude))],
+        "include_sessions": settings.include_sessions,
     }
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode("utf-8")).hexdigest()
 

@@ -3,9 +3,11 @@ against one simulator that injects random faults (the client soak's mix) into ev
 
 - Inventory: each run either prints exactly the fault-free inventory or fails cleanly (an
   error naming the plugin and its cause, no traceback). The jsonfile cache never holds
-  partial data: after every run any cache entry holds exactly the fault-free records, and a
-  failed run leaves the cache as it found it (cold runs start empty, refresh runs use
-  --flush-cache over a good entry, warm runs must be answered from the cache alone).
+  partial data: after every run any cache entry holds exactly the fault-free per-VM
+  summaries and backup servers (the reference entry: one summary per VM host, folding every
+  session EM has), and a failed run leaves the cache as it found it (cold runs start empty,
+  refresh runs use --flush-cache over a good entry, warm runs must be answered from the
+  cache alone).
 - Role: each run either writes a report identical to the fault-free one (then fails only at
   its own enforce step, as the reference does) or fails in the gather task, before any
   report; a VM reported compliant that the reference does not call compliant is wrong.
@@ -262,8 +264,7 @@ def take_reference(soak: Soak) -> Reference:
     entries = [cache_value(data) for data in cache_entries(cold_dir).values()]
     _require(len(entries) == 1, f"the fault-free run left {len(entries)} cache files, not 1", cold)
     inventory, entry = normalised(cold.stdout), entries[0]
-    _require(len(entry["task_sessions"]) == soak.simulator.task_sessions,
-             f"the reference cache holds {len(entry['task_sessions'])} of {soak.simulator.task_sessions} sessions", cold)
+    _require_complete(entry, inventory, soak.simulator.task_sessions, cold)
     warm = soak.inventory(cold_dir, 1)
     _require(warm.code == 0 and normalised(warm.stdout) == inventory, "a warm fault-free run differs", warm)
     shutil.copytree(cold_dir, soak.shared_cache)
@@ -272,11 +273,22 @@ def take_reference(soak: Soak) -> Reference:
     _require(report is not None and task in ("", ENFORCE_TASK), f"the fault-free role run failed in {task!r}", child)
     soak.report.reference = {
         "hosts": len(inventory["_meta"]["hostvars"]), "groups": len([name for name in inventory if name != "_meta"]),
-        "task_sessions": len(entry["task_sessions"]), "backup_servers": len(entry["backup_servers"]),
+        "vm_summaries": len(entry["vms"]), "task_sessions": sum(vm["session_count"] for vm in entry["vms"]),
+        "backup_servers": len(entry["backup_servers"]),
         "vms": report["counts"]["vms"], "ok": report["counts"]["ok"], "failing": report["counts"]["failing"],
         "role_exit_code": child.code,
     }
     return Reference(inventory, entry, comparable(report), child.code, task)
+
+
+def _require_complete(entry: dict[str, Any], inventory: dict[str, Any], task_sessions: int, child: Child) -> None:
+    """The reference cache entry holds one summary per VM host, folding every session EM has."""
+    # The group, not veeam_kind: --list prints that var wrapped as {"__ansible_unsafe": ...}.
+    vm_hosts = inventory.get("veeam_replicated_vms", {}).get("hosts", [])
+    _require(len(entry["vms"]) == len(vm_hosts),
+             f"the reference cache holds {len(entry['vms'])} VM summaries for {len(vm_hosts)} VM hosts", child)
+    folded = sum(vm["session_count"] for vm in entry["vms"])
+    _require(folded == task_sessions, f"the reference cache's summaries fold {folded} of {task_sessions} sessions", child)
 
 
 def _require(condition: bool, message: str, child: Child) -> None:
@@ -325,9 +337,9 @@ def _cache_problems(after: dict[str, bytes], before: dict[str, bytes], reference
         except ValueError:
             problems.append(f"cache file {name} is not JSON ({len(data)} bytes)")
             continue
-        if entry.get("task_sessions") != reference.cache_entry["task_sessions"]:
-            problems.append(f"cache file {name} holds {len(entry.get('task_sessions') or [])} task sessions, "
-                            f"not the fault-free {len(reference.cache_entry['task_sessions'])}")
+        if entry.get("vms") != reference.cache_entry["vms"]:
+            problems.append(f"cache file {name} holds {len(entry.get('vms') or [])} VM summaries that differ from "
+                            f"the fault-free {len(reference.cache_entry['vms'])}")
         if entry.get("backup_servers") != reference.cache_entry["backup_servers"]:
             problems.append(f"cache file {name} holds other backup servers than the fault-free run")
         if entry.get("fingerprint") != reference.cache_entry["fingerprint"]:
@@ -445,8 +457,8 @@ def run_soak(inventory_runs: int, role_runs: int, seed: int = 1) -> PluginSoakRe
 def print_report(report: PluginSoakReport) -> None:
     ref = report.reference
     print(f"reference: {ref['hosts']} hosts in {ref['groups']} groups from {ref['task_sessions']} task sessions "
-          f"({ref['backup_servers']} backup servers); role: {ref['vms']} VMs, {ref['ok']} ok, {ref['failing']} failing "
-          f"(exit {ref['role_exit_code']})")
+          f"({ref['vm_summaries']} VM summaries and {ref['backup_servers']} backup servers cached); "
+          f"role: {ref['vms']} VMs, {ref['ok']} ok, {ref['failing']} failing (exit {ref['role_exit_code']})")
     for name, tally in (("inventory", report.inventory), ("role", report.role)):
         modes = f" {tally.modes}" if tally.modes else ""
         print(f"{name} runs {tally.runs}{modes}: correct {tally.correct}, clean failures {tally.clean_failures}, "

@@ -331,26 +331,47 @@ def cache_files(run) -> list[str]:
     return sorted(str(path) for path in folder.iterdir()) if folder.exists() else []
 
 
+def cache_document(cache_file: str) -> dict[str, Any]:
+    document = json.loads(open(cache_file, encoding="utf-8").read())
+    # ansible-core 2.19's jsonfile cache wraps the value in a serialised payload.
+    return json.loads(document["__payload__"]) if "__payload__" in document else document
+
+
+def shown(inventory: InventoryData) -> dict[str, Any]:
+    """Every host's vars and groups, without the one var measured from the real now."""
+    return {
+        name: ({key: value for key, value in host.get_vars().items() if key != "veeam_last_success_age_seconds"},
+               sorted(group.name for group in host.get_groups()))
+        for name, host in inventory.hosts.items()
+    }
+
+
 def test_cache_miss_then_hit_without_requests_or_rewrite(run):
     path = cached(run, rpo="1d")
     first = run.parse(path)[0]
     [cache_file] = cache_files(run)
     text = open(cache_file, encoding="utf-8").read()
     assert DEFAULT_PASSWORD not in text and "em-reader" not in text, "credentials were cached"
-    document = json.loads(text)
-    # ansible-core 2.19's jsonfile cache wraps the value in a serialised payload.
-    document = json.loads(document["__payload__"]) if "__payload__" in document else document
-    assert len(document["task_sessions"]) == 7 and len(document["backup_servers"]) == 2, "raw records are cached"
+    document = cache_document(cache_file)
+    assert "task_sessions" not in document, "raw task sessions were cached"
+    # One summary per (backup server, VM): web01 twice, db01, app01 and the template-named VM.
+    assert len(document["vms"]) == 5 and len(document["backup_servers"]) == 2, "per-VM summaries are cached"
+    assert sum(vm["session_count"] for vm in document["vms"]) == 7
     assert "veeam_rpo_breached" not in text and "veeam_kind" not in text, "the built inventory was cached"
+    assert not [key for vm in document["vms"] for key in vm if key.startswith("veeam_")], "host vars were cached"
+    assert not [vm for vm in document["vms"] if {"last_success_age_seconds", "rpo_breached"} & set(vm)], \
+        "something measured from the fetch's now was cached"
     written = os.stat(cache_file).st_mtime_ns
     run.simulator.reset_stats()
     time.sleep(0.01)
     second = run.parse(path)[0]
     assert run.simulator.snapshot()["requests"] == 0, "a cache hit asked EM"
     assert os.stat(cache_file).st_mtime_ns == written, "a cache hit rewrote the cache (and reset its lifetime)"
+    assert shown(second) == shown(first)
     assert hosts(second, "veeam_rpo_breached") == hosts(first, "veeam_rpo_breached")
     assert hostvars(second, "db01") == hostvars(first, "db01") | {
         "veeam_last_success_age_seconds": hostvars(second, "db01")["veeam_last_success_age_seconds"]}
+    assert hostvars(second, "db01")["veeam_last_success_age_seconds"] > hostvars(first, "db01")["veeam_last_success_age_seconds"]
 
 
 def test_presentation_options_reuse_the_cache_query_options_do_not(run):
@@ -361,6 +382,71 @@ def test_presentation_options_reuse_the_cache_query_options_do_not(run):
     assert hosts(inventory, "x_replicated_vms") == ["app01", "db01", TEMPLATE_VM]
     run.parse(cached(run, vm_names=["db01"]))
     assert run.simulator.snapshot()["requests"] > 0, "a cache made for another query was used"
+
+
+@pytest.mark.parametrize("options", [{"job_names": ["Tier1*"]}, {"exclude_job_names": ["{{*"]}])
+def test_a_job_filter_change_is_a_cache_miss(run, options):
+    """Job filters apply to each session before the fold, so the cached folds cannot be reused."""
+    run.parse(cached(run))
+    run.simulator.reset_stats()
+    inventory = run.parse(cached(run, **options))[0]
+    assert run.simulator.snapshot()["requests"] > 0, "folds made with other job filters were used"
+    assert hosts(inventory, "veeam_replicated_vms") == ["db01", "web01_vbr01", "web01_vbr02", TEMPLATE_VM]
+    assert hostvars(inventory, "web01_vbr02")["veeam_job_names"] == ["Tier1-Replication"]
+
+
+def test_an_include_sessions_change_is_a_cache_miss(run):
+    run.parse(cached(run))
+    run.simulator.reset_stats()
+    inventory = run.parse(cached(run, include_sessions=True))[0]
+    assert run.simulator.snapshot()["requests"] > 0, "summaries without sessions were used"
+    assert [session["result"] for session in hostvars(inventory, "db01")["veeam_sessions"]] == ["Failed", "Success"]
+    run.simulator.reset_stats()
+    assert "veeam_sessions" not in hostvars(run.parse(cached(run))[0], "db01")
+    assert run.simulator.snapshot()["requests"] > 0
+
+
+@pytest.mark.parametrize(("fetch", "view"), [
+    ({}, {}),
+    ({"rpo": "1d"}, {"exclude_vm_names": ["web*"]}),
+    ({}, {"backup_server_names": ["vbr0[2]"], "rpo": "30d"}),
+    ({}, {"exclude_backup_server_names": ["*01"], "vm_names": ["*01", "{{*"]}),
+    ({}, {"vm_names": ["web*"], "exclude_vm_names": ["*01"]}),
+    ({"include_sessions": True}, {"exclude_vm_names": ["db*"], "hostname": "veeam_vm_name ~ '.' ~ veeam_backup_server_name"}),
+])
+def test_a_cache_hit_shows_what_a_read_without_cache_shows(run, fetch, view):
+    run.parse(cached(run, **fetch))
+    run.simulator.reset_stats()
+    hit = run.parse(cached(run, **fetch, **view))[0]
+    assert run.simulator.snapshot()["requests"] == 0, "VM and backup server filters made a cache miss"
+    fresh = run.inventory(**fetch, **view)
+    assert shown(hit) == shown(fresh)
+
+
+def test_the_cache_grows_with_vms_not_with_sessions(tmp_path, monkeypatch):
+    """Twenty days of sessions cache the same three summaries as two days of them."""
+    estate = {
+        "backup_servers": ESTATE["backup_servers"][:1],
+        "replica_job_sessions": [_job(day, S1, "Tier1 Replication", day) for day in range(1, 21)],
+        "replica_task_sessions": [_task(3 * day + number, day, vm, day) for day in range(1, 21)
+                                  for number, vm in enumerate(("web01", "db01", "app01"))],
+    }
+    sizes, documents = {}, {}
+    with EmSimulator(dataset_from_dict(estate), SimulatorConfig(plain_collection_days=0)) as simulator:
+        for name in ("URL", "USERNAME", "PASSWORD", "VALIDATE_CERTS", "CA_PATH", "TIMEOUT"):
+            monkeypatch.delenv(f"VEEAM_EM_{name}", raising=False)
+        for window in ("2026-11-19T00:00:00Z", "2026-11-01T00:00:00Z"):
+            run = Run(tmp_path / window[:10], simulator, monkeypatch)
+            (tmp_path / window[:10]).mkdir()
+            run.parse(cached(run, created_after=window))
+            [cache_file] = cache_files(run)
+            sizes[window], documents[window] = os.path.getsize(cache_file), cache_document(cache_file)
+    short, long = documents["2026-11-19T00:00:00Z"], documents["2026-11-01T00:00:00Z"]
+    assert [vm["session_count"] for vm in short["vms"]] == [2, 2, 2]
+    assert [vm["session_count"] for vm in long["vms"]] == [20, 20, 20]
+    # Ten times the sessions: the same summaries, but for the count (one digit more each).
+    assert sizes["2026-11-01T00:00:00Z"] - sizes["2026-11-19T00:00:00Z"] < 100
+    assert [vm["latest_session"] for vm in long["vms"]] == [vm["latest_session"] for vm in short["vms"]]
 
 
 def test_expired_cache_is_fetched_again(run):

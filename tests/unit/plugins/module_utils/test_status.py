@@ -1,12 +1,21 @@
-"""Per-VM status: latest wins, failures since success, running, never succeeded, RPO edges."""
+"""Per-VM status: latest wins, failures since success, running, never succeeded, RPO edges;
+summaries (what the inventory caches) give exactly the statuses after a JSON round trip."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder, vm_statuses
+from ansible_collections.veeam_em.core.plugins.module_utils._status import (
+    StatusBuilder,
+    status_from_summary,
+    statuses_from_summaries,
+    vm_statuses,
+)
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
@@ -101,3 +110,116 @@ def test_job_names_collects_every_job_of_the_vm():
 def test_bad_records_are_refused_clearly(bad):
     with pytest.raises(ConfigurationError, match="creation_time|time"):
         StatusBuilder().add({**session(1), **bad})
+
+
+# -- summaries: the now-independent half of a status ---------------------------------------------
+
+STATUS_KEYS = ["vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session",
+               "last_result", "last_success_time", "last_success_age_seconds", "consecutive_failures", "running",
+               "never_succeeded", "session_count", "rpo_seconds", "rpo_breached"]
+SUMMARY_KEYS = ["vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session",
+                "last_result", "last_success_time", "consecutive_failures", "running", "session_count"]
+RPOS = [(None, None), (timedelta(hours=4), None), (timedelta(hours=4), {"Tight": timedelta(hours=1)})]
+
+
+def estate_records() -> list[dict]:
+    plus_five = timezone(timedelta(hours=5))
+    return [
+        session(30), session(2, "Failed"), session(10, "Warning", zone=plus_five), session(1.5, "Failed"),
+        session(0.1, None, vm="b", state="InProgress", job="Tight"), session(0.5, vm="b", job="Tight"),
+        session(3, "Failed", vm="c", server="s2"), session(7, "Failed", vm="c", server="s2"),
+        session(4, vm="a", server="s2", job="Loose"), session(4.000001, "Warning", vm="a", server="s1"),
+    ]
+
+
+def through_json(value):
+    return json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize("include_sessions", [False, True])
+def test_summaries_through_json_give_exactly_the_statuses(include_sessions):
+    builder = StatusBuilder(include_sessions).add_all(estate_records())
+    summaries = through_json(builder.summaries())
+    for rpo, rpo_by_job in RPOS:
+        expected = builder.statuses(NOW, rpo, rpo_by_job)
+        got = statuses_from_summaries(summaries, NOW, rpo, rpo_by_job)
+        assert got == expected
+        # The same JSON text: same key order (the golden files compare JSON), same types.
+        assert json.dumps(got) == json.dumps(expected)
+        assert got == sorted((status_from_summary(summary, NOW, rpo, rpo_by_job) for summary in summaries),
+                             key=lambda s: (s["backup_server_name"], s["vm_name"], s["backup_server_id"]))
+    assert len(expected) == 5
+    assert [list(status) for status in expected] == [STATUS_KEYS + (["sessions"] if include_sessions else [])] * 5
+
+
+def test_summaries_hold_nothing_that_depends_on_now():
+    summaries = StatusBuilder().add_all(estate_records()).summaries()
+    assert [list(summary) for summary in summaries] == [SUMMARY_KEYS] * 5
+    assert summaries == through_json(summaries), "a summary is not plain JSON data"
+    later = NOW + timedelta(hours=3)
+    for summary in summaries:
+        now_status, later_status = status_from_summary(summary, NOW, timedelta(hours=4)), status_from_summary(summary, later)
+        if summary["last_success_time"] is None:
+            assert later_status["last_success_age_seconds"] is None and later_status["never_succeeded"] is True
+        else:
+            assert later_status["last_success_age_seconds"] == now_status["last_success_age_seconds"] + 3 * 3600
+        assert later_status["rpo_breached"] is None and now_status["rpo_seconds"] == 4 * 3600
+
+
+def test_a_status_never_shares_containers_with_its_summary():
+    [summary] = StatusBuilder(include_sessions=True).add_all([session(1), session(2)]).summaries()
+    before = through_json(summary)
+    status = status_from_summary(summary, NOW)
+    status["job_names"].append("x")
+    status["latest_session"]["id"] = "x"
+    status["sessions"][0]["id"] = "x"
+    assert summary == before
+
+
+def test_rpo_edges_from_a_summary():
+    [summary] = through_json(StatusBuilder().add_all([session(4)]).summaries())
+    assert status_from_summary(summary, NOW, timedelta(hours=4))["rpo_breached"] is False
+    assert status_from_summary(summary, NOW + timedelta(microseconds=1), timedelta(hours=4))["rpo_breached"] is True
+    [failed] = through_json(StatusBuilder().add_all([session(1, "Failed", job="Tight")]).summaries())
+    status = status_from_summary(failed, NOW, timedelta(days=7), {"Tight": timedelta(hours=1)})
+    assert (status["rpo_seconds"], status["rpo_breached"], status["never_succeeded"]) == (3600, True, True)
+
+
+SESSIONS = st.lists(st.tuples(
+    st.integers(min_value=0, max_value=10 ** 11),  # microseconds before NOW (up to 28 h)
+    st.sampled_from(["Success", "Warning", "Failed", None]),
+    st.sampled_from(["a", "b", "c"]), st.sampled_from(["s1", "s2"]),
+    st.sampled_from(["Completed", "InProgress"]), st.sampled_from(["Tight", "Loose", ""]),
+    st.sampled_from([0, 5, -3]),  # the records' UTC offset in hours
+), max_size=30)
+
+
+def records_of(drawn: list) -> list[dict]:
+    records = []
+    for number, (micro, result, vm, server, state, job, offset) in enumerate(drawn):
+        record = session(micro / 3.6e9, result, vm=vm, server=server, state=state, job=job,
+                         zone=timezone(timedelta(hours=offset)))
+        records.append({**record, "id": str(number)})
+    return records
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(SESSIONS, st.booleans())
+def test_any_sessions_summaries_through_json_give_the_statuses(drawn, include_sessions):
+    builder = StatusBuilder(include_sessions).add_all(records_of(drawn))
+    summaries = through_json(builder.summaries())
+    for rpo, rpo_by_job in RPOS:
+        expected = builder.statuses(NOW, rpo, rpo_by_job)
+        assert json.dumps(statuses_from_summaries(summaries, NOW, rpo, rpo_by_job)) == json.dumps(expected)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(SESSIONS, st.sets(st.sampled_from(["a", "b", "c"])), st.sets(st.sampled_from(["s1.example", "s2.example"])))
+def test_filtering_summaries_by_vm_and_server_equals_filtering_their_sessions(drawn, vms, servers):
+    """Why the inventory may filter VMs and backup servers after the fold (and so on cached
+    summaries): a fold holds the sessions of one VM on one backup server, nothing else."""
+    records = records_of(drawn)
+    kept = [record for record in records if record["vm_name"] in vms and record["backup_server_name"] in servers]
+    summaries = [summary for summary in StatusBuilder().add_all(records).summaries()
+                 if summary["vm_name"] in vms and summary["backup_server_name"] in servers]
+    assert statuses_from_summaries(summaries, NOW) == vm_statuses(kept, NOW)
