@@ -36,7 +36,7 @@ options:
   ca_path:
     description:
       - PEM file with the CA certificate(s) that signed Enterprise Manager's certificate.
-      - Without it, the system's trust store (or E(REQUESTS_CA_BUNDLE)) is used.
+      - Without it, the CA bundle of the Python requests library is used (certifi's, or the file E(REQUESTS_CA_BUNDLE) names).
       - If not set, the environment variable E(VEEAM_EM_CA_PATH) is used.
     type: path
   timeout:

@@ -28,19 +28,24 @@ options:
 """
 
 EXAMPLES = r"""
-- name: All backup servers, with the connection from VEEAM_EM_* environment variables
+# The connection (url, username, password, ca_path) is set once for every module of the
+# collection, in the play: module_defaults: {group/veeam_em.core.em: {url: ..., ...}},
+# or comes from the VEEAM_EM_* environment variables. See the quickstart guide.
+
+- name: All backup servers
   veeam_em.core.backup_server_info:
   register: em_servers
   delegate_to: localhost
 
 - name: One backup server by name
   veeam_em.core.backup_server_info:
-    url: https://em.example.com:9398
-    username: CORP\svc-backup-read
-    password: "{{ vault_em_password }}"
     name: [vbr01.corp.example]
   register: vbr01
   delegate_to: localhost
+
+- name: Its version
+  ansible.builtin.debug:
+    msg: "{{ vbr01.backup_servers[0].name }} runs Veeam Backup & Replication {{ vbr01.backup_servers[0].version }}"
 """
 
 RETURN = r"""

@@ -80,34 +80,35 @@ options:
 """
 
 EXAMPLES = r"""
+# The connection (url, username, password, ca_path) is set once for every module of the
+# collection, in the play: module_defaults: {group/veeam_em.core.em: {url: ..., ...}},
+# or comes from the VEEAM_EM_* environment variables. See the quickstart guide.
+
 - name: Failed replica tasks of the last 24 hours on one backup server
   veeam_em.core.replica_task_session_info:
-    url: https://em.example.com:9398/api
-    username: CORP\svc-backup-read
-    password: "{{ vault_em_password }}"
     backup_server: [vbr01.corp.example]
     result: [Failed]
     created_after: 24h
   register: failed_tasks
   delegate_to: localhost
 
-- name: The newest session of every VM, with the connection set once for the collection
-  module_defaults:
-    group/veeam_em.core.em:
-      url: https://em.example.com:9398
-      username: CORP\svc-backup-read
-      password: "{{ vault_em_password }}"
-      ca_path: /etc/pki/em-ca.pem
-  block:
-    - name: Latest replica task session per VM over the last week
-      veeam_em.core.replica_task_session_info:
-        created_after: 7d
-        latest_per_vm: true
-      register: latest
+- name: Latest replica task session per VM over the last week
+  veeam_em.core.replica_task_session_info:
+    created_after: 7d
+    latest_per_vm: true
+  register: latest
+  delegate_to: localhost
 
-    - name: Show VMs whose latest replica did not succeed
-      ansible.builtin.debug:
-        msg: "{{ latest.replica_task_sessions | rejectattr('result', 'eq', 'Success') | map(attribute='vm_name') }}"
+- name: Show VMs whose latest replica did not succeed
+  ansible.builtin.debug:
+    msg: "{{ latest.replica_task_sessions | rejectattr('result', 'eq', 'Success') | map(attribute='vm_name') }}"
+
+- name: The ten newest sessions of two VMs (only the pages that hold them are read)
+  veeam_em.core.replica_task_session_info:
+    vm_name: [db01, mail01]
+    limit: 10
+  register: recent
+  delegate_to: localhost
 """
 
 RETURN = r"""

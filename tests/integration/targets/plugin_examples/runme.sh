@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The documentation's examples work as written: every module's and the filter's EXAMPLES
+# run as a play against the simulator (connection from module_defaults only), every
+# EXAMPLES document of the inventory plugin is read as an inventory source (connection from
+# VEEAM_EM_* only), and ansible-doc renders every plugin and the role's argument spec.
+set -eux
+source ../setup_em_simulator/simulator.sh
+
+# The demo estate: backup servers vbr01/vbr02.corp.example, jobs such as "Tier 1 (Gold) DR".
+start_em_simulator EM --seed 2038 --servers 2 --jobs-per-server 2 --vms-per-job 5 --days 7
+work="$EM_SIMULATOR_DIR/work"
+mkdir "$work"
+ANSIBLE_INVENTORY_UNPARSED_FAILED=true python run_examples.py "$work"
