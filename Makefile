@@ -21,18 +21,21 @@ STAMP_218 := $(VENV_218)/.requirements-stamp
 
 CHECKS = $(VENV)/bin/python tools/run_checks.py --label "make $@"
 
-.PHONY: help test sanity units integration lint changelog-lint test-core-2.18 \
+.PHONY: help test sanity units artifact integration lint changelog-lint docs ee test-core-2.18 \
 	simulator demo venv lock clean soak soak-plugins bench-simulator bench-client \
 	bench bench-quick
 
 help:
 	@echo "make demo            the main job: inventory graph and compliance role against the embedded simulator"
-	@echo "make test            every check: sanity, units, integration, ansible-lint, changelog lint"
+	@echo "make test            every check below, then sanity and units on ansible-core 2.18 too"
 	@echo "make sanity          ansible-test sanity --venv"
 	@echo "make units           ansible-test units --local"
-	@echo "make integration     ansible-test integration --local (when targets exist)"
+	@echo "make artifact        ansible-galaxy collection build, check the tarball, install it, run the demo from it"
+	@echo "make integration     ansible-test integration --local, in the copy installed from the tarball"
 	@echo "make lint            ansible-lint --offline, production profile"
 	@echo "make changelog-lint  antsibull-changelog lint"
+	@echo "make docs            antsibull-docs lint-collection-docs, then the docsite with Sphinx -W (.build/docsite)"
+	@echo "make ee              ansible-builder introspect on the installed collection, ansible-builder create"
 	@echo "make test-core-2.18  sanity and units with ansible-core 2.18 in $(VENV_218)"
 	@echo "make simulator ARGS=\"--help\"  run the EM simulator"
 	@echo "make soak            the client fault soak: 300 reads under random faults (about 2 minutes)"
@@ -45,10 +48,14 @@ help:
 	@echo "make lock            re-resolve tests/requirements-*.txt from the .in files"
 	@echo "make clean           remove virtual environments and build output"
 
-test: $(STAMP)
-	@$(CHECKS) all
+# Both entries of the test matrix run even when the first fails; either failing fails.
+test: $(STAMP) $(STAMP_218)
+	@$(CHECKS) all; first=$$?; \
+	$(VENV_218)/bin/python tools/run_checks.py --label "make test (ansible-core 2.18)" \
+		--venv $(VENV_218) --build .build/core-2.18 sanity units; second=$$?; \
+	[ $$first -eq 0 ] && [ $$second -eq 0 ] || { echo "make test: FAILED (ansible-core 2.19: exit $$first, 2.18: exit $$second)"; exit 1; }
 
-sanity units integration lint changelog-lint: $(STAMP)
+sanity units artifact integration lint changelog-lint docs ee: $(STAMP)
 	@$(CHECKS) $@
 
 test-core-2.18: $(STAMP_218)

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -34,8 +35,26 @@ STANDIN_MARKER = "veeam_em.core get-pip stand-in"
 # machines do not have.
 SANITY_SKIPS: dict[str, str] = {}
 
-STEPS = ("sanity", "units", "integration", "lint", "changelog-lint")
-NEEDS_LAYOUT = {"sanity", "units", "integration", "lint"}
+STEPS = ("sanity", "units", "artifact", "integration", "lint", "changelog-lint", "docs", "ee")
+NEEDS_LAYOUT = {"sanity", "units", "artifact", "integration", "lint", "docs", "ee"}
+# Paths that must never reach the built tarball: test output, environments, caches.
+FORBIDDEN_IN_TARBALL = re.compile(
+    r"(^|/)(\.venv[^/]*|\.build[^/]*|\.git|\.cache|\.ansible|\.pytest_cache|\.mypy_cache|__pycache__)(/|$)"
+    r"|\.pyc$|^tests/output(/|$)|^tests/integration/inventory$|\.plugin-cache\.yaml$"
+)
+
+
+# Appended to the conf.py that `antsibull-docs sphinx-init` writes.  Offline, intersphinx
+# cannot fetch ansible-core's inventories, so links from the generated plugin pages to
+# ansible-core's docs cannot resolve; every other warning stays an error (-W).  The
+# guides' own :ref: links are checked separately (own_reference_problems).
+OFFLINE_SPHINX = """
+# Offline build (tools/run_checks.py): no intersphinx; ansible-core's labels cannot resolve.
+intersphinx_mapping = {}
+suppress_warnings = ['ref.ref', 'ref.envvar']
+"""
+REF = re.compile(r":ref:`(?:[^`<]*<)?([^`<>]+)>?`")
+LABEL = re.compile(r"^\.\. _([^:]+):\s*$", re.MULTILINE)
 
 
 class StepSkipped(Exception):
@@ -62,6 +81,8 @@ class Runner:
         self.bin = venv / "bin"
         self.build = build
         self.copy = build / COLLECTION_PATH
+        self.tarball: Path | None = None
+        self.installed_root = build / "installed"
         self.env = dict(os.environ)
         # The venv's tools (ansible-test, ansible, ansible-lint, shellcheck)
         # come first, so ansible-test finds the interpreter named by --python
@@ -172,13 +193,130 @@ class Runner:
         return self.run(["ansible-test", "units", "--local", "--python", self.python_version, "--color", "no"],
                         self.copy)
 
+    def step_artifact(self) -> int:
+        """Build the tarball, check what it holds, install it into a fresh collections path
+        and run the demo from the installed copy."""
+        dist = self.build / "dist"
+        for path in (dist, self.installed_root):
+            if path.exists():
+                shutil.rmtree(path)
+        # From the checkout as a maintainer builds it, with .venv, .build and test output
+        # lying around: build_ignore must keep them out.
+        code = self.run(["ansible-galaxy", "collection", "build", "--output-path", str(dist), str(REPO)], REPO)
+        tarballs = sorted(dist.glob("veeam_em-core-*.tar.gz")) if not code else []
+        if len(tarballs) != 1:
+            say(f"artifact: expected one veeam_em-core-*.tar.gz in {dist}, found {len(tarballs)}")
+            return code or 1
+        self.tarball = tarballs[0]
+        unwanted = self.tarball_problems(self.tarball)
+        if unwanted:
+            say(f"artifact: the tarball holds {len(unwanted)} paths it must not, e.g. {unwanted[:5]}")
+            return 1
+        code = self.run(["ansible-galaxy", "collection", "install", "--offline", "-p", str(self.installed_root),
+                         str(self.tarball)], REPO)
+        if code or not (self.installed_root / COLLECTION_PATH / "MANIFEST.json").is_file():
+            say("artifact: the tarball did not install")
+            return code or 1
+        say(f"artifact: {self.tarball.name} ({self.tarball.stat().st_size // 1024} KiB) installed to "
+            f"{os.path.relpath(self.installed_root, REPO)}; running the demo from the installed copy")
+        installed = self.installed_root / COLLECTION_PATH
+        return self.run(["bash", str(installed / "demo" / "run.sh"), str(self.venv)], installed)
+
+    @staticmethod
+    def tarball_problems(tarball: Path) -> list[str]:
+        """Members of the tarball that are test output, environments or caches."""
+        with tarfile.open(tarball) as archive:
+            names = archive.getnames()
+        return [name for name in names if FORBIDDEN_IN_TARBALL.search(name)]
+
+    def installed_copy(self) -> Path:
+        """The collection as installed from the built tarball (built now if this run has not)."""
+        if self.tarball is None and self.step_artifact():
+            raise RuntimeError("the collection could not be built and installed (step artifact)")
+        return self.installed_root / COLLECTION_PATH
+
     def step_integration(self) -> int:
-        targets = self.copy / "tests" / "integration" / "targets"
+        # Against the copy installed from the tarball, not the checkout: a file that
+        # build_ignore drops, or that the build leaves out, fails here.
+        installed = self.installed_copy()
+        targets = installed / "tests" / "integration" / "targets"
         if not targets.is_dir() or not any(path.is_dir() for path in targets.iterdir()):
-            say("integration: no targets yet")
-            raise StepSkipped
-        return self.run(["ansible-test", "integration", "--local", "--python", self.python_version,
-                         "--color", "no"], self.copy)
+            say("integration: no targets in the installed collection")
+            return 1
+        env = {**self.env, "ANSIBLE_TEST_CONTENT_ROOT": str(installed)}
+        command = ["ansible-test", "integration", "--local", "--python", self.python_version, "--color", "no"]
+        say(f"+ (cd {os.path.relpath(installed, REPO)} && {' '.join(command)})")
+        return subprocess.call(command, cwd=installed, env=env)
+
+    def step_ee(self) -> int:
+        """The execution environment: ansible-builder reads the installed collection's
+        meta/execution-environment.yml, and `ansible-builder create` turns the example
+        definition (with the built tarball) into a build context."""
+        self.installed_copy()
+        introspected = subprocess.run(["ansible-builder", "introspect", "--sanitize", str(self.installed_root)],
+                                      env=self.env, capture_output=True, text=True, check=False)
+        say(introspected.stdout + introspected.stderr)
+        wanted = ("requests>=", "lxml>=", "ca-certificates", "from collection veeam_em.core")
+        missing = [text for text in wanted if text not in introspected.stdout]
+        if introspected.returncode or missing:
+            say(f"ee: ansible-builder introspect did not report {missing} (exit {introspected.returncode})")
+            return introspected.returncode or 1
+        return self.ee_create()
+
+    def ee_create(self) -> int:
+        assert self.tarball is not None
+        work = self.build / "ee"
+        if work.exists():
+            shutil.rmtree(work)
+        definition = work / "definition"
+        definition.mkdir(parents=True)
+        shutil.copy2(REPO / "docs" / "examples" / "execution-environment.yml", definition)
+        shutil.copy2(self.tarball, definition)
+        context = work / "context"
+        code = self.run(["ansible-builder", "create", "-f", str(definition / "execution-environment.yml"),
+                         "-c", str(context), "--output-filename", "Containerfile"], work)
+        containerfile = context / "Containerfile"
+        collected = context / "_build" / "collections" / self.tarball.name
+        requirements = context / "_build" / "requirements.yml"
+        if code or not containerfile.is_file() or not collected.is_file() or not requirements.is_file():
+            say(f"ee: the build context lacks the Containerfile or {self.tarball.name} (exit {code})")
+            return code or 1
+        if f"/build/collections/{self.tarball.name}" not in requirements.read_text(encoding="utf-8"):
+            say(f"ee: {requirements} does not install {self.tarball.name}; update docs/examples/execution-environment.yml")
+            return 1
+        if "ansible-galaxy collection install" not in containerfile.read_text(encoding="utf-8"):
+            say("ee: the Containerfile installs no collection")
+            return 1
+        say(f"ee: build context ready in {os.path.relpath(context, REPO)}")
+        return 0
+
+    def step_docs(self) -> int:
+        """antsibull-docs' lint, then the docsite built by Sphinx with warnings as errors."""
+        env = {**self.env, "ANSIBLE_COLLECTIONS_PATH": str(self.build)}
+        say(f"+ (cd {os.path.relpath(self.copy, REPO)} && antsibull-docs lint-collection-docs --plugin-docs .)")
+        code = subprocess.call(["antsibull-docs", "lint-collection-docs", "--plugin-docs", "."], cwd=self.copy, env=env)
+        if code:
+            return code
+        site = self.build / "docsite"
+        if site.exists():
+            shutil.rmtree(site)
+        site.mkdir(mode=0o700)  # antsibull-docs wants a directory only its owner can write
+        steps = (["antsibull-docs", "sphinx-init", "--use-current", "--dest-dir", str(site), "veeam_em.core"],
+                 ["bash", "build.sh"])
+        for number, command in enumerate(steps):
+            say(f"+ (cd {os.path.relpath(site, REPO)} && {' '.join(command)})")
+            code = subprocess.call(command, cwd=site, env=env)
+            if code:
+                return code
+            if number == 0:
+                with open(site / "conf.py", "a", encoding="utf-8") as conf:
+                    conf.write(OFFLINE_SPHINX)
+        problems = own_reference_problems(REPO / "docs" / "docsite" / "rst", site / "rst")
+        for problem in problems:
+            say(f"docs: {problem}")
+        if not problems:
+            say(f"docs: the docsite is in {os.path.relpath(site / 'build' / 'html', REPO)}")
+        return 1 if problems else 0
 
     def step_lint(self) -> int:
         # ansible-lint lists files with git, so it runs in the checkout itself
@@ -192,6 +330,23 @@ class Runner:
     def step_changelog_lint(self) -> int:
         code = self.run(["antsibull-changelog", "lint"], REPO)
         return code or self.run(["antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml"], REPO)
+
+
+def own_reference_problems(guides: Path, generated: Path) -> list[str]:
+    """:ref: links of the guides whose label the built docsite does not define.
+
+    Sphinx's own check is suppressed offline (see OFFLINE_SPHINX), so the guides' links,
+    which all point inside this collection, are checked here.
+    """
+    labels = {label for path in generated.rglob("*.rst") for label in LABEL.findall(path.read_text(encoding="utf-8"))}
+    problems = []
+    for path in sorted(guides.glob("*.rst")):
+        for label in REF.findall(path.read_text(encoding="utf-8")):
+            if label not in labels:
+                problems.append(f"{path.relative_to(REPO)}: :ref: to {label!r}, which no page defines")
+    if not labels:
+        problems.append(f"no labels found under {generated}: the docsite was not generated")
+    return problems
 
 
 def main() -> int:
