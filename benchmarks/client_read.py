@@ -13,7 +13,7 @@ import time
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi, TaskSessionQuery
-from _simulator_process import SimulatorProcess
+from em_simulator.process import SimulatorProcess
 from em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME
 
 

@@ -18,8 +18,8 @@ import tempfile
 import time
 from typing import Any
 
-from _collection import BIN, ROOT, Collection, check, summary
-from _simulator_process import SimulatorProcess
+from _collection import BIN, ROOT, BenchCollection, check, summary
+from em_simulator.process import SimulatorProcess
 from client_read import estate_args
 from floor import run_floor
 from naive_baseline import run_naive
@@ -40,7 +40,7 @@ def measured(simulator: SimulatorProcess, step: Any) -> tuple[Any, dict[str, Any
     return result, simulator.stats()
 
 
-def collection_runs(simulator: SimulatorProcess, collection: Collection, quick: bool) -> dict[str, Any]:
+def collection_runs(simulator: SimulatorProcess, collection: BenchCollection, quick: bool) -> dict[str, Any]:
     runs: dict[str, Any] = {}
     (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS))
     check(child, "ansible-inventory --list")
@@ -71,7 +71,7 @@ def naive_run(simulator: SimulatorProcess, sample: int, budget: float) -> dict[s
     return result
 
 
-def measure_row(simulator: SimulatorProcess, collection: Collection, latency: float, args: argparse.Namespace) -> dict[str, Any]:
+def measure_row(simulator: SimulatorProcess, collection: BenchCollection, latency: float, args: argparse.Namespace) -> dict[str, Any]:
     simulator.configure(latency_ms=latency)
     runs = collection_runs(simulator, collection, args.quick)
     floor, floor_stats = measured(simulator, lambda: run_floor(simulator.url, simulator.ca_path, DAYS))
@@ -112,7 +112,7 @@ def phase_ratios(runs: dict[str, Any], floor_seconds: float) -> dict[str, Any]:
 
 def measure_size(sessions: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     with SimulatorProcess(*estate_args(sessions)) as simulator:
-        collection = Collection(simulator.workdir, simulator.url, simulator.ca_path)
+        collection = BenchCollection(simulator.workdir, simulator.url, simulator.ca_path)
         rows = []
         for latency in args.latencies:
             rows.append(measure_row(simulator, collection, latency, args))
@@ -122,7 +122,7 @@ def measure_size(sessions: int, args: argparse.Namespace) -> list[dict[str, Any]
 
 def startup_seconds() -> float:
     """ansible-inventory --list over an empty inventory: the fixed cost of every collection run."""
-    collection = Collection(tempfile.mkdtemp(prefix="em-bench-"), "https://127.0.0.1:1/api/", "")
+    collection = BenchCollection(tempfile.mkdtemp(prefix="em-bench-"), "https://127.0.0.1:1/api/", "")
     child = collection.run(os.path.join(BIN, "ansible-inventory"), "-i", "localhost,", "--list")
     return round(child.seconds, 2)
 

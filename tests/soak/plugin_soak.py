@@ -29,8 +29,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ansible_collections.veeam_em.core.benchmarks._collection import BIN, Child, Collection
-from ansible_collections.veeam_em.core.benchmarks._simulator_process import SimulatorProcess
+from ansible_collections.veeam_em.core.tests.em_simulator.process import SimulatorProcess
+from ansible_collections.veeam_em.core.tests.soak._ansible import BIN, Child, Collection
 from ansible_collections.veeam_em.core.tests.soak.client_soak import IDLE_TIMEOUT, _faults_for
 
 NOW = "2025-11-24T16:00:00Z"  # the end of the generated history, also the role's pinned moment
@@ -124,7 +124,7 @@ class Reference:
 
 
 class Simulator(SimulatorProcess):
-    """The simulator in a process of its own (the benchmarks' one), with two more controls."""
+    """The simulator in a process of its own (em_simulator.process), with two more controls."""
 
     def reset_counts(self) -> dict[str, Any]:
         """Zero the request, fault and logon counters; open EM sessions stay open (and counted)."""

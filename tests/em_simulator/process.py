@@ -1,5 +1,5 @@
-"""The EM simulator in a process of its own, for benchmarks: a client measured in the
-same process would share its interpreter (and GIL) with the server it measures."""
+"""The EM simulator in a process of its own, for benchmarks and soaks: a client measured
+in the same process would share its interpreter (and GIL) with the server it measures."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,8 @@ from typing import Any
 
 import requests
 
-TESTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests")
+# The directory that holds the em_simulator package, put on the child's PYTHONPATH.
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class SimulatorProcess:
