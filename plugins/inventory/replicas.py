@@ -221,9 +221,24 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_
 
 BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
                    "leading_separator")
+# Numeric options and their type, checked before ansible-core's own conversion.
+NUMBER_OPTIONS: dict[str, tuple[type, str]] = {
+    "page_size": (int, "a whole number"), "max_concurrency": (int, "a whole number"), "timeout": (float, "a number of seconds"),
+}
 # The options a user may give as templates or vaulted values (e.g. a password from a lookup).
 TEMPLATED_OPTIONS = ("url", "username", "password")
 DEFAULT_HOSTNAME = "veeam_vm_name"
+
+
+def _is_number(value: Any, kind: type) -> bool:
+    """Whether ansible-core can read the value as that kind of number (bools are not numbers)."""
+    if isinstance(value, bool):
+        return False
+    try:
+        kind(value if isinstance(value, (int, float, str)) else None)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -241,8 +256,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
-        config = self._read_config_data(path)
-        self._check_booleans(config)
+        # Before ansible-core coerces the options: it reads an unknown word as false, and
+        # 2.18 crashes on a list given for a yes/no option or says nothing of a bad number.
+        self._check_option_types(self.loader.load_from_file(path))
+        self._read_config_data(path)
         for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
             if error:
                 raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
@@ -254,20 +271,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except VeeamEmError as error:
             raise AnsibleError(f"{self.NAME}: {error}") from None
 
-    def _check_booleans(self, config: Any) -> None:
-        """Refuse a yes/no option that is neither, instead of reading it as false.
+    def _check_option_types(self, config: Any) -> None:
+        """Refuse a yes/no option that is neither and a number that is not one, naming the option.
 
         Ansible's option parsing turns any unknown word into false, so `validate_certs:
         perhaps` would quietly switch certificate checking off.
         """
-        given = {name: config[name] for name in BOOLEAN_OPTIONS if isinstance(config, dict) and name in config}
+        given = dict(config) if isinstance(config, dict) else {}
         if os.environ.get("VEEAM_EM_VALIDATE_CERTS") is not None and "validate_certs" not in given:
             given["validate_certs (from VEEAM_EM_VALIDATE_CERTS)"] = os.environ["VEEAM_EM_VALIDATE_CERTS"]
         for name, value in given.items():
-            try:
-                boolean(value, strict=True)
-            except TypeError:
-                raise AnsibleError(f"{self.NAME}: option {name} must be true or false, not {value!r}") from None
+            if name.split(" ")[0] in BOOLEAN_OPTIONS:
+                try:
+                    boolean(value, strict=True)
+                except TypeError:
+                    raise AnsibleError(f"{self.NAME}: option {name} must be true or false, not {value!r}") from None
+            elif name in NUMBER_OPTIONS and not _is_number(value, NUMBER_OPTIONS[name][0]):
+                raise AnsibleError(f"{self.NAME}: option {name} must be {NUMBER_OPTIONS[name][1]}, not {value!r}")
 
     # -- options -----------------------------------------------------------------------------
 
