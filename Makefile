@@ -21,7 +21,7 @@ STAMP_218 := $(VENV_218)/.requirements-stamp
 
 CHECKS = $(VENV)/bin/python tools/run_checks.py --label "make $@"
 
-.PHONY: help test sanity units artifact integration lint changelog-lint docs ee test-core-2.18 \
+.PHONY: help test sanity units artifact integration lint changelog-lint docs ee bench-slice test-core-2.18 \
 	simulator demo venv lock clean soak soak-plugins bench-simulator bench-client \
 	bench bench-quick
 
@@ -36,6 +36,7 @@ help:
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make docs            antsibull-docs lint-collection-docs, then the docsite with Sphinx -W (.build/docsite)"
 	@echo "make ee              ansible-builder introspect on the installed collection, ansible-builder create"
+	@echo "make bench-slice     make bench at 10,000 sessions and 0 ms only: request counts exact, a cache hit makes none"
 	@echo "make test-core-2.18  sanity and units with ansible-core 2.18 in $(VENV_218)"
 	@echo "make simulator ARGS=\"--help\"  run the EM simulator"
 	@echo "make soak            the client fault soak: 300 reads under random faults (about 2 minutes)"
@@ -55,7 +56,7 @@ test: $(STAMP) $(STAMP_218)
 		--venv $(VENV_218) --build .build/core-2.18 sanity units; second=$$?; \
 	[ $$first -eq 0 ] && [ $$second -eq 0 ] || { echo "make test: FAILED (ansible-core 2.19: exit $$first, 2.18: exit $$second)"; exit 1; }
 
-sanity units artifact integration lint changelog-lint docs ee: $(STAMP)
+sanity units artifact integration lint changelog-lint docs ee bench-slice: $(STAMP)
 	@$(CHECKS) $@
 
 test-core-2.18: $(STAMP_218)

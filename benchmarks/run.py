@@ -14,6 +14,7 @@ import json
 import math
 import os
 import platform
+import sys
 import tempfile
 import time
 from typing import Any
@@ -219,6 +220,8 @@ def main() -> None:
     parser.add_argument("--naive-budget", type=float, default=300,
                         help="read every entity when the sample predicts at most this many seconds")
     parser.add_argument("--quick", action="store_true", help="short JSON rows (no per-path counts)")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 unless every run made exactly the expected requests and a cache hit none")
     args = parser.parse_args()
     started = time.perf_counter()
     startup = startup_seconds()
@@ -232,6 +235,27 @@ def main() -> None:
         json.dump(document, handle, indent=1)
     print(f"growth: {json.dumps(document['growth'])}; written to {os.path.relpath(path, ROOT)}")
     print(json.dumps(document))
+    problems = request_problems(rows) if args.check else []
+    for problem in problems:
+        print(f"bench: {problem}")
+    sys.exit(1 if problems else 0)
+
+
+def request_problems(rows: list[dict[str, Any]]) -> list[str]:
+    """Runs whose request count differs from logon + pages + join pages (+ servers) + logout."""
+    problems = []
+    for row in rows:
+        where = f"{row['sessions']} sessions, {row['latency_ms']:g} ms"
+        for name in ("inventory", "inventory_c1", "cache_cold"):
+            made = row["collection"][name]["requests"]
+            if made != row["requests_expected"]:
+                problems.append(f"{where}: {name} made {made} requests, not {row['requests_expected']}")
+        if row["playbook_requests_made"] != row["playbook_requests_expected"]:
+            problems.append(f"{where}: the playbook made {row['playbook_requests_made']} requests, "
+                            f"not {row['playbook_requests_expected']}")
+        if row["cache_hit_requests"]:
+            problems.append(f"{where}: a cache hit made {row['cache_hit_requests']} requests")
+    return problems
 
 
 if __name__ == "__main__":

@@ -35,8 +35,8 @@ STANDIN_MARKER = "veeam_em.core get-pip stand-in"
 # machines do not have.
 SANITY_SKIPS: dict[str, str] = {}
 
-STEPS = ("sanity", "units", "artifact", "integration", "lint", "changelog-lint", "docs", "ee")
-NEEDS_LAYOUT = {"sanity", "units", "artifact", "integration", "lint", "docs", "ee"}
+STEPS = ("sanity", "units", "artifact", "integration", "lint", "changelog-lint", "docs", "ee", "bench-slice")
+NEEDS_LAYOUT = {"sanity", "units", "artifact", "integration", "lint", "docs", "ee", "bench-slice"}
 # Paths that must never reach the built tarball: test output, environments, caches.
 FORBIDDEN_IN_TARBALL = re.compile(
     r"(^|/)(\.venv[^/]*|\.build[^/]*|\.git|\.cache|\.ansible|\.pytest_cache|\.mypy_cache|__pycache__)(/|$)"
@@ -317,6 +317,15 @@ class Runner:
         if not problems:
             say(f"docs: the docsite is in {os.path.relpath(site / 'build' / 'html', REPO)}")
         return 1 if problems else 0
+
+    def step_bench_slice(self) -> int:
+        """The smallest make bench size at 0 ms: every run must make exactly the expected
+        requests and a cache hit none. The figures it prints are not judged here."""
+        env = {**self.env, "PYTHONPATH": f"{self.build}{os.pathsep}{self.copy / 'tests'}"}
+        command = ["python", "benchmarks/run.py", "--sizes", "10000", "--latencies", "0", "--naive-sample", "20",
+                   "--naive-budget", "0", "--quick", "--check"]
+        say(f"+ (cd {os.path.relpath(self.copy, REPO)} && {' '.join(command)})")
+        return subprocess.call(command, cwd=self.copy, env=env)
 
     def step_lint(self) -> int:
         # ansible-lint lists files with git, so it runs in the checkout itself
