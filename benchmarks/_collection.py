@@ -45,11 +45,10 @@ class BenchCollection(Collection):
             os.unlink(phases_path)
         self.env["BENCH_PHASES_FILE"] = phases_path
         child = self.run(sys.executable, TIMED_INVENTORY, "-i", config, "--list")
-        hosts = len(json.loads(child.stdout).get("_meta", {}).get("hostvars", {})) if child.code == 0 else 0
         if child.code == 0:
             with open(phases_path, encoding="utf-8") as handle:
                 child.phases = json.load(handle)
-        return child, hosts
+        return child, int(child.phases.pop("hosts", 0))
 
     def playbook(self, days: float, concurrency: int = 4) -> tuple[Child, int]:
         """ansible-playbook with replica_task_session_info; the child and the records returned."""

@@ -14,6 +14,8 @@ import json
 import math
 import os
 import platform
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,8 +24,8 @@ from typing import Any
 from _collection import BIN, ROOT, BenchCollection, check, summary
 from em_simulator.process import SimulatorProcess
 from client_read import estate_args
-from floor import run_floor
-from naive_baseline import run_naive
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 DAYS = 400  # created_after: 400d covers every generated estate
 RESULTS = os.path.join(ROOT, "tests", "output", "bench")
@@ -32,6 +34,18 @@ RESULTS = os.path.join(ROOT, "tests", "output", "bench")
 def expected_requests(tasks: int, jobs: int, page: int, servers_page: bool) -> int:
     """logon + the task query's pages + the job-session join's pages (+ the servers' page) + logout."""
     return 1 + math.ceil(tasks / page) + math.ceil(jobs / page) + int(servers_page) + 1
+
+
+def in_child(script: str, simulator: SimulatorProcess, *args: str) -> dict[str, Any]:
+    """Run floor.py or naive_baseline.py in a process of its own; the JSON it prints.
+
+    This process must stay small: on Linux a child's peak RSS, as os.wait4 reports it,
+    starts from the memory of the process that forked it, so 680 MB of floor pages held
+    here showed up as the peak of every later ansible-inventory run.
+    """
+    command = [sys.executable, os.path.join(HERE, script), "--url", simulator.url, "--ca-path", simulator.ca_path, *args]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def measured(simulator: SimulatorProcess, step: Any) -> tuple[Any, dict[str, Any]]:
@@ -65,9 +79,9 @@ def collection_runs(simulator: SimulatorProcess, collection: BenchCollection, qu
 
 def naive_run(simulator: SimulatorProcess, sample: int, budget: float) -> dict[str, Any]:
     """A sample of `sample` entities; the full read too when the sample predicts it fits `budget` s."""
-    result, stats = measured(simulator, lambda: run_naive(simulator.url, simulator.ca_path, sample))
+    result, stats = measured(simulator, lambda: in_child("naive_baseline.py", simulator, "--sample", str(sample)))
     if result["extrapolated"] and result["seconds"] <= budget:
-        result, stats = measured(simulator, lambda: run_naive(simulator.url, simulator.ca_path))
+        result, stats = measured(simulator, lambda: in_child("naive_baseline.py", simulator))
     result["requests"] = stats["requests"]
     return result
 
@@ -75,7 +89,7 @@ def naive_run(simulator: SimulatorProcess, sample: int, budget: float) -> dict[s
 def measure_row(simulator: SimulatorProcess, collection: BenchCollection, latency: float, args: argparse.Namespace) -> dict[str, Any]:
     simulator.configure(latency_ms=latency)
     runs = collection_runs(simulator, collection, args.quick)
-    floor, floor_stats = measured(simulator, lambda: run_floor(simulator.url, simulator.ca_path, DAYS))
+    floor, floor_stats = measured(simulator, lambda: in_child("floor.py", simulator, "--days", str(DAYS)))
     floor["requests"] = floor_stats["requests"]
     naive = naive_run(simulator, args.naive_sample, args.naive_budget)
     tasks, jobs = simulator.task_sessions, simulator.job_sessions
@@ -207,6 +221,8 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace, seconds: float,
     document.update({
         "mode": "quick" if args.quick else "full", "naive_extrapolated": any(row["naive_extrapolated"] for row in rows),
         "growth": growth(rows), "ansible_startup_seconds": startup, "total_seconds": round(seconds, 1),
+        # No child's reported peak RSS can be below this (see in_child).
+        "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "machine": machine(), "rows": rows,
     })
     return document
