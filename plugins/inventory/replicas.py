@@ -232,11 +232,11 @@ DEFAULT_HOSTNAME = "veeam_vm_name"
 
 def _is_number(value: Any, kind: type) -> bool:
     """Whether ansible-core can read the value as that kind of number (bools are not numbers)."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return False
     try:
-        kind(value if isinstance(value, (int, float, str)) else None)
-    except (TypeError, ValueError):
+        kind(value)
+    except ValueError:
         return False
     return True
 
