@@ -207,17 +207,18 @@ class Runner:
         if len(tarballs) != 1:
             say(f"artifact: expected one veeam_em-core-*.tar.gz in {dist}, found {len(tarballs)}")
             return code or 1
-        self.tarball = tarballs[0]
-        unwanted = self.tarball_problems(self.tarball)
+        tarball = tarballs[0]
+        unwanted = self.tarball_problems(tarball)
         if unwanted:
             say(f"artifact: the tarball holds {len(unwanted)} paths it must not, e.g. {unwanted[:5]}")
             return 1
         code = self.run(["ansible-galaxy", "collection", "install", "--offline", "-p", str(self.installed_root),
-                         str(self.tarball)], REPO)
+                         str(tarball)], REPO)
         if code or not (self.installed_root / COLLECTION_PATH / "MANIFEST.json").is_file():
             say("artifact: the tarball did not install")
             return code or 1
-        say(f"artifact: {self.tarball.name} ({self.tarball.stat().st_size // 1024} KiB) installed to "
+        self.tarball = tarball  # built, checked and installed: the later steps use this copy
+        say(f"artifact: {tarball.name} ({tarball.stat().st_size // 1024} KiB) installed to "
             f"{os.path.relpath(self.installed_root, REPO)}; running the demo from the installed copy")
         installed = self.installed_root / COLLECTION_PATH
         return self.run(["bash", str(installed / "demo" / "run.sh"), str(self.venv)], installed)
