@@ -105,17 +105,21 @@ class Runner:
         )
         return out.strip()
 
-    def run(self, command: list[str], cwd: Path, fail_on: str | None = None) -> int:
-        """Run a command, echoing it first; return its exit code.
+    def run(self, command: list[str], cwd: Path, fail_on: str | None = None,
+            extra_env: dict[str, str] | None = None) -> int:
+        """Run a command, echoing it (and ``extra_env``) first; return its exit code.
 
         When ``fail_on`` (a regular expression) matches a line of its output,
         the command counts as failed even if it exited with 0.
         """
-        say(f"+ (cd {os.path.relpath(cwd, REPO)} && {' '.join(command)})")
+        shown = " ".join(f"{name}={os.path.relpath(value, REPO) if os.path.isabs(value) else value}"
+                         for name, value in (extra_env or {}).items())
+        say(f"+ (cd {os.path.relpath(cwd, REPO)} && {shown + ' ' if shown else ''}{' '.join(command)})")
+        env = {**self.env, **(extra_env or {})}
         if fail_on is None:
-            return subprocess.call(command, cwd=cwd, env=self.env)
+            return subprocess.call(command, cwd=cwd, env=env)
         matched = []
-        with subprocess.Popen(command, cwd=cwd, env=self.env, stdout=subprocess.PIPE,
+        with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, errors="replace") as process:
             for line in process.stdout or ():
                 sys.stdout.write(line)
@@ -244,10 +248,8 @@ class Runner:
         if not targets.is_dir() or not any(path.is_dir() for path in targets.iterdir()):
             say("integration: no targets in the installed collection")
             return 1
-        env = {**self.env, "ANSIBLE_TEST_CONTENT_ROOT": str(installed)}
         command = ["ansible-test", "integration", "--local", "--python", self.python_version, "--color", "no"]
-        say(f"+ (cd {os.path.relpath(installed, REPO)} && {' '.join(command)})")
-        return subprocess.call(command, cwd=installed, env=env)
+        return self.run(command, installed, extra_env={"ANSIBLE_TEST_CONTENT_ROOT": str(installed)})
 
     def step_ee(self) -> int:
         """The execution environment: ansible-builder reads the installed collection's
@@ -293,9 +295,8 @@ class Runner:
 
     def step_docs(self) -> int:
         """antsibull-docs' lint, then the docsite built by Sphinx with warnings as errors."""
-        env = {**self.env, "ANSIBLE_COLLECTIONS_PATH": str(self.build)}
-        say(f"+ (cd {os.path.relpath(self.copy, REPO)} && antsibull-docs lint-collection-docs --plugin-docs .)")
-        code = subprocess.call(["antsibull-docs", "lint-collection-docs", "--plugin-docs", "."], cwd=self.copy, env=env)
+        env = {"ANSIBLE_COLLECTIONS_PATH": str(self.build)}
+        code = self.run(["antsibull-docs", "lint-collection-docs", "--plugin-docs", "."], self.copy, extra_env=env)
         if code:
             return code
         site = self.build / "docsite"
@@ -305,8 +306,7 @@ class Runner:
         steps = (["antsibull-docs", "sphinx-init", "--use-current", "--dest-dir", str(site), "veeam_em.core"],
                  ["bash", "build.sh"])
         for number, command in enumerate(steps):
-            say(f"+ (cd {os.path.relpath(site, REPO)} && {' '.join(command)})")
-            code = subprocess.call(command, cwd=site, env=env)
+            code = self.run(command, site, extra_env=env)
             if code:
                 return code
             if number == 0:
@@ -322,20 +322,16 @@ class Runner:
     def step_bench_slice(self) -> int:
         """The smallest make bench size at 0 ms: every run must make exactly the expected
         requests and a cache hit none. The figures it prints are not judged here."""
-        env = {**self.env, "PYTHONPATH": f"{self.build}{os.pathsep}{self.copy / 'tests'}"}
         command = ["python", "benchmarks/run.py", "--sizes", "10000", "--latencies", "0", "--naive-sample", "20",
                    "--naive-budget", "0", "--quick", "--check"]
-        say(f"+ (cd {os.path.relpath(self.copy, REPO)} && {' '.join(command)})")
-        return subprocess.call(command, cwd=self.copy, env=env)
+        return self.run(command, self.copy, extra_env={"PYTHONPATH": f"{self.build}{os.pathsep}{self.copy / 'tests'}"})
 
     def step_lint(self) -> int:
         # ansible-lint lists files with git, so it runs in the checkout itself
         # (in the ignored build copy it would find nothing to lint); the copy is
         # where it finds veeam_em.core to resolve the test playbooks' modules.
-        env = {**self.env, "ANSIBLE_COLLECTIONS_PATH": str(self.build)}
         command = ["ansible-lint", "--offline", "--profile", "production", "--nocolor"]
-        say(f"+ (ANSIBLE_COLLECTIONS_PATH={os.path.relpath(self.build, REPO)} {' '.join(command)})")
-        return subprocess.call(command, cwd=REPO, env=env)
+        return self.run(command, REPO, extra_env={"ANSIBLE_COLLECTIONS_PATH": str(self.build)})
 
     def step_changelog_lint(self) -> int:
         code = self.run(["antsibull-changelog", "lint"], REPO)

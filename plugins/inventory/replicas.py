@@ -278,16 +278,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         perhaps` would quietly switch certificate checking off.
         """
         given = dict(config) if isinstance(config, dict) else {}
-        if os.environ.get("VEEAM_EM_VALIDATE_CERTS") is not None and "validate_certs" not in given:
-            given["validate_certs (from VEEAM_EM_VALIDATE_CERTS)"] = os.environ["VEEAM_EM_VALIDATE_CERTS"]
-        for name, value in given.items():
-            if name.split(" ")[0] in BOOLEAN_OPTIONS:
-                try:
-                    boolean(value, strict=True)
-                except TypeError:
-                    raise AnsibleError(f"{self.NAME}: option {name} must be true or false, not {value!r}") from None
-            elif name in NUMBER_OPTIONS and not _is_number(value, NUMBER_OPTIONS[name][0]):
-                raise AnsibleError(f"{self.NAME}: option {name} must be {NUMBER_OPTIONS[name][1]}, not {value!r}")
+        for name in BOOLEAN_OPTIONS:
+            if name in given:
+                self._require_boolean(name, given[name])
+        from_env = os.environ.get("VEEAM_EM_VALIDATE_CERTS")
+        if from_env is not None and "validate_certs" not in given:
+            self._require_boolean("validate_certs (from VEEAM_EM_VALIDATE_CERTS)", from_env)
+        for name, (kind, wording) in NUMBER_OPTIONS.items():
+            if name in given and not _is_number(given[name], kind):
+                raise AnsibleError(f"{self.NAME}: option {name} must be {wording}, not {given[name]!r}")
+
+    def _require_boolean(self, label: str, value: Any) -> None:
+        try:
+            boolean(value, strict=True)
+        except TypeError:
+            raise AnsibleError(f"{self.NAME}: option {label} must be true or false, not {value!r}") from None
 
     # -- options -----------------------------------------------------------------------------
 

@@ -45,20 +45,17 @@ def iter_pages(
     def fetch(number: int) -> Any:
         return session.get("query", {**base, "page": number})
 
-    first = fetch(1)
-    known_pages = codec.query_pages_count(first)
-    if last_page is not None:
-        known_pages = min(known_pages, last_page)
+    known_pages = 1
     with _responsive_threads(), ThreadPoolExecutor(max_workers=in_flight) as pool:
         ahead: deque[Future] = deque()
         number = 2
         previous: set[Any] = set()
-        root = first
+        root = fetch(1)
         while root is not None:
-            if last_page is None:
-                # Sessions recorded while paging push older ones onto pages that did not exist
-                # when page 1 was read; a later page's PagesCount shows it, so read on.
-                known_pages = max(known_pages, codec.query_pages_count(root))
+            # Sessions recorded while paging push older ones onto pages that did not exist
+            # when page 1 was read; a later page's PagesCount shows it, so read on.
+            pages = codec.query_pages_count(root)
+            known_pages = max(known_pages, pages if last_page is None else min(pages, last_page))
             while number <= known_pages and len(ahead) < in_flight:
                 ahead.append(pool.submit(fetch, number))
                 number += 1
