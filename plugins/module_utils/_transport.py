@@ -193,9 +193,32 @@ def _reason(error: Exception) -> str:
     return text if len(text) < 300 else text[:297] + "..."
 
 
+# OpenSSL's RFC 5280 checks (X509_V_FLAG_X509_STRICT), on by default from Python 3.13
+# through urllib3: the reason text as OpenSSL words it, and what the certificate lacks.
+STRICT_CHECK_FAILURES = {
+    "missing authority key identifier": "an Authority Key Identifier extension",
+    "missing subject key identifier": "a Subject Key Identifier extension",
+    "basic constraints of ca cert not marked critical": "a Basic Constraints extension marked critical",
+    "ca cert does not include key usage extension": "a Key Usage extension on the CA certificate",
+    "subject name empty and san not critical": "a subject name, or a Subject Alternative Name marked critical",
+    "empty subject alternative name extension": "a non-empty Subject Alternative Name",
+}
+
+
 def _certificate_error(url: str, error: Exception) -> ConnectionFailure:
     reason = _reason(error)
-    if "CERTIFICATE_VERIFY_FAILED" in reason or "hostname" in reason.lower() or "certificate" in reason.lower():
+    lowered = reason.lower()
+    lacking = next((what for text, what in STRICT_CHECK_FAILURES.items() if text in lowered), None)
+    if lacking:
+        return CertificateError(
+            f"TLS certificate verification failed for {url}: {reason}. Enterprise Manager's certificate (or the "
+            f"CA certificate that signed it) lacks {lacking}, which strict RFC 5280 checking requires; Python 3.13 "
+            "and later check this by default, and self-signed certificates made by installers often fail it. "
+            "Give Enterprise Manager a certificate issued by your certificate authority (such authorities add "
+            "these extensions) and set ca_path to that authority's certificate, or to a CA bundle the controller "
+            "trusts. validate_certs: false would turn all checking off and is not a fix."
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in reason or "hostname" in lowered or "certificate" in lowered:
         return CertificateError(
             f"TLS certificate verification failed for {url}: {reason}. Set ca_path to the CA that signed "
             "Enterprise Manager's certificate (or make the system trust it); validate_certs: false turns the "

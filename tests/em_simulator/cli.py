@@ -18,7 +18,7 @@ from .filters import PRECEDENCE_MODES
 from .fixture_file import FixtureError, load_fixture
 from .model import parse_utc
 from .server import EmSimulator
-from .tls import DEFAULT_HOSTNAMES, CertificateFiles, server_context
+from .tls import DEFAULT_HOSTNAMES, PROFILES, CertificateFiles, server_context
 
 PROG = "em_simulator"
 
@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--key", help="private key of --cert (PEM)")
     server.add_argument("--cert-hostname", action="append", help="name or IP the made certificate is for (repeatable)")
     server.add_argument("--ca-out", help="copy the throwaway CA certificate to this path")
+    server.add_argument("--certificate-profile", choices=PROFILES, default="strict",
+                        help="what the made certificates carry: strict (RFC 5280, as Python 3.13 checks; default) "
+                             "or legacy (no key identifiers, like many installers' self-signed certificates)")
     server.add_argument("--ready-file", help="write {url, ca_path, pid, ...} as JSON here once listening")
     server.add_argument("--username", default=None, help="the EM account to accept (default CORP\\em-reader)")
     server.add_argument("--password", default=None, help="its password (default Sim-Passw0rd!)")
@@ -159,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     certificates = certificates_from_args(args)
     dataset = dataset_from_args(args)
     simulator = EmSimulator(dataset, config, host=args.host, port=args.port, tls=args.tls, certificates=certificates,
-                            cert_hostnames=tuple(args.cert_hostname or DEFAULT_HOSTNAMES), verbose=args.verbose)
+                            cert_hostnames=tuple(args.cert_hostname or DEFAULT_HOSTNAMES),
+                            certificate_profile=args.certificate_profile, verbose=args.verbose)
     if args.username is not None or args.password is not None:
         simulator.sessions.accounts.clear()
         simulator.add_user(args.username or "CORP\\em-reader", args.password or "Sim-Passw0rd!")

@@ -154,6 +154,7 @@ class EmSimulator:
         tls: bool = True,
         certificates: CertificateFiles | None = None,
         cert_hostnames: tuple[str, ...] = DEFAULT_HOSTNAMES,
+        certificate_profile: str = "strict",
         verbose: bool = False,
     ) -> None:
         self.dataset = dataset if dataset is not None else generate(GeneratorSpec())
@@ -164,6 +165,7 @@ class EmSimulator:
         self.faults = FaultPlan(self.config)
         self.stats = Stats()
         self._tls, self._certificates, self._cert_hostnames = tls, certificates, cert_hostnames
+        self._certificate_profile = certificate_profile
         self._tempdir: str | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -173,7 +175,7 @@ class EmSimulator:
         if self._tls:
             if self._certificates is None:
                 self._tempdir = tempfile.mkdtemp(prefix="em-simulator-")
-                self._certificates = make_certificates(self._tempdir, self._cert_hostnames)
+                self._certificates = make_certificates(self._tempdir, self._cert_hostnames, self._certificate_profile)
             context = server_context(self._certificates)
         self._server = _Server((self.host, self.port), self, context)
         self.port = self._server.server_address[1]

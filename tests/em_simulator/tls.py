@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 DEFAULT_HOSTNAMES = ("localhost", "127.0.0.1", "::1")
 
@@ -36,32 +36,61 @@ def _alt_names(hostnames: tuple[str, ...]) -> x509.SubjectAlternativeName:
     return x509.SubjectAlternativeName(entries)
 
 
-def _build(subject: str, issuer: str, public_key, signing_key, is_ca: bool, hostnames: tuple[str, ...]) -> x509.Certificate:
+# What the made certificates carry.  "strict" meets RFC 5280 as Python 3.13's default
+# context checks it (VERIFY_X509_STRICT); "legacy" lacks the key identifiers, as the
+# self-signed certificates of many installers do, so tests can meet that failure.
+PROFILES = ("strict", "legacy")
+
+
+@dataclass(frozen=True)
+class _Party:
+    """A certificate's subject: its name and key pair."""
+
+    name: str
+    key: ec.EllipticCurvePrivateKey
+
+
+def _build(subject: _Party, issuer: _Party, is_ca: bool, hostnames: tuple[str, ...], profile: str) -> x509.Certificate:
     now = datetime.datetime.now(datetime.timezone.utc)
     builder = (
         x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(_name(issuer))
-        .public_key(public_key)
+        .subject_name(_name(subject.name))
+        .issuer_name(_name(issuer.name))
+        .public_key(subject.key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=30))
         .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
     )
     if is_ca:
+        # keyCertSign and cRLSign only.
         usage = x509.KeyUsage(False, False, False, False, False, True, True, False, False)
-        builder = builder.add_extension(usage, critical=True)
     else:
+        # digitalSignature: an ECDSA server key signs the TLS handshake; serverAuth only.
+        usage = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
         builder = builder.add_extension(_alt_names(hostnames), critical=False)
-    return builder.sign(signing_key, hashes.SHA256())
+        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+    builder = builder.add_extension(usage, critical=True)
+    if profile == "strict":
+        builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(subject.key.public_key()),
+                                        critical=False)
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False)
+    return builder.sign(issuer.key, hashes.SHA256())
 
 
-def make_certificates(directory: str, hostnames: tuple[str, ...] = DEFAULT_HOSTNAMES) -> CertificateFiles:
-    """Write ca.pem, server.pem and server-key.pem into `directory` and name them."""
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_cert = _build("veeam_em.core simulator CA", "veeam_em.core simulator CA", ca_key.public_key(), ca_key, True, ())
-    server_key = ec.generate_private_key(ec.SECP256R1())
-    server_cert = _build(hostnames[0], "veeam_em.core simulator CA", server_key.public_key(), ca_key, False, hostnames)
+def make_certificates(directory: str, hostnames: tuple[str, ...] = DEFAULT_HOSTNAMES,
+                      profile: str = "strict") -> CertificateFiles:
+    """Write ca.pem, server.pem and server-key.pem into `directory` and name them.
+
+    `profile` is one of PROFILES; ValueError for any other.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"certificate profile {profile!r}: expected one of {', '.join(PROFILES)}")
+    ca = _Party("veeam_em.core simulator CA", ec.generate_private_key(ec.SECP256R1()))
+    server = _Party(hostnames[0], ec.generate_private_key(ec.SECP256R1()))
+    ca_cert = _build(ca, ca, True, (), profile)
+    server_cert = _build(server, ca, False, hostnames, profile)
     files = CertificateFiles(
         cert=os.path.join(directory, "server.pem"),
         key=os.path.join(directory, "server-key.pem"),
@@ -69,7 +98,7 @@ def make_certificates(directory: str, hostnames: tuple[str, ...] = DEFAULT_HOSTN
     )
     _write(files.ca, ca_cert.public_bytes(serialization.Encoding.PEM))
     _write(files.cert, server_cert.public_bytes(serialization.Encoding.PEM))
-    key_bytes = server_key.private_bytes(
+    key_bytes = server.key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     _write(files.key, key_bytes, mode=0o600)

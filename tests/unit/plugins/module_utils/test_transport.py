@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import socket
+import ssl
 
 import pytest
+from urllib3.util.ssl_ import create_urllib3_context
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
@@ -12,8 +14,13 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ConnectionFailure,
     RequestTimeout,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
-from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
+from ansible_collections.veeam_em.core.plugins.module_utils._transport import (
+    Transport,
+    TransportOptions,
+    _certificate_error,
+)
+from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, load_fixture
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED, connection_options
 
 
 class RecordingSleep:
@@ -125,3 +132,39 @@ def test_proxies_from_the_environment_are_used(fresh_simulator, monkeypatch):
     transport = Transport(TransportOptions(ca_path=fresh_simulator.ca_path, max_retries=0))
     with pytest.raises(ConnectionFailure, match="(?i)proxy|refused"):
         transport.request("GET", fresh_simulator.url)
+
+
+def _strict_by_default() -> bool:
+    """Whether requests (through urllib3) verifies with RFC 5280 strict checking here (Python 3.13+)."""
+    return bool(create_urllib3_context().verify_flags & ssl.VERIFY_X509_STRICT)
+
+
+def test_certificate_without_key_identifiers_is_explained_where_checking_is_strict():
+    # An installer-made certificate: trusted through ca_path, but without key identifiers.
+    with EmSimulator(load_fixture(DOCUMENTED), certificate_profile="legacy") as simulator:
+        if not _strict_by_default():
+            # Python before 3.13: the same certificate is accepted, so the user meets no error.
+            with open_session(connection_options(simulator)) as em:
+                assert em.get("backupServers") is not None
+            return
+        with pytest.raises(CertificateError) as caught:
+            with open_session(connection_options(simulator)):
+                pass
+    message = str(caught.value)
+    assert "Key Identifier extension" in message and "strict RFC 5280" in message
+    # The fixes come first; turning checking off is named only as not being one.
+    assert message.index("ca_path") < message.index("validate_certs: false")
+    assert "is not a fix" in message
+
+
+@pytest.mark.parametrize("reason, lacking", [
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Missing Authority Key Identifier (_ssl.c:1028)",
+     "an Authority Key Identifier extension"),
+    ("certificate verify failed: Basic Constraints of CA cert not marked critical",
+     "a Basic Constraints extension marked critical"),
+    ("certificate verify failed: CA cert does not include key usage extension",
+     "a Key Usage extension on the CA certificate"),
+])
+def test_each_strict_check_failure_names_what_the_certificate_lacks(reason, lacking):
+    message = str(_certificate_error("https://em.example.com:9398/api/", ssl.SSLError(reason)))
+    assert f"lacks {lacking}" in message and reason in message
