@@ -1,34 +1,51 @@
 # veeam_em.core: developer and CI commands.  `make test` runs every check;
-# `make help` lists the targets.  Needs Python 3.11+, make and git; the first
-# run reaches PyPI to build .venv from the pinned tests/requirements-dev.txt.
+# `make help` lists the targets.  Needs make, git and the Pythons of the test
+# matrix (3.13 and 3.11 for make test; tools/find_python.sh finds them); the first
+# run reaches PyPI to build the virtual environments from the pinned tests/requirements-*.txt.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# The interpreter the virtual environments are made from (3.11 or newer).
-PYTHON ?= python3
 # Passed to the simulator: make simulator ARGS="--help"
 ARGS ?=
+
+# The test matrix: every ansible-core line the collection supports, each with a
+# controller Python it supports.  The newest line (2.21) lives in .venv with every
+# tool; the others in .venv-core-<line> with what sanity, units and integration need.
+# tools/find_python.sh finds each interpreter (PYTHON_3_13=/path/python3.13 overrides).
+MAIN_LINE := 2.21
+MAIN_PYTHON := 3.13
+MATRIX_LINES := 2.16 2.17 2.18 2.19 2.20
+PYTHON_FOR_2.16 := 3.11
+PYTHON_FOR_2.17 := 3.12
+PYTHON_FOR_2.18 := 3.11
+PYTHON_FOR_2.19 := 3.12
+PYTHON_FOR_2.20 := 3.12
+# The oldest line runs more than sanity and units in make test: integration and the
+# demo from the built artifact, because Automation Platform 2.5 still ships it.
+OLDEST_STEPS := sanity units artifact integration
 
 VENV := .venv
 REQUIREMENTS := tests/requirements-dev.txt
 STAMP := $(VENV)/.requirements-stamp
-
-# Second entry of the test matrix (sanity and units only): make test-core-2.18
-VENV_218 := .venv-core-2.18
-REQUIREMENTS_218 := tests/requirements-core-2.18.txt
-STAMP_218 := $(VENV_218)/.requirements-stamp
+LINE_STAMP = .venv-core-$(1)/.requirements-stamp
 
 CHECKS = $(VENV)/bin/python tools/run_checks.py --label "make $@"
+MATRIX = $(VENV)/bin/python tools/run_matrix.py --main-line $(MAIN_LINE)
+# Entries of make test and make test-matrix run two at a time on two cores.
+JOBS ?= 2
 
-.PHONY: help test sanity units artifact integration lint changelog-lint docs ee bench-slice test-core-2.18 \
-	simulator demo venv lock clean soak soak-plugins bench-simulator bench-client \
-	bench bench-quick
+.PHONY: help test test-matrix sanity units artifact integration lint changelog-lint docs ee bench-slice \
+	$(addprefix test-core-,$(MATRIX_LINES)) simulator demo venv venvs lock clean soak soak-plugins \
+	bench-simulator bench-client bench bench-quick
 
 help:
 	@echo "make demo            the main job: inventory graph and compliance role against the embedded simulator"
-	@echo "make test            every check below, then sanity and units on ansible-core 2.18 too"
-	@echo "make sanity          ansible-test sanity --venv"
+	@echo "make test            every check below on ansible-core $(MAIN_LINE), and sanity, units, the artifact"
+	@echo "                     (demo) and integration on ansible-core 2.16; a table of line x step at the end"
+	@echo "make test-matrix     sanity and units on every line ($(MATRIX_LINES) $(MAIN_LINE)), integration"
+	@echo "                     and the demo on 2.16 and $(MAIN_LINE)"
+	@echo "make sanity          ansible-test sanity --venv (ansible-core $(MAIN_LINE))"
 	@echo "make units           ansible-test units --local"
 	@echo "make artifact        ansible-galaxy collection build, check the tarball, install it, run the demo from it"
 	@echo "make integration     ansible-test integration --local, in the copy installed from the tarball"
@@ -37,7 +54,7 @@ help:
 	@echo "make docs            antsibull-docs lint-collection-docs, then the docsite with Sphinx -W (.build/docsite)"
 	@echo "make ee              ansible-builder introspect on the installed collection, ansible-builder create"
 	@echo "make bench-slice     make bench at 10,000 sessions and 0 ms only: request counts exact, a cache hit makes none"
-	@echo "make test-core-2.18  sanity and units with ansible-core 2.18 in $(VENV_218)"
+	@echo "make test-core-X.Y   sanity and units with ansible-core X.Y in .venv-core-X.Y (X.Y: $(MATRIX_LINES))"
 	@echo "make simulator ARGS=\"--help\"  run the EM simulator"
 	@echo "make soak            the client fault soak: 300 reads under random faults (about 2 minutes)"
 	@echo "make soak-plugins    the plugin fault soak: 30 ansible-inventory (cache on) and 30 role runs under random faults (about 7 minutes)"
@@ -45,23 +62,25 @@ help:
 	@echo "make bench-client    the client reading 100,000 task sessions at 0/20 ms latency, concurrency 1/4"
 	@echo "make bench           the collection vs. the naive baseline and the floor: 10k/100k/300k sessions, 0/20 ms (long)"
 	@echo "make bench-quick     the same at 10,000 sessions, naive baseline extrapolated from a sample (under 2 minutes)"
-	@echo "make venv            only create $(VENV) from $(REQUIREMENTS)"
-	@echo "make lock            re-resolve tests/requirements-*.txt from the .in files"
+	@echo "make venv            only create $(VENV) from $(REQUIREMENTS); make venvs: every matrix environment"
+	@echo "make lock            re-resolve tests/requirements-*.txt from the .in files, each with its Python"
 	@echo "make clean           remove virtual environments and build output"
 
-# Both entries of the test matrix run even when the first fails; either failing fails.
-test: $(STAMP) $(STAMP_218)
-	@$(CHECKS) all; first=$$?; \
-	$(VENV_218)/bin/python tools/run_checks.py --label "make test (ansible-core 2.18)" \
-		--venv $(VENV_218) --build .build/core-2.18 sanity units; second=$$?; \
-	[ $$first -eq 0 ] && [ $$second -eq 0 ] || { echo "make test: FAILED (ansible-core 2.19: exit $$first, 2.18: exit $$second)"; exit 1; }
+# Every entry runs even when another fails; any failing fails make test.
+test: $(STAMP) $(call LINE_STAMP,2.16)
+	@$(MATRIX) --label "make test" --jobs $(JOBS) --entry "$(MAIN_LINE):all" --entry "2.16:$(OLDEST_STEPS)"
+
+test-matrix: $(STAMP) $(foreach line,$(MATRIX_LINES),$(call LINE_STAMP,$(line)))
+	@$(MATRIX) --label "make test-matrix" --jobs $(JOBS) \
+		--entry "$(MAIN_LINE):sanity units artifact integration" --entry "2.16:$(OLDEST_STEPS)" \
+		$(foreach line,$(filter-out 2.16,$(MATRIX_LINES)),--entry "$(line):sanity units")
 
 sanity units artifact integration lint changelog-lint docs ee bench-slice: $(STAMP)
 	@$(CHECKS) $@
 
-test-core-2.18: $(STAMP_218)
-	@$(VENV_218)/bin/python tools/run_checks.py --label "make $@" \
-		--venv $(VENV_218) --build .build/core-2.18 sanity units
+test-core-%: .venv-core-%/.requirements-stamp
+	@.venv-core-$*/bin/python tools/run_checks.py --label "make $@" \
+		--venv .venv-core-$* --build .build/core-$* sanity units
 
 simulator: $(STAMP)
 	PYTHONPATH=tests $(VENV)/bin/python -m em_simulator $(ARGS)
@@ -95,14 +114,14 @@ demo: $(STAMP)
 
 venv: $(STAMP)
 
-# $(call make-venv,DIR,REQUIREMENTS): a fresh venv with exactly the pinned
-# packages; recreated (not patched) whenever the requirements file changes.
+venvs: $(STAMP) $(foreach line,$(MATRIX_LINES),$(call LINE_STAMP,$(line)))
+
+# $(call make-venv,DIR,REQUIREMENTS,PYTHON X.Y,PURPOSE): a fresh venv with exactly
+# the pinned packages; recreated (not patched) whenever the requirements file changes.
 define make-venv
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
-		echo "make: Python 3.11 or newer is needed as '$(PYTHON)' (found: $$($(PYTHON) --version 2>&1)); try: make $(MAKECMDGOALS) PYTHON=python3.11" >&2; \
-		echo "make: step venv FAILED" >&2; exit 1; }
-	@echo "make: creating $(1) from $(2)"
-	@start=$$(date +%s); rm -rf $(1) && $(PYTHON) -m venv $(1) \
+	@python="$$(tools/find_python.sh $(3) "$(4) ($(1))")" || { echo "make: step venv FAILED" >&2; exit 1; }; \
+	echo "make: creating $(1) from $(2) with $$python"; \
+	start=$$(date +%s); rm -rf $(1) && "$$python" -m venv $(1) \
 		&& $(1)/bin/python -m pip install --disable-pip-version-check --progress-bar off -q -r $(2) \
 		&& $(1)/bin/python -m pip check \
 		&& touch $(1)/.requirements-stamp \
@@ -111,26 +130,28 @@ define make-venv
 endef
 
 $(STAMP): $(REQUIREMENTS)
-	$(call make-venv,$(VENV),$(REQUIREMENTS))
+	$(call make-venv,$(VENV),$(REQUIREMENTS),$(MAIN_PYTHON),ansible-core $(MAIN_LINE))
 
-$(STAMP_218): $(REQUIREMENTS_218)
-	$(call make-venv,$(VENV_218),$(REQUIREMENTS_218))
+.venv-core-%/.requirements-stamp: tests/requirements-core-%.txt
+	$(call make-venv,.venv-core-$*,$<,$(PYTHON_FOR_$*),ansible-core $*)
 
-# $(call lock,IN,TXT): resolve IN in a scratch venv and write every installed
-# package with its exact version to TXT.
+# $(call lock,IN,TXT,PYTHON X.Y): resolve IN in a scratch venv made with that Python
+# and write every installed package with its exact version to TXT.
 define lock
-	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
-	$(PYTHON) -m venv "$$scratch"; \
+	@set -e; python="$$(tools/find_python.sh $(3) "make lock ($(2))")"; scratch=$$(mktemp -d); \
+	trap 'rm -rf "$$scratch"' EXIT; \
+	"$$python" -m venv "$$scratch"; \
 	"$$scratch/bin/python" -m pip install --disable-pip-version-check --progress-bar off -q -r $(1); \
-	{ echo "# Complete lock of $(1), written by 'make lock' with Python $$("$$scratch/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')."; \
+	{ echo "# Complete lock of $(1), written by 'make lock' with Python $(3)."; \
 	  echo "# Do not edit: change $(1) and run 'make lock'."; \
 	  "$$scratch/bin/python" -m pip freeze --disable-pip-version-check; } > $(2); \
 	echo "make lock: wrote $(2)"
+
 endef
 
 lock:
-	$(call lock,tests/requirements-dev.in,$(REQUIREMENTS))
-	$(call lock,tests/requirements-core-2.18.in,$(REQUIREMENTS_218))
+	$(call lock,tests/requirements-dev.in,$(REQUIREMENTS),$(MAIN_PYTHON))
+	$(foreach line,$(MATRIX_LINES),$(call lock,tests/requirements-core-$(line).in,tests/requirements-core-$(line).txt,$(PYTHON_FOR_$(line))))
 
 clean:
-	rm -rf $(VENV) $(VENV_218) .build .build-link tests/output .ansible changelogs/.plugin-cache.yaml
+	rm -rf $(VENV) .venv-core-* .build .build-link tests/output .ansible changelogs/.plugin-cache.yaml

@@ -19,7 +19,7 @@ if [ -n "${!override:-}" ]; then
     candidates=("${!override}")
 else
     candidates=("python$want")
-    for found in "$pyenv_root/versions/$want".*/bin/"python$want" "$pyenv_root/versions/$want"/bin/"python$want" \
+    for found in "$pyenv_root/versions/$want".*"/bin/python$want" "$pyenv_root/versions/$want/bin/python$want" \
                  "/usr/local/bin/python$want" "/usr/bin/python$want"; do
         [ -x "$found" ] && candidates+=("$found")
     done

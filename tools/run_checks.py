@@ -14,6 +14,7 @@ non-zero when any step failed.  Standard library only.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -95,15 +96,17 @@ class Runner:
         # ignored: it would then see no files and pass with "All targets
         # skipped".  Naming the content root makes it walk the copy itself.
         self.env["ANSIBLE_TEST_CONTENT_ROOT"] = str(self.copy)
-        self.python_version = self.venv_python_version()
+        self.python_version, self.ansible_core_version = self.venv_versions()
 
-    def venv_python_version(self) -> str:
-        """Return ``X.Y`` of the venv's interpreter, the one ansible-test is run with."""
+    def venv_versions(self) -> tuple[str, str]:
+        """``X.Y`` of the venv's interpreter (the one ansible-test is run with) and its ansible-core version."""
         out = subprocess.check_output(
-            [str(self.bin / "python"), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            [str(self.bin / "python"), "-c",
+             "import sys; from ansible import __version__ as core; print('%d.%d' % sys.version_info[:2], core)"],
             text=True,
         )
-        return out.strip()
+        python, core = out.split()
+        return python, core
 
     def run(self, command: list[str], cwd: Path, fail_on: str | None = None,
             extra_env: dict[str, str] | None = None) -> int:
@@ -355,6 +358,17 @@ def own_reference_problems(guides: Path, generated: Path) -> list[str]:
     return problems
 
 
+def write_summary(path: Path, runner: Runner, results: list[tuple[str, str, float]]) -> None:
+    """The run's outcome as JSON, for tools/run_matrix.py's table."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    summary = {
+        "ansible_core": runner.ansible_core_version,
+        "python": runner.python_version,
+        "steps": [{"step": step, "outcome": outcome, "seconds": round(elapsed, 1)} for step, outcome, elapsed in results],
+    }
+    path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("steps", nargs="+", choices=STEPS + ("all",), metavar="STEP",
@@ -362,10 +376,12 @@ def main() -> int:
     parser.add_argument("--venv", type=Path, default=REPO / ".venv", help="virtual environment with the tools")
     parser.add_argument("--build", type=Path, default=REPO / ".build", help="where the collection is laid out")
     parser.add_argument("--label", default="make test", help="prefix of the progress and failure lines")
+    parser.add_argument("--summary-json", type=Path, help="also write the steps' outcomes and times to this file")
     args = parser.parse_args()
     steps = list(STEPS) if "all" in args.steps else list(dict.fromkeys(args.steps))
 
     runner = Runner(args.venv.resolve(), args.build.resolve())
+    say(f"{args.label}: ansible-core {runner.ansible_core_version} on Python {runner.python_version}")
     results: list[tuple[str, str, float]] = []
     if any(step in NEEDS_LAYOUT for step in steps):
         started = time.monotonic()
@@ -395,6 +411,8 @@ def main() -> int:
             say(f"{args.label}: step {step} passed ({minutes(elapsed)})")
             results.append((step, "passed", elapsed))
 
+    if args.summary_json:
+        write_summary(args.summary_json, runner, results)
     say(f"\n{args.label}: summary")
     for step, outcome, elapsed in results:
         say(f"  {step:<15} {outcome:<8} {minutes(elapsed):>7}")

@@ -31,6 +31,10 @@ description:
     V(veeam_backup_server_certificate_thumbprint), V(veeam_backup_server_href)."
   - Every value read from Enterprise Manager is marked unsafe, so a name that looks like a Jinja
     template stays text.
+  - Host and group names are plain text on every ansible-core version, so C(ansible-inventory --list)
+    and AWX's inventory import see names. Before ansible-core 2.19, which would evaluate a host name
+    holding a template, the opening brace of each Jinja delimiter in a host name becomes C(_)
+    (a VM named C({{ x }}) is host C(_{ x }})); V(veeam_vm_name) always holds the exact name.
   - The configuration file name must end in C(veeam_em.yml) or C(veeam_em.yaml).
 author:
   - veeam_em.core maintainers (@veeam-em)
@@ -191,7 +195,6 @@ from ansible.inventory.group import to_safe_group_name
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
@@ -217,7 +220,7 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     vm_fixed_groups,
     vm_host_vars,
 )
-from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe
+from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe, plain_host_name
 
 BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
                    "leading_separator")
@@ -387,14 +390,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _add_server_hosts(self, servers: list[dict[str, Any]], namer: GroupNamer) -> set[str]:
         group = namer.fixed("backup_servers")
-        names = assign_host_names([(record["name"] or record["id"], record["id"]) for record in servers])
+        names = assign_host_names([(plain_host_name(record["name"] or record["id"]), record["id"]) for record in servers])
         for name, record in zip(names, servers):
             self._add_host(name, make_unsafe(server_host_vars(record)), [group])
         return set(names)
 
     def _vm_host_names(self, statuses: list[dict[str, Any]], hostvars: list[dict[str, Any]], expression: str,
                        reserved: set[str]) -> list[str]:
-        proposed = [(self._host_name(expression, variables), status["backup_server_name"])
+        proposed = [(plain_host_name(self._host_name(expression, variables)), status["backup_server_name"])
                     for status, variables in zip(statuses, hostvars)]
         names = assign_host_names(proposed, reserved)
         for (wanted, server), name in zip(proposed, names):
@@ -419,9 +422,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return to_text(name)
 
     def _add_host(self, name: str, variables: dict[str, Any], groups: list[str]) -> None:
-        # wrap_var, not make_unsafe: a name made by the hostname expression comes from the
-        # templar, so it is not known to be untagged.
-        host = self.inventory.add_host(wrap_var(name))
+        host = self.inventory.add_host(name)  # plain text from plain_host_name
         for group in groups:
             self.inventory.add_child(self.inventory.add_group(group), host)
         for key, value in variables.items():

@@ -94,5 +94,5 @@ def query_all(
     if limit is None:
         return list(chain.from_iterable(iter_pages(session, params, converter, page_size, max_concurrency)))
     page_size = max(1, min(page_size, limit))
-    pages = iter_pages(session, params, converter, page_size, max_concurrency, last_page=-(-limit // page_size))
+    pages = iter_pages(session, params, converter, page_size, max_concurrency, last_page=(limit + page_size - 1) // page_size)
     return list(islice(chain.from_iterable(pages), limit))

@@ -5,7 +5,9 @@
     python golden.py NAME NOW_FILE [--write]
 
 runs `ansible-inventory -i NAME.veeam_em.yml --list`, normalises what changes from run to
-run, and compares the result with golden/NAME.json; --write stores it there instead.
+run, and compares the result with golden/<ansible-core X.Y>/NAME.json; --write stores it
+there instead. Each tested ansible-core line has its own files because --list differs
+between them: before 2.19 a value marked unsafe prints as {"__ansible_unsafe": "..."}.
 Normalised: times (also in session names, "db01@now-26h00m") become offsets from the
 estate's 'now' ("now-26h00m"), ages become
 durations rounded to the minute ("50h00m"), and the simulator's port in hrefs becomes PORT.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -52,6 +55,23 @@ def normalise(value: Any, now: datetime, key: str = "") -> Any:
     return value
 
 
+def non_plain_names(listing: dict[str, Any]) -> list[Any]:
+    """Host and group names in --list that are not plain strings (AWX's import needs names)."""
+    found = [group for group in listing if not isinstance(group, str)]
+    for group in listing.values():
+        if isinstance(group, dict):
+            found += [name for name in group.get("hosts", []) + group.get("children", []) if not isinstance(name, str)]
+    found += [name for name in listing.get("_meta", {}).get("hostvars", {}) if not isinstance(name, str)]
+    return found
+
+
+def core_line() -> str:
+    """The X.Y of the ansible-core that runs ansible-inventory."""
+    from ansible import __version__
+
+    return ".".join(__version__.split(".")[:2])
+
+
 def main() -> int:
     name, now_file = sys.argv[1:3]
     write = "--write" in sys.argv[3:]
@@ -63,13 +83,22 @@ def main() -> int:
         print(f"{name}: ansible-inventory failed with {run.returncode}:\n{run.stderr}")
         return 1
     listing = run.stdout
+    unplain = non_plain_names(json.loads(listing))
+    if unplain:
+        print(f"{name}: host or group names that are not plain strings: {unplain[:3]}")
+        return 1
     got = json.dumps(normalise(json.loads(listing), now), indent=2, sort_keys=True) + "\n"
-    path = f"golden/{name}.json"
+    path = f"golden/{core_line()}/{name}.json"
     if write:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(got)
         print(f"wrote {path}")
         return 0
+    if not os.path.exists(path):
+        print(f"{name}: no golden file {path} for ansible-core {core_line()}; write the line's files with "
+              "INVENTORY_GOLDEN_WRITE=1 (see README.md) and review them before committing")
+        return 1
     with open(path, encoding="utf-8") as handle:
         expected = handle.read()
     if got == expected:
