@@ -12,9 +12,10 @@ ARGS ?=
 # The test matrix: every ansible-core line the collection supports, each with a
 # controller Python it supports.  The newest line (2.21) lives in .venv with every
 # tool; the others in .venv-core-<line> with what sanity, units and integration need.
-# tools/find_python.sh finds each interpreter (PYTHON_3_13=/path/python3.13 overrides).
+# tools/find_python.sh finds each interpreter (PYTHON_3_13=/path/python3.13 overrides);
+# .venv takes 3.13, or 3.12 where 3.13 is missing (ansible-core 2.21 needs 3.12+).
 MAIN_LINE := 2.21
-MAIN_PYTHON := 3.13
+MAIN_PYTHON := 3.13 3.12
 MATRIX_LINES := 2.16 2.17 2.18 2.19 2.20
 PYTHON_FOR_2.16 := 3.11
 PYTHON_FOR_2.17 := 3.12
@@ -119,7 +120,7 @@ venvs: $(STAMP) $(foreach line,$(MATRIX_LINES),$(call LINE_STAMP,$(line)))
 # $(call make-venv,DIR,REQUIREMENTS,PYTHON X.Y,PURPOSE): a fresh venv with exactly
 # the pinned packages; recreated (not patched) whenever the requirements file changes.
 define make-venv
-	@python="$$(tools/find_python.sh $(3) "$(4) ($(1))")" || { echo "make: step venv FAILED" >&2; exit 1; }; \
+	@python="$$(tools/find_python.sh "$(3)" "$(4) ($(1))")" || { echo "make: step venv FAILED" >&2; exit 1; }; \
 	echo "make: creating $(1) from $(2) with $$python"; \
 	start=$$(date +%s); rm -rf $(1) && "$$python" -m venv $(1) \
 		&& $(1)/bin/python -m pip install --disable-pip-version-check --progress-bar off -q -r $(2) \
@@ -138,11 +139,11 @@ $(STAMP): $(REQUIREMENTS)
 # $(call lock,IN,TXT,PYTHON X.Y): resolve IN in a scratch venv made with that Python
 # and write every installed package with its exact version to TXT.
 define lock
-	@set -e; python="$$(tools/find_python.sh $(3) "make lock ($(2))")"; scratch=$$(mktemp -d); \
+	@set -e; python="$$(tools/find_python.sh "$(3)" "make lock ($(2))")"; scratch=$$(mktemp -d); \
 	trap 'rm -rf "$$scratch"' EXIT; \
 	"$$python" -m venv "$$scratch"; \
 	"$$scratch/bin/python" -m pip install --disable-pip-version-check --progress-bar off -q -r $(1); \
-	{ echo "# Complete lock of $(1), written by 'make lock' with Python $(3)."; \
+	{ echo "# Complete lock of $(1), written by 'make lock' with Python $$("$$scratch/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')."; \
 	  echo "# Do not edit: change $(1) and run 'make lock'."; \
 	  "$$scratch/bin/python" -m pip freeze --disable-pip-version-check; } > $(2); \
 	echo "make lock: wrote $(2)"

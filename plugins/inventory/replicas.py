@@ -153,25 +153,19 @@ notes:
 """
 
 EXAMPLES = r"""
----
-# veeam_em.yml: every replicated VM of the last 7 days, connection from VEEAM_EM_* variables.
-plugin: veeam_em.core.replicas
-
----
-# replicas.veeam_em.yml: a one-day RPO and host names in lower case. url, username and
-# ca_path come from VEEAM_EM_* here, the password from a lookup (url, username and
-# password may each be a template or a vaulted value: password: !vault | ...).
+# The smallest file, veeam_em.yml, is one line: "plugin: veeam_em.core.replicas" (every VM
+# replicated in the last 7 days; url, username, password and ca_path from VEEAM_EM_*).
+#
+# tier1.veeam_em.yml: only the Tier 1 jobs with a 4-hour RPO, host names in lower case,
+# cached for 10 minutes, with extra groups and vars. url, username and ca_path come from
+# VEEAM_EM_* here, the password from a lookup (url, username and password may each be a
+# template or a vaulted value: password: !vault | ...).
 plugin: veeam_em.core.replicas
 password: "{{ lookup('ansible.builtin.env', 'EM_READER_PASSWORD') }}"
-rpo: 24h
-hostname: veeam_vm_name | lower
-
----
-# tier1.veeam_em.yml: only the Tier 1 jobs, cached for 10 minutes, extra groups and vars.
-plugin: veeam_em.core.replicas
 job_names: ["Tier 1*"]
 exclude_vm_names: ["*-test"]
 rpo: 4h
+hostname: veeam_vm_name | lower
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ansible/veeam_em
