@@ -149,6 +149,7 @@ class Soak:
         self.report = PluginSoakReport()
         self.faults: Counter[str] = Counter()
         self.open_before = 0
+        self._inventory_flushes: bool | None = None
 
     def inventory(self, cache_dir: str, concurrency: int, flush: bool = False) -> Child:
         config = os.path.join(self.workdir, "soak.veeam_em.yml")
@@ -157,6 +158,13 @@ class Soak:
                                                  concurrency=concurrency, cache_dir=cache_dir))
         command = [os.path.join(BIN, "ansible-inventory"), "-i", config, "--list", *(["--flush-cache"] if flush else [])]
         return self.run({"ANSIBLE_INVENTORY_ENABLED": "veeam_em.core.replicas"}, command)
+
+    def inventory_flushes(self) -> bool:
+        """Whether this ansible-core's ansible-inventory has --flush-cache (2.17 and later)."""
+        if self._inventory_flushes is None:
+            helped = self.run({}, [os.path.join(BIN, "ansible-inventory"), "--help"])
+            self._inventory_flushes = "--flush-cache" in helped.stdout
+        return self._inventory_flushes
 
     def role(self, report_dir: str, concurrency: int) -> tuple[Child, dict[str, Any] | None]:
         playbook = os.path.join(self.workdir, "soak.yml")
@@ -305,9 +313,15 @@ def inventory_run(soak: Soak, reference: Reference, run: int) -> None:
     tally.runs += 1
     tally.modes[mode] = tally.modes.get(mode, 0) + 1
     cache_dir = os.path.join(soak.workdir, f"cache-cold-{run}") if mode == "cold" else soak.shared_cache
+    flush = mode == "refresh"
+    if flush and not soak.inventory_flushes():
+        # ansible-core 2.16's ansible-inventory has no --flush-cache; an emptied cache makes
+        # the run read EM and write the entry just the same.
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        flush = False
     before = cache_entries(cache_dir)
     faults = soak.with_faults(run)
-    child = soak.inventory(cache_dir, 1 + run % 4, flush=mode == "refresh")
+    child = soak.inventory(cache_dir, 1 + run % 4, flush=flush)
     label = f"inventory run {run} ({mode}, fault_seed {faults['fault_seed']}, token_expiry_after {faults['token_expiry_after']})"
     requests = soak.count_run(label)["requests"]
     problems = _cache_problems(cache_entries(cache_dir), before, reference, child.code == 0)
