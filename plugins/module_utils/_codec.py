@@ -454,6 +454,20 @@ def logon_session(el: Any) -> Record:
     return record
 
 
+def logon_session_prefix(body: bytes) -> Record:
+    """logon_session() of a <LogonSession> body cut short in transit: what arrived of it.
+
+    Read with a recovering parser (as hardened as the main one); None where the cut fell
+    before an item. Used only for the id of a session whose token did arrive.
+    """
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True, collect_ids=False)
+    root = etree.fromstring(body, parser) if body and not _has_doctype(body) else None
+    if root is None or root.tag not in _LOGON_TAGS:
+        return {"href": None, "user_name": None, "session_id": None, "delete_href": None}
+    return logon_session(root)
+
+
 _ENTRY_TAGS = (_tag("EnterpriseManager"),)
 _SUPPORTED_VERSIONS, _SUPPORTED_VERSION = _tag("SupportedVersions"), _tag("SupportedVersion")
 

@@ -14,6 +14,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
     AuthenticationError,
     ConfigurationError,
+    IncompleteBody,
     ProtocolError,
     VeeamEmError,
 )
@@ -94,17 +95,29 @@ class EmSession:
         )
         if response.status_code in (401, 403):
             raise AuthenticationError(self._refusal(response.status_code))
-        root = self._document(response, "POST", url)
         token = response.headers.get(TOKEN_HEADER)
+        session_id = self._logon_session_id(response, url, token)
+        with self._lock:
+            self._token, self._session_id = token, session_id
+
+    def _logon_session_id(self, response: Any, url: str, token: str | None) -> str | None:
+        """The SessionId a 201 logon answer names, for the logout.
+
+        Only the id is taken: the Delete link names EM's own host name, which may not be
+        the host the user connects to (field sample F6). The token comes in a header, so
+        a 201 whose body was cut short in transit still gives a working session; its id
+        is then read from the part that arrived (the root's Href comes first).
+        """
+        try:
+            logon = codec.logon_session(self._document(response, "POST", url))
+        except IncompleteBody:
+            if response.status_code != 201 or not token:
+                raise
+            logon = codec.logon_session_prefix(response.content)
         if response.status_code != 201 or not token:
             raise ProtocolError(f"Enterprise Manager answered the logon at {url} with HTTP {response.status_code} "
                                 f"and {'no' if not token else 'a'} session token; expected 201 and a token")
-        logon = codec.logon_session(root)
-        with self._lock:
-            self._token = token
-            # Only the id is taken from EM's answer: its Delete link names EM's own host
-            # name, which may not be the host the user connects to (field sample F6).
-            self._session_id = logon["session_id"] or codec.id_from_href(logon["delete_href"] or logon["href"])
+        return logon["session_id"] or codec.id_from_href(logon["delete_href"] or logon["href"])
 
     def _refusal(self, status: int) -> str:
         user = self.credentials.username
@@ -132,8 +145,11 @@ class EmSession:
         with self._lock:
             session_id, token = self._session_id, self._token
             self._session_id = self._token = None
-        if not session_id or not token:
+        if not token:
             return True
+        if not session_id:
+            self.logout_error = VeeamEmError("its logon answer named no SessionId to log out")
+            return False
         url = f"{self.api_root}/logonSessions/{quote(session_id, safe='')}"
         try:
             response = self.transport.request("DELETE", url, logout_limits(self.transport.options),
