@@ -8,6 +8,7 @@ from typing import Any
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import settle
 from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEHOLDER_BEFORE, iso
 
+
 def task_session_record(raw: dict[str, Any]) -> dict[str, Any]:
     """One replica task session, settled (_outcome.settle): `result`, `end_time` and
     `duration_seconds` are null until the State is Completed, and placeholder times are null."""

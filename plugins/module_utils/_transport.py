@@ -150,7 +150,9 @@ class Transport:
             return read(response)
         except IncompleteBody:
             # Only an idempotent read of a success may be sent again.
-            delay = self._next_delay(limits, attempt, waited, None) if method == "GET" and response.status_code < 300 else None
+            if method != "GET" or response.status_code >= 300:
+                raise
+            delay = self._next_delay(limits, attempt, waited, None)
             if delay is None:
                 raise
             return _Retry(delay)
