@@ -73,7 +73,7 @@ def _read(simulator: EmSimulator, concurrency: int) -> tuple[list[dict[str, Any]
         return records, session.transport.retries
 
 
-def _faults_for(run: int, seed: int, rates: SoakFaults) -> dict[str, Any]:
+def _faults_for(run: int, seed: int, rates: SoakFaults = SoakFaults()) -> dict[str, Any]:
     rng = random.Random(seed * 1000 + run)
     return {
         "error_rate": rates.error_rate, "drop_rate": rates.drop_rate, "truncate_rate": rates.truncate_rate,
