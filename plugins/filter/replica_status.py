@@ -118,7 +118,9 @@ _value:
         C(duration_seconds), C(total_size), C(job_name)).
       type: dict
     last_result:
-      description: Result of the newest session that has one (V(Success), V(Warning) or V(Failed)); null if none has.
+      description:
+        - Result of the newest completed session (V(Success), V(Warning) or V(Failed)); null if none has completed.
+        - A running session has no result, whatever Enterprise Manager reports.
       type: str
     last_success_time:
       description: Start of the newest successful session (ISO 8601, UTC); null if none.

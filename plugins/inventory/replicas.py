@@ -359,8 +359,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     @contextmanager
     def _create_client(self, connection: ConnectionOptions) -> Iterator[ReplicaApi]:
         """A logged-on ReplicaApi, logged out on exit (the seam unit tests replace)."""
-        with open_session(connection) as session:
-            yield ReplicaApi(session, connection.page_size, connection.max_concurrency)
+        session = open_session(connection)
+        try:
+            with session:
+                yield ReplicaApi(session, connection.page_size, connection.max_concurrency)
+        finally:
+            if session.logout_warning:
+                self.display.warning(f"{self.NAME}: {session.logout_warning}")
 
     # -- inventory -------------------------------------------------------------------------------
 

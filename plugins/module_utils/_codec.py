@@ -23,8 +23,10 @@ from typing import Any, Callable, Iterable
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
     ConfigurationError,
+    IncompleteBody,
     ProtocolError,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEHOLDER_BEFORE, is_placeholder
 
 try:
     from lxml import etree
@@ -85,7 +87,7 @@ def parse_document(body: bytes, url: str, status: int, method: str = "GET") -> A
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as error:
         reason = str(getattr(error, "msg", "") or error)[:200]
-        raise ProtocolError(
+        raise IncompleteBody(
             f"Enterprise Manager sent a body that is not well-formed XML (cut short?) {where}: {reason}"
         ) from error
     except ValueError as error:  # e.g. an encoding lxml cannot decode
@@ -156,6 +158,7 @@ def _child_text(el: Any, local: str) -> str | None:
 
 # -- scalar values ---------------------------------------------------------------------
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+_ZONELESS_PLACEHOLDER = re.compile(r"([0-9]{4})-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?\Z")
 _TIME = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
     r"(?:\.([0-9]+))?([Zz]|[+-][0-9]{2}:[0-9]{2})\Z"
@@ -237,13 +240,18 @@ def _bool(child: Any) -> bool | None:
 
 
 def _time(child: Any) -> datetime | None:
+    """A time element; None when empty or a placeholder (see _times.is_placeholder)."""
     text = (child.text or "").strip()
     if not text:
         return None
+    placeholder = _ZONELESS_PLACEHOLDER.match(text)
+    if placeholder and int(placeholder.group(1)) < PLACEHOLDER_BEFORE.year:
+        return None  # .NET's DateTime.MinValue is written without a zone: 0001-01-01T00:00:00
     try:
-        return parse_time(text)
+        moment = parse_time(text)
     except ProtocolError as error:
         raise ProtocolError(f"{error} (in {_local(child.tag)})") from error
+    return None if is_placeholder(moment) else moment
 
 
 # -- helpers shared by the converters ---------------------------------------------------
@@ -444,6 +452,20 @@ def logon_session(el: Any) -> Record:
             record["delete_href"] = link.get("Href")
             break
     return record
+
+
+def logon_session_prefix(body: bytes) -> Record:
+    """logon_session() of a <LogonSession> body cut short in transit: what arrived of it.
+
+    Read with a recovering parser (as hardened as the main one); None where the cut fell
+    before an item. Used only for the id of a session whose token did arrive.
+    """
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True, collect_ids=False)
+    root = etree.fromstring(body, parser) if body and not _has_doctype(body) else None
+    if root is None or root.tag not in _LOGON_TAGS:
+        return {"href": None, "user_name": None, "session_id": None, "delete_href": None}
+    return logon_session(root)
 
 
 _ENTRY_TAGS = (_tag("EnterpriseManager"),)

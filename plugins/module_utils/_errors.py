@@ -37,6 +37,16 @@ class ProtocolError(VeeamEmError):
     """EM answered with something that is not the EM XML it documents."""
 
 
+class IncompleteBody(ProtocolError):
+    """A body that is not well-formed XML: cut short by a proxy or by EM under load.
+
+    Transient for an idempotent GET, which the transport retries like a 503."""
+
+
+class NotEnterpriseManager(ProtocolError):
+    """The url answers, but not as EM's REST API: JSON, an HTML page or plain text."""
+
+
 class ApiError(VeeamEmError):
     """EM refused a request and said why (its Error body's Message and StatusCode)."""
 

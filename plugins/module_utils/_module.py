@@ -16,6 +16,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
+from ansible_collections.veeam_em.core.plugins.module_utils._session import EmSession
 from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
 
 
@@ -39,12 +40,22 @@ def run_info_module(module: AnsibleModule, gather: Callable[[ReplicaApi, dict[st
     for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
         if error:
             module.fail_json(msg=missing_required_lib(library), exception=error)
+    session: EmSession | None = None
     try:
         options = ConnectionOptions.from_mapping(module.params)
         if not options.validate_certs:
             module.warn(INSECURE_WARNING)
-        with open_session(options) as session:
+        session = open_session(options)
+        with session:
             result = gather(ReplicaApi(session, options.page_size, options.max_concurrency), module.params)
     except VeeamEmError as error:
+        _warn_logout(module, session)
         module.fail_json(msg=str(error))
+    _warn_logout(module, session)
     module.exit_json(changed=False, **result)
+
+
+def _warn_logout(module: AnsibleModule, session: EmSession | None) -> None:
+    # Said once, in the module's warnings, whether the run succeeded or not.
+    if session is not None and session.logout_warning:
+        module.warn(session.logout_warning)

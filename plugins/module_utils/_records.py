@@ -5,26 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
-
-DOCUMENTED_RESULTS = ("Success", "Warning", "Failed")
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import settle
+from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEHOLDER_BEFORE, iso
 
 
 def task_session_record(raw: dict[str, Any]) -> dict[str, Any]:
-    """One replica task session; `result` is null while EM has no documented result yet."""
-    created, ended = raw.get("creation_time"), raw.get("end_time")
-    result = raw.get("result")
+    """One replica task session, settled (_outcome.settle): `result`, `end_time` and
+    `duration_seconds` are null until the State is Completed, and placeholder times are null."""
+    outcome = settle(raw.get("state"), raw.get("result"), raw.get("creation_time"), raw.get("end_time"))
     return {
         "id": raw.get("id"),
         "uid": raw.get("uid"),
         "name": raw.get("name"),
         "vm_name": raw.get("vm_name"),
         "state": raw.get("state"),
-        "result": result if result in DOCUMENTED_RESULTS else None,
+        "result": outcome.result,
         "reason": raw.get("reason") or "",
-        "creation_time": iso(created),
-        "end_time": iso(ended),
-        "duration_seconds": (ended - created).total_seconds() if created and ended else None,
+        "creation_time": iso(outcome.creation_time),
+        "end_time": iso(outcome.end_time),
+        "duration_seconds": outcome.duration_seconds,
         "total_size": raw.get("total_size"),
         "job_session_id": raw.get("job_session_id"),
         "job_session_name": raw.get("job_session_name"),
@@ -58,6 +57,11 @@ def latest_per_vm(raw_sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     newest: dict[tuple[Any, Any], dict[str, Any]] = {}
     for session in raw_sessions:
         key = (session.get("backup_server_id"), session.get("vm_name"))
-        if key not in newest or session["creation_time"] > newest[key]["creation_time"]:
+        if key not in newest or _created(session) > _created(newest[key]):
             newest[key] = session
-    return sorted(newest.values(), key=lambda session: session["creation_time"], reverse=True)
+    return sorted(newest.values(), key=_created, reverse=True)
+
+
+def _created(raw: dict[str, Any]) -> Any:
+    # A session whose creation time was a placeholder (None) is kept, as the oldest.
+    return raw.get("creation_time") or PLACEHOLDER_BEFORE

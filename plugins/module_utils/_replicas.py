@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._filters import All, FilterBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import COMPLETED
 from ansible_collections.veeam_em.core.plugins.module_utils._paging import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_PAGE_SIZE,
@@ -61,6 +62,9 @@ def task_filter(query: TaskSessionQuery) -> Any:
         )
         if values
     ]
+    if query.results:
+        # EM fills Result before a task ends; only a Completed task has one (_outcome).
+        parts.append(build.compare("State", "==", COMPLETED))
     if query.created_after is not None:
         parts.append(build.compare("CreationTime", ">=", query.created_after))
     if query.created_before is not None:
@@ -100,10 +104,11 @@ class ReplicaApi:
         """
         sort = {"sortDesc" if query.descending else "sortAsc": query.sort_field}
         tasks = self._query("ReplicaTaskSession", task_filter(query), codec.task_session, sort, query.limit)
+        times = [task["creation_time"] for task in tasks if task["creation_time"] is not None]
         if tasks:
-            first = min(task["creation_time"] for task in tasks)
-            last = max(task["creation_time"] for task in tasks)
-            jobs = self._job_sessions_between(first, last, query)
+            # Tasks whose creation time was a placeholder are joined by id (_join_names).
+            first, last = (min(times), max(times)) if times else (None, None)
+            jobs = self._job_sessions_between(first, last, query) if times else {}
             self._join_names(tasks, jobs)
         return tasks
 

@@ -5,21 +5,36 @@ from __future__ import annotations
 
 import base64
 import threading
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+from urllib.parse import quote
 
 from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
     AuthenticationError,
     ConfigurationError,
+    IncompleteBody,
     ProtocolError,
     VeeamEmError,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport
+from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
+from ansible_collections.veeam_em.core.plugins.module_utils._url import on_origin
+from ansible_collections.veeam_em.core.plugins.module_utils._wrong_service import not_enterprise_manager
 
 TOKEN_HEADER = "X-RestSvcSessionId"
 LATEST = "latest"
+# A logout is retried only briefly: when it fails, the edges warn and EM's idle timeout
+# ends the session; a run must not hang for seconds on its way out.
+LOGOUT_TIMEOUT = 10.0
+LOGOUT_RETRY_BUDGET = 1.0
+
+
+def logout_limits(options: TransportOptions) -> TransportOptions:
+    """The transport's options, with the short waits a logout may spend."""
+    return replace(options, timeout=min(options.timeout, LOGOUT_TIMEOUT), max_retries=2,
+                   retry_budget=LOGOUT_RETRY_BUDGET, backoff_base=min(options.backoff_base, 0.2),
+                   backoff_max=min(options.backoff_max, 0.5))
 
 
 @dataclass(frozen=True)
@@ -45,10 +60,10 @@ class EmSession:
         self.credentials = credentials
         self.api_version = api_version or LATEST
         self._token: str | None = None
-        self._logout_href: str | None = None
+        self._session_id: str | None = None
         self._lock = threading.Lock()
         self._relogon_lock = threading.Lock()  # one logon at a time; held across the request
-        self.logout_error: VeeamEmError | None = None
+        self.logout_error: VeeamEmError | None = None  # why the last logout failed; see logout_warning
 
     def __repr__(self) -> str:
         return f"EmSession({self.api_root!r}, user={self.credentials.username!r})"
@@ -80,14 +95,29 @@ class EmSession:
         )
         if response.status_code in (401, 403):
             raise AuthenticationError(self._refusal(response.status_code))
-        root = self._document(response, "POST", url)
         token = response.headers.get(TOKEN_HEADER)
+        session_id = self._logon_session_id(response, url, token)
+        with self._lock:
+            self._token, self._session_id = token, session_id
+
+    def _logon_session_id(self, response: Any, url: str, token: str | None) -> str | None:
+        """The SessionId a 201 logon answer names, for the logout.
+
+        Only the id is taken: the Delete link names EM's own host name, which may not be
+        the host the user connects to (field sample F6). The token comes in a header, so
+        a 201 whose body was cut short in transit still gives a working session; its id
+        is then read from the part that arrived (the root's Href comes first).
+        """
+        try:
+            logon = codec.logon_session(self._document(response, "POST", url))
+        except IncompleteBody:
+            if response.status_code != 201 or not token:
+                raise
+            logon = codec.logon_session_prefix(response.content)
         if response.status_code != 201 or not token:
             raise ProtocolError(f"Enterprise Manager answered the logon at {url} with HTTP {response.status_code} "
                                 f"and {'no' if not token else 'a'} session token; expected 201 and a token")
-        with self._lock:
-            self._token = token
-            self._logout_href = codec.logon_session(root)["delete_href"]
+        return logon["session_id"] or codec.id_from_href(logon["delete_href"] or logon["href"])
 
     def _refusal(self, status: int) -> str:
         user = self.credentials.username
@@ -106,37 +136,75 @@ class EmSession:
             )
 
     def logout(self) -> bool:
-        """End the EM session; never raises (the error is kept in logout_error)."""
+        """End the EM session at the configured url: `DELETE <url>/api/logonSessions/<SessionId>`.
+
+        Never raises and never waits long: a failure is kept in logout_error (and worded
+        in logout_warning) for the edges to report once; EM ends the session by itself
+        after its idle timeout.
+        """
         with self._lock:
-            href, token = self._logout_href, self._token
-            self._logout_href = self._token = None
-        if not href or not token:
+            session_id, token = self._session_id, self._token
+            self._session_id = self._token = None
+        if not token:
             return True
+        if not session_id:
+            self.logout_error = VeeamEmError("its logon answer named no SessionId to log out")
+            return False
+        url = f"{self.api_root}/logonSessions/{quote(session_id, safe='')}"
         try:
-            response = self.transport.request("DELETE", href, headers={TOKEN_HEADER: token})
+            response = self.transport.request("DELETE", url, logout_limits(self.transport.options),
+                                              headers={TOKEN_HEADER: token})
         except VeeamEmError as error:
-            self.logout_error = error
+            self.logout_error = VeeamEmError(str(error).replace(url, self._logout_shown))
             return False
         # 401 or 404: EM already ended the session (idle expiry); nothing is left open.
-        return response.status_code in (204, 200, 401, 404)
+        if response.status_code in (204, 200, 401, 404):
+            return True
+        self.logout_error = VeeamEmError(f"{self._logout_shown} answered HTTP {response.status_code}")
+        return False
+
+    @property
+    def _logout_shown(self) -> str:
+        # The session id stays out of messages: some EM builds derive the token from it.
+        return f"DELETE {self.api_root}/logonSessions/(session id)"
+
+    @property
+    def logout_warning(self) -> str | None:
+        """The one warning the edges show when the logout failed, else None."""
+        if self.logout_error is None:
+            return None
+        return (f"could not log out of Enterprise Manager at {self.api_root} ({self.logout_error}); the EM "
+                "session stays open until EM's idle timeout ends it (15 minutes by default)")
 
     # -- requests -------------------------------------------------------------------------
     def get(self, url: str, params: dict[str, Any] | None = None) -> Any:
-        """GET an EM resource (absolute Href or a path under the API root) as parsed XML."""
-        if not url.startswith(("http://", "https://")):
-            url = f"{self.api_root}/{url.lstrip('/')}"
+        """GET an EM resource (an Href EM sent, or a path under the API root) as parsed XML.
+
+        Every request goes to the configured url's origin: an Href naming another host
+        is re-based onto it, never followed there.
+        """
+        url = on_origin(url, self.api_root)
         token = self._current_token()
-        response = self.transport.request("GET", url, params=params, headers={TOKEN_HEADER: token})
-        if response.status_code == 401:
+        status, root = self.transport.fetch("GET", url, self._reader(url), params=params, headers={TOKEN_HEADER: token})
+        if status == 401:
             token = self._relogon(token)
-            response = self.transport.request("GET", url, params=params, headers={TOKEN_HEADER: token})
-            if response.status_code == 401:
+            status, root = self.transport.fetch("GET", url, self._reader(url), params=params,
+                                                headers={TOKEN_HEADER: token})
+            if status == 401:
                 raise AuthenticationError(
                     f"Enterprise Manager at {self.api_root} refused a fresh session token for user "
                     f"{self.credentials.username} (HTTP 401 twice, the second right after a new logon): EM "
                     "ended the new session at once, or the account may not read this resource"
                 )
-        return self._document(response, "GET", response.url or url)
+        return root
+
+    def _reader(self, url: str) -> Callable[[Any], tuple[int, Any]]:
+        """(status, parsed document) of an answer; a 401 is left unparsed for the re-logon."""
+        def read(answer: Any) -> tuple[int, Any]:
+            if answer.status_code == 401:
+                return 401, None
+            return answer.status_code, self._document(answer, "GET", url)
+        return read
 
     def _current_token(self) -> str:
         with self._lock:
@@ -162,6 +230,9 @@ class EmSession:
         status = response.status_code
         if status == 204:
             return None
+        foreign = not_enterprise_manager(response.content, response.headers.get("Content-Type"), url, status, method)
+        if foreign is not None:
+            raise foreign
         root = codec.parse_document(response.content, url, status, method)
         if status >= 400:
             error = codec.api_error(root, url, status)

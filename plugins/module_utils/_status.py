@@ -16,11 +16,16 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import (
+    is_running,
+    real_time,
+    settle,
+    settled_result,
+)
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
 # A Warning still produced the replica restore point; only Failed did not.
 SUCCESS_RESULTS = ("Success", "Warning")
-RUNNING_STATES = ("InProgress", "Pending")
 
 
 def parse_record_time(value: Any) -> datetime | None:
@@ -54,18 +59,20 @@ class _Fold:
     count: int = 0
     sessions: list[dict[str, Any]] | None = None
 
-    def add(self, record: Mapping[str, Any], created: datetime, keep: bool) -> None:
+    def add(self, record: Mapping[str, Any], created: datetime | None, keep: bool) -> None:
+        """Fold one record; `created` is its real creation time (None for a placeholder)."""
         self.count += 1
         if record.get("job_name"):
             self.job_names.add(record["job_name"])
         if keep:
             self.sessions = self.sessions if self.sessions is not None else []
-            self.sessions.append(dict(record))
-        if self.latest_time is None or created > self.latest_time:
-            self.latest, self.latest_time = dict(record), created
-        result = record.get("result")
-        if record.get("state") in RUNNING_STATES or result is None:
-            return  # a running session has no result yet
+            self.sessions.append(settled_record(record))
+        newer = created is not None and (self.latest_time is None or created > self.latest_time)
+        if self.latest is None or newer:
+            self.latest, self.latest_time = settled_record(record), created
+        result = settled_result(record.get("state"), record.get("result"))
+        if result is None or created is None:
+            return  # not completed, or of unknown time: it proves nothing about the RPO
         if self.last_result_time is None or created > self.last_result_time:
             self.last_result, self.last_result_time = result, created
         if result in SUCCESS_RESULTS:
@@ -74,6 +81,21 @@ class _Fold:
                 self.failures_since_success = [when for when in self.failures_since_success if when > created]
         elif result == "Failed" and (self.last_success_time is None or created > self.last_success_time):
             self.failures_since_success.append(created)
+
+
+def settled_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a task session record with _outcome's rules applied (records from the
+    module already obey them; records from elsewhere may not)."""
+    outcome = settle(record.get("state"), record.get("result"), parse_record_time(record.get("creation_time")),
+                     parse_record_time(record.get("end_time")))
+    return {
+        **record,
+        "result": outcome.result,
+        # The caller's own spelling of a real time is kept; a placeholder becomes null.
+        "creation_time": record.get("creation_time") if outcome.creation_time else None,
+        "end_time": record.get("end_time") if outcome.end_time else None,
+        "duration_seconds": outcome.duration_seconds,
+    }
 
 
 class StatusBuilder:
@@ -85,9 +107,7 @@ class StatusBuilder:
         self._servers: dict[str | None, str | None] = {}
 
     def add(self, record: Mapping[str, Any]) -> None:
-        created = parse_record_time(record.get("creation_time"))
-        if created is None:
-            raise ConfigurationError(f"a task session record has no creation_time: {record.get('id')!r}")
+        created = real_time(parse_record_time(record.get("creation_time")))
         key = (record.get("backup_server_id") or record.get("backup_server_name"), record.get("vm_name"))
         self._servers[key[0]] = record.get("backup_server_name")
         self._folds.setdefault(key, _Fold()).add(record, created, self.include_sessions)
@@ -130,11 +150,11 @@ def _summary(fold: _Fold, server_name: str | None, vm_name: str | None) -> dict[
         "last_result": fold.last_result,
         "last_success_time": iso(fold.last_success_time),
         "consecutive_failures": len(fold.failures_since_success),
-        "running": latest.get("state") in RUNNING_STATES,
+        "running": is_running(latest.get("state")),
         "session_count": fold.count,
     }
     if fold.sessions is not None:
-        summary["sessions"] = sorted(fold.sessions, key=lambda s: str(s.get("creation_time")), reverse=True)
+        summary["sessions"] = sorted(fold.sessions, key=lambda s: s.get("creation_time") or "", reverse=True)
     return summary
 
 

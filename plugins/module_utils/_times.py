@@ -10,6 +10,10 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import Confi
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# EM and backup-server builds write placeholders where a time is not known yet: SQL
+# Server's 1753-01-01 and 1900-01-01 minimums, .NET's 0001-01-01 (DateTime.MinValue). No
+# replica ran before the Unix epoch, so anything earlier is a placeholder, not a time.
+PLACEHOLDER_BEFORE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 HINT = "use ISO 8601 such as 2026-11-29T06:00:00Z, or a duration back from now such as 30m, 24h or 7d"
 
 
@@ -42,6 +46,11 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def is_placeholder(moment: datetime) -> bool:
+    """Whether an aware datetime from EM is a placeholder (before 1970) rather than a time."""
+    return moment < PLACEHOLDER_BEFORE
 
 
 def utc_now() -> datetime:

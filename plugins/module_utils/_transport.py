@@ -14,11 +14,12 @@ import warnings
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from http.cookiejar import DefaultCookiePolicy
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     CertificateError,
     ConnectionFailure,
+    IncompleteBody,
     ProtocolError,
     RequestTimeout,
 )
@@ -34,6 +35,7 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 RETRY_STATUSES = frozenset((502, 503, 504))
+Read = TypeVar("Read")
 USER_AGENT = "veeam_em.core (Ansible collection)"
 
 
@@ -103,38 +105,65 @@ class Transport:
     def close(self) -> None:
         self.http.close()
 
-    def request(self, method: str, url: str, **kwargs: Any) -> Answer:
+    def request(self, method: str, url: str, limits: TransportOptions | None = None, **kwargs: Any) -> Answer:
         """Send one request, retrying transient failures within the count and time budget."""
+        return self.fetch(method, url, _as_is, limits, **kwargs)
+
+    def fetch(self, method: str, url: str, read: Callable[[Answer], Read], limits: TransportOptions | None = None,
+              **kwargs: Any) -> Read:
+        """`read(answer)` of one request, retrying transient failures within the budget of
+        `limits` (default: the transport's options).
+
+        Transient: a broken connection, a 502/503/504, and, for a GET, a 2xx answer whose
+        `read` raises IncompleteBody (a body cut short in transit). When the budget is
+        spent, the last 5xx answer is read (EM's own message) or the last error raised.
+        """
+        limits = limits or self.options
         waited = 0.0
         attempt = 0
         while True:
-            try:
-                response = self._send(method, url, **kwargs)
-            except _Transient as failure:
-                delay = self._next_delay(attempt, waited, None)
-                if delay is None:
-                    raise ConnectionFailure(
-                        f"cannot reach Enterprise Manager for {method} {url} after {attempt + 1} attempt(s): "
-                        f"{failure.reason}. Check url, the port (9398 by default), proxies and firewalls."
-                    ) from None
-            else:
-                if response.status_code not in RETRY_STATUSES:
-                    return response
-                delay = self._next_delay(attempt, waited, response.headers.get("Retry-After"))
-                if delay is None:
-                    return response  # the caller reports EM's own message
+            outcome = self._attempt(method, url, read, limits, attempt, waited, kwargs)
+            if not isinstance(outcome, _Retry):
+                return outcome
             self.retries += 1
-            self._sleep(delay)
-            waited += delay
+            self._sleep(outcome.delay)
+            waited += outcome.delay
             attempt += 1
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> Answer:
+    def _attempt(self, method: str, url: str, read: Callable[[Answer], Read], limits: TransportOptions,
+                 attempt: int, waited: float, kwargs: dict[str, Any]) -> Read | _Retry:
+        """One attempt: what `read` made of the answer, or how long to wait before the next."""
+        try:
+            response = self._send(method, url, limits, **kwargs)
+        except _Transient as failure:
+            delay = self._next_delay(limits, attempt, waited, None)
+            if delay is None:
+                raise ConnectionFailure(
+                    f"cannot reach Enterprise Manager for {method} {url} after {attempt + 1} attempt(s): "
+                    f"{failure.reason}. Check url, the port (9398 by default), proxies and firewalls."
+                ) from None
+            return _Retry(delay)
+        if response.status_code in RETRY_STATUSES:
+            delay = self._next_delay(limits, attempt, waited, response.headers.get("Retry-After"))
+            return read(response) if delay is None else _Retry(delay)  # spent: EM's own message
+        try:
+            return read(response)
+        except IncompleteBody:
+            # Only an idempotent read of a success may be sent again.
+            if method != "GET" or response.status_code >= 300:
+                raise
+            delay = self._next_delay(limits, attempt, waited, None)
+            if delay is None:
+                raise
+            return _Retry(delay)
+
+    def _send(self, method: str, url: str, limits: TransportOptions, **kwargs: Any) -> Answer:
         # verify travels with every request: requests lets REQUESTS_CA_BUNDLE override a
         # session-wide setting, which would silently ignore ca_path.
         try:
             # No redirects: the token header would follow them to wherever they point.
             response = self.http.request(
-                method, url, verify=self.options.verify, timeout=self.options.timeout, stream=True,
+                method, url, verify=limits.verify, timeout=limits.timeout, stream=True,
                 allow_redirects=False, **kwargs
             )
             with response:
@@ -145,7 +174,7 @@ class Transport:
             raise _Transient(f"connecting timed out ({_reason(error)})") from None
         except requests.exceptions.Timeout:
             raise RequestTimeout(
-                f"Enterprise Manager did not answer {method} {url} within {self.options.timeout:g} seconds; "
+                f"Enterprise Manager did not answer {method} {url} within {limits.timeout:g} seconds; "
                 "raise timeout, or narrow the query (a shorter window, fewer names)."
             ) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
@@ -164,18 +193,27 @@ class Transport:
                 raise _too_large(method, url, len(body), limit)
         return bytes(body)
 
-    def _next_delay(self, attempt: int, waited: float, retry_after: str | None) -> float | None:
+    def _next_delay(self, limits: TransportOptions, attempt: int, waited: float, retry_after: str | None) -> float | None:
         """Seconds to wait before the next attempt, or None when the budget is spent."""
-        if attempt >= self.options.max_retries:
+        if attempt >= limits.max_retries:
             return None
-        backoff = min(self.options.backoff_max, self.options.backoff_base * 2**attempt)
+        backoff = min(limits.backoff_max, limits.backoff_base * 2**attempt)
         delay = backoff * (0.5 + self._jitter() / 2)
         hinted = _retry_after_seconds(retry_after)
         if hinted is not None:
             delay = max(delay, hinted)
-        if waited + delay > self.options.retry_budget:
+        if waited + delay > limits.retry_budget:
             return None
         return delay
+
+
+@dataclass(frozen=True)
+class _Retry:
+    delay: float
+
+
+def _as_is(answer: Answer) -> Answer:
+    return answer
 
 
 class _Transient(Exception):

@@ -3,7 +3,7 @@
 """The one place that turns the user's `url` into EM's API root."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 
@@ -41,3 +41,19 @@ def api_root(url: str | None) -> str:
 def _without_userinfo(parts) -> str:
     netloc = parts.netloc.rpartition("@")[2]
     return parts._replace(netloc=netloc).geturl()
+
+
+def on_origin(href: str, root: str) -> str:
+    """A link EM sent, re-based onto the configured API root's origin.
+
+    EM builds every Href from its own configured host name, which is often not the name
+    the user connects to (an IP, an alias, a load balancer); following it would send the
+    session token to a host the user never named. Only the link's path and query are
+    kept. A relative href is taken as a path under the API root.
+    """
+    parts = urlsplit(href)
+    origin = urlsplit(root)
+    if not parts.scheme and not parts.netloc:
+        path = f"{origin.path}/{parts.path.lstrip('/')}"
+        return urlunsplit((origin.scheme, origin.netloc, path, parts.query, ""))
+    return urlunsplit((origin.scheme, origin.netloc, parts.path or "/", parts.query, ""))

@@ -41,7 +41,9 @@ options:
     elements: str
   result:
     description:
-      - Results to keep. Sessions still running have no result yet and are left out by this filter.
+      - Results to keep. Only completed sessions have a result, so EM is asked for V(State==Completed) together
+        with these results; a running session is never returned by this filter, even when EM already reports a
+        result for it.
     type: list
     elements: str
     choices: [Success, Warning, Failed]
@@ -139,7 +141,9 @@ replica_task_sessions:
       type: str
       sample: Completed
     result:
-      description: V(Success), V(Warning) or V(Failed); null while the session has no result yet.
+      description:
+        - V(Success), V(Warning) or V(Failed); null until the session's state is V(Completed), even when Enterprise
+          Manager already reports a result for a running task.
       type: str
       sample: Success
     reason:
@@ -147,15 +151,17 @@ replica_task_sessions:
       type: str
       sample: ""
     creation_time:
-      description: Start, ISO 8601 in UTC.
+      description: Start, ISO 8601 in UTC; null when Enterprise Manager wrote a placeholder (a time before 1970).
       type: str
       sample: "2025-06-17T20:00:18.060000Z"
     end_time:
-      description: End, ISO 8601 in UTC; null while the session runs.
+      description:
+        - End, ISO 8601 in UTC; null while the session is not V(Completed), and when Enterprise Manager wrote a
+          placeholder (such as V(1900-01-01T00:00:00Z) or V(0001-01-01T00:00:00)) or an end before the start.
       type: str
       sample: "2025-06-17T20:02:36.993000Z"
     duration_seconds:
-      description: Seconds from start to end; null while the session runs.
+      description: Seconds from start to end, never negative; null when the end or the start time is null.
       type: float
       sample: 138.933
     total_size:

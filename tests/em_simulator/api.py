@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, Callable
 
-from . import resources
+from . import foreign, resources
 from .auth import SessionManager
 from .config import SimulatorConfig
 from .dataset import Dataset
@@ -87,12 +87,15 @@ class EmApi:
         self.sessions.token_expiry_after = config.token_expiry_after
 
     def handle(self, request: Request) -> Response:
+        if self.config.answer_as != "em":
+            return Response(*foreign.answer(self.config.answer_as, request.method, request.path))
         try:
             action, args = self._route(request)
             if action not in PUBLIC_ACTIONS:
                 self._authorize(request)
             handler: Callable[..., Response] = getattr(self, action)
-            return handler(request, Renderer(request.base, self.config.running_result), *args)
+            renderer = Renderer(request.base, self.config.running_result, self.config.running_end_time)
+            return handler(request, renderer, *args)
         except ApiError as error:
             return error_response(error.status, error.message, error.headers)
         except FilterError as error:

@@ -11,7 +11,13 @@ import sys
 import threading
 from typing import NoReturn, Sequence
 
-from .config import PAGE_LIMIT_MODES, RUNNING_RESULT_MODES, SimulatorConfig
+from .config import (
+    ANSWER_AS_MODES,
+    PAGE_LIMIT_MODES,
+    RUNNING_END_TIME_MODES,
+    RUNNING_RESULT_MODES,
+    SimulatorConfig,
+)
 from .datagen import GeneratorSpec, generate
 from .dataset import Dataset
 from .filters import PRECEDENCE_MODES
@@ -99,10 +105,18 @@ def _add_behaviour_options(parser: argparse.ArgumentParser) -> None:
     readings.add_argument("--case-insensitive", action="store_true", help="compare filter strings ignoring case")
     readings.add_argument("--lenient-dates", action="store_true", help="accept filter times without Z")
     readings.add_argument("--utc-field-aliases", action="store_true", help="accept CreationTimeUTC/EndTimeUTC")
-    readings.add_argument("--running-result", choices=RUNNING_RESULT_MODES, default="value")
+    readings.add_argument("--running-result", choices=RUNNING_RESULT_MODES, default="value",
+                          help="Result of a running session; success: claims Success before it ends")
+    readings.add_argument("--running-end-time", choices=RUNNING_END_TIME_MODES, default="omit",
+                          help="EndTimeUTC of a running session: left out, or a placeholder")
     readings.add_argument("--plain-collection-days", type=_non_negative(int), default=30)
     readings.add_argument("--query-window-days", type=_non_negative(int), default=0)
     readings.add_argument("--idle-timeout", type=_non_negative(float), default=900.0, help="seconds")
+    setup = parser.add_argument_group("how EM is set up")
+    setup.add_argument("--link-host", help="host name (NAME or NAME:PORT) EM writes into every Href; "
+                       "default: the host the request named")
+    setup.add_argument("--answer-as", choices=ANSWER_AS_MODES, default="em",
+                       help="answer as EM, or as a service the url points at by mistake")
     faults = parser.add_argument_group("faults")
     faults.add_argument("--latency-ms", type=_non_negative(float), default=0.0)
     faults.add_argument("--latency-jitter-ms", type=_non_negative(float), default=0.0)
@@ -122,6 +136,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
             max_page_size_mode=args.max_page_size_mode, filter_precedence=args.filter_precedence,
             case_sensitive_strings=not args.case_insensitive, lenient_dates=args.lenient_dates,
             utc_field_aliases=args.utc_field_aliases, running_result=args.running_result,
+            running_end_time=args.running_end_time, link_host=args.link_host, answer_as=args.answer_as,
             plain_collection_days=args.plain_collection_days, query_window_days=args.query_window_days,
             idle_timeout=args.idle_timeout, latency_ms=args.latency_ms, latency_jitter_ms=args.latency_jitter_ms,
             error_rate=args.error_rate, error_statuses=tuple(args.error_status or (503,)),

@@ -2,13 +2,22 @@
 undocumented (strict by default) and injected faults (off by default)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .filters import PRECEDENCE_MODES, FilterOptions
 
-RUNNING_RESULT_MODES = ("value", "empty", "omit")
+# "success": a running session already claims Result Success (seen on real EMs, F1).
+RUNNING_RESULT_MODES = ("value", "empty", "omit", "success")
+# EndTimeUTC of a running session: left out (the docs' reading), or a placeholder that some
+# EM and backup-server builds write: SQL's 1900 minimum, .NET's DateTime.MinValue (no
+# zone), or a time before the session's creation.
+RUNNING_END_TIME_MODES = ("omit", "1900", "dotnet-min", "before-creation")
+# What answers at the URL: EM itself, or a service users point the url at by mistake.
+ANSWER_AS_MODES = ("em", "vbr-rest", "web-ui", "proxy-error")
 PAGE_LIMIT_MODES = ("clamp", "reject")
+_LINK_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?\Z")
 
 
 @dataclass(frozen=True)
@@ -28,8 +37,14 @@ class SimulatorConfig:
     # Accept CreationTimeUTC/EndTimeUTC as filter fields (documented for CDP types only).
     utc_field_aliases: bool = False
     # Result of a running session: "value" writes <Result>None</Result>, "empty" an empty
-    # element, "omit" leaves it out.
+    # element, "omit" leaves it out, "success" claims Success before the task has ended.
     running_result: str = "value"
+    running_end_time: str = "omit"
+    # -- what EM is configured with ---------------------------------------------------
+    # EM builds every Href from its own configured host name; None uses the request's
+    # Host header. "NAME" keeps the listening port, "NAME:PORT" names both.
+    link_host: str | None = None
+    answer_as: str = "em"
     # Plain collections (/replicaTaskSessions, /replicaSessions) show only this many days
     # (12.x/13 docs: 30); 0 shows everything.
     plain_collection_days: int = 30
@@ -57,6 +72,14 @@ class SimulatorConfig:
     def filter_options(self) -> FilterOptions:
         return FilterOptions(self.filter_precedence, self.case_sensitive_strings, self.lenient_dates)
 
+    def link_base(self, scheme: str, request_host: str, port: int) -> str:
+        """The API root EM writes into every Href: its configured host name (link_host),
+        else the host the request named."""
+        host = request_host
+        if self.link_host is not None:
+            host = self.link_host if _LINK_HOST.match(self.link_host).group(2) else f"{self.link_host}:{port}"
+        return f"{scheme}://{host}/api"
+
     def changed(self, **changes: Any) -> SimulatorConfig:
         known = {field.name for field in fields(self)}
         unknown = sorted(set(changes) - known)
@@ -82,6 +105,11 @@ def validate(config: SimulatorConfig) -> list[str]:
         problems.append(f"filter_precedence must be one of {', '.join(PRECEDENCE_MODES)}")
     if config.running_result not in RUNNING_RESULT_MODES:
         problems.append(f"running_result must be one of {', '.join(RUNNING_RESULT_MODES)}")
+    for name, modes in (("running_end_time", RUNNING_END_TIME_MODES), ("answer_as", ANSWER_AS_MODES)):
+        if getattr(config, name) not in modes:
+            problems.append(f"{name} must be one of {', '.join(modes)}")
+    if config.link_host is not None and not _LINK_HOST.match(config.link_host):
+        problems.append("link_host must be a host name or address, optionally with :PORT")
     if config.max_page_size_mode not in PAGE_LIMIT_MODES:
         problems.append(f"max_page_size_mode must be one of {', '.join(PAGE_LIMIT_MODES)}")
     if config.idle_timeout <= 0 or config.latency_ms < 0 or config.latency_jitter_ms < 0:

@@ -114,9 +114,10 @@ class _Handler(BaseHTTPRequestHandler):
                 response.headers.append(("Retry-After", str(simulator.config.retry_after)))
             self._send(response)
             return
-        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
-        scheme = "https" if self.server.ssl_context else "http"
-        response = simulator.api.handle(Request(self.command, path, params, self.headers, f"{scheme}://{host}/api"))
+        port = self.server.server_address[1]
+        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{port}"
+        base = simulator.config.link_base("https" if self.server.ssl_context else "http", host, port)
+        response = simulator.api.handle(Request(self.command, path, params, self.headers, base))
         if fault.kind == "truncate" and response.body:
             simulator.stats.fault("truncate")
             response.body = response.body[: len(response.body) // 2]

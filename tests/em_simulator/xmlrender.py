@@ -14,6 +14,8 @@ DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 SCHEMA_NAMESPACES = 'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
 _ATTRIBUTE_ENTITIES = {'"': "&quot;", "\n": "&#xA;", "\r": "&#xD;", "\t": "&#x9;"}
 SUPPORTED_VERSIONS = ("v1_5", "v1_6", "v1_7")
+# How far before its creation a "before-creation" placeholder end lies (1 hour).
+PLACEHOLDER_LAG_TICKS = 3600 * 10_000_000
 
 
 def attr(value: str) -> str:
@@ -53,9 +55,10 @@ def error_body(status: int, message: str) -> bytes:
 class Renderer:
     """Renders entities with Hrefs under `base` (e.g. https://host:9398/api)."""
 
-    def __init__(self, base: str, running_result: str = "value") -> None:
+    def __init__(self, base: str, running_result: str = "value", running_end_time: str = "omit") -> None:
         self.base = base
         self.running_result = running_result
+        self.running_end_time = running_end_time
 
     # -- entry point and logon sessions -------------------------------------------------
     def entry_point(self) -> bytes:
@@ -152,7 +155,7 @@ class Renderer:
         body = (
             f"<Links>{links}</Links><JobUid>{job.job_uid}</JobUid>{element('JobName', job.job_name)}"
             f"<JobType>Replica</JobType><CreationTimeUTC>{format_utc(job.created)}</CreationTimeUTC>"
-            f"{self._end_time(job.ended)}<State>{job.state}</State>{self._result(job.result, job.ended)}"
+            f"{self._end_time(job.ended, job.created)}<State>{job.state}</State>{self._result(job.result, job.ended)}"
             f"<Progress>{job.progress}</Progress>{element('FailureMessage', job.failure_message)}"
             f"<IsRetry>{'true' if job.is_retry else 'false'}</IsRetry>"
         )
@@ -181,7 +184,7 @@ class Renderer:
         )
         body = (
             f"<Links>{links}</Links><JobSessionUid>{job.uid}</JobSessionUid>"
-            f"<CreationTimeUTC>{format_utc(task.created)}</CreationTimeUTC>{self._end_time(task.ended)}"
+            f"<CreationTimeUTC>{format_utc(task.created)}</CreationTimeUTC>{self._end_time(task.ended, task.created)}"
             f"<State>{task.state}</State>{self._result(task.result, task.ended)}"
             f"{element('Reason', task.reason)}<TotalSize>{task.total_size}</TotalSize>"
             f"{element('VmUid', task.vm_uid)}"
@@ -192,9 +195,17 @@ class Renderer:
         )
         return attributes, body
 
-    def _end_time(self, ended: int | None) -> str:
-        # EM leaves EndTimeUTC out while a session runs.
-        return "" if ended is None else f"<EndTimeUTC>{format_utc(ended)}</EndTimeUTC>"
+    def _end_time(self, ended: int | None, created: int) -> str:
+        # The docs' reading: EndTimeUTC is left out while a session runs; see
+        # SimulatorConfig.running_end_time for the placeholders real builds write.
+        if ended is not None:
+            return f"<EndTimeUTC>{format_utc(ended)}</EndTimeUTC>"
+        placeholder = {
+            "1900": "1900-01-01T00:00:00Z",
+            "dotnet-min": "0001-01-01T00:00:00",
+            "before-creation": format_utc(created - PLACEHOLDER_LAG_TICKS),
+        }.get(self.running_end_time)
+        return "" if placeholder is None else f"<EndTimeUTC>{placeholder}</EndTimeUTC>"
 
     def _result(self, result: str, ended: int | None) -> str:
         # EM does not document Result while a session runs; see SimulatorConfig.running_result.
@@ -202,6 +213,8 @@ class Renderer:
             return ""
         if ended is None and self.running_result == "empty":
             return "<Result />"
+        if ended is None and self.running_result == "success":
+            return "<Result>Success</Result>"
         return f"<Result>{result}</Result>"
 
     # -- references -----------------------------------------------------------------

@@ -561,3 +561,56 @@ def test_hostile_names_are_data_and_their_groups_are_safe(tmp_path, monkeypatch)
     job_groups = [group for group in groups if group.startswith("veeam_job_")]
     assert len(job_groups) == 1 and hosts(inventory, job_groups[0]) == sorted(names)
     assert not marker.exists(), "a name was executed"
+
+
+# -- what real Enterprise Managers send (issue 13) ----------------------------------------------
+
+
+def test_a_running_task_that_claims_success_is_running_without_a_result(run):
+    run.simulator.configure(running_result="success")  # app01's only task is InProgress
+    try:
+        inventory = run.inventory()
+    finally:
+        run.simulator.configure(running_result="value")
+    app = hostvars(inventory, "app01")
+    assert app["veeam_running"] is True and app["veeam_last_result"] is None
+    assert app["veeam_latest_session"]["result"] is None and app["veeam_latest_session"]["end_time"] is None
+    assert "app01" in hosts(inventory, "veeam_running") and "app01" not in hosts(inventory, "veeam_result_success")
+
+
+def test_links_on_another_host_are_not_followed_and_the_logout_reaches_this_em(run):
+    run.simulator.configure(link_host="em-01.corp.invalid")
+    try:
+        started = time.monotonic()
+        run.inventory()
+        elapsed = time.monotonic() - started
+    finally:
+        run.simulator.configure(link_host=None)
+    counts = run.simulator.snapshot()["sessions"]
+    assert (counts["logons"], counts["logouts"], counts["open"]) == (1, 1, 0)
+    assert elapsed < 5  # a logout sent to the other host used to retry for about 14 s
+
+
+def test_a_failed_logout_is_one_quick_warning(run, mocker):
+    from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
+
+    read = ReplicaApi.iter_task_sessions
+
+    def read_then_break(self, query):
+        yield from read(self, query)
+        run.simulator.configure(drop_rate=1.0)  # from here on, EM hangs up on every request
+
+    mocker.patch.object(ReplicaApi, "iter_task_sessions", read_then_break)
+    plugin = inventory_loader.get(FQCN)
+    warned = mocker.patch.object(plugin.display, "warning")
+    try:
+        started = time.monotonic()
+        run.parse(run.config(), plugin=plugin)
+        elapsed = time.monotonic() - started
+    finally:
+        run.simulator.configure(drop_rate=0.0)
+        run.simulator.reset_stats(drop_sessions=True)  # the session EM still holds
+    assert warned.call_count == 1 and elapsed < 5
+    message = warned.call_args.args[0]
+    assert "could not log out of Enterprise Manager" in message and "idle timeout" in message
+    assert DEFAULT_PASSWORD not in message and "(session id)" in message

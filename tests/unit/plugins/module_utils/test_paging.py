@@ -11,8 +11,9 @@ import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import ProtocolError
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import IncompleteBody, ProtocolError
 from ansible_collections.veeam_em.core.plugins.module_utils._paging import READING_SWITCH_INTERVAL, iter_pages, query_all
+from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator, leak_checked
 
 TASKS = {"type": "ReplicaTaskSession", "format": "Entities", "sortDesc": "CreationTime"}
@@ -76,10 +77,21 @@ def test_injected_503s_and_dropped_connections_give_complete_data(simulator):
     assert faults.get("error_503") and faults.get("drop")
 
 
-def test_truncated_page_fails_the_whole_read(simulator):
+def test_truncated_pages_are_read_again_and_the_read_is_whole(simulator):
     simulator.configure(truncate_rate=0.2, fault_seed=5)
-    with pytest.raises(ProtocolError):
-        read_all(simulator, page_size=100)
+    assert [r["uid"] for r in read_all(simulator, page_size=100)] == expected_uids(simulator)
+    assert simulator.snapshot()["faults"]["truncate"] >= 1
+
+
+def test_pages_cut_short_every_time_fail_the_whole_read_clearly(simulator):
+    options = connection_options(simulator, page_size=100)
+    transport = Transport(dataclasses.replace(options.transport_options(), backoff_base=0.01, backoff_max=0.02))
+    with open_session(options, transport) as em:
+        simulator.configure(truncate_rate=1.0)
+        with pytest.raises(IncompleteBody, match="not well-formed XML .cut short.. for GET .*/api/query"):
+            query_all(em, TASKS, codec.task_session, 100, 2)
+        simulator.configure(truncate_rate=0.0)
+    assert transport.retries >= options.transport_options().max_retries
 
 
 def test_a_server_that_caps_the_page_size_is_followed(simulator):

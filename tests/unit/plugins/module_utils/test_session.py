@@ -1,6 +1,8 @@
 """The EM session against the simulator: logon lifecycle, re-logon, errors, secrets."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
@@ -10,6 +12,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ConfigurationError,
     ProtocolError,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport
 from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_USERNAME
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 
@@ -100,7 +103,9 @@ def test_pinned_version_is_checked_against_the_entry_point(fresh_simulator):
 
 
 def test_truncated_body_is_a_protocol_error_naming_url_and_status(fresh_simulator):
-    with open_session(connection_options(fresh_simulator)) as em:
+    options = connection_options(fresh_simulator)
+    quick = Transport(dataclasses.replace(options.transport_options(), backoff_base=0.01, backoff_max=0.02))
+    with open_session(options, quick) as em:
         fresh_simulator.configure(truncate_rate=1.0)
         with pytest.raises(ProtocolError) as caught:
             em.get("backupServers", {"format": "Entity"})
