@@ -79,7 +79,8 @@ test-matrix: $(STAMP) $(foreach line,$(MATRIX_LINES),$(call LINE_STAMP,$(line)))
 sanity units artifact integration lint changelog-lint docs ee bench-slice: $(STAMP)
 	@$(CHECKS) $@
 
-test-core-%: .venv-core-%/.requirements-stamp
+# A static pattern rule: make skips implicit rules for .PHONY targets.
+$(addprefix test-core-,$(MATRIX_LINES)): test-core-%: .venv-core-%/.requirements-stamp
 	@.venv-core-$*/bin/python tools/run_checks.py --label "make $@" \
 		--venv .venv-core-$* --build .build/core-$* sanity units
 

@@ -27,6 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from run_checks import minutes  # tools/ is on sys.path: this file runs as a script from there
+
 REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "tests" / "output" / "matrix"
 STEP_ORDER = ("layout", "sanity", "units", "artifact", "integration", "lint", "changelog-lint", "docs", "ee",
@@ -97,10 +99,6 @@ def run_entry(entry: Entry, label: str, stream: bool) -> Entry:
     if entry.summary_path.exists():
         entry.summary = json.loads(entry.summary_path.read_text(encoding="utf-8"))
     return entry
-
-
-def minutes(seconds: float) -> str:
-    return f"{seconds:.0f}s" if seconds < 60 else f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
 
 
 def table(entries: list[Entry]) -> list[str]:
