@@ -19,8 +19,10 @@ start_em_simulator RECORDED "${field[@]}" --link-host "$other"
 start_em_simulator NOWHERE "${field[@]}" --link-host em-01.corp.invalid
 
 export ANSIBLE_INVENTORY_UNPARSED_FAILED=true
-# run LABEL COMMAND...: the command's wall time must stay far below the ~14 s a logout sent
-# to the other host used to cost; its output must not warn about the logout.
+# run LABEL COMMAND...: the command must pass without warning about the logout. Its wall
+# time is printed, not judged (a loaded machine varies too much): the old failure, a logout
+# sent to the other host and retried for ~14 s, also left the EM session open, which
+# check_em.py refuses. The sub-second logout is asserted in the unit property test.
 run() {
     local label="$1"; shift
     local started ended
@@ -28,7 +30,6 @@ run() {
     "$@" > "$EM_SIMULATOR_DIR/$label.out" 2>&1 || { cat "$EM_SIMULATOR_DIR/$label.out"; return 1; }
     ended=$(date +%s%N)
     echo "$label: $(( (ended - started) / 1000000 )) ms"
-    [ $(( (ended - started) / 1000000 )) -lt 8000 ]
     ! grep -q "could not log out" "$EM_SIMULATOR_DIR/$label.out"
 }
 
