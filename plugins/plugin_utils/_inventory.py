@@ -13,38 +13,18 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from fnmatch import fnmatchcase
 from typing import Any, Callable, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._replicas import TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._selection import NameFilter
 from ansible_collections.veeam_em.core.plugins.module_utils._status import parse_record_time
 from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_duration, parse_moment
 
 HOST_VAR_PREFIX = "veeam_"
-WILDCARD_CHARS = frozenset("*?[")
 # Bump when the cached document changes shape, so an old cache entry counts as a miss.
 # 1: raw task session records; 2: one fold summary per VM.
 CACHE_FORMAT = 2
 RESULT_GROUPS = {"Success": "success", "Warning": "warning", "Failed": "failed"}
-
-
-@dataclass(frozen=True)
-class NameFilter:
-    """Shell-style include and exclude patterns over one kind of name (case-sensitive, as EM's filters)."""
-
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-    def allows(self, name: str | None) -> bool:
-        if self.include and not any(fnmatchcase(name or "", pattern) for pattern in self.include):
-            return False
-        return not any(fnmatchcase(name or "", pattern) for pattern in self.exclude)
-
-    def exact_names(self) -> tuple[str, ...]:
-        """Include patterns EM can apply itself: only when none of them is a wildcard."""
-        if any(WILDCARD_CHARS & set(pattern) for pattern in self.include):
-            return ()
-        return tuple(sorted(set(self.include)))
 
 
 @dataclass(frozen=True)
