@@ -2,8 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Per-VM replica status from task sessions: pure functions, no I/O.
 
-The one implementation behind the replica_status filter, the replicas inventory and the
-replica_compliance role. Input records have the keys replica_task_session_info returns
+The statuses that _judgement judges for the replica_status filter, the replicas inventory
+and the replica_compliance role. Input records have the keys replica_task_session_info returns
 (times as ISO 8601 strings); sessions are folded one at a time, so a caller can stream
 them without keeping them. A status is computed in two steps: a summary per VM of what
 its sessions say (summaries()), then its age and RPO state at a moment
@@ -198,9 +198,3 @@ def statuses_from_summaries(summaries: Iterable[Mapping[str, Any]], now: datetim
 def _session_summary(record: Mapping[str, Any]) -> dict[str, Any]:
     keys = ("id", "creation_time", "end_time", "state", "result", "reason", "duration_seconds", "total_size", "job_name")
     return {key: record.get(key) for key in keys}
-
-
-def vm_statuses(records: Iterable[Mapping[str, Any]], now: datetime, rpo: timedelta | None = None,
-                rpo_by_job: Mapping[str, timedelta] | None = None, include_sessions: bool = False) -> list[dict[str, Any]]:
-    """Per-VM statuses of task session records (the filter's and the role's entry point)."""
-    return StatusBuilder(include_sessions).add_all(records).statuses(now, rpo, rpo_by_job)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -14,10 +15,15 @@ from ansible_collections.veeam_em.core.plugins.module_utils._status import (
     StatusBuilder,
     status_from_summary,
     statuses_from_summaries,
-    vm_statuses,
 )
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+
+
+def vm_statuses(records: Any, now: datetime, rpo: timedelta | None = None, rpo_by_job: Any = None,
+                include_sessions: bool = False) -> list:
+    """Statuses of records through the fold the filter and the inventory use."""
+    return StatusBuilder(include_sessions).add_all(records).statuses(now, rpo, rpo_by_job)
 
 
 def session(hours_ago: float, result: str | None = "Success", vm: str = "vm1", server: str = "s1", state: str = "Completed",
