@@ -219,7 +219,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, task_session_record
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
@@ -378,12 +378,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return builder.summaries(), servers
 
     @contextmanager
-    def _create_client(self, connection: ConnectionOptions) -> Iterator[ReplicaApi]:
-        """A logged-on ReplicaApi, logged out on exit (the seam unit tests replace)."""
+    def _create_client(self, connection: ConnectionOptions) -> Iterator[EmApi]:
+        """A logged-on EmApi, logged out on exit (the seam unit tests replace)."""
         session = open_session(connection)
         try:
             with session:
-                yield ReplicaApi(session, connection.page_size, connection.max_concurrency)
+                yield EmApi(session, connection.page_size, connection.max_concurrency)
         finally:
             if session.logout_warning:
                 self.display.warning(f"{self.NAME}: {session.logout_warning}")

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, read_criteria
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._selection import NameFilter
 from ansible_collections.veeam_em.core.plugins.module_utils._status import parse_record_time
 from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_moment

@@ -20,7 +20,7 @@ from ansible.plugins.loader import inventory_loader
 from ansible_collections.veeam_em.core.plugins.filter.replica_status import replica_status
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_task_sessions
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.tests.em_simulator import (
     DEFAULT_PASSWORD,
     DEFAULT_USERNAME,
@@ -91,7 +91,7 @@ def filter_statuses(em: EmSimulator) -> dict[str, dict[str, Any]]:
     """What a playbook gets: the module's records through the filter."""
     options = ConnectionOptions.from_mapping(connection(em))
     with open_session(options) as session:
-        records = gather_task_sessions(ReplicaApi(session, options.page_size, options.max_concurrency),
+        records = gather_task_sessions(EmApi(session, options.page_size, options.max_concurrency),
                                        {"created_after": "2026-11-01T00:00:00Z"})["replica_task_sessions"]
     statuses = replica_status(records, now=NOW.isoformat(), **OPTIONS)
     return {status["vm_name"]: {key: status[key] for key in COMPARED} for status in statuses}

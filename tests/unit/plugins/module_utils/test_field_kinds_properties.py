@@ -25,7 +25,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils import _codec as cod
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import IncompleteBody
 from ansible_collections.veeam_em.core.plugins.module_utils._records import task_session_record
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._wrong_service import not_enterprise_manager
 from ansible_collections.veeam_em.core.tests.unit.canned_em import ConnectionRecorder
@@ -153,7 +153,7 @@ def read_and_close(simulator) -> tuple[list, float]:
     options = connection_options(simulator, page_size=7, max_concurrency=2, timeout=5)
     session = open_session(options)
     with session:
-        records = ReplicaApi(session, 7, 2).task_sessions(TaskSessionQuery())
+        records = EmApi(session, 7, 2).task_sessions(TaskSessionQuery())
         started = time.monotonic()
     return records, time.monotonic() - started, session
 
