@@ -161,6 +161,15 @@ _value:
     message:
       description: The findings explained in one line, for reports; empty when all is well.
       type: str
+    last_success_age_text:
+      description: RV(_value[].last_success_age_seconds) for people (V(1d 6h), V(45m)); null if no success.
+      type: str
+    rpo_text:
+      description: RV(_value[].rpo_seconds) for people (V(4h)); null without an RPO.
+      type: str
+    rpo_used_percent:
+      description: The age of the last success as a whole percentage of the RPO; null without a success or an RPO.
+      type: int
     sessions:
       description: Every session of the VM, newest first; only with O(include_sessions).
       type: list

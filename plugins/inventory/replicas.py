@@ -27,7 +27,9 @@ description:
     V(veeam_last_success_age_seconds), V(veeam_consecutive_failures), V(veeam_running),
     V(veeam_never_succeeded), V(veeam_session_count), V(veeam_findings) (worst first),
     V(veeam_status) (the worst finding or V(ok)), V(veeam_failing) and V(veeam_message) (the findings
-    explained in one line); with an RPO that applies also V(veeam_rpo_seconds) and V(veeam_rpo_breached);
+    explained in one line), V(veeam_last_success_age_text) (the age for people, such as V(1d 6h));
+    with an RPO that applies also V(veeam_rpo_seconds), V(veeam_rpo_breached), V(veeam_rpo_text) and,
+    with a success, V(veeam_rpo_used_percent);
     with O(include_sessions) also V(veeam_sessions)."
   - The statuses, findings and messages are those the C(veeam_em.core.replica_status) filter gives
     for the same sessions, RPOs and O(fail_on) (the same functions compute them).

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._findings import DEFAULT_FAIL_ON, findings_of, read_fail_on
-from ansible_collections.veeam_em.core.plugins.module_utils._messages import findings_message
+from ansible_collections.veeam_em.core.plugins.module_utils._messages import findings_message, formatted_values
 from ansible_collections.veeam_em.core.plugins.module_utils._rpo import job_rpos, read_rpo, read_rpo_by_job
 from ansible_collections.veeam_em.core.plugins.module_utils._selection import RecordSelection, read_selection
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder, statuses_from_summaries
@@ -39,12 +39,14 @@ def read_criteria(rpo: Any = None, rpo_by_job: Any = None, fail_on: Any = None) 
 
 def judge(status: dict[str, Any], fail_on: frozenset[str]) -> dict[str, Any]:
     """The status with `findings` (worst first), `status` (the worst, or 'ok'), `failing`
-    (a finding is in fail_on) and `message` (the findings for people) added."""
+    (a finding is in fail_on), `message` (the findings for people) and the formatted
+    durations of _messages.formatted_values added."""
     findings = findings_of(status)
     status["findings"] = findings
     status["status"] = findings[0] if findings else "ok"
     status["failing"] = any(finding in fail_on for finding in findings)
     status["message"] = findings_message(status, findings)
+    status.update(formatted_values(status))
     return status
 
 

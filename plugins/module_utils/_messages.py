@@ -21,6 +21,21 @@ def human_duration(seconds: float | None) -> str:
     return ("-" if seconds < 0 else "") + " ".join(parts[:2])
 
 
+def formatted_values(status: Mapping[str, Any]) -> dict[str, Any]:
+    """The status's durations for people, so reports need no arithmetic of their own.
+
+    'last_success_age_text' and 'rpo_text' as human_duration() gives them (None where the
+    seconds are None); 'rpo_used_percent', the age as a whole percentage of the RPO (None
+    without a success or an RPO).
+    """
+    age, rpo = status["last_success_age_seconds"], status["rpo_seconds"]
+    return {
+        "last_success_age_text": human_duration(age) if age is not None else None,
+        "rpo_text": human_duration(rpo) if rpo is not None else None,
+        "rpo_used_percent": round(age / rpo * 100) if age is not None and rpo else None,
+    }
+
+
 def _failed(status: Mapping[str, Any]) -> str:
     count = status["consecutive_failures"]
     latest = status["latest_session"]

@@ -25,6 +25,8 @@ HOST_VAR_PREFIX = "veeam_"
 # Bump when the cached document changes shape, so an old cache entry counts as a miss.
 # 1: raw task session records; 2: one fold summary per VM.
 CACHE_FORMAT = 2
+# Host vars that exist only when an RPO applies to the VM.
+RPO_KEYS = ("rpo_seconds", "rpo_breached", "rpo_text", "rpo_used_percent")
 RESULT_GROUPS = {"Success": "success", "Warning": "warning", "Failed": "failed"}
 
 
@@ -181,7 +183,7 @@ def vm_host_vars(status: Mapping[str, Any]) -> dict[str, Any]:
     """A VM's host vars: its status record, prefixed; RPO keys only when an RPO was given."""
     hostvars = {"veeam_kind": "replicated_vm"}
     for key, value in status.items():
-        if key in ("rpo_seconds", "rpo_breached") and value is None:
+        if key in RPO_KEYS and value is None:
             continue
         hostvars[HOST_VAR_PREFIX + key] = value
     return hostvars

@@ -10,7 +10,7 @@ there instead. Each tested ansible-core line has its own files because --list di
 between them: before 2.19 a value marked unsafe prints as {"__ansible_unsafe": "..."}.
 Normalised: times (also in session names, "db01@now-26h00m", and in messages) become offsets from the
 estate's 'now' ("now-26h00m"), ages become
-durations rounded to the minute ("50h00m"), and the simulator's port in hrefs becomes PORT.
+durations rounded to the minute ("50h00m") and ages for people lose their seconds ("20h"), and the simulator's port in hrefs becomes PORT.
 Everything else (ids, names, sizes, durations, unsafe markers, groups) is compared exactly.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 # A time inside a text, such as the one in veeam_message ("last success 2d 2h ago (<time>), ...").
 EMBEDDED_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b")
+AGE_SECONDS = re.compile(r"(?<=[dhm]) \d+s$")
 HREF_PORT = re.compile(r"^(https?://[^/:]+):\d+/")
 # EM names sessions "<job or VM>@<start time>" (no zone; the simulator writes UTC).
 NAME_TIME = re.compile(r"^(.*@)(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$", re.DOTALL)
@@ -45,6 +46,9 @@ def normalise(value: Any, now: datetime, key: str = "") -> Any:
         return [normalise(item, now, key) for item in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool) and key.endswith("_age_seconds"):
         return span(value)
+    if isinstance(value, str) and key.endswith("_age_text"):
+        # The seconds an age has beyond the estate's whole offsets are the run's own ("20h 2s").
+        return AGE_SECONDS.sub("", value)
     if isinstance(value, str) and ISO_TIME.match(value):
         then = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return "now-" + span((now - then).total_seconds())

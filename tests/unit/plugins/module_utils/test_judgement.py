@@ -78,3 +78,10 @@ def test_judged_records_carry_findings_failing_and_message():
     assert judged["c"]["rpo_seconds"] == 3600 and judged["c"]["findings"] == ["never_succeeded", "rpo_breach", "failed"]
     assert judged["c"]["message"] == ("no successful replica in the data (1 sessions); "
                                       "last result Failed (1 consecutive failure)")
+
+
+def test_formatted_durations_come_with_the_status():
+    judged = judge_records([record("a", 30), record("b", 2, "Failed")], NOW, Criteria(rpo=timedelta(hours=24)))
+    a, b = sorted(judged, key=lambda status: status["vm_name"])
+    assert (a["last_success_age_text"], a["rpo_text"], a["rpo_used_percent"]) == ("1d 6h", "1d", 125)
+    assert (b["last_success_age_text"], b["rpo_text"], b["rpo_used_percent"]) == (None, "1d", None)
