@@ -34,7 +34,7 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     query: "{{ '7d' | veeam_em.core.replica_session_query(now='2026-11-29T06:00:00Z', include={'vm_name': ['db01', 'web01']}) }}"
   # {"created_after": "2026-11-22T06:00:00Z", "created_before": "2026-11-29T06:00:00Z",
-  #  "vm_name": ["db01", "web01"], "job_name": [], "backup_server": []}
+  #  "vm_names": ["db01", "web01"], "job_names": [], "backup_server_names": []}
 """
 
 RETURN = r"""
@@ -48,16 +48,16 @@ _value:
     created_before:
       description: The moment of the check (ISO 8601, UTC, whole seconds).
       type: str
-    vm_name:
+    vm_names:
       description: Exact VM names to ask for; empty when a pattern is a wildcard or none is given.
       type: list
       elements: str
-    job_name:
-      description: Exact job names to ask for, as RV(_value.vm_name).
+    job_names:
+      description: Exact job names to ask for, as RV(_value.vm_names).
       type: list
       elements: str
-    backup_server:
-      description: Exact backup server names to ask for, as RV(_value.vm_name).
+    backup_server_names:
+      description: Exact backup server names to ask for, as RV(_value.vm_names).
       type: list
       elements: str
 """

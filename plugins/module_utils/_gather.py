@@ -33,8 +33,9 @@ def task_session_query(params: dict[str, Any], now: datetime) -> TaskSessionQuer
     if limit is not None and limit < 1:
         raise ConfigurationError(f"limit must be 1 or more, not {limit}")
     return TaskSessionQuery(
-        ids=tuple(params.get("id") or ()), vm_names=tuple(params.get("vm_name") or ()),
-        job_names=tuple(params.get("job_name") or ()), backup_servers=tuple(params.get("backup_server") or ()),
+        ids=tuple(params.get("id") or ()), vm_names=tuple(params.get("vm_names") or ()),
+        job_names=tuple(params.get("job_names") or ()),
+        backup_servers=tuple(params.get("backup_server_names") or ()),
         results=tuple(params.get("result") or ()), states=tuple(params.get("state") or ()),
         created_after=after, created_before=before, descending=params.get("order", "newest_first") != "oldest_first",
         limit=None if params.get("latest_per_vm") else limit,

@@ -11,7 +11,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._selection import re
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, read_now, utc_now
 
 # The module option that takes the exact names of each selection key.
-MODULE_OPTIONS = {"vm_name": "vm_name", "job_name": "job_name", "backup_server_name": "backup_server"}
+MODULE_OPTIONS = {"vm_name": "vm_names", "job_name": "job_names", "backup_server_name": "backup_server_names"}
 
 
 def session_query(lookback: Any, now: Any = None, include: Any = None) -> dict[str, Any]:
@@ -19,8 +19,8 @@ def session_query(lookback: Any, now: Any = None, include: Any = None) -> dict[s
 
     `lookback` is a duration back from `now` ('7d') or an ISO 8601 time; `now` is ISO 8601 or
     empty for the current second; `include` has the replica_status filter's shape. Returns
-    {'created_after': ISO, 'created_before': ISO (the moment), 'vm_name': [...],
-    'job_name': [...], 'backup_server': [...]}: the name lists hold the include patterns
+    {'created_after': ISO, 'created_before': ISO (the moment), 'vm_names': [...],
+    'job_names': [...], 'backup_server_names': [...]}: the name lists hold the include patterns
     only when none of a key's patterns is a wildcard (EM filters on exact names), else [].
     ConfigurationError, naming `lookback`, `now` or `include`, for values that cannot work.
     """

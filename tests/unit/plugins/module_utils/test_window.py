@@ -22,7 +22,7 @@ def test_an_iso_time_is_the_start_and_an_offset_becomes_utc():
 def test_only_keys_without_wildcards_become_exact_names():
     query = session_query("7d", NOW, {"vm_name": ["db02", "db01", "db01"], "job_name": ["Gold*", "Silver"],
                                       "backup_server_name": "vbr01"})
-    assert (query["vm_name"], query["job_name"], query["backup_server"]) == (["db01", "db02"], [], ["vbr01"])
+    assert (query["vm_names"], query["job_names"], query["backup_server_names"]) == (["db01", "db02"], [], ["vbr01"])
 
 
 def test_without_now_the_moment_is_a_whole_second():
