@@ -4,18 +4,19 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: replica_session_query
-short_description: The replica_task_session_info options of a check at a moment over a lookback window
+short_description: The replica_task_session_info options of a check at a moment over a window
 version_added: 0.1.0
 author:
   - veeam_em.core maintainers (@veeam-em)
 description:
-  - Takes a lookback (a duration back from O(now) such as V(7d), or an ISO 8601 time) and gives the options
+  - Takes the start of a window (a duration back from O(now) such as V(7d), or an ISO 8601 time) and gives the options
     M(veeam_em.core.replica_task_session_info) needs to read the task sessions of that window, and the
     exact names Enterprise Manager can filter on itself.
   - The C(veeam_em.core.replica_compliance) role uses it, so its window and moment come from Python, not Jinja.
 options:
   _input:
-    description: The lookback, such as V(7d), V(24h) or V(2026-11-22T06:00:00Z).
+    description: The start of the window (the module's O(veeam_em.core.replica_task_session_info#module:created_after)),
+      such as V(7d), V(24h) or V(2026-11-22T06:00:00Z).
     type: raw
     required: true
   now:
@@ -70,10 +71,10 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import Confi
 from ansible_collections.veeam_em.core.plugins.module_utils._window import session_query
 
 
-def replica_session_query(lookback: Any, now: Any = None, include: Any = None) -> dict[str, Any]:
+def replica_session_query(created_after: Any, now: Any = None, include: Any = None) -> dict[str, Any]:
     """The filter: the shared window function, with its errors as filter errors."""
     try:
-        return session_query(lookback, now, include)
+        return session_query(created_after, now, include)
     except ConfigurationError as error:
         raise AnsibleFilterError(f"replica_session_query: {error}") from None
 

@@ -14,23 +14,23 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, p
 MODULE_OPTIONS = {"vm_name": "vm_names", "job_name": "job_names", "backup_server_name": "backup_server_names"}
 
 
-def session_query(lookback: Any, now: Any = None, include: Any = None) -> dict[str, Any]:
-    """The replica_task_session_info options of a check at `now` over `lookback`.
+def session_query(created_after: Any, now: Any = None, include: Any = None) -> dict[str, Any]:
+    """The replica_task_session_info options of a check at `now` of the sessions since `created_after`.
 
-    `lookback` is a duration back from `now` ('7d') or an ISO 8601 time; `now` is ISO 8601 or
+    `created_after` is a duration back from `now` ('7d') or an ISO 8601 time; `now` is ISO 8601 or
     empty for the current second; `include` has the replica_status filter's shape. Returns
     {'created_after': ISO, 'created_before': ISO (the moment), 'vm_names': [...],
     'job_names': [...], 'backup_server_names': [...]}: the name lists hold the include patterns
     only when none of a key's patterns is a wildcard (EM filters on exact names), else [].
-    ConfigurationError, naming `lookback`, `now` or `include`, for values that cannot work.
+    ConfigurationError, naming `created_after`, `now` or `include`, for values that cannot work.
     """
     # Whole seconds: the moment is shown in every report and the window starts from it.
     moment = read_now(now) if now not in (None, "") else utc_now().replace(microsecond=0)
-    after = parse_moment(lookback, "lookback", moment)
+    after = parse_moment(created_after, "created_after", moment)
     if after is None:
-        raise ConfigurationError("lookback: give a duration such as 7d or an ISO 8601 time")
+        raise ConfigurationError("created_after: give a duration such as 7d or an ISO 8601 time")
     if after > moment:
-        raise ConfigurationError(f"lookback: {iso(after)} is later than now ({iso(moment)})")
+        raise ConfigurationError(f"created_after: {iso(after)} is later than now ({iso(moment)})")
     selection = read_selection(include, None)
     query: dict[str, Any] = {"created_after": iso(after), "created_before": iso(moment)}
     for key, option in MODULE_OPTIONS.items():

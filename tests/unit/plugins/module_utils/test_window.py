@@ -30,12 +30,12 @@ def test_without_now_the_moment_is_a_whole_second():
     assert "." not in session_query("1h")["created_before"]
 
 
-@pytest.mark.parametrize(("lookback", "now", "message"), [
-    ("forever", NOW, "lookback: cannot read 'forever'"),
+@pytest.mark.parametrize(("created_after", "now", "message"), [
+    ("forever", NOW, "created_after: cannot read 'forever'"),
     ("7d", "yesterday", "now: cannot read 'yesterday'"),
-    ("", NOW, "lookback: give a duration"),
-    ("2026-12-01T00:00:00Z", NOW, "lookback: 2026-12-01T00:00:00Z is later than now"),
+    ("", NOW, "created_after: give a duration"),
+    ("2026-12-01T00:00:00Z", NOW, "created_after: 2026-12-01T00:00:00Z is later than now"),
 ])
-def test_what_cannot_work_is_refused_naming_the_input(lookback, now, message):
+def test_what_cannot_work_is_refused_naming_the_input(created_after, now, message):
     with pytest.raises(ConfigurationError, match=message):
-        session_query(lookback, now)
+        session_query(created_after, now)
