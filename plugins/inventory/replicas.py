@@ -220,7 +220,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     open_session,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, task_session_record
+from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, settled_task_session
 from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
@@ -374,7 +374,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
             for page in api.iter_task_sessions(settings.selection.query()):
                 for raw in page:
-                    record = task_session_record(raw)
+                    # Times stay datetimes from the XML to the status: no text to parse back per session.
+                    record = settled_task_session(raw)
                     if settings.selection.keeps_session(record):
                         builder.add(record)
         return builder.summaries(), servers

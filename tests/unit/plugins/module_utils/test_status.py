@@ -229,3 +229,20 @@ def test_filtering_summaries_by_vm_and_server_equals_filtering_their_sessions(dr
     summaries = [summary for summary in StatusBuilder().add_all(records).summaries()
                  if summary["vm_name"] in vms and summary["backup_server_name"] in servers]
     assert statuses_from_summaries(summaries, NOW) == vm_statuses(kept, NOW)
+
+
+def test_records_with_datetimes_fold_as_the_same_records_with_iso_text():
+    """The inventory folds datetimes; the module's records carry text: the summaries must agree."""
+    from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_task_session, task_session_record
+
+    raw = []
+    for record in estate_records():
+        created = datetime.fromisoformat(record["creation_time"])
+        ended = created + timedelta(minutes=5) if record["state"] == "Completed" else None
+        raw.append({**record, "creation_time": created, "end_time": ended})
+    as_text = StatusBuilder(include_sessions=True).add_all(task_session_record(item) for item in raw).summaries()
+    as_datetimes = StatusBuilder(include_sessions=True).add_all(settled_task_session(item) for item in raw).summaries()
+    assert as_datetimes == as_text
+    assert through_json(as_datetimes) == as_datetimes  # plain JSON data: the cache can keep it
+    first = as_text[0]["sessions"]
+    assert [item["creation_time"] for item in first] == sorted((item["creation_time"] for item in first), reverse=True)
