@@ -12,7 +12,7 @@ import math
 import time
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
 from em_simulator.process import SimulatorProcess
 from em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME
 
@@ -31,7 +31,7 @@ def measure(simulator: SimulatorProcess, latency_ms: float, concurrency: int, pa
                                 page_size=page_size, max_concurrency=concurrency)
     started = time.perf_counter()
     with open_session(options) as em:
-        records = ReplicaApi(em, page_size, concurrency).task_sessions(TaskSessionQuery())
+        records = EmApi(em, page_size, concurrency).task_sessions(TaskSessionQuery())
     elapsed = time.perf_counter() - started
     stats = simulator.stats()
     return {

@@ -14,7 +14,9 @@ description:
   - "Groups (with the default O(group_prefix)): C(veeam_replicated_vms), C(veeam_backup_servers),
     C(veeam_server_<backup server>), C(veeam_job_<job>) (a VM replicated by two jobs is in both),
     C(veeam_result_success), C(veeam_result_warning), C(veeam_result_failed) (the VM's last result),
-    C(veeam_running) and, with O(rpo), C(veeam_rpo_breached) and C(veeam_rpo_ok)."
+    C(veeam_running), with O(rpo) or O(rpo_by_job) C(veeam_rpo_breached) and C(veeam_rpo_ok),
+    C(veeam_finding_<finding>) for each finding of a VM (V(never_succeeded), V(rpo_breach), V(failed),
+    V(warning)) and C(veeam_failing) for the VMs with a finding in O(fail_on)."
   - Group names are made safe for Ansible (characters other than letters, digits and V(_) become V(_));
     two names that become the same get a short digest of the original name as suffix, so they
     never share a group.
@@ -23,8 +25,14 @@ description:
     V(veeam_latest_session) (id, creation_time, end_time, state, result, reason, duration_seconds,
     total_size, job_name), V(veeam_last_result), V(veeam_last_success_time),
     V(veeam_last_success_age_seconds), V(veeam_consecutive_failures), V(veeam_running),
-    V(veeam_never_succeeded), V(veeam_session_count); with O(rpo) also V(veeam_rpo_seconds) and
-    V(veeam_rpo_breached); with O(include_sessions) also V(veeam_sessions)."
+    V(veeam_never_succeeded), V(veeam_session_count), V(veeam_findings) (worst first),
+    V(veeam_status) (the worst finding or V(ok)), V(veeam_failing) and V(veeam_message) (the findings
+    explained in one line), V(veeam_last_success_age_text) (the age for people, such as V(1d 6h));
+    with an RPO that applies also V(veeam_rpo_seconds), V(veeam_rpo_breached), V(veeam_rpo_text) and,
+    with a success, V(veeam_rpo_used_percent);
+    with O(include_sessions) also V(veeam_sessions)."
+  - The statuses, findings and messages are those the C(veeam_em.core.replica_status) filter gives
+    for the same sessions, RPOs and O(fail_on) (the same functions compute them).
   - "Host vars of backup servers: V(veeam_kind) (V(backup_server)) and V(veeam_backup_server_id),
     V(veeam_backup_server_uid), V(veeam_backup_server_name), V(veeam_backup_server_description),
     V(veeam_backup_server_port), V(veeam_backup_server_version), V(veeam_backup_server_wcf_port),
@@ -105,6 +113,20 @@ options:
         the window, gets V(veeam_rpo_breached=true) and is put in C(veeam_rpo_breached);
         the others go to C(veeam_rpo_ok). Without it there are no RPO vars or groups.
     type: str
+  rpo_by_job:
+    description:
+      - RPO per replication job, overriding O(rpo) for the VMs whose latest session ran in that job.
+      - Keys are job names or shell-style patterns (V(*), V(?), V([seq])); an exact name wins over a
+        pattern, and among patterns the first that matches wins. Values are durations such as V(1h).
+    type: dict
+    default: {}
+  fail_on:
+    description:
+      - The findings that put a VM in C(veeam_failing) and make V(veeam_failing) true.
+    type: list
+    elements: str
+    choices: [rpo_breach, failed, warning, never_succeeded]
+    default: [rpo_breach, failed, never_succeeded]
   hostname:
     description:
       - Jinja2 expression (without braces, as in O(compose)) over a VM's host vars that gives its
@@ -144,8 +166,8 @@ notes:
   - A cache hit shows Enterprise Manager as it was at the fetch (which VMs, their latest sessions,
     last results and last successes), with the age of the last success and the RPO state measured
     from now.
-  - Changing O(rpo), O(hostname), O(group_prefix), the constructed options, O(exclude_vm_names),
-    O(exclude_backup_server_names), or O(vm_names) and O(backup_server_names) patterns with
+  - Changing O(rpo), O(rpo_by_job), O(fail_on), O(hostname), O(group_prefix), the constructed options,
+    O(exclude_vm_names), O(exclude_backup_server_names), or O(vm_names) and O(backup_server_names) patterns with
     wildcards reuses the cache. Changing O(created_after), the connection, O(vm_names) or
     O(backup_server_names) without wildcards (they are sent to Enterprise Manager), O(job_names),
     O(exclude_job_names), O(include_sessions) or O(include_backup_servers) makes a new read.
@@ -198,9 +220,10 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     open_session,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, task_session_record
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder, statuses_from_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, settled_task_session
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils._judgement import judge_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
 from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
@@ -299,8 +322,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _options_mapping(self) -> dict[str, Any]:
         names = ("created_after", "vm_names", "exclude_vm_names", "job_names", "exclude_job_names",
-                 "backup_server_names", "exclude_backup_server_names", "rpo", "hostname", "group_prefix",
-                 "include_backup_servers", "include_sessions")
+                 "backup_server_names", "exclude_backup_server_names", "rpo", "rpo_by_job", "fail_on", "hostname",
+                 "group_prefix", "include_backup_servers", "include_sessions")
         return {name: self.get_option(name) for name in names}
 
     def _connection_mapping(self) -> dict[str, Any]:
@@ -351,18 +374,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
             for page in api.iter_task_sessions(settings.selection.query()):
                 for raw in page:
-                    record = task_session_record(raw)
+                    # Times stay datetimes from the XML to the status: no text to parse back per session.
+                    record = settled_task_session(raw)
                     if settings.selection.keeps_session(record):
                         builder.add(record)
         return builder.summaries(), servers
 
     @contextmanager
-    def _create_client(self, connection: ConnectionOptions) -> Iterator[ReplicaApi]:
-        """A logged-on ReplicaApi, logged out on exit (the seam unit tests replace)."""
+    def _create_client(self, connection: ConnectionOptions) -> Iterator[EmApi]:
+        """A logged-on EmApi, logged out on exit (the seam unit tests replace)."""
         session = open_session(connection)
         try:
             with session:
-                yield ReplicaApi(session, connection.page_size, connection.max_concurrency)
+                yield EmApi(session, connection.page_size, connection.max_concurrency)
         finally:
             if session.logout_warning:
                 self.display.warning(f"{self.NAME}: {session.logout_warning}")
@@ -376,7 +400,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         server_hosts = self._add_server_hosts(servers, namer)
         # The VM and backup server filters apply here, to fetched and cached summaries alike.
         kept = [summary for summary in summaries if settings.selection.keeps_summary(summary)]
-        statuses = statuses_from_summaries(kept, now, settings.rpo)
+        statuses = judge_summaries(kept, now, settings.criteria)
         hostvars = [make_unsafe(vm_host_vars(status)) for status in statuses]
         names = self._vm_host_names(statuses, hostvars, settings.hostname, server_hosts)
         server_groups = namer.family("server", {status["backup_server_name"] or "unknown" for status in statuses})

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import traceback
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
@@ -483,28 +482,8 @@ def supported_versions(root: Any) -> list[str]:
 
 
 # -- query results ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class QueryPage:
-    """One page of a <QueryResult>: the converted items and where it sits in the result."""
-
-    items: list[Record]
-    page_num: int
-    page_size: int
-    pages_count: int
-    links: dict[str, str]
-
-    @property
-    def has_next(self) -> bool:
-        return self.page_num < self.pages_count
-
-
 _QUERY_TAGS = (_tag("QueryResult"),)
 _ENTITIES, _REFS, _PAGING_INFO = _tag("Entities"), _tag("Refs"), _tag("PagingInfo")
-
-
-def query_page(root: Any, converter: Converter) -> QueryPage:
-    """A <QueryResult> page; `converter` (task_session, reference, ...) makes each item."""
-    return _page(query_items(root, converter), _paging_info(root))
 
 
 def query_items(root: Any, converter: Converter) -> list[Record]:
@@ -532,22 +511,6 @@ def query_pages_count(root: Any) -> int:
 def _paging_info(root: Any) -> Any:
     _expect(root, _QUERY_TAGS)
     return root.find(_PAGING_INFO)
-
-
-def _page(items: list[Record], paging: Any) -> QueryPage:
-    if paging is None:
-        return QueryPage(items, 1, len(items), 1, {})
-    links: dict[str, str] = {}
-    for child in paging:
-        if child.tag == _LINKS:
-            links.update((link.get("Rel"), link.get("Href")) for link in child if link.tag == _LINK and link.get("Rel"))
-    return QueryPage(
-        items,
-        _int_attribute(paging, "PageNum", 1),
-        _int_attribute(paging, "PageSize", len(items)),
-        _int_attribute(paging, "PagesCount", 1),
-        links,
-    )
 
 
 def _int_attribute(el: Any, name: str, default: int) -> int:

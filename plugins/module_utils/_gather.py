@@ -12,7 +12,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     latest_per_vm,
     task_session_record,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, utc_now
 
 RESULTS = ["Success", "Warning", "Failed"]
@@ -33,15 +33,16 @@ def task_session_query(params: dict[str, Any], now: datetime) -> TaskSessionQuer
     if limit is not None and limit < 1:
         raise ConfigurationError(f"limit must be 1 or more, not {limit}")
     return TaskSessionQuery(
-        ids=tuple(params.get("id") or ()), vm_names=tuple(params.get("vm_name") or ()),
-        job_names=tuple(params.get("job_name") or ()), backup_servers=tuple(params.get("backup_server") or ()),
+        ids=tuple(params.get("id") or ()), vm_names=tuple(params.get("vm_names") or ()),
+        job_names=tuple(params.get("job_names") or ()),
+        backup_servers=tuple(params.get("backup_server_names") or ()),
         results=tuple(params.get("result") or ()), states=tuple(params.get("state") or ()),
         created_after=after, created_before=before, descending=params.get("order", "newest_first") != "oldest_first",
         limit=None if params.get("latest_per_vm") else limit,
     )
 
 
-def gather_task_sessions(api: ReplicaApi, params: dict[str, Any]) -> dict[str, Any]:
+def gather_task_sessions(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
     query = task_session_query(params, utc_now())
     sessions = api.task_sessions(query)
     if params.get("latest_per_vm"):
@@ -52,6 +53,6 @@ def gather_task_sessions(api: ReplicaApi, params: dict[str, Any]) -> dict[str, A
     return {"replica_task_sessions": [task_session_record(session) for session in sessions]}
 
 
-def gather_backup_servers(api: ReplicaApi, params: dict[str, Any]) -> dict[str, Any]:
+def gather_backup_servers(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
     servers = api.backup_servers(names=tuple(params.get("name") or ()), ids=tuple(params.get("id") or ()))
     return {"backup_servers": [backup_server_record(server) for server in servers]}

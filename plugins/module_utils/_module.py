@@ -15,7 +15,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     open_session,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._session import EmSession
 from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
 
@@ -35,7 +35,7 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
     }
 
 
-def run_info_module(module: AnsibleModule, gather: Callable[[ReplicaApi, dict[str, Any]], dict[str, Any]]) -> None:
+def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, Any]], dict[str, Any]]) -> None:
     """Connect, call `gather`, log out, and exit: exit_json on success, fail_json on error."""
     for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
         if error:
@@ -47,7 +47,7 @@ def run_info_module(module: AnsibleModule, gather: Callable[[ReplicaApi, dict[st
             module.warn(INSECURE_WARNING)
         session = open_session(options)
         with session:
-            result = gather(ReplicaApi(session, options.page_size, options.max_concurrency), module.params)
+            result = gather(EmApi(session, options.page_size, options.max_concurrency), module.params)
     except VeeamEmError as error:
         _warn_logout(module, session)
         module.fail_json(msg=str(error))

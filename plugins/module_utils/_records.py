@@ -11,7 +11,16 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEH
 
 def task_session_record(raw: dict[str, Any]) -> dict[str, Any]:
     """One replica task session, settled (_outcome.settle): `result`, `end_time` and
-    `duration_seconds` are null until the State is Completed, and placeholder times are null."""
+    `duration_seconds` are null until the State is Completed, and placeholder times are null.
+    Times are ISO 8601 text (UTC, Z), as the module returns them."""
+    record = settled_task_session(raw)
+    record["creation_time"], record["end_time"] = iso(record["creation_time"]), iso(record["end_time"])
+    return record
+
+
+def settled_task_session(raw: dict[str, Any]) -> dict[str, Any]:
+    """task_session_record() with the times still aware datetimes (or None), for callers
+    that fold sessions (the inventory) and would only parse the text back."""
     outcome = settle(raw.get("state"), raw.get("result"), raw.get("creation_time"), raw.get("end_time"))
     return {
         "id": raw.get("id"),
@@ -21,8 +30,8 @@ def task_session_record(raw: dict[str, Any]) -> dict[str, Any]:
         "state": raw.get("state"),
         "result": outcome.result,
         "reason": raw.get("reason") or "",
-        "creation_time": iso(outcome.creation_time),
-        "end_time": iso(outcome.end_time),
+        "creation_time": outcome.creation_time,
+        "end_time": outcome.end_time,
         "duration_seconds": outcome.duration_seconds,
         "total_size": raw.get("total_size"),
         "job_session_id": raw.get("job_session_id"),

@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Per-VM replica status from task sessions: pure functions, no I/O.
 
-The one implementation behind the replica_status filter, the replicas inventory and the
-replica_compliance role. Input records have the keys replica_task_session_info returns
-(times as ISO 8601 strings); sessions are folded one at a time, so a caller can stream
+The statuses that _judgement judges for the replica_status filter, the replicas inventory
+and the replica_compliance role. Input records have the keys replica_task_session_info returns,
+with times as ISO 8601 text (the module's records) or aware datetimes (the inventory's, which
+are never turned into text and parsed back); sessions are folded one at a time, so a caller can stream
 them without keeping them. A status is computed in two steps: a summary per VM of what
 its sessions say (summaries()), then its age and RPO state at a moment
 (status_from_summary()); the inventory caches the summaries.
@@ -22,7 +23,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._outcome import (
     settle,
     settled_result,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
+from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEHOLDER_BEFORE, iso
 
 # A Warning still produced the replica restore point; only Failed did not.
 SUCCESS_RESULTS = ("Success", "Warning")
@@ -154,7 +155,9 @@ def _summary(fold: _Fold, server_name: str | None, vm_name: str | None) -> dict[
         "session_count": fold.count,
     }
     if fold.sessions is not None:
-        summary["sessions"] = sorted(fold.sessions, key=lambda s: s.get("creation_time") or "", reverse=True)
+        # Newest first by time, not by text: a caller's ISO spellings need not sort as text.
+        ordered = sorted(fold.sessions, key=_created_or_oldest, reverse=True)
+        summary["sessions"] = [_with_text_times(session) for session in ordered]
     return summary
 
 
@@ -197,10 +200,18 @@ def statuses_from_summaries(summaries: Iterable[Mapping[str, Any]], now: datetim
 
 def _session_summary(record: Mapping[str, Any]) -> dict[str, Any]:
     keys = ("id", "creation_time", "end_time", "state", "result", "reason", "duration_seconds", "total_size", "job_name")
-    return {key: record.get(key) for key in keys}
+    return _with_text_times({key: record.get(key) for key in keys})
 
 
-def vm_statuses(records: Iterable[Mapping[str, Any]], now: datetime, rpo: timedelta | None = None,
-                rpo_by_job: Mapping[str, timedelta] | None = None, include_sessions: bool = False) -> list[dict[str, Any]]:
-    """Per-VM statuses of task session records (the filter's and the role's entry point)."""
-    return StatusBuilder(include_sessions).add_all(records).statuses(now, rpo, rpo_by_job)
+def _with_text_times(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The record with datetime times as ISO text: summaries are plain JSON data (the cache keeps them).
+
+    Records from the inventory carry datetimes (turned into text here, once per kept
+    session); records from the module already carry text, kept as the caller spelt it.
+    """
+    return {**record, **{key: iso(record[key]) for key in ("creation_time", "end_time")
+                         if isinstance(record.get(key), datetime)}}
+
+
+def _created_or_oldest(record: Mapping[str, Any]) -> datetime:
+    return parse_record_time(record.get("creation_time")) or PLACEHOLDER_BEFORE

@@ -55,3 +55,12 @@ def is_placeholder(moment: datetime) -> bool:
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def read_now(value: object) -> datetime:
+    """The moment ages are measured from: an aware datetime (a naive one is UTC), ISO 8601
+    text, or the current time when empty; ConfigurationError (naming `now`) otherwise."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    current = utc_now()
+    return parse_moment(value, "now", current) or current  # type: ignore[arg-type]

@@ -24,21 +24,27 @@ options:
       - Task session IDs (the GUID in the session's URL) or UIDs (V(urn:veeam:ReplicaTaskSession:...)).
     type: list
     elements: str
-  vm_name:
+  vm_names:
     description:
       - Exact VM names.
+      - The alias O(vm_name) is deprecated and will be removed in 2.0.0.
     type: list
     elements: str
-  job_name:
+    aliases: [vm_name]
+  job_names:
     description:
       - Exact replication job names.
+      - The alias O(job_name) is deprecated and will be removed in 2.0.0.
     type: list
     elements: str
-  backup_server:
+    aliases: [job_name]
+  backup_server_names:
     description:
       - Exact backup server names, as Enterprise Manager lists them.
+      - The alias O(backup_server) is deprecated and will be removed in 2.0.0.
     type: list
     elements: str
+    aliases: [backup_server]
   result:
     description:
       - Results to keep. Only completed sessions have a result, so EM is asked for V(State==Completed) together
@@ -88,7 +94,7 @@ EXAMPLES = r"""
 
 - name: Failed replica tasks of the last 24 hours on one backup server
   veeam_em.core.replica_task_session_info:
-    backup_server: [vbr01.corp.example]
+    backup_server_names: [vbr01.corp.example]
     result: [Failed]
     created_after: 24h
   register: failed_tasks
@@ -107,7 +113,7 @@ EXAMPLES = r"""
 
 - name: The ten newest sessions of two VMs (only the pages that hold them are read)
   veeam_em.core.replica_task_session_info:
-    vm_name: [db01, mail01]
+    vm_names: [db01, mail01]
     limit: 10
   register: recent
   delegate_to: localhost
@@ -200,13 +206,19 @@ from ansible_collections.veeam_em.core.plugins.module_utils._gather import ORDER
 from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec, run_info_module
 
 
+def _renamed(old_name: str) -> dict:
+    """A list-of-names option that still takes its old name, with a deprecation warning."""
+    return {"type": "list", "elements": "str", "aliases": [old_name],
+            "deprecated_aliases": [{"name": old_name, "version": "2.0.0", "collection_name": "veeam_em.core"}]}
+
+
 def main() -> None:
     argument_spec = connection_argument_spec()
     argument_spec.update(
         id={"type": "list", "elements": "str"},
-        vm_name={"type": "list", "elements": "str"},
-        job_name={"type": "list", "elements": "str"},
-        backup_server={"type": "list", "elements": "str"},
+        vm_names=_renamed("vm_name"),
+        job_names=_renamed("job_name"),
+        backup_server_names=_renamed("backup_server"),
         result={"type": "list", "elements": "str", "choices": RESULTS},
         state={"type": "list", "elements": "str", "choices": STATES},
         created_after={"type": "str"},

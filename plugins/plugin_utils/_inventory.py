@@ -12,39 +12,22 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from fnmatch import fnmatchcase
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, read_criteria
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._selection import NameFilter
 from ansible_collections.veeam_em.core.plugins.module_utils._status import parse_record_time
-from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_duration, parse_moment
+from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_moment
 
 HOST_VAR_PREFIX = "veeam_"
-WILDCARD_CHARS = frozenset("*?[")
 # Bump when the cached document changes shape, so an old cache entry counts as a miss.
 # 1: raw task session records; 2: one fold summary per VM.
 CACHE_FORMAT = 2
+# Host vars that exist only when an RPO applies to the VM.
+RPO_KEYS = ("rpo_seconds", "rpo_breached", "rpo_text", "rpo_used_percent")
 RESULT_GROUPS = {"Success": "success", "Warning": "warning", "Failed": "failed"}
-
-
-@dataclass(frozen=True)
-class NameFilter:
-    """Shell-style include and exclude patterns over one kind of name (case-sensitive, as EM's filters)."""
-
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-    def allows(self, name: str | None) -> bool:
-        if self.include and not any(fnmatchcase(name or "", pattern) for pattern in self.include):
-            return False
-        return not any(fnmatchcase(name or "", pattern) for pattern in self.exclude)
-
-    def exact_names(self) -> tuple[str, ...]:
-        """Include patterns EM can apply itself: only when none of them is a wildcard."""
-        if any(WILDCARD_CHARS & set(pattern) for pattern in self.include):
-            return ()
-        return tuple(sorted(set(self.include)))
 
 
 @dataclass(frozen=True)
@@ -91,7 +74,7 @@ class Settings:
 
     selection: Selection
     window: str
-    rpo: timedelta | None
+    criteria: Criteria
     hostname: str
     group_prefix: str
     include_backup_servers: bool
@@ -113,7 +96,6 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
     """Settings from plugin options; ConfigurationError (naming the option) for values that cannot work."""
     window = _moment_text(options.get("created_after"))
     created_after = parse_moment(window, "created_after", now)
-    rpo_text = options.get("rpo")
     selection = Selection(
         created_after=created_after,
         vms=NameFilter(_patterns(options.get("vm_names")), _patterns(options.get("exclude_vm_names"))),
@@ -122,7 +104,7 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
     )
     return Settings(
         selection=selection, window=window,
-        rpo=parse_duration(rpo_text, "rpo") if rpo_text not in (None, "") else None,
+        criteria=read_criteria(options.get("rpo"), options.get("rpo_by_job"), options.get("fail_on")),
         # Not str(): on ansible-core 2.19 that would drop the trust the config file gave the expression.
         hostname=options.get("hostname") or "veeam_vm_name",
         group_prefix=str(options.get("group_prefix") if options.get("group_prefix") is not None else HOST_VAR_PREFIX),
@@ -201,7 +183,7 @@ def vm_host_vars(status: Mapping[str, Any]) -> dict[str, Any]:
     """A VM's host vars: its status record, prefixed; RPO keys only when an RPO was given."""
     hostvars = {"veeam_kind": "replicated_vm"}
     for key, value in status.items():
-        if key in ("rpo_seconds", "rpo_breached") and value is None:
+        if key in RPO_KEYS and value is None:
             continue
         hostvars[HOST_VAR_PREFIX + key] = value
     return hostvars
@@ -223,4 +205,7 @@ def vm_fixed_groups(status: Mapping[str, Any]) -> list[str]:
         groups.append("running")
     if status.get("rpo_breached") is not None:
         groups.append("rpo_breached" if status["rpo_breached"] else "rpo_ok")
+    groups.extend(f"finding_{finding}" for finding in status.get("findings", ()))
+    if status.get("failing"):
+        groups.append("failing")
     return groups

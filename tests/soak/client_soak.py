@@ -20,7 +20,7 @@ from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport
 from ansible_collections.veeam_em.core.tests.em_simulator import (
     DEFAULT_PASSWORD,
@@ -69,7 +69,7 @@ def _read(simulator: EmSimulator, concurrency: int) -> tuple[list[dict[str, Any]
     # its own tests; real waits would make 300 runs take an hour.
     transport = Transport(replace(options.transport_options(), backoff_base=0.01, backoff_max=0.1))
     with open_session(options, transport) as session:
-        records = ReplicaApi(session, PAGE_SIZE, concurrency).task_sessions(TaskSessionQuery())
+        records = EmApi(session, PAGE_SIZE, concurrency).task_sessions(TaskSessionQuery())
         return records, session.transport.retries
 
 

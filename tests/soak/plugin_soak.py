@@ -65,7 +65,7 @@ PLAYBOOK = """- name: Replica compliance under faults
     - role: veeam_em.core.replica_compliance
       vars:
         replica_compliance_now: "{now}"
-        replica_compliance_lookback: 9d
+        replica_compliance_created_after: 9d
         replica_compliance_rpo: 24h
         replica_compliance_page_size: {page_size}
         replica_compliance_max_concurrency: {concurrency}

@@ -8,9 +8,9 @@ runs `ansible-inventory -i NAME.veeam_em.yml --list`, normalises what changes fr
 run, and compares the result with golden/<ansible-core X.Y>/NAME.json; --write stores it
 there instead. Each tested ansible-core line has its own files because --list differs
 between them: before 2.19 a value marked unsafe prints as {"__ansible_unsafe": "..."}.
-Normalised: times (also in session names, "db01@now-26h00m") become offsets from the
+Normalised: times (also in session names, "db01@now-26h00m", and in messages) become offsets from the
 estate's 'now' ("now-26h00m"), ages become
-durations rounded to the minute ("50h00m"), and the simulator's port in hrefs becomes PORT.
+durations rounded to the minute ("50h00m") and ages for people lose their seconds ("20h"), and the simulator's port in hrefs becomes PORT.
 Everything else (ids, names, sizes, durations, unsafe markers, groups) is compared exactly.
 """
 from __future__ import annotations
@@ -25,6 +25,9 @@ from datetime import datetime
 from typing import Any
 
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+# A time inside a text, such as the one in veeam_message ("last success 2d 2h ago (<time>), ...").
+EMBEDDED_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b")
+AGE_SECONDS = re.compile(r"(?<=[dhm]) \d+s$")
 HREF_PORT = re.compile(r"^(https?://[^/:]+):\d+/")
 # EM names sessions "<job or VM>@<start time>" (no zone; the simulator writes UTC).
 NAME_TIME = re.compile(r"^(.*@)(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$", re.DOTALL)
@@ -43,6 +46,9 @@ def normalise(value: Any, now: datetime, key: str = "") -> Any:
         return [normalise(item, now, key) for item in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool) and key.endswith("_age_seconds"):
         return span(value)
+    if isinstance(value, str) and key.endswith("_age_text"):
+        # The seconds an age has beyond the estate's whole offsets are the run's own ("20h 2s").
+        return AGE_SECONDS.sub("", value)
     if isinstance(value, str) and ISO_TIME.match(value):
         then = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return "now-" + span((now - then).total_seconds())
@@ -51,8 +57,13 @@ def normalise(value: Any, now: datetime, key: str = "") -> Any:
         then = datetime.fromisoformat(match.group(2) + "+00:00")
         return f"{match.group(1)}now-{span((now - then).total_seconds())}"
     if isinstance(value, str):
+        value = EMBEDDED_TIME.sub(lambda match: "now-" + span((now - _utc(match.group(0))).total_seconds()), value)
         return HREF_PORT.sub(r"\1:PORT/", value)
     return value
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def non_plain_names(listing: dict[str, Any]) -> list[Any]:

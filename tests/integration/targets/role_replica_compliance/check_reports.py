@@ -20,6 +20,7 @@ VM_KEYS = {
     "vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session", "last_result",
     "last_success_time", "last_success_age_seconds", "consecutive_failures", "running", "never_succeeded",
     "session_count", "rpo_seconds", "rpo_breached", "findings", "status", "failing", "message",
+    "last_success_age_text", "rpo_text", "rpo_used_percent",
 }
 # Attributes the common JUnit schema (Jenkins, GitLab, Azure DevOps) allows on each element.
 JUNIT_ATTRIBUTES = {

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.veeam_em.core.plugins.filter import replica_status as plugin
-from ansible_collections.veeam_em.core.plugins.filter.replica_status import FilterModule, human_duration, replica_status
+from ansible_collections.veeam_em.core.plugins.filter.replica_status import FilterModule, replica_status
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
 NOW_TEXT = "2026-11-29T06:00:00Z"
@@ -106,11 +105,6 @@ def test_per_job_overrides_exact_names_beat_patterns_and_first_pattern_wins():
     assert rpos == {"a@vbr01": 86400, "b@vbr01": 7200, "c@vbr01": 3600, "d@vbr01": 14400}
 
 
-def test_job_rpos_resolves_only_jobs_in_the_data():
-    patterns = {"Gold*": timedelta(hours=1)}
-    assert plugin.job_rpos(patterns, {"Gold A", "Silver"}) == {"Gold A": timedelta(hours=1)}
-
-
 def test_include_and_exclude_with_wildcards():
     records = [session(1, vm=vm, server=server, job=job) for vm, server, job in [
         ("web01", "vbr01", "Web"), ("web02", "vbr02", "Web"), ("db01", "vbr01", "DB"), ("test-web9", "vbr01", "Web"),
@@ -176,11 +170,3 @@ def test_bad_input_is_an_ansible_filter_error_with_a_clear_message(kwargs, messa
     arguments = {"records": [session(1)], "now": NOW_TEXT, **kwargs}
     with pytest.raises(AnsibleFilterError, match=f"^replica_status: {message}"):
         replica_status(arguments.pop("records"), **arguments)
-
-
-@pytest.mark.parametrize(("seconds", "text"), [
-    (None, "n/a"), (0, "0s"), (45, "45s"), (60, "1m"), (3599, "59m 59s"), (14400, "4h"), (86400, "1d"),
-    (108000, "1d 6h"), (90061, "1d 1h"), (-7200, "-2h"),
-])
-def test_human_durations(seconds, text):
-    assert human_duration(seconds) == text

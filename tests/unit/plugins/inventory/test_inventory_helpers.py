@@ -113,6 +113,10 @@ def test_server_host_vars():
      ["replicated_vms", "result_warning", "running", "rpo_ok"]),
     ({"last_result": "Failed", "running": False, "rpo_breached": True}, ["replicated_vms", "result_failed", "rpo_breached"]),
     ({"last_result": None, "running": True, "rpo_breached": True}, ["replicated_vms", "running", "rpo_breached"]),
+    ({"last_result": "Failed", "running": False, "rpo_breached": None, "findings": ["failed"], "failing": True},
+     ["replicated_vms", "result_failed", "finding_failed", "failing"]),
+    ({"last_result": "Warning", "running": False, "rpo_breached": True, "findings": ["rpo_breach", "warning"],
+      "failing": False}, ["replicated_vms", "result_warning", "rpo_breached", "finding_rpo_breach", "finding_warning"]),
 ])
 def test_fixed_groups(status, groups):
     assert vm_fixed_groups(status) == groups
@@ -121,18 +125,21 @@ def test_fixed_groups(status, groups):
 def test_settings_defaults():
     settings = read_settings({}, NOW)
     assert settings.selection.created_after == NOW - timedelta(days=7)
-    assert settings.rpo is None and settings.hostname == "veeam_vm_name" and settings.group_prefix == "veeam_"
+    assert settings.criteria.rpo is None and settings.criteria.rpo_by_job == {}
+    assert settings.hostname == "veeam_vm_name" and settings.group_prefix == "veeam_"
     assert settings.include_backup_servers and not settings.include_sessions
 
 
 def test_settings_from_options():
     settings = read_settings({
-        "created_after": datetime(2026, 11, 1), "rpo": "4h", "group_prefix": "", "include_backup_servers": False,
+        "created_after": datetime(2026, 11, 1), "rpo": "4h", "rpo_by_job": {"Gold*": "1h"}, "fail_on": ["warning"],
+        "group_prefix": "", "include_backup_servers": False,
         "vm_names": ["web*"], "exclude_job_names": ["x"], "include_sessions": True,
     }, NOW)
     # An unquoted YAML time is a naive datetime: UTC, like a time without an offset.
     assert settings.selection.created_after == datetime(2026, 11, 1, tzinfo=timezone.utc)
-    assert settings.rpo == timedelta(hours=4) and settings.group_prefix == ""
+    assert settings.criteria.rpo == timedelta(hours=4) and settings.group_prefix == ""
+    assert settings.criteria.rpo_by_job == {"Gold*": timedelta(hours=1)} and settings.criteria.fail_on == {"warning"}
     assert settings.selection.vms.include == ("web*",) and settings.selection.jobs.exclude == ("x",)
     assert not settings.include_backup_servers and settings.include_sessions
 

@@ -592,15 +592,15 @@ def test_links_on_another_host_are_not_followed_and_the_logout_reaches_this_em(r
 
 
 def test_a_failed_logout_is_one_quick_warning(run, mocker):
-    from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi
+    from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 
-    read = ReplicaApi.iter_task_sessions
+    read = EmApi.iter_task_sessions
 
     def read_then_break(self, query):
         yield from read(self, query)
         run.simulator.configure(drop_rate=1.0)  # from here on, EM hangs up on every request
 
-    mocker.patch.object(ReplicaApi, "iter_task_sessions", read_then_break)
+    mocker.patch.object(EmApi, "iter_task_sessions", read_then_break)
     plugin = inventory_loader.get(FQCN)
     warned = mocker.patch.object(plugin.display, "warning")
     try:

@@ -292,14 +292,13 @@ def test_parse_time_refuses_bad_text(text):
 
 # -- task sessions ---------------------------------------------------------------------
 def test_documented_query_result():
-    page = codec.query_page(parse("query_replica_task_sessions.xml"), codec.task_session)
-    assert (page.page_num, page.page_size, page.pages_count, page.has_next) == (1, 15, 1, False)
-    assert set(page.links) == {"First", "Last"}
-    assert page.links["First"].endswith("page=1&filter=Result%3d%3dSuccess%3bVmDisplayName%3d%3dapache02")
-    assert [item["id"] for item in page.items] == [
+    root = parse("query_replica_task_sessions.xml")
+    items = codec.query_items(root, codec.task_session)
+    assert codec.query_pages_count(root) == 1
+    assert [item["id"] for item in items] == [
         "efe448ad-6d52-496b-ba79-decd586713eb", "3be8eb42-7d94-4789-b2cf-891a2d9aed41",
     ]
-    assert page.items[0] == {
+    assert items[0] == {
         "uid": "urn:veeam:ReplicaTaskSession:efe448ad-6d52-496b-ba79-decd586713eb",
         "id": "efe448ad-6d52-496b-ba79-decd586713eb",
         "name": "apache02@2025-06-17 20:00:18",
@@ -318,7 +317,7 @@ def test_documented_query_result():
         "backup_server_name": "enterprise06.tech.local",
         "job_session_name": "Replication Job 2@2025-06-17 20:00:05",
     }
-    assert list(page.items[0]) == list(codec.TASK_SESSION_KEYS)
+    assert list(items[0]) == list(codec.TASK_SESSION_KEYS)
 
 
 def test_running_task_session_with_reordered_links_and_unknown_element():
@@ -443,10 +442,9 @@ def test_task_sessions_rendered_by_the_simulator():
         Renderer("https://em:9398/api"), resources.TASK_SESSION, page, True,
         resources.QueryEcho("ReplicaTaskSession", "Entities", None, None),
     )
-    result = codec.query_page(codec.parse_document(body, URL, 200), codec.task_session)
-    assert (result.page_num, result.page_size, result.pages_count, result.has_next) == (1, 2, 3, True)
-    assert set(result.links) == {"First", "Next", "Last"}
-    for record in result.items:
+    root = codec.parse_document(body, URL, 200)
+    assert codec.query_pages_count(root) == 3
+    for record in codec.query_items(root, codec.task_session):
         expected = raw[record["id"]]
         assert record["creation_time"] == codec.parse_time(expected["creation_time"])
         assert (record["vm_name"], record["reason"], record["total_size"]) == (
@@ -548,11 +546,9 @@ def test_entity_ref():
 
 
 def test_references_page():
-    page = codec.query_page(parse("query_backup_server_refs_page2.xml"), codec.reference)
-    assert (page.page_num, page.page_size, page.pages_count, page.has_next) == (2, 1, 2, False)
-    assert list(page.links) == ["First", "Previous", "Last"]
-    assert page.links["Previous"].endswith("pageSize=1&page=1")
-    [item] = page.items
+    root = parse("query_backup_server_refs_page2.xml")
+    assert codec.query_pages_count(root) == 2
+    [item] = codec.query_items(root, codec.reference)
     assert (item["type"], item["id"], item["name"]) == (
         "BackupServerReference", "a490c017-2c1c-40ee-8bcf-73bcce6ab36f", "enterprise01.tech.local")
     assert item["links"][1] == {"rel": "Down", "type": "JobReferenceList", "name": None,
@@ -584,41 +580,35 @@ def test_supported_versions_wants_the_entry_point():
 
 # -- query pages -------------------------------------------------------------------------
 def test_page_without_paging_info():
-    page = codec.query_page(entity(
+    root = entity(
         '<QueryResult><Entities><BackupServers><BackupServer UID="urn:veeam:BackupServer:a"/>'
         '<BackupServer UID="urn:veeam:BackupServer:b"/></BackupServers></Entities></QueryResult>'
-    ), codec.backup_server)
-    assert [item["id"] for item in page.items] == ["a", "b"]
-    assert (page.page_num, page.page_size, page.pages_count, page.links) == (1, 2, 1, {})
+    )
+    assert [item["id"] for item in codec.query_items(root, codec.backup_server)] == ["a", "b"]
+    assert codec.query_pages_count(root) == 1
 
 
 def test_empty_page():
-    page = codec.query_page(entity(
+    root = entity(
         '<QueryResult><Entities><ReplicaTaskSessions /></Entities><PagingInfo PageNum="1" PageSize="100" PagesCount="0">'
         "<Links /></PagingInfo></QueryResult>"
-    ), codec.task_session)
-    assert (page.items, page.page_num, page.page_size, page.pages_count, page.has_next) == ([], 1, 100, 0, False)
+    )
+    assert (codec.query_items(root, codec.task_session), codec.query_pages_count(root)) == ([], 0)
 
 
 def test_bad_paging_info():
     with pytest.raises(ProtocolError, match="PagesCount='many'"):
-        codec.query_page(entity('<QueryResult><PagingInfo PageNum="1" PagesCount="many"/></QueryResult>'), codec.reference)
+        codec.query_pages_count(entity('<QueryResult><PagingInfo PageNum="1" PagesCount="many"/></QueryResult>'))
 
 
-def test_query_page_wants_a_query_result():
+def test_query_items_want_a_query_result():
     with pytest.raises(ProtocolError, match="<QueryResult>"):
-        codec.query_page(parse("backup_server_v13.xml"), codec.backup_server)
+        codec.query_items(parse("backup_server_v13.xml"), codec.backup_server)
 
 
 def test_references_given_to_an_entity_converter_are_refused():
     with pytest.raises(ProtocolError, match="<Ref> where <ReplicaTaskSession>"):
-        codec.query_page(parse("query_backup_server_refs_page2.xml"), codec.task_session)
-
-
-def test_query_page_is_frozen():
-    page = codec.query_page(parse("query_backup_server_refs_page2.xml"), codec.reference)
-    with pytest.raises(AttributeError):
-        page.page_num = 3
+        codec.query_items(parse("query_backup_server_refs_page2.xml"), codec.task_session)
 
 
 @pytest.mark.parametrize(

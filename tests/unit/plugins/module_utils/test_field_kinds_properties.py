@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,8 +25,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils import _codec as cod
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import IncompleteBody
 from ansible_collections.veeam_em.core.plugins.module_utils._records import task_session_record
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi, TaskSessionQuery
-from ansible_collections.veeam_em.core.plugins.module_utils._status import vm_statuses
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._wrong_service import not_enterprise_manager
 from ansible_collections.veeam_em.core.tests.unit.canned_em import ConnectionRecorder
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator
@@ -42,6 +43,12 @@ PLACEHOLDERS = st.one_of(
     st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(1969, 12, 31)).map(
         lambda m: f"{m.year:04d}-{m:%m-%dT%H:%M:%S}" + st_zone(m)),
 )
+
+
+def vm_statuses(records: Any, now: datetime, rpo: timedelta | None = None, rpo_by_job: Any = None,
+                include_sessions: bool = False) -> list:
+    """Statuses of records through the fold the filter and the inventory use."""
+    return StatusBuilder(include_sessions).add_all(records).statuses(now, rpo, rpo_by_job)
 
 
 def st_zone(moment: datetime) -> str:
@@ -146,7 +153,7 @@ def read_and_close(simulator) -> tuple[list, float]:
     options = connection_options(simulator, page_size=7, max_concurrency=2, timeout=5)
     session = open_session(options)
     with session:
-        records = ReplicaApi(session, 7, 2).task_sessions(TaskSessionQuery())
+        records = EmApi(session, 7, 2).task_sessions(TaskSessionQuery())
         started = time.monotonic()
     return records, time.monotonic() - started, session
 

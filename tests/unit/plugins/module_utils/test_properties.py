@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ProtocolError
-from ansible_collections.veeam_em.core.plugins.module_utils._filters import Any as AnyOf
-from ansible_collections.veeam_em.core.plugins.module_utils._filters import Comparison, FilterBuilder
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._query_filter import Any as AnyOf
+from ansible_collections.veeam_em.core.plugins.module_utils._query_filter import Comparison, QueryFilterBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig, load_fixture
 from ansible_collections.veeam_em.core.tests.em_simulator import filters as simfilters
 from ansible_collections.veeam_em.core.tests.em_simulator.query import TASK_FIELDS
@@ -75,7 +75,7 @@ def test_any_name_round_trips_through_the_filter_parser(name):
 @FAST
 @given(names=st.lists(NAMES, min_size=1, max_size=5, unique=True), other=NAMES)
 def test_several_names_round_trip_as_one_or_group(names, other):
-    expression = FilterBuilder("ReplicaTaskSession").equals_any("VmDisplayName", names)
+    expression = QueryFilterBuilder("ReplicaTaskSession").equals_any("VmDisplayName", names)
     text = expression.render()
     node, matches = simulator_predicate(text)
     if len(names) == 1:
@@ -93,7 +93,7 @@ def test_several_names_round_trip_as_one_or_group(names, other):
 @given(field=st.sampled_from(["Name", "Reason", "JobName", "BackupServerName", "UID", "JobUid"]), value=NAMES,
        op=st.sampled_from(["==", "!=", "<", ">=", "<=", ">"]))
 def test_text_values_of_every_string_field_and_operator_round_trip(field, value, op):
-    text = FilterBuilder("ReplicaTaskSession").compare(field, op, value).render()
+    text = QueryFilterBuilder("ReplicaTaskSession").compare(field, op, value).render()
     node, _matches = simulator_predicate(text)
     assert (node.field.name, node.op, node.value) == (field, op, value), text
 
@@ -121,7 +121,7 @@ def test_any_vm_name_reads_back_exactly_its_sessions(named_estate, name):
     dataset.add_task_sessions([new])
     expected = sorted(task.uid for task in dataset.task_sessions if task.vm_name == name)
     with open_session(connection_options(named_estate)) as em:
-        records = ReplicaApi(em).task_sessions(TaskSessionQuery(vm_names=(name,)))
+        records = EmApi(em).task_sessions(TaskSessionQuery(vm_names=(name,)))
     assert sorted(record["uid"] for record in records) == expected, repr(name)
     assert all(record["vm_name"] == name for record in records), repr(name)
     assert new.uid in expected
@@ -294,11 +294,15 @@ def test_random_query_results_give_records_or_the_protocol_error(kind):
               suppress_health_check=[HealthCheck.too_slow])
     @given(body=query_result(kind))
     def check(body):
-        page = records_or_protocol_error(lambda: codec.query_page(codec.parse_document(body, URL, 200), converter))
+        def read():
+            root = codec.parse_document(body, URL, 200)
+            return codec.query_items(root, converter), codec.query_pages_count(root)
+
+        page = records_or_protocol_error(read)
         if page is not None:
-            assert isinstance(page.items, list) and isinstance(page.links, dict)
-            assert all(isinstance(number, int) for number in (page.page_num, page.page_size, page.pages_count))
-            check_records(page.items, keys)
+            items, pages_count = page
+            assert isinstance(items, list) and isinstance(pages_count, int)
+            check_records(items, keys)
 
     check()
 
@@ -327,6 +331,6 @@ def test_random_single_entities_give_a_record_or_the_protocol_error(kind):
 def test_random_bytes_give_a_document_or_the_protocol_error(body):
     def read():
         root = codec.parse_document(body, URL, 200)
-        return codec.query_page(root, codec.task_session) if root.tag == "{" + NS + "}QueryResult" else root
+        return codec.query_items(root, codec.task_session) if root.tag == "{" + NS + "}QueryResult" else root
 
     records_or_protocol_error(read)

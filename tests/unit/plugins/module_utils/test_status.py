@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -14,10 +15,15 @@ from ansible_collections.veeam_em.core.plugins.module_utils._status import (
     StatusBuilder,
     status_from_summary,
     statuses_from_summaries,
-    vm_statuses,
 )
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+
+
+def vm_statuses(records: Any, now: datetime, rpo: timedelta | None = None, rpo_by_job: Any = None,
+                include_sessions: bool = False) -> list:
+    """Statuses of records through the fold the filter and the inventory use."""
+    return StatusBuilder(include_sessions).add_all(records).statuses(now, rpo, rpo_by_job)
 
 
 def session(hours_ago: float, result: str | None = "Success", vm: str = "vm1", server: str = "s1", state: str = "Completed",
@@ -223,3 +229,20 @@ def test_filtering_summaries_by_vm_and_server_equals_filtering_their_sessions(dr
     summaries = [summary for summary in StatusBuilder().add_all(records).summaries()
                  if summary["vm_name"] in vms and summary["backup_server_name"] in servers]
     assert statuses_from_summaries(summaries, NOW) == vm_statuses(kept, NOW)
+
+
+def test_records_with_datetimes_fold_as_the_same_records_with_iso_text():
+    """The inventory folds datetimes; the module's records carry text: the summaries must agree."""
+    from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_task_session, task_session_record
+
+    raw = []
+    for record in estate_records():
+        created = datetime.fromisoformat(record["creation_time"])
+        ended = created + timedelta(minutes=5) if record["state"] == "Completed" else None
+        raw.append({**record, "creation_time": created, "end_time": ended})
+    as_text = StatusBuilder(include_sessions=True).add_all(task_session_record(item) for item in raw).summaries()
+    as_datetimes = StatusBuilder(include_sessions=True).add_all(settled_task_session(item) for item in raw).summaries()
+    assert as_datetimes == as_text
+    assert through_json(as_datetimes) == as_datetimes  # plain JSON data: the cache can keep it
+    first = as_text[0]["sessions"]
+    assert [item["creation_time"] for item in first] == sorted((item["creation_time"] for item in first), reverse=True)

@@ -99,7 +99,7 @@ def test_latest_per_vm_keeps_the_newest_per_server_and_vm():
 
 
 def test_query_from_options():
-    query = task_session_query({"created_after": "24h", "vm_name": ["a"], "order": "oldest_first", "limit": 3}, NOW)
+    query = task_session_query({"created_after": "24h", "vm_names": ["a"], "order": "oldest_first", "limit": 3}, NOW)
     assert query.created_after == NOW - timedelta(hours=24) and query.vm_names == ("a",)
     assert not query.descending and query.limit == 3
     assert task_session_query({"latest_per_vm": True, "limit": 3}, NOW).limit is None

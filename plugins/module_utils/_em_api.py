@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterator
 
 from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
-from ansible_collections.veeam_em.core.plugins.module_utils._filters import All, FilterBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils._query_filter import All, QueryFilterBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import COMPLETED
 from ansible_collections.veeam_em.core.plugins.module_utils._paging import (
     DEFAULT_MAX_CONCURRENCY,
@@ -52,7 +52,7 @@ def task_uid(identifier: str) -> str:
 
 
 def task_filter(query: TaskSessionQuery) -> Any:
-    build = FilterBuilder("ReplicaTaskSession")
+    build = QueryFilterBuilder("ReplicaTaskSession")
     parts = [
         build.equals_any(field, values)
         for field, values in (
@@ -72,7 +72,10 @@ def task_filter(query: TaskSessionQuery) -> Any:
     return All(*parts) if parts else None
 
 
-class ReplicaApi:
+class EmApi:
+    """Enterprise Manager's API as the collection reads it: replica task sessions (with their
+    job names joined) and backup servers, over one logged-on session, pages read concurrently."""
+
     def __init__(self, session: Any, page_size: int = DEFAULT_PAGE_SIZE, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
         self.session = session
         self.page_size = page_size
@@ -88,7 +91,7 @@ class ReplicaApi:
         return query_all(self.session, params, converter, self.page_size, self.max_concurrency, limit)
 
     def backup_servers(self, names: tuple[str, ...] = (), ids: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-        build = FilterBuilder("BackupServer")
+        build = QueryFilterBuilder("BackupServer")
         parts = []
         if names:
             parts.append(build.equals_any("Name", names))
@@ -132,7 +135,7 @@ class ReplicaApi:
     def _job_sessions_between(self, first: datetime | None, last: datetime | None,
                               query: TaskSessionQuery) -> dict[str, dict[str, Any]]:
         """Job sessions by UID that may own tasks created between first and last."""
-        build = FilterBuilder("ReplicaJobSession")
+        build = QueryFilterBuilder("ReplicaJobSession")
         parts = []
         if first is not None:
             parts.append(build.compare("CreationTime", ">=", first - JOB_SESSION_LEAD))

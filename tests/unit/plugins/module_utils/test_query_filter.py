@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._filters import (
+from ansible_collections.veeam_em.core.plugins.module_utils._query_filter import (
     BACKUP_SERVER_FIELDS,
     JOB_SESSION_FIELDS,
     OPERATORS,
@@ -18,7 +18,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._filters import (
     All,
     Any,
     Comparison,
-    FilterBuilder,
+    QueryFilterBuilder,
     equals_any,
     format_time,
 )
@@ -34,7 +34,7 @@ AWKWARD_NAMES = ['web"front', "db,reporting", "mail;01", "(legacy) erp", "Köln-
 SIMULATOR_FIXTURE = os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "em_simulator", "fixtures", "documented_examples.json"
 )
-TASKS = FilterBuilder("ReplicaTaskSession")
+TASKS = QueryFilterBuilder("ReplicaTaskSession")
 
 
 def read_back(text: str, fields: dict = sim_query.TASK_FIELDS):
@@ -117,7 +117,7 @@ def test_ints_bools_and_enums():
     assert Comparison("TotalSize", ">", 8589934592).render() == "TotalSize>8589934592"
     assert Comparison("Result", "==", "Failed").render() == "Result==Failed"
     assert Comparison("State", "!=", "InProgress").render() == "State!=InProgress"
-    jobs = FilterBuilder("ReplicaJobSession")
+    jobs = QueryFilterBuilder("ReplicaJobSession")
     assert jobs.compare("IsRetry", "==", True).render() == "IsRetry==true"
     assert jobs.compare("IsRetry", "==", False).render() == "IsRetry==false"
     node = sim_filters.parse_filter("IsRetry==false;JobType==Replica", sim_query.JOB_SESSION_FIELDS, STRICT)
@@ -155,7 +155,7 @@ def test_values_of_the_wrong_type(field, value, words):
 
 def test_bool_fields_want_bools():
     with pytest.raises(ConfigurationError, match="IsRetry takes true or false"):
-        FilterBuilder("ReplicaJobSession").compare("IsRetry", "==", "true")
+        QueryFilterBuilder("ReplicaJobSession").compare("IsRetry", "==", "true")
 
 
 # -- allow-lists and operators --------------------------------------------------------------
@@ -168,8 +168,8 @@ def test_unknown_fields(field):
 
 def test_fields_are_checked_per_query_type():
     with pytest.raises(ConfigurationError, match="BackupServer"):
-        FilterBuilder("BackupServer").compare("VmDisplayName", "==", "x")
-    assert FilterBuilder("backupserver").compare("Port", "==", 9392).render() == "Port==9392"
+        QueryFilterBuilder("BackupServer").compare("VmDisplayName", "==", "x")
+    assert QueryFilterBuilder("backupserver").compare("Port", "==", 9392).render() == "Port==9392"
     with pytest.raises(ConfigurationError, match="IsRetry"):
         Comparison("IsRetry", "==", True, fields=TASK_SESSION_FIELDS)
 
@@ -200,7 +200,7 @@ def test_every_operator_reads_back(op):
 
 def test_unknown_query_type():
     with pytest.raises(ConfigurationError, match="BackupJobSession"):
-        FilterBuilder("BackupJobSession")
+        QueryFilterBuilder("BackupJobSession")
 
 
 # -- grouping -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ value in double quotes may hold anything and writes a literal `"` as `""`. EM do
 document how `;` and `,` bind without parentheses, so every nested group is put in
 parentheses and the question never arises.
 
-    tasks = FilterBuilder("ReplicaTaskSession")
+    tasks = QueryFilterBuilder("ReplicaTaskSession")
     All(tasks.compare("CreationTime", ">=", since), tasks.equals_any("Result", ["Failed", "Warning"])).render()
     -> 'CreationTime>="2025-06-17T00:00:00Z";(Result==Failed,Result==Warning)'
 
@@ -216,8 +216,8 @@ def equals_any(field: str, values: Iterable[FilterValue], fields: QueryFields = 
     return comparisons[0] if len(comparisons) == 1 else Any(*comparisons)
 
 
-class FilterBuilder:
-    """Comparisons for one query type, e.g. FilterBuilder("ReplicaTaskSession")."""
+class QueryFilterBuilder:
+    """Comparisons for one query type, e.g. QueryFilterBuilder("ReplicaTaskSession")."""
 
     def __init__(self, query_type: str | QueryFields) -> None:
         if isinstance(query_type, QueryFields):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
-from ansible_collections.veeam_em.core.plugins.module_utils._replicas import ReplicaApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig
 from ansible_collections.veeam_em.core.tests.em_simulator.fixture_file import dataset_from_dict
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND
@@ -30,7 +30,7 @@ def simulator(estate):
 def read(simulator, query: TaskSessionQuery, page_size: int = 200) -> list[dict]:
     options = connection_options(simulator)
     with open_session(options) as em:
-        return ReplicaApi(em, page_size=page_size).task_sessions(query)
+        return EmApi(em, page_size=page_size).task_sessions(query)
 
 
 def at(ticks: int) -> datetime:
@@ -119,7 +119,7 @@ def test_empty_result_needs_no_join(simulator):
 def test_backup_servers(simulator):
     options = connection_options(simulator)
     with open_session(options) as em:
-        api = ReplicaApi(em)
+        api = EmApi(em)
         servers = api.backup_servers()
         assert [s["name"] for s in servers] == sorted(s.name for s in simulator.dataset.servers)
         one = api.backup_servers(names=("vbr03.corp.example",))
@@ -135,7 +135,7 @@ def test_streaming_pages_give_the_same_joined_records_with_jobs_read_first(simul
     expected = read(simulator, query, page_size=100)
     simulator.reset_stats()
     with open_session(connection_options(simulator)) as em:
-        pages = list(ReplicaApi(em, page_size=100).iter_task_sessions(query))
+        pages = list(EmApi(em, page_size=100).iter_task_sessions(query))
     assert [r["uid"] for page in pages for r in page] == [r["uid"] for r in expected]
     assert [r["job_name"] for page in pages for r in page] == [r["job_name"] for r in expected]
     assert all(0 < len(page) <= 100 for page in pages)
@@ -147,7 +147,7 @@ def test_streaming_pages_give_the_same_joined_records_with_jobs_read_first(simul
 def test_streaming_holds_only_the_pages_in_flight(simulator):
     simulator.configure(latency_ms=5)
     with open_session(connection_options(simulator, max_concurrency=2)) as em:
-        pages = ReplicaApi(em, page_size=50, max_concurrency=2).iter_task_sessions(TaskSessionQuery(created_after=at(0)))
+        pages = EmApi(em, page_size=50, max_concurrency=2).iter_task_sessions(TaskSessionQuery(created_after=at(0)))
         next(pages)
         requested = simulator.snapshot()["by_path"]["GET /api/query?type=ReplicaTaskSession"]
         assert requested <= 1 + 2  # page 1, and at most max_concurrency pages fetched ahead

@@ -1,0 +1,86 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: replica_session_query
+short_description: The replica_task_session_info options of a check at a moment over a window
+version_added: 0.1.0
+author:
+  - veeam_em.core maintainers (@veeam-em)
+description:
+  - Takes the start of a window (a duration back from O(now) such as V(7d), or an ISO 8601 time) and gives the options
+    M(veeam_em.core.replica_task_session_info) needs to read the task sessions of that window, and the
+    exact names Enterprise Manager can filter on itself.
+  - The C(veeam_em.core.replica_compliance) role uses it, so its window and moment come from Python, not Jinja.
+options:
+  _input:
+    description: The start of the window (the module's O(veeam_em.core.replica_task_session_info#module:created_after)),
+      such as V(7d), V(24h) or V(2026-11-22T06:00:00Z).
+    type: raw
+    required: true
+  now:
+    description:
+      - The moment of the check, in ISO 8601 (V(2026-11-29T06:00:00Z)); empty for the current second (UTC).
+    type: str
+  include:
+    description:
+      - The name patterns of the V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:include).
+        The patterns of a key become exact names when none of them is a wildcard.
+    type: dict
+"""
+
+EXAMPLES = r"""
+- name: The options of a read of the 7 days before a fixed moment, for two VMs
+  ansible.builtin.set_fact:
+    query: "{{ '7d' | veeam_em.core.replica_session_query(now='2026-11-29T06:00:00Z', include={'vm_name': ['db01', 'web01']}) }}"
+  # {"created_after": "2026-11-22T06:00:00Z", "created_before": "2026-11-29T06:00:00Z",
+  #  "vm_names": ["db01", "web01"], "job_names": [], "backup_server_names": []}
+"""
+
+RETURN = r"""
+_value:
+  description: Options of M(veeam_em.core.replica_task_session_info).
+  type: dict
+  contains:
+    created_after:
+      description: Start of the window (ISO 8601, UTC).
+      type: str
+    created_before:
+      description: The moment of the check (ISO 8601, UTC, whole seconds).
+      type: str
+    vm_names:
+      description: Exact VM names to ask for; empty when a pattern is a wildcard or none is given.
+      type: list
+      elements: str
+    job_names:
+      description: Exact job names to ask for, as RV(_value.vm_names).
+      type: list
+      elements: str
+    backup_server_names:
+      description: Exact backup server names to ask for, as RV(_value.vm_names).
+      type: list
+      elements: str
+"""
+
+from typing import Any, Callable
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._window import session_query
+
+
+def replica_session_query(created_after: Any, now: Any = None, include: Any = None) -> dict[str, Any]:
+    """The filter: the shared window function, with its errors as filter errors."""
+    try:
+        return session_query(created_after, now, include)
+    except ConfigurationError as error:
+        raise AnsibleFilterError(f"replica_session_query: {error}") from None
+
+
+class FilterModule:
+    """veeam_em.core.replica_session_query."""
+
+    def filters(self) -> dict[str, Callable[..., Any]]:
+        return {"replica_session_query": replica_session_query}

@@ -1,0 +1,46 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What is wrong with a VM's status: its findings, its status word and whether it fails.
+
+Pure functions over the statuses of _status; the filter's, the role's and the inventory's
+findings all come from here.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Mapping
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+
+FINDINGS = ("never_succeeded", "rpo_breach", "failed", "warning")  # worst first
+DEFAULT_FAIL_ON = ("rpo_breach", "failed", "never_succeeded")
+
+
+def findings_of(status: Mapping[str, Any]) -> list[str]:
+    """The findings of one status, worst first (a subset of FINDINGS); [] when all is well.
+
+    rpo_breach needs an RPO (rpo_breached is None without one).
+    """
+    found = {
+        "never_succeeded": bool(status["never_succeeded"]),
+        "rpo_breach": bool(status["rpo_breached"]),
+        "failed": status["last_result"] == "Failed",
+        "warning": status["last_result"] == "Warning",
+    }
+    return [finding for finding in FINDINGS if found[finding]]
+
+
+def read_fail_on(value: Any) -> frozenset[str]:
+    """The findings that make a status failing, from a list (or one name); DEFAULT_FAIL_ON for None.
+
+    ConfigurationError for a name not in FINDINGS.
+    """
+    if value is None:
+        return frozenset(DEFAULT_FAIL_ON)
+    if not isinstance(value, (str, Sequence)):
+        raise ConfigurationError(f"fail_on must be a list of findings, got {type(value).__name__}")
+    listed = [value] if isinstance(value, str) else list(value)
+    unknown = sorted(str(item) for item in listed if item not in FINDINGS)
+    if unknown:
+        raise ConfigurationError(f"fail_on has unknown finding(s) {', '.join(unknown)}; choose from {', '.join(FINDINGS)}")
+    return frozenset(listed)

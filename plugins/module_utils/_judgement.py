@@ -1,0 +1,86 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The per-VM judgement: statuses (_status) with RPOs (_rpo), findings (_findings) and
+messages (_messages). The replica_status filter (and so the replica_compliance role) and
+the replicas inventory call these functions, so they judge the same data alike.
+
+Pure functions over records and summaries, no I/O; times are datetimes.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._findings import DEFAULT_FAIL_ON, findings_of, read_fail_on
+from ansible_collections.veeam_em.core.plugins.module_utils._messages import findings_message, formatted_values
+from ansible_collections.veeam_em.core.plugins.module_utils._rpo import job_rpos, read_rpo, read_rpo_by_job
+from ansible_collections.veeam_em.core.plugins.module_utils._selection import RecordSelection, read_selection
+from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder, statuses_from_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils._times import read_now
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a status is judged against: the general RPO, RPOs by job name or pattern
+    (first matching pattern wins, an exact name before any pattern), and the failing findings."""
+
+    rpo: timedelta | None = None
+    rpo_by_job: Mapping[str, timedelta] = field(default_factory=dict)
+    fail_on: frozenset[str] = frozenset(DEFAULT_FAIL_ON)
+
+
+def read_criteria(rpo: Any = None, rpo_by_job: Any = None, fail_on: Any = None) -> Criteria:
+    """Criteria from option values as users give them; ConfigurationError naming the bad option."""
+    return Criteria(read_rpo(rpo), read_rpo_by_job(rpo_by_job), read_fail_on(fail_on))
+
+
+def judge(status: dict[str, Any], fail_on: frozenset[str]) -> dict[str, Any]:
+    """The status with `findings` (worst first), `status` (the worst, or 'ok'), `failing`
+    (a finding is in fail_on), `message` (the findings for people) and the formatted
+    durations of _messages.formatted_values added."""
+    findings = findings_of(status)
+    status["findings"] = findings
+    status["status"] = findings[0] if findings else "ok"
+    status["failing"] = any(finding in fail_on for finding in findings)
+    status["message"] = findings_message(status, findings)
+    status.update(formatted_values(status))
+    return status
+
+
+def judge_summaries(summaries: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria) -> list[dict[str, Any]]:
+    """Judged statuses at `now` of per-VM summaries (StatusBuilder.summaries()), in status order."""
+    summaries = list(summaries)
+    overrides = job_rpos(criteria.rpo_by_job, {summary["job_name"] or "" for summary in summaries})
+    statuses = statuses_from_summaries(summaries, now, criteria.rpo, overrides)
+    return [judge(status, criteria.fail_on) for status in statuses]
+
+
+def judge_records(records: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria,
+                  selection: RecordSelection | None = None, include_sessions: bool = False) -> list[dict[str, Any]]:
+    """Judged statuses at `now` of task session records, after the selection keeps some."""
+    kept = selection.select(records) if selection is not None else records
+    return judge_summaries(StatusBuilder(include_sessions).add_all(kept).summaries(), now, criteria)
+
+
+def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
+                     exclude: Any = None, fail_on: Any = None, include_sessions: bool = False) -> list[dict[str, Any]]:
+    """The replica_status filter's contract: option values as users give them, judged statuses out.
+
+    ConfigurationError, with a message that names the option, for anything that cannot work.
+    """
+    return judge_records(_session_records(records), read_now(now), read_criteria(rpo, rpo_by_job, fail_on),
+                         read_selection(include, exclude), include_sessions=bool(include_sessions))
+
+
+def _session_records(records: Any) -> list[Mapping[str, Any]]:
+    if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Sequence):
+        raise ConfigurationError(
+            "expects a list of replica task session records (as replica_task_session_info returns them), "
+            f"got {type(records).__name__}")
+    for index, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            raise ConfigurationError(f"record {index} is a {type(record).__name__}, not a dict")
+    return list(records)

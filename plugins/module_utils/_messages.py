@@ -1,0 +1,76 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Findings explained for people: the wording every report, summary and host var shares."""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+
+
+def human_duration(seconds: float | None) -> str:
+    """Seconds as '1d 6h', '4h', '45m' or '30s' (the two largest parts); 'n/a' for None."""
+    if seconds is None:
+        return "n/a"
+    remaining = int(round(abs(seconds)))
+    parts = []
+    for unit, size in UNITS:
+        if remaining >= size or (unit == "s" and not parts):
+            parts.append(f"{remaining // size}{unit}")
+            remaining %= size
+    return ("-" if seconds < 0 else "") + " ".join(parts[:2])
+
+
+def formatted_values(status: Mapping[str, Any]) -> dict[str, Any]:
+    """The status's durations for people, so reports need no arithmetic of their own.
+
+    'last_success_age_text' and 'rpo_text' as human_duration() gives them (None where the
+    seconds are None); 'rpo_used_percent', the age as a whole percentage of the RPO (None
+    without a success or an RPO).
+    """
+    age, rpo = status["last_success_age_seconds"], status["rpo_seconds"]
+    return {
+        "last_success_age_text": human_duration(age) if age is not None else None,
+        "rpo_text": human_duration(rpo) if rpo is not None else None,
+        "rpo_used_percent": round(age / rpo * 100) if age is not None and rpo else None,
+    }
+
+
+def _failed(status: Mapping[str, Any]) -> str:
+    count = status["consecutive_failures"]
+    latest = status["latest_session"]
+    # The reason belongs to the latest session only; while a new one runs, it is not known here.
+    reason = latest.get("reason") if latest.get("result") == "Failed" else ""
+    text = f"last result Failed ({count} consecutive failure{'s' if count != 1 else ''})"
+    return f"{text}: {reason}" if reason else text
+
+
+def _warning(status: Mapping[str, Any]) -> str:
+    latest = status["latest_session"]
+    reason = latest.get("reason") if latest.get("result") == "Warning" else ""
+    return f"last result Warning: {reason}" if reason else "last result Warning"
+
+
+def _rpo_breach(status: Mapping[str, Any]) -> str:
+    return (f"last success {human_duration(status['last_success_age_seconds'])} ago "
+            f"({status['last_success_time']}), older than the RPO of {human_duration(status['rpo_seconds'])}")
+
+
+def _never_succeeded(status: Mapping[str, Any]) -> str:
+    return f"no successful replica in the data ({status['session_count']} sessions)"
+
+
+EXPLAIN: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "never_succeeded": _never_succeeded,
+    "rpo_breach": _rpo_breach,
+    "failed": _failed,
+    "warning": _warning,
+}
+
+
+def findings_message(status: Mapping[str, Any], findings: Sequence[str]) -> str:
+    """The findings of a status in one line, '; '-separated, worst first; '' when there are none."""
+    # Never succeeded already says why the RPO is breached.
+    explained = [finding for finding in findings
+                 if not (finding == "rpo_breach" and "never_succeeded" in findings)]
+    return "; ".join(EXPLAIN[finding](status) for finding in explained)

@@ -1,0 +1,39 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The task sessions a compliance check reads: its moment, its window and the names EM can
+filter on itself. Pure functions, no I/O."""
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._selection import read_selection
+from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, read_now, utc_now
+
+# The module option that takes the exact names of each selection key.
+MODULE_OPTIONS = {"vm_name": "vm_names", "job_name": "job_names", "backup_server_name": "backup_server_names"}
+
+
+def session_query(created_after: Any, now: Any = None, include: Any = None) -> dict[str, Any]:
+    """The replica_task_session_info options of a check at `now` of the sessions since `created_after`.
+
+    `created_after` is a duration back from `now` ('7d') or an ISO 8601 time; `now` is ISO 8601 or
+    empty for the current second; `include` has the replica_status filter's shape. Returns
+    {'created_after': ISO, 'created_before': ISO (the moment), 'vm_names': [...],
+    'job_names': [...], 'backup_server_names': [...]}: the name lists hold the include patterns
+    only when none of a key's patterns is a wildcard (EM filters on exact names), else [].
+    ConfigurationError, naming `created_after`, `now` or `include`, for values that cannot work.
+    """
+    # Whole seconds: the moment is shown in every report and the window starts from it.
+    moment = read_now(now) if now not in (None, "") else utc_now().replace(microsecond=0)
+    after = parse_moment(created_after, "created_after", moment)
+    if after is None:
+        raise ConfigurationError("created_after: give a duration such as 7d or an ISO 8601 time")
+    if after > moment:
+        raise ConfigurationError(f"created_after: {iso(after)} is later than now ({iso(moment)})")
+    selection = read_selection(include, None)
+    query: dict[str, Any] = {"created_after": iso(after), "created_before": iso(moment)}
+    for key, option in MODULE_OPTIONS.items():
+        name_filter = selection.filters.get(key)
+        query[option] = list(name_filter.exact_names()) if name_filter else []
+    return query
