@@ -65,12 +65,14 @@ class _Fold:
         self.count += 1
         if record.get("job_name"):
             self.job_names.add(record["job_name"])
-        if keep:
-            self.sessions = self.sessions if self.sessions is not None else []
-            self.sessions.append(settled_record(record))
-        newer = created is not None and (self.latest_time is None or created > self.latest_time)
-        if self.latest is None or newer:
-            self.latest, self.latest_time = settled_record(record), created
+        newest = self.latest is None or (created is not None and (self.latest_time is None or created > self.latest_time))
+        if keep or newest:
+            settled = settled_record(record)  # once per record, kept or latest or both
+            if keep:
+                self.sessions = self.sessions if self.sessions is not None else []
+                self.sessions.append(settled)
+            if newest:
+                self.latest, self.latest_time = settled, created
         result = settled_result(record.get("state"), record.get("result"))
         if result is None or created is None:
             return  # not completed, or of unknown time: it proves nothing about the RPO
