@@ -68,6 +68,8 @@ requirements:
 """
 
     INFO_MODULE = r"""
+author:
+  - veeam_em.core maintainers (@veeam-em)
 notes:
   - >-
     The modules talk to Enterprise Manager from where they run; run them on the controller

@@ -212,20 +212,19 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     CONNECTION_OPTION_NAMES,
     INSECURE_WARNING,
     ConnectionOptions,
     open_session,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, settled_task_session
 from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     CACHE_FORMAT,
     GroupNamer,
@@ -280,9 +279,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         # 2.18 crashes on a list given for a yes/no option or says nothing of a bad number.
         self._check_option_types(self.loader.load_from_file(path))
         self._read_config_data(path)
-        for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
-            if error:
-                raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
+        for library, _traceback in missing_libraries():
+            raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
         now = self._now()
         try:
             settings = read_settings(self._options_mapping(), now)

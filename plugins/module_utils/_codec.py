@@ -15,10 +15,10 @@ ProtocolError, never another exception type. Links are chosen by Type, never by 
 from __future__ import annotations
 
 import re
-import traceback
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
+from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import optional_import
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
     ConfigurationError,
@@ -27,13 +27,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEHOLDER_BEFORE, is_placeholder
 
-try:
-    from lxml import etree
-except ImportError:  # reported by the edges via missing_required_lib
-    etree = None
-    LXML_IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    LXML_IMPORT_ERROR = None
+etree = optional_import("lxml.etree")
 
 NAMESPACE = "http://www.veeam.com/ent/v1.0"
 _NS = "{" + NAMESPACE + "}"
@@ -323,21 +317,45 @@ def _link_target(links: dict[str, Any], kind: str) -> tuple[str | None, str | No
     return id_from_href(link.get("Href")), link.get("Name")
 
 
-def _spec(**fields: tuple[str, Callable[[Any], Any]]) -> Spec:
-    return {_tag(local): entry for local, entry in fields.items()}
+def _snake_key(element: str) -> str:
+    """The record key of an EM element: snake_case, without the UTC suffix of times
+    (every EM time is UTC and the records keep them as aware datetimes)."""
+    element = element[:-3] if element.endswith("UTC") else element
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", element).lower()
+
+
+def _spec(*groups: tuple[Any, ...], renamed: dict[str, str] | None = None) -> Spec:
+    """{qualified tag: (record key, converter)} from (converter, element, element...) groups;
+    an element's key is its _snake_key unless `renamed` names another."""
+    renamed = renamed or {}
+    return {
+        _tag(element): (renamed.get(element) or _snake_key(element), convert)
+        for convert, *elements in groups
+        for element in elements
+    }
+
+
+def _entity(el: Any, tags: tuple[str, ...], spec: Spec, keys: tuple[str, ...]) -> tuple[Record, dict[str, Any]]:
+    """A record with every key of `keys` (None unless EM sent it): the entity's UID, GUID, Name
+    and Href, its children as `spec` says, and the backup server it names through a
+    BackupServerReference link; returned with its links by Type for the caller's own links."""
+    _expect(el, tags)
+    record: Record = dict.fromkeys(keys)
+    uid = el.get("UID")
+    record.update(uid=uid, id=guid_of(uid), name=el.get("Name"), href=el.get("Href"))
+    links = _links_by_type(_fill(el, spec, record))
+    if "backup_server_id" in record:
+        record["backup_server_id"], record["backup_server_name"] = _link_target(links, "BackupServerReference")
+    return record, links
 
 
 # -- converters ------------------------------------------------------------------------
 _TASK_TAGS = (_tag("ReplicaTaskSession"),)
 _TASK_SPEC = _spec(
-    JobSessionUid=("job_session_uid", _text_or_none),
-    CreationTimeUTC=("creation_time", _time),
-    EndTimeUTC=("end_time", _time),
-    State=("state", _text),
-    Result=("result", _text),
-    Reason=("reason", _text),
-    TotalSize=("total_size", _int),
-    VmUid=("vm_uid", _text_or_none),
+    (_text_or_none, "JobSessionUid", "VmUid"),
+    (_time, "CreationTimeUTC", "EndTimeUTC"),
+    (_text, "State", "Result", "Reason"),
+    (_int, "TotalSize"),
 )
 TASK_SESSION_KEYS = (
     "uid", "id", "name", "vm_name", "href", "job_session_uid", "job_session_id", "creation_time", "end_time",
@@ -348,12 +366,8 @@ TASK_SESSION_KEYS = (
 
 def task_session(el: Any) -> Record:
     """A <ReplicaTaskSession> entity as a dict with the keys of TASK_SESSION_KEYS."""
-    _expect(el, _TASK_TAGS)
-    record: Record = dict.fromkeys(TASK_SESSION_KEYS)
-    uid = el.get("UID")
-    record.update(uid=uid, id=guid_of(uid), name=el.get("Name"), vm_name=el.get("VmDisplayName"), href=el.get("Href"))
-    links = _links_by_type(_fill(el, _TASK_SPEC, record))
-    record["backup_server_id"], record["backup_server_name"] = _link_target(links, "BackupServerReference")
+    record, links = _entity(el, _TASK_TAGS, _TASK_SPEC, TASK_SESSION_KEYS)
+    record["vm_name"] = el.get("VmDisplayName")
     job_id, record["job_session_name"] = _link_target(links, "ReplicaJobSessionReference")
     # JobSessionUid is the documented source; the link stands in if a build leaves it out.
     record["job_session_id"] = guid_of(record["job_session_uid"]) or job_id
@@ -362,16 +376,11 @@ def task_session(el: Any) -> Record:
 
 _JOB_TAGS = (_tag("ReplicaJobSession"),)
 _JOB_SPEC = _spec(
-    JobUid=("job_uid", _text_or_none),
-    JobName=("job_name", _text),
-    JobType=("job_type", _text),
-    CreationTimeUTC=("creation_time", _time),
-    EndTimeUTC=("end_time", _time),
-    State=("state", _text),
-    Result=("result", _text),
-    Progress=("progress", _int),
-    IsRetry=("is_retry", _bool),
-    FailureMessage=("failure_message", _text),
+    (_text_or_none, "JobUid"),
+    (_text, "JobName", "JobType", "State", "Result", "FailureMessage"),
+    (_time, "CreationTimeUTC", "EndTimeUTC"),
+    (_int, "Progress"),
+    (_bool, "IsRetry"),
 )
 JOB_SESSION_KEYS = (
     "uid", "id", "name", "href", "job_uid", "job_id", "job_name", "job_type", "creation_time", "end_time",
@@ -381,12 +390,7 @@ JOB_SESSION_KEYS = (
 
 def job_session(el: Any) -> Record:
     """A <ReplicaJobSession> entity as a dict with the keys of JOB_SESSION_KEYS."""
-    _expect(el, _JOB_TAGS)
-    record: Record = dict.fromkeys(JOB_SESSION_KEYS)
-    uid = el.get("UID")
-    record.update(uid=uid, id=guid_of(uid), name=el.get("Name"), href=el.get("Href"))
-    links = _links_by_type(_fill(el, _JOB_SPEC, record))
-    record["backup_server_id"], record["backup_server_name"] = _link_target(links, "BackupServerReference")
+    record, links = _entity(el, _JOB_TAGS, _JOB_SPEC, JOB_SESSION_KEYS)
     job_id, job_name = _link_target(links, "JobReference")
     record["job_id"] = guid_of(record["job_uid"]) or job_id
     if record["job_name"] is None:
@@ -396,12 +400,11 @@ def job_session(el: Any) -> Record:
 
 _SERVER_TAGS = (_tag("BackupServer"),)
 _SERVER_SPEC = _spec(
-    Description=("description", _text),
-    Port=("port", _int),
-    Version=("version", _text),
-    WcfPort=("wcf_port", _int),
+    (_text, "Description", "Version"),
+    (_int, "Port", "WcfPort"),
     # An empty thumbprint says as little as a missing one.
-    VbrCertificateThumbprint=("certificate_thumbprint", _text_or_none),
+    (_text_or_none, "VbrCertificateThumbprint"),
+    renamed={"VbrCertificateThumbprint": "certificate_thumbprint"},
 )
 BACKUP_SERVER_KEYS = (
     "uid", "id", "name", "href", "description", "port", "version", "wcf_port", "certificate_thumbprint",
@@ -410,12 +413,7 @@ BACKUP_SERVER_KEYS = (
 
 def backup_server(el: Any) -> Record:
     """A <BackupServer> entity as a dict with the keys of BACKUP_SERVER_KEYS."""
-    _expect(el, _SERVER_TAGS)
-    record: Record = dict.fromkeys(BACKUP_SERVER_KEYS)
-    uid = el.get("UID")
-    record.update(uid=uid, id=guid_of(uid), name=el.get("Name"), href=el.get("Href"))
-    _fill(el, _SERVER_SPEC, record)
-    return record
+    return _entity(el, _SERVER_TAGS, _SERVER_SPEC, BACKUP_SERVER_KEYS)[0]
 
 
 _REFERENCE_TAGS = (_tag("Ref"), _tag("EntityRef"))
@@ -437,7 +435,7 @@ def reference(el: Any) -> Record:
 
 
 _LOGON_TAGS = (_tag("LogonSession"),)
-_LOGON_SPEC = _spec(UserName=("user_name", _text), SessionId=("session_id", _text_or_none))
+_LOGON_SPEC = _spec((_text, "UserName"), (_text_or_none, "SessionId"))
 
 
 def logon_session(el: Any) -> Record:

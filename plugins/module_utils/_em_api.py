@@ -88,7 +88,9 @@ class EmApi:
         params: dict[str, Any] = {"type": query_type, "format": "Entities", **(sort or {})}
         if expression is not None:
             params["filter"] = expression.render()
-        return query_all(self.session, params, converter, self.page_size, self.max_concurrency, limit)
+        return query_all(
+            self.session, params, converter, limit, page_size=self.page_size, max_concurrency=self.max_concurrency
+        )
 
     def backup_servers(self, names: tuple[str, ...] = (), ids: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         build = QueryFilterBuilder("BackupServer")

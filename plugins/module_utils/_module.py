@@ -8,16 +8,15 @@ from typing import Any, Callable
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     INSECURE_WARNING,
     ConnectionOptions,
     open_session,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._session import EmSession
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
@@ -37,9 +36,8 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
 
 def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, Any]], dict[str, Any]]) -> None:
     """Connect, call `gather`, log out, and exit: exit_json on success, fail_json on error."""
-    for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
-        if error:
-            module.fail_json(msg=missing_required_lib(library), exception=error)
+    for library, error in missing_libraries():
+        module.fail_json(msg=missing_required_lib(library), exception=error)
     session: EmSession | None = None
     try:
         options = ConnectionOptions.from_mapping(module.params)

@@ -28,7 +28,7 @@ def iter_pages(
     converter: Callable[[Any], Record],
     page_size: int = DEFAULT_PAGE_SIZE,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    last_page: int | None = None,
+    limit: int | None = None,
 ) -> Iterator[list[Record]]:
     """The records of a query page by page, in the server's order, each UID once.
 
@@ -37,8 +37,13 @@ def iter_pages(
     followed). The next pages are requested before a page is converted, so EM works
     while the client does; at most `max_concurrency` requests are in flight and only that
     many fetched pages wait for the caller. A failed page raises: the caller never sees a
-    result presented as complete that is not.
+    result presented as complete that is not. With a `limit`, pages are no larger than it and
+    only the pages that hold the first `limit` records are read.
     """
+    last_page = None
+    if limit is not None:
+        page_size = max(1, min(page_size, limit))
+        last_page = (limit + page_size - 1) // page_size
     base = {**params, "pageSize": page_size}
     in_flight = max(1, max_concurrency)
 
@@ -82,17 +87,8 @@ def _uids(items: list[Record]) -> set[Any]:
 
 
 def query_all(
-    session: Any,
-    params: dict[str, Any],
-    converter: Callable[[Any], Record],
-    page_size: int = DEFAULT_PAGE_SIZE,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    limit: int | None = None,
+    session: Any, params: dict[str, Any], converter: Callable[[Any], Record], limit: int | None = None, **paging: int
 ) -> list[Record]:
-    """Every record of a query as one list; with a `limit`, only the pages that hold the
-    first `limit` records are read."""
-    if limit is None:
-        return list(chain.from_iterable(iter_pages(session, params, converter, page_size, max_concurrency)))
-    page_size = max(1, min(page_size, limit))
-    pages = iter_pages(session, params, converter, page_size, max_concurrency, last_page=(limit + page_size - 1) // page_size)
-    return list(islice(chain.from_iterable(pages), limit))
+    """Every record of a query as one list, or its first `limit`; `paging` takes iter_pages'
+    page_size and max_concurrency."""
+    return list(islice(chain.from_iterable(iter_pages(session, params, converter, limit=limit, **paging)), limit))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import random
 import time
-import traceback
 import warnings
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any, Callable, TypeVar
 
+from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import optional_import
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     CertificateError,
     ConnectionFailure,
@@ -24,15 +24,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     RequestTimeout,
 )
 
-try:
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import InsecureRequestWarning
-except ImportError:  # reported by the edges through missing_required_lib
-    requests = None
-    REQUESTS_IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    REQUESTS_IMPORT_ERROR = None
+requests = optional_import("requests")
+urllib3_exceptions = optional_import("urllib3.exceptions")  # installed with requests
 
 RETRY_STATUSES = frozenset((502, 503, 504))
 Read = TypeVar("Read")
@@ -94,11 +87,11 @@ class Transport:
         if not options.validate_certs:
             # The user chose this; the edges say so once per run instead of urllib3
             # repeating it for every request.
-            warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+            warnings.filterwarnings("ignore", category=urllib3_exceptions.InsecureRequestWarning)
         self.http = requests.Session()
         self.http.cookies.set_policy(_NoCookies())
         self.http.headers.update({"User-Agent": USER_AGENT, "Accept": "application/xml"})
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, options.pool_size), max_retries=0)
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, options.pool_size), max_retries=0)
         self.http.mount("https://", adapter)
         self.http.mount("http://", adapter)
 

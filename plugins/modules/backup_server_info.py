@@ -9,8 +9,6 @@ short_description: Gather the backup servers Veeam Backup Enterprise Manager kno
 version_added: 0.1.0
 description:
   - Reads the Veeam Backup & Replication servers connected to Enterprise Manager.
-author:
-  - veeam_em.core maintainers (@veeam-em)
 extends_documentation_fragment:
   - veeam_em.core.connection
   - veeam_em.core.connection.info_module

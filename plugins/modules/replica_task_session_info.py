@@ -13,8 +13,6 @@ description:
   - Every filter is applied by Enterprise Manager's query service, so only matching sessions
     travel over the network.
   - Each record carries the name of its job and of its backup server.
-author:
-  - veeam_em.core maintainers (@veeam-em)
 extends_documentation_fragment:
   - veeam_em.core.connection
   - veeam_em.core.connection.info_module

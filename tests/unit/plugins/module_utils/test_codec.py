@@ -39,9 +39,6 @@ def entity(xml: str) -> etree._Element:
     return codec.parse_document(re.sub(r"^<(\w+)", rf'<\1 xmlns="{NS}"', xml, count=1).encode(), URL, 200)
 
 
-def test_lxml_is_there():
-    assert codec.LXML_IMPORT_ERROR is None
-
 
 def test_without_lxml_the_codec_says_what_to_install(monkeypatch):
     monkeypatch.setattr(codec, "etree", None)
@@ -624,3 +621,27 @@ def test_references_given_to_an_entity_converter_are_refused():
 )
 def test_id_from_href(href, expected):
     assert codec.id_from_href(href) == expected
+
+
+@pytest.mark.parametrize(
+    "spec, keys",
+    [
+        (codec._TASK_SPEC, codec.TASK_SESSION_KEYS),
+        (codec._JOB_SPEC, codec.JOB_SESSION_KEYS),
+        (codec._SERVER_SPEC, codec.BACKUP_SERVER_KEYS),
+    ],
+    ids=["task session", "job session", "backup server"],
+)
+def test_every_element_a_converter_reads_lands_on_a_record_key(spec, keys):
+    # The keys are derived from EM's element names; a derivation that drifted from the
+    # published record keys would fill a key nobody reads and leave the real one None.
+    assert {key for key, _convert in spec.values()} <= set(keys)
+
+
+@pytest.mark.parametrize(
+    "element, key",
+    [("CreationTimeUTC", "creation_time"), ("JobSessionUid", "job_session_uid"), ("IsRetry", "is_retry"),
+     ("WcfPort", "wcf_port"), ("State", "state")],
+)
+def test_record_keys_are_em_element_names_in_snake_case_without_utc(element, key):
+    assert codec._snake_key(element) == key

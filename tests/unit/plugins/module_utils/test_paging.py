@@ -33,7 +33,7 @@ def simulator(estate):
 def read_all(simulator, page_size=250, max_concurrency=4, **params):
     options = connection_options(simulator, page_size=page_size, max_concurrency=max_concurrency)
     with open_session(options) as em:
-        return query_all(em, {**TASKS, **params}, codec.task_session, page_size, max_concurrency)
+        return query_all(em, {**TASKS, **params}, codec.task_session, page_size=page_size, max_concurrency=max_concurrency)
 
 
 def expected_uids(simulator):
@@ -89,7 +89,7 @@ def test_pages_cut_short_every_time_fail_the_whole_read_clearly(simulator):
     with open_session(options, transport) as em:
         simulator.configure(truncate_rate=1.0)
         with pytest.raises(IncompleteBody, match="not well-formed XML .cut short.. for GET .*/api/query"):
-            query_all(em, TASKS, codec.task_session, 100, 2)
+            query_all(em, TASKS, codec.task_session, page_size=100, max_concurrency=2)
         simulator.configure(truncate_rate=0.0)
     assert transport.retries >= options.transport_options().max_retries
 
