@@ -151,7 +151,7 @@ class ReplicaEventPoller:
             self.logger.warning("%s still unreachable (attempt %d): %s", self.em_url, self.outage.failed_polls, error)
             return []
         self.outage = Outage(now, str(error))
-        self.logger.warning("%s unreachable, retrying in %.0f s: %s", self.em_url, self.delay(), error)
+        self.logger.warning("%s unreachable, retrying in %.1f s: %s", self.em_url, self.delay(), error)
         return [{"event_type": UNREACHABLE_EVENT, "em_url": self.em_url, "error": str(error),
                  "unreachable_since": iso(now), "retry_in_seconds": self.delay()}]
 
