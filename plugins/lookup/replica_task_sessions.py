@@ -5,7 +5,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: replica_task_sessions
 short_description: Replica task sessions from Veeam Backup Enterprise Manager, for templates, conditions and vars
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - veeam_em.core maintainers (@veeam-em)
 description:
