@@ -74,7 +74,10 @@ class CompletionWatch:
         if len(self.known_jobs) > KNOWN_JOBS_LIMIT:
             self.known_jobs = {}
         since = self.since()
-        completed = api.task_sessions_where(self._completed_filter(since), self.known_jobs)
+        # EM's filter takes whole seconds, rounded down: what ended in the second before `since`
+        # comes too, and is dropped here, or it would come back after being forgotten.
+        completed = [task for task in api.task_sessions_where(self._completed_filter(since), self.known_jobs)
+                     if task.get("end_time") is not None and task["end_time"] >= since]
         running_now = {task["uid"] for task in api.task_sessions_where(self._running_filter())}
         found = {task["uid"] for task in completed}
         late = sorted(self.running - running_now - found)

@@ -277,3 +277,20 @@ def _record(task: Any) -> dict[str, Any]:
             "creation_time": format_utc(task.created), "end_time": format_utc(task.ended) if task.ended else None,
             "job_name": task.job_session.job_name, "backup_server_id": task.server.id,
             "backup_server_name": task.server.name}
+
+
+def test_the_second_before_since_is_not_reported_and_nothing_comes_twice(simulator: EmSimulator) -> None:
+    """EM's filter takes whole seconds: a session that ended earlier in since's second must stay
+    out, and one just after it must be reported once (not again once the watermark moves on)."""
+    before, after = running(simulator)[:2]
+    since_ticks = FIXED_NOW + 5 * TICKS_PER_SECOND // 10  # FIXED_NOW + 0.5 s
+    simulator.dataset.complete_task_session(before.id, "Failed", FIXED_NOW + TICKS_PER_SECOND // 10, "before since")
+    simulator.dataset.complete_task_session(after.id, "Failed", FIXED_NOW + 9 * TICKS_PER_SECOND // 10, "after since")
+
+    async def scenario() -> None:
+        async with SourceRun(simulator, source_args(simulator, since=format_utc(since_ticks))) as run:
+            await run.polls(3)
+            events = run.pending()
+        assert [event["uid"] for event in events] == [after.uid]
+
+    asyncio.run(scenario())
