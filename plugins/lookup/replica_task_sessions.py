@@ -70,7 +70,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_task_sessions
 from ansible_collections.veeam_em.core.plugins.module_utils._task_session_options import (
-    REMOVED_IN,
     RENAMED,
     TASK_SESSION_OPTION_NAMES,
     check_choices,
@@ -123,5 +122,6 @@ class LookupModule(LookupBase):
     def _warn_renamed(kwargs: dict[str, Any]) -> None:
         for old, new in RENAMED.items():
             if old in kwargs:
-                display.deprecated(f"{NAME}: the option {old} is renamed {new}", version=REMOVED_IN,
+                # The version is written out: sanity's pylint checks it only as a literal (REMOVED_IN).
+                display.deprecated(f"{NAME}: the option {old} is renamed {new}", version="2.0.0",
                                    collection_name="veeam_em.core")

@@ -92,7 +92,7 @@ class ReplicaEventPoller:
         # Nothing below sends a request: the completions are taken, so they become events.
         events = [self._event(COMPLETED_EVENT, record) for record in records if self.completions.wanted(record)]
         if self.rpo is not None:
-            events += self._rpo_events(records, now)
+            events += self._rpo_events(self.rpo, records, now)
         self.logger.info("polled %s: %d completed, %d reported, %d running", self.em_url, len(records),
                          len(events), len(self.completions.running))
         return self._recovered(now) + events
@@ -136,10 +136,9 @@ class ReplicaEventPoller:
             if session.logout_warning:
                 self.logger.warning("%s", session.logout_warning)
 
-    def _rpo_events(self, records: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
-        assert self.rpo is not None
-        self.rpo.add(records)
-        return [self._event(kind, status) for kind, status in self.rpo.changes(now)]
+    def _rpo_events(self, rpo: RpoWatch, records: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+        rpo.add(records)
+        return [self._event(kind, status) for kind, status in rpo.changes(now)]
 
     def _event(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
         return {**body, "event_type": kind, "em_url": self.em_url}

@@ -81,7 +81,7 @@ class SourceRun:
         return self.simulator.snapshot()["by_path"].get(TASK_QUERY, 0)
 
     async def until(self, condition: Callable[[], bool]) -> None:
-        for _ in range(int(WAIT / 0.02)):
+        for _attempt in range(int(WAIT / 0.02)):
             if condition():
                 return
             assert self.task is not None
