@@ -302,17 +302,7 @@ class Runner:
 
     def de_create(self) -> int:
         """The decision environment (meta/decision-environment.yml) as a build context with the tarball."""
-        assert self.tarball is not None
-        work = self.build / "de"
-        if work.exists():
-            shutil.rmtree(work)
-        definition = work / "definition"
-        definition.mkdir(parents=True)
-        shutil.copy2(REPO / "meta" / "decision-environment.yml", definition)
-        shutil.copy2(self.tarball, definition)
-        context = work / "context"
-        code = self.run(["ansible-builder", "create", "-f", str(definition / "decision-environment.yml"),
-                         "-c", str(context), "--output-filename", "Containerfile"], work)
+        code, context = self.builder_context("de", REPO / "meta" / "decision-environment.yml")
         requirements = context / "_build" / "requirements.txt"
         collections = context / "_build" / "requirements.yml"
         if code or not requirements.is_file() or "ansible-rulebook" not in requirements.read_text(encoding="utf-8") \
@@ -323,18 +313,24 @@ class Runner:
         say(f"de: build context ready in {os.path.relpath(context, REPO)}")
         return 0
 
-    def ee_create(self) -> int:
+    def builder_context(self, name: str, definition_file: Path) -> tuple[int, Path]:
+        """`ansible-builder create` of a definition copied beside the tarball: (exit code, context)."""
         assert self.tarball is not None
-        work = self.build / "ee"
+        work = self.build / name
         if work.exists():
             shutil.rmtree(work)
         definition = work / "definition"
         definition.mkdir(parents=True)
-        shutil.copy2(REPO / "docs" / "examples" / "execution-environment.yml", definition)
+        shutil.copy2(definition_file, definition)
         shutil.copy2(self.tarball, definition)
         context = work / "context"
-        code = self.run(["ansible-builder", "create", "-f", str(definition / "execution-environment.yml"),
+        code = self.run(["ansible-builder", "create", "-f", str(definition / definition_file.name),
                          "-c", str(context), "--output-filename", "Containerfile"], work)
+        return code, context
+
+    def ee_create(self) -> int:
+        code, context = self.builder_context("ee", REPO / "docs" / "examples" / "execution-environment.yml")
+        assert self.tarball is not None
         containerfile = context / "Containerfile"
         collected = context / "_build" / "collections" / self.tarball.name
         requirements = context / "_build" / "requirements.yml"
