@@ -294,3 +294,19 @@ def test_the_second_before_since_is_not_reported_and_nothing_comes_twice(simulat
         assert [event["uid"] for event in events] == [after.uid]
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("content, wording", [
+    ("{not json", "cannot be read as this event source's state"),
+    ('{"version": 99, "completions": {}}', "is not a version 1 state of this event source"),
+    ('{"version": 1, "em_url": "https://other-em.example.com:9398/api", "completions": {}}',
+     "holds the state of https://other-em.example.com:9398/api"),
+])
+def test_a_state_file_that_is_not_this_sources_is_refused(simulator: EmSimulator, tmp_path: Any,
+                                                          content: str, wording: str) -> None:
+    state_file = tmp_path / "state.json"
+    state_file.write_text(content, encoding="utf-8")
+    with pytest.raises(SourceError, match="state_file") as raised:
+        asyncio.run(main(asyncio.Queue(), source_args(simulator, state_file=str(state_file))))
+    assert wording in str(raised.value)
+    assert simulator.snapshot()["requests"] == 0
