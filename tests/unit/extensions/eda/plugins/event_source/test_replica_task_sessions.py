@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
@@ -178,7 +179,10 @@ def test_restart_with_state_file_neither_repeats_nor_skips(simulator: EmSimulato
     assert DEFAULT_PASSWORD not in json.dumps(saved) and saved["em_url"] == simulator.url.rstrip("/")
 
 
-def test_an_outage_is_one_event_pair_and_loses_nothing(simulator: EmSimulator) -> None:
+def test_an_outage_is_one_event_pair_and_loses_nothing(simulator: EmSimulator, caplog: Any) -> None:
+    caplog.set_level(logging.DEBUG)
+    seen: list[dict[str, Any]] = []
+
     async def scenario() -> None:
         async with SourceRun(simulator, source_args(simulator)) as run:
             simulator.configure(error_rate=1.0)
@@ -193,9 +197,13 @@ def test_an_outage_is_one_event_pair_and_loses_nothing(simulator: EmSimulator) -
             up = await run.event()
             assert up["event_type"] == "em_recovered" and up["failed_polls"] >= 2
             assert up["unreachable_since"] == down["unreachable_since"]
+            seen.extend([down, up])
             check_completion(await run.event(), task, simulator)
 
     asyncio.run(scenario())
+    secrets = [DEFAULT_PASSWORD, *simulator.snapshot()["issued_tokens"]]
+    assert "unreachable" in caplog.text
+    assert not [secret for secret in secrets if secret in caplog.text or secret in json.dumps(seen)]
     # The logout of the session in use when EM began to fail could not be sent (503); that
     # one is left to EM's idle expiry, every later logon was logged out.
     assert simulator.snapshot()["sessions"]["open"] == 1
