@@ -42,7 +42,7 @@ JOBS ?= 2
 
 .PHONY: help test test-matrix sanity units artifact integration lint changelog-lint docs ee bench-slice \
 	$(addprefix test-core-,$(MATRIX_LINES)) simulator demo venv venvs lock clean soak soak-plugins \
-	bench-simulator bench-client bench bench-quick
+	bench-simulator bench-client bench bench-quick bench-events
 
 help:
 	@echo "make demo            the main job: inventory graph and compliance role against the embedded simulator"
@@ -64,6 +64,7 @@ help:
 	@echo "make soak            the client fault soak: 300 reads under random faults (about 2 minutes)"
 	@echo "make soak-plugins    the plugin fault soak: 30 ansible-inventory (cache on) and 30 role runs under random faults (about 7 minutes)"
 	@echo "make bench-simulator the simulator's page time and memory with 1,000,000 task sessions"
+	@echo "make bench-events    requests per poll of the replica_task_sessions event source over 10,000 task sessions"
 	@echo "make bench-client    the client reading 100,000 task sessions at 0/20 ms latency, concurrency 1/4"
 	@echo "make bench           the collection vs. the naive baseline and the floor: 10k/100k/300k sessions, 0/20 ms (long)"
 	@echo "make bench-quick     the same at 10,000 sessions, naive baseline extrapolated from a sample (under 2 minutes)"
@@ -105,6 +106,9 @@ soak-plugins: $(STAMP)
 
 bench-simulator: $(STAMP)
 	@$(RUN_WITH_COLLECTION) benchmarks/simulator_page.py --sessions 1000000
+
+bench-events: $(STAMP)
+	@$(RUN_WITH_COLLECTION) benchmarks/event_source_polls.py --sessions 10000
 
 bench-client: $(STAMP)
 	@$(RUN_WITH_COLLECTION) benchmarks/client_read.py --sessions 100000

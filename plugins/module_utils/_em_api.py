@@ -134,6 +134,18 @@ class EmApi:
             self._join_names(page, jobs)
             yield page
 
+    def task_sessions_where(self, expression: Any, known_jobs: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """Task sessions matching a filter the caller built, oldest first.
+
+        With `known_jobs` (job sessions by UID, kept by the caller from call to call and
+        filled here) the job names are joined, reading by id only the job sessions not yet
+        known: a caller that polls pays for each job session once, not for a window per call.
+        """
+        tasks = self._query("ReplicaTaskSession", expression, codec.task_session, {"sortAsc": "CreationTime"})
+        if known_jobs is not None and tasks:
+            self._join_names(tasks, known_jobs)
+        return tasks
+
     def _job_sessions_between(self, first: datetime | None, last: datetime | None,
                               query: TaskSessionQuery) -> dict[str, dict[str, Any]]:
         """Job sessions by UID that may own tasks created between first and last."""

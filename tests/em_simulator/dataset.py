@@ -49,3 +49,19 @@ class Dataset:
                 bisect.insort(self.task_sessions, task, key=_creation_key)
                 self.task_sessions_by_id[task.id] = task
             self.version += 1
+
+    def complete_task_session(self, task_id: str | None, result: str, ended: int, reason: str = "") -> ReplicaTaskSession:
+        """End a running task session as EM records it when its run finishes (the event source's
+        tests and the rulebook run use it): State Completed, the Result, EndTime and Reason set.
+
+        `task_id` None picks the running session that started first; KeyError when there is
+        no such session or it is not running. The version bump makes the change visible to the next query.
+        """
+        with self._lock:
+            running = [task for task in self.task_sessions if task.state != "Completed"]
+            task = self.task_sessions_by_id.get(task_id) if task_id else (running[0] if running else None)
+            if task is None or task.state == "Completed":
+                raise KeyError(f"no running task session {task_id or '(any)'}")
+            task.state, task.result, task.ended, task.reason = "Completed", result, ended, reason
+            self.version += 1
+            return task

@@ -8,6 +8,7 @@ import ssl
 import tempfile
 import threading
 import time
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -18,6 +19,7 @@ from .config import SimulatorConfig
 from .datagen import GeneratorSpec, generate
 from .dataset import Dataset
 from .faults import FaultPlan
+from .model import RESULTS, format_utc, ticks_from_datetime
 from .query import QUERY_TYPES
 from .stats import Stats, path_key
 from .tls import DEFAULT_HOSTNAMES, CertificateFiles, make_certificates, server_context
@@ -232,8 +234,19 @@ class EmSimulator:
         if drop_sessions:
             self.sessions.drop_all()
 
+    def complete_task_session(self, task_id: str | None, result: str = "Failed", reason: str = "") -> dict[str, Any]:
+        """End a running task session now (the oldest running one when `task_id` is None), as a
+        finished run would: {id, uid, vm_name, result, end_time}. KeyError or ValueError otherwise."""
+        if result not in RESULTS:
+            raise ValueError(f"result must be one of {', '.join(RESULTS)}")
+        ended = ticks_from_datetime(datetime.now(timezone.utc))
+        task = self.dataset.complete_task_session(task_id, result, max(ended, 0), reason)
+        return {"id": task.id, "uid": task.uid, "vm_name": task.vm_name, "result": task.result,
+                "reason": task.reason, "end_time": format_utc(task.ended)}
+
     def control(self, method: str, action: str, body: bytes) -> Response:
-        """The /_simulator/ endpoints: GET stats, POST reset, POST config (JSON)."""
+        """The /_simulator/ endpoints: GET stats, POST reset, POST config (JSON), and POST complete
+        ({"id": task session id or absent for the oldest running one, "result": "Failed", "reason": ...})."""
         try:
             request = json.loads(body or b"{}")
             if method == "GET" and action == "stats":
@@ -243,9 +256,12 @@ class EmSimulator:
                 answer = self.snapshot()
             elif method == "POST" and action == "config":
                 answer = vars(self.configure(**request))
+            elif method == "POST" and action == "complete":
+                answer = self.complete_task_session(request.get("id"), request.get("result", "Failed"),
+                                                    request.get("reason", ""))
             else:
                 return error_response(404, f"No simulator control {method} {action}")
-        except (ValueError, TypeError, AttributeError) as error:
+        except (ValueError, TypeError, AttributeError, KeyError) as error:
             return error_response(400, str(error))
         payload = json.dumps(answer, default=list).encode("utf-8")
         return Response(200, payload, [("Content-Type", "application/json")])

@@ -23,6 +23,7 @@ ALLOWED = {
     "modules": {"module_utils"},
     "inventory": {"module_utils", "plugin_utils"},
     "filter": {"module_utils", "plugin_utils"},
+    "lookup": {"module_utils", "plugin_utils"},
     "doc_fragments": set(),
 }
 

@@ -1,0 +1,127 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: replica_task_sessions
+short_description: Replica task sessions from Veeam Backup Enterprise Manager, for templates, conditions and vars
+version_added: 0.1.0
+author:
+  - veeam_em.core maintainers (@veeam-em)
+description:
+  - Reads replica task sessions from Enterprise Manager's query service with the filters of the
+    M(veeam_em.core.replica_task_session_info) module, under the same option names, and returns the same records.
+  - Runs on the controller, when the template is rendered; every logon is logged out before it returns.
+  - The records are marked unsafe, so a VM or job named like a template is never evaluated.
+  - Use C(query(...)) (or C(lookup(..., wantlist=true))) to get a list whatever the number of sessions.
+extends_documentation_fragment:
+  - veeam_em.core.connection
+  - veeam_em.core.connection.plugins
+  - veeam_em.core.task_session_filters
+notes:
+  - The lookup takes no terms; give the filters as keyword options.
+  - The deprecated option names O(vm_name), O(job_name) and O(backup_server) are accepted with a deprecation warning.
+"""
+
+EXAMPLES = r"""
+# url, username, password and ca_path from the VEEAM_EM_* environment variables here.
+- name: Stop when a VM's latest replica failed
+  ansible.builtin.assert:
+    that: latest | rejectattr('result', 'eq', 'Failed') | list | length == latest | length
+    fail_msg: "Failed replicas: {{ latest | selectattr('result', 'eq', 'Failed') | map(attribute='vm_name') | join(', ') }}"
+  vars:
+    latest: "{{ query('veeam_em.core.replica_task_sessions', vm_names=['db01', 'web01'], created_after='24h', latest_per_vm=true) }}"
+
+- name: A ticket body from the failures of the last day
+  ansible.builtin.copy:
+    dest: /tmp/failed-replicas.txt
+    mode: "0644"
+    content: |
+      {% for session in query('veeam_em.core.replica_task_sessions', result=['Failed'], created_after='1d') %}
+      {{ session.vm_name }} ({{ session.job_name }}) failed at {{ session.end_time }}: {{ session.reason }}
+      {% endfor %}
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - The matching replica task sessions, with the keys of the module's RV(veeam_em.core.replica_task_session_info#module:replica_task_sessions)
+      (C(id), C(uid), C(vm_name), C(job_name), C(backup_server_name), C(state), C(result), C(reason), C(creation_time),
+      C(end_time), C(duration_seconds), ...), newest first unless O(order) says otherwise.
+  type: list
+  elements: dict
+"""
+
+from typing import Any
+
+from ansible.errors import AnsibleError
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
+    CONNECTION_OPTION_NAMES,
+    INSECURE_WARNING,
+    ConnectionOptions,
+    open_session,
+)
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_task_sessions
+from ansible_collections.veeam_em.core.plugins.module_utils._task_session_options import (
+    RENAMED,
+    TASK_SESSION_OPTION_NAMES,
+    check_choices,
+)
+from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
+from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe
+
+NAME = "veeam_em.core.replica_task_sessions"
+display = Display()
+
+
+class LookupModule(LookupBase):
+    """veeam_em.core.replica_task_sessions."""
+
+    def run(self, terms: list[Any], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[Any]:
+        if terms:
+            raise AnsibleError(f"{NAME} takes no terms; give the filters as options, e.g. vm_names=['db01']")
+        for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
+            if error:
+                raise AnsibleError(f"{NAME} needs the Python library {library} on the controller")
+        known = set(TASK_SESSION_OPTION_NAMES) | set(CONNECTION_OPTION_NAMES) | set(RENAMED)
+        unknown = sorted(name for name in kwargs if name not in known)
+        if unknown:
+            # Ansible's option parsing ignores unknown keywords: a typo would widen the query unseen.
+            raise AnsibleError(f"{NAME}: unknown option(s) {', '.join(unknown)}; the options are {', '.join(sorted(known - set(RENAMED)))}")
+        self._warn_renamed(kwargs)
+        self.set_options(var_options=variables, direct=kwargs)
+        params = {name: self.get_option(name) for name in TASK_SESSION_OPTION_NAMES}
+        try:
+            check_choices(params)
+            connection = ConnectionOptions.from_mapping({name: self.get_option(name) for name in CONNECTION_OPTION_NAMES})
+            if not connection.validate_certs:
+                display.warning(INSECURE_WARNING)
+            return make_unsafe(self._read(connection, params))
+        except VeeamEmError as error:
+            raise AnsibleError(f"{NAME}: {error}") from None
+
+    @staticmethod
+    def _read(connection: ConnectionOptions, params: dict[str, Any]) -> list[dict[str, Any]]:
+        session = open_session(connection)
+        try:
+            with session:
+                found = gather_task_sessions(EmApi(session, connection.page_size, connection.max_concurrency), params)
+        finally:
+            if session.logout_warning:
+                display.warning(session.logout_warning)
+        return found["replica_task_sessions"]
+
+    @staticmethod
+    def _warn_renamed(kwargs: dict[str, Any]) -> None:
+        for old, new in RENAMED.items():
+            if old in kwargs:
+                # The version is written out: sanity's pylint checks it only as a literal (REMOVED_IN).
+                display.deprecated(f"{NAME}: the option {old} is renamed {new}", version="2.0.0",
+                                   collection_name="veeam_em.core")

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The replica_task_sessions event source run by the real ansible-rulebook (pinned in
+# tests/requirements-dev.txt with drools-jpy; needs a Java 17 runtime): a rulebook that runs
+# a playbook when a replica fails. The source starts from now; once it has polled, the
+# simulator ends a running session as Failed; the playbook prints and saves the event, and
+# check_event.py compares it with the simulator's session.
+set -eux
+source ../setup_em_simulator/simulator.sh
+
+if ! command -v ansible-rulebook > /dev/null; then
+    echo "ansible-rulebook is not installed in this environment; install tests/requirements-dev.txt" >&2
+    exit 1
+fi
+ansible-rulebook --version
+
+start_em_simulator EM --seed 5 --servers 1 --jobs-per-server 1 --vms-per-job 6 --days 2
+password='Sim-Passw0rd!'
+export VEEAM_EM_URL="$EM_URL" VEEAM_EM_USERNAME='CORP\em-reader' VEEAM_EM_PASSWORD="$password" VEEAM_EM_CA_PATH="$EM_CA"
+work="$EM_SIMULATOR_DIR/rulebook"
+mkdir -p "$work"
+
+printf 'state_file: %s\n' "$work/state.json" > "$work/vars.yml"
+export EVENT_OUT="$work/event.json" ANSIBLE_NOCOLOR=true
+timeout 300 ansible-rulebook --rulebook rulebook.yml -i inventory.yml --vars "$work/vars.yml" --verbose \
+    > "$work/rulebook.log" 2>&1 &
+rulebook=$!
+EM_SIMULATOR_PIDS+=("$rulebook")
+
+python complete_when_polled.py "$EM_CONTROL" "$EM_CA" > "$work/completed.json" || { cat "$work/rulebook.log"; exit 1; }
+code=0
+wait "$rulebook" || code=$?
+cat "$work/rulebook.log"
+[ "$code" -eq 0 ] || { echo "ansible-rulebook exited with $code" >&2; exit 1; }
+python check_event.py "$work/completed.json" "$work/event.json" "$work/rulebook.log" "$EM_URL" "$work/state.json" "$password"
