@@ -59,13 +59,13 @@ from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     CONNECTION_OPTION_NAMES,
     INSECURE_WARNING,
     ConnectionOptions,
     open_session,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_task_sessions
@@ -74,7 +74,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils._task_session_option
     TASK_SESSION_OPTION_NAMES,
     check_choices,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe
 
 NAME = "veeam_em.core.replica_task_sessions"
@@ -87,9 +86,8 @@ class LookupModule(LookupBase):
     def run(self, terms: list[Any], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[Any]:
         if terms:
             raise AnsibleError(f"{NAME} takes no terms; give the filters as options, e.g. vm_names=['db01']")
-        for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
-            if error:
-                raise AnsibleError(f"{NAME} needs the Python library {library} on the controller")
+        for library, _traceback in missing_libraries():
+            raise AnsibleError(f"{NAME} needs the Python library {library} on the controller")
         known = set(TASK_SESSION_OPTION_NAMES) | set(CONNECTION_OPTION_NAMES) | set(RENAMED)
         unknown = sorted(name for name in kwargs if name not in known)
         if unknown:

@@ -172,12 +172,11 @@ _HERE = Path(os.path.abspath(__file__))
 if _HERE.parents[6].name == "ansible_collections" and str(_HERE.parents[7]) not in sys.path:
     sys.path.append(str(_HERE.parents[7]))
 
-from ansible_collections.veeam_em.core.plugins.module_utils._codec import LXML_IMPORT_ERROR  # noqa: E402
+from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries  # noqa: E402
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError  # noqa: E402
 from ansible_collections.veeam_em.core.plugins.module_utils._replica_events import ReplicaEventPoller  # noqa: E402
 from ansible_collections.veeam_em.core.plugins.module_utils._source_options import read_source_settings  # noqa: E402
 from ansible_collections.veeam_em.core.plugins.module_utils._times import utc_now  # noqa: E402
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import REQUESTS_IMPORT_ERROR  # noqa: E402
 
 NAME = "veeam_em.core.replica_task_sessions"
 LOGGER = logging.getLogger(NAME)
@@ -189,9 +188,8 @@ class SourceError(Exception):
 
 async def main(queue: asyncio.Queue, args: dict[str, Any]) -> None:
     """Poll until cancelled, putting each event on `queue`; SourceError for what retrying cannot mend."""
-    for library, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
-        if error:
-            raise SourceError(f"{NAME} needs the Python library {library} where the rulebook runs")
+    for library, _traceback in missing_libraries():
+        raise SourceError(f"{NAME} needs the Python library {library} where the rulebook runs")
     try:
         poller = ReplicaEventPoller(read_source_settings(args, os.environ, utc_now()), LOGGER)
     except VeeamEmError as error:
