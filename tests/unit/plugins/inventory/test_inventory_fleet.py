@@ -90,7 +90,8 @@ def test_two_ems_give_distinct_hosts_per_em_and_fleet_wide_groups(fleet, both):
     # Fleet-wide: the same VMs of both EMs are breached (never finished, or last success too old).
     breached = set(hosts(inventory, "veeam_rpo_breached"))
     assert {"app01_eu", "app01_us"} <= breached
-    assert {name.replace("_eu", "_us") for name in breached} == breached
+    assert {name[:-3] + "_us" for name in breached if name.endswith("_eu")} == {
+        name for name in breached if name.endswith("_us")}
     for simulator in both:  # one logon and one logout per EM
         snapshot = simulator.snapshot()
         assert snapshot["sessions"]["logons"] == 1 and snapshot["sessions"]["open"] == 0
