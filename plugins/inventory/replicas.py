@@ -182,8 +182,8 @@ options:
       - What an entry does not give comes from this source's connection options (and so from E(VEEAM_EM_USERNAME),
         E(VEEAM_EM_PASSWORD), E(VEEAM_EM_CA_PATH)... when those are not set either); V(url) never does, as
         each EM has its own, and O(url) with this option is an error.
-      - V(url), V(username), V(password) and V(proxy) of an entry may be Jinja2 templates (such as an
-        C(ansible.builtin.env) lookup) or vaulted values.
+      - Every text value of an entry (V(url), V(username), V(password), V(ca_path), V(proxy)...) may be a Jinja2
+        template (such as an C(ansible.builtin.env) lookup) or a vaulted value.
       - The EMs are read at the same time (at most O(em_concurrency) at once), each with one logon and one
         logout. Every host gets V(veeam_em_name) and is in C(veeam_em_<name>); the other groups
         (C(veeam_rpo_breached), C(veeam_failing), C(veeam_server_<backup server>)...) span all EMs.
@@ -447,8 +447,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return mapping
 
     def _resolve(self, name: str, value: Any) -> Any:
-        """A templated option's value rendered (e.g. an env lookup) and a vaulted one decrypted."""
-        if name not in TEMPLATED_OPTIONS or value is None:
+        """A templated option's value rendered (e.g. an env lookup) and a vaulted one decrypted.
+
+        Every text value of an enterprise_managers entry may be a template (ca_path too); at the
+        top level, the options in TEMPLATED_OPTIONS.
+        """
+        if value is None or isinstance(value, (bool, int, float)):
             return value
         if self.templar.is_template(value):
             value = self.templar.template(value)

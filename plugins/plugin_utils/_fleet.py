@@ -34,8 +34,14 @@ class EmPart:
 def with_em_name(hostvars: dict[str, Any], em_name: str | None) -> dict[str, Any]:
     """Host vars with veeam_em_name, when the source names its EMs."""
     if em_name is not None:
-        hostvars["veeam_em_name"] = em_name
+        hostvars["veeam_em_name"] = _as_data(em_name)
     return hostvars
+
+
+def _as_data(name: str) -> str:
+    # A copy without the trust ansible-core 2.19+ gives text from the configuration file, so
+    # the name is data like every other host var of the host (it can never be a template).
+    return str.__str__(name)
 
 
 def vm_places(names: Sequence[str], ems: Sequence[str | None], servers: Sequence[str | None]) -> list[str]:
@@ -57,7 +63,7 @@ def vm_places(names: Sequence[str], ems: Sequence[str | None], servers: Sequence
 
 
 def unreachable_host_vars(read: EmRead) -> dict[str, Any]:
-    return {"veeam_kind": "enterprise_manager", "veeam_em_name": read.source.name, "veeam_em_error": read.error}
+    return {"veeam_kind": "enterprise_manager", "veeam_em_name": _as_data(read.source.name), "veeam_em_error": read.error}
 
 
 def failure_message(failed: Sequence[EmRead]) -> str:

@@ -28,7 +28,8 @@ ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 # A time inside a text, such as the one in veeam_message ("last success 2d 2h ago (<time>), ...").
 EMBEDDED_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b")
 AGE_SECONDS = re.compile(r"(?<=[dhm]) \d+s$")
-HREF_PORT = re.compile(r"^(https?://[^/:]+):\d+/")
+# In hrefs, and inside texts such as the error of an EM that could not be reached.
+HREF_PORT = re.compile(r"(https?://[^/:\s]+):\d+/")
 # EM names sessions "<job or VM>@<start time>" (no zone; the simulator writes UTC).
 NAME_TIME = re.compile(r"^(.*@)(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$", re.DOTALL)
 
@@ -39,13 +40,15 @@ def span(seconds: float) -> str:
     return f"{sign}{abs(minutes) // 60}h{abs(minutes) % 60:02d}m"
 
 
-def normalise(value: Any, now: datetime, key: str = "") -> Any:
+def normalise(value: Any, now: datetime, key: str = "", elapsed: float = 0.0) -> Any:
+    """`elapsed`: seconds from the estate's 'now' to the run, taken off ages measured at the run,
+    so a run that starts a minute after the estate was rendered still reads 50h00m."""
     if isinstance(value, dict):
-        return {k: normalise(v, now, k if k != "__ansible_unsafe" else key) for k, v in value.items()}
+        return {k: normalise(v, now, k if k != "__ansible_unsafe" else key, elapsed) for k, v in value.items()}
     if isinstance(value, list):
-        return [normalise(item, now, key) for item in value]
+        return [normalise(item, now, key, elapsed) for item in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool) and key.endswith("_age_seconds"):
-        return span(value)
+        return span(value - elapsed)
     if isinstance(value, str) and key.endswith("_age_text"):
         # The seconds an age has beyond the estate's whole offsets are the run's own ("20h 2s").
         return AGE_SECONDS.sub("", value)
@@ -88,6 +91,7 @@ def main() -> int:
     write = "--write" in sys.argv[3:]
     with open(now_file, encoding="utf-8") as handle:
         now = datetime.fromisoformat(handle.read().strip())
+    elapsed = (datetime.now(now.tzinfo) - now).total_seconds()
     run = subprocess.run(["ansible-inventory", "-i", f"{name}.veeam_em.yml", "--list"],
                          check=False, capture_output=True, text=True)
     if run.returncode:
@@ -98,7 +102,7 @@ def main() -> int:
     if unplain:
         print(f"{name}: host or group names that are not plain strings: {unplain[:3]}")
         return 1
-    got = json.dumps(normalise(json.loads(listing), now), indent=2, sort_keys=True) + "\n"
+    got = json.dumps(normalise(json.loads(listing), now, elapsed=elapsed), indent=2, sort_keys=True) + "\n"
     path = f"golden/{core_line()}/{name}.json"
     if write:
         os.makedirs(os.path.dirname(path), exist_ok=True)
