@@ -10,7 +10,7 @@ from EM stay unsafe (never evaluated) and ansible-core's trust rules apply on ev
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 

@@ -34,9 +34,9 @@ class _Handler(socketserver.StreamRequestHandler):
             line = self.rfile.readline(65536).decode("latin-1")
             if line in ("\r\n", "\n", ""):
                 break
-            name, _, value = line.partition(":")
+            name, _colon, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
-        method, _, rest = request_line.partition(" ")
+        method, _space, rest = request_line.partition(" ")
         with self.server.lock:
             self.server.seen.headers.append(headers)
             if method != "CONNECT":
@@ -51,7 +51,7 @@ class _Handler(socketserver.StreamRequestHandler):
             status = b"403 Forbidden" if self.server.refuse else b"407 Proxy Authentication Required"
             self.wfile.write(b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
-        host, _, port = target.rpartition(":")
+        host, _colon, port = target.rpartition(":")
         with socket.create_connection((host.strip("[]"), int(port)), timeout=10) as upstream:
             self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
             self.wfile.flush()
@@ -71,7 +71,7 @@ class _Handler(socketserver.StreamRequestHandler):
             self._record(data)
             upstream.sendall(data)
         while True:
-            readable, _, _ = select.select([client, upstream], [], [], 10)
+            readable = select.select([client, upstream], [], [], 10)[0]
             if not readable:
                 return
             for source in readable:

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154  # work and golden_args are runme.sh's, which sources this file
 # Sourced by runme.sh: several Enterprise Managers in one source.
 #   - two simulators (EU, US) serving the same estate: golden several_ems, and the cache,
 #   - three (FLEET_EU, SLOW with latency, a stopped one): on_em_error fail and warn, golden
