@@ -29,22 +29,48 @@ PLAYBOOK = """- name: Read replica task sessions
 """
 
 
+# Ansible's floor: a script inventory that prints the JSON the plugin's run printed. What
+# ansible-core itself costs for those hosts, vars and groups, with nothing read or computed.
+FLOOR_SCRIPT = """#!{python}
+import sys
+if "--host" in sys.argv:
+    sys.stdout.write("{{}}")
+else:
+    with open({listing!r}, "rb") as handle:
+        sys.stdout.buffer.write(handle.read())
+"""
+
+
 class BenchCollection(Collection):
     """The inventory and playbook runs the benchmark measures."""
 
-    def inventory(self, days: float, concurrency: int = 4, cache_dir: str | None = None) -> tuple[Child, int]:
-        """ansible-inventory --list over `days`; the child and the number of hosts listed."""
+    def inventory(self, days: float, concurrency: int = 4, cache_dir: str | None = None,
+                  extra: tuple[str, ...] = ()) -> tuple[Child, int]:
+        """ansible-inventory --list over `days`; the child and the number of hosts listed.
+
+        `extra`: more lines of the inventory config (such as enterprise_managers).
+        """
         lines = ["plugin: veeam_em.core.replicas", f"created_after: {days}d", "rpo: 24h",
-                 f"max_concurrency: {concurrency}"]
+                 f"max_concurrency: {concurrency}", *extra]
         if cache_dir:
             lines += ["cache: true", "cache_plugin: ansible.builtin.jsonfile",
                       f"cache_connection: {cache_dir}", "cache_timeout: 3600"]
         config = self._write("bench.veeam_em.yml", "\n".join(lines) + "\n")
+        return self._timed_inventory(config)
+
+    def ansible_floor(self, listing: str) -> tuple[Child, int]:
+        """ansible-inventory --list over a script inventory that prints `listing` (a --list output)."""
+        data = self._write("floor-listing.json", listing)
+        script = self._write("floor_inventory.py", FLOOR_SCRIPT.format(python=sys.executable, listing=data))
+        os.chmod(script, 0o755)
+        return self._timed_inventory(script)
+
+    def _timed_inventory(self, source: str) -> tuple[Child, int]:
         phases_path = os.path.join(self.workdir, "phases.json")
         if os.path.exists(phases_path):
             os.unlink(phases_path)
         self.env["BENCH_PHASES_FILE"] = phases_path
-        child = self.run(sys.executable, TIMED_INVENTORY, "-i", config, "--list")
+        child = self.run(sys.executable, TIMED_INVENTORY, "-i", source, "--list")
         if child.code == 0:
             with open(phases_path, encoding="utf-8") as handle:
                 child.phases = json.load(handle)

@@ -24,6 +24,7 @@ from typing import Any
 from _collection import BIN, ROOT, BenchCollection, check, summary
 from em_simulator.process import SimulatorProcess
 from client_read import estate_args
+from three_ems import measure as measure_three_ems
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -60,6 +61,7 @@ def collection_runs(simulator: SimulatorProcess, collection: BenchCollection, qu
     (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS))
     check(child, "ansible-inventory --list")
     runs["inventory"] = summary(child, stats, hosts)
+    runs["ansible_floor"] = ansible_floor_run(simulator, collection, child.stdout)
     (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS, concurrency=1))
     check(child, "ansible-inventory --list (max_concurrency 1)")
     runs["inventory_c1"] = summary(child, stats, hosts)
@@ -75,6 +77,17 @@ def collection_runs(simulator: SimulatorProcess, collection: BenchCollection, qu
         for run in runs.values():
             run.pop("by_path")
     return runs
+
+
+def ansible_floor_run(simulator: SimulatorProcess | None, collection: BenchCollection, listing: str) -> dict[str, Any]:
+    """ansible-inventory --list over a script that prints `listing`, the --list of a plugin run:
+    the least any inventory plugin giving these hosts, vars and groups can cost."""
+    if simulator is None:
+        (child, hosts), stats = collection.ansible_floor(listing), {"requests": 0, "by_path": {}}
+    else:
+        (child, hosts), stats = measured(simulator, lambda: collection.ansible_floor(listing))
+    check(child, "ansible-inventory --list (script inventory, Ansible's floor)")
+    return summary(child, stats, hosts)
 
 
 def naive_run(simulator: SimulatorProcess, sample: int, budget: float) -> dict[str, Any]:
@@ -99,6 +112,7 @@ def measure_row(simulator: SimulatorProcess, collection: BenchCollection, latenc
         "naive_over_collection": round(naive["seconds"] / inventory["seconds"], 1),
         "naive_over_playbook": round(naive["seconds"] / runs["playbook"]["seconds"], 1),
         "collection_over_floor": round(inventory["seconds"] / floor["seconds"], 2),
+        "inventory_over_ansible_floor": round(inventory["seconds"] / runs["ansible_floor"]["seconds"], 2),
         "collection_c1_over_floor": round(runs["inventory_c1"]["seconds"] / floor["seconds"], 2),
         "playbook_over_floor": round(runs["playbook"]["seconds"] / floor["seconds"], 2),
         "requests_made": inventory["requests"], "requests_expected": expected_requests(tasks, jobs, 1000, True),
@@ -156,7 +170,9 @@ def print_row(row: dict[str, Any], flush: bool = False) -> None:
              "inventory_c1": f"max_concurrency 1; plugin {row['inventory_c1_plugin_seconds']} s, "
                              f"ansible-core listing {row['inventory_c1_ansible_listing_seconds']} s",
              "playbook": f"{row['collection']['playbook']['items']} records",
-             "cache_hit": f"speedup {row['cache_speedup']}x"}
+             "cache_hit": f"speedup {row['cache_speedup']}x",
+             "ansible_floor": f"script inventory printing the inventory's --list; inventory / this "
+                              f"{row['inventory_over_ansible_floor']}x"}
     for name, run in row["collection"].items():
         print(f"{lead} {name:<14} {run['seconds']:>8} {run['requests']:>9} {expected.get(name, 0):>8} "
               f"{run['rss_mb']:>7}  {notes.get(name, '')}", flush=flush)
@@ -211,6 +227,7 @@ def machine() -> dict[str, Any]:
 
 
 KEYS = ("sessions", "latency_ms", "naive_over_collection", "naive_over_playbook", "collection_over_floor",
+        "inventory_over_ansible_floor",
         "collection_c1_over_floor", "inventory_c1_plugin_over_floor", "requests_made", "requests_expected",
         "cache_hit_requests", "cache_speedup", "rss_mb")
 
@@ -236,6 +253,9 @@ def main() -> None:
     parser.add_argument("--naive-budget", type=float, default=300,
                         help="read every entity when the sample predicts at most this many seconds")
     parser.add_argument("--quick", action="store_true", help="short JSON rows (no per-path counts)")
+    parser.add_argument("--three-ems", type=int, default=0, metavar="SESSIONS_EACH",
+                        help="add the three-EM row: three simulators of this many sessions in one source against "
+                             "one of three times as many (three_ems.py); 0 leaves it out")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 unless every run made exactly the expected requests and a cache hit none")
     args = parser.parse_args()
@@ -244,7 +264,14 @@ def main() -> None:
     print(f"ansible-inventory start-up (empty inventory): {startup} s")
     print(HEADER, flush=True)
     rows = [row for sessions in args.sizes for row in measure_size(sessions, args)]
+    three = measure_three_ems(args.three_ems) if args.three_ems else None
+    if three:
+        print(f"three EMs of {three['sessions_each']} sessions in one source: {three['three_seconds']} s, one EM of "
+              f"{three['sessions_one']}: {three['one_seconds']} s; three_over_one {three['three_over_one']}x; "
+              f"over Ansible's floor {three['three']['inventory_over_ansible_floor']}x / "
+              f"{three['one']['inventory_over_ansible_floor']}x", flush=True)
     document = report(rows, args, time.perf_counter() - started, startup)
+    document["three_ems"] = three
     os.makedirs(RESULTS, exist_ok=True)
     path = os.path.join(RESULTS, f"bench-{document['mode']}-{time.strftime('%Y%m%dT%H%M%S')}.json")
     with open(path, "w", encoding="utf-8") as handle:
@@ -269,6 +296,8 @@ def request_problems(rows: list[dict[str, Any]]) -> list[str]:
         if row["playbook_requests_made"] != row["playbook_requests_expected"]:
             problems.append(f"{where}: the playbook made {row['playbook_requests_made']} requests, "
                             f"not {row['playbook_requests_expected']}")
+        if row["collection"]["ansible_floor"]["requests"]:
+            problems.append(f"{where}: Ansible's floor (a script inventory) sent requests to EM")
         if row["cache_hit_requests"]:
             problems.append(f"{where}: a cache hit made {row['cache_hit_requests']} requests")
     return problems

@@ -62,6 +62,36 @@ options:
       - Pages read at the same time (1 to 16).
     type: int
     default: 4
+  proxy:
+    description:
+      - An HTTP(S) proxy to reach Enterprise Manager through, such as V(http://proxy.example.com:3128) or
+        V(http://user:password@proxy.example.com:3128) (the proxy's own account; it is never shown in messages).
+      - The proxy is the path to Enterprise Manager, not another destination. Every request still goes to
+        O(url)'s host and port, in a TLS tunnel the proxy opens with C(CONNECT); the proxy sees that host and port,
+        never the credentials, the session token or the data. O(validate_certs) and O(ca_path) check
+        Enterprise Manager's certificate through the tunnel as without a proxy.
+      - When not set, the environment's proxy settings apply (E(HTTPS_PROXY), E(https_proxy), E(ALL_PROXY)),
+        and E(NO_PROXY) (E(no_proxy)) is honoured. An explicit O(proxy) is used even when E(NO_PROXY) names
+        the host.
+      - With an V(http://) O(url) (test set-ups only) no proxy is used, because a proxy would read the
+        credentials; an explicit O(proxy) is then an error.
+    type: str
+  retries:
+    description:
+      - How many times a transient failure is tried again (0 to 10) before the run fails; V(0) never retries.
+      - Transient are a connection that fails or breaks, an answer cut short, and HTTP 502, 503 or 504
+        (after the wait a C(Retry-After) header asks for). Nothing else is retried, so a refused logon or
+        a bad query fails at once.
+      - All waits of one request together stay within 60 seconds.
+    type: int
+    default: 5
+  retry_backoff:
+    description:
+      - Seconds before the first retry (more than 0, at most 30). Each next wait doubles, up to 8 seconds
+        or this value if larger; each wait is between half and all of that, at random, so clients that
+        failed together do not retry together.
+    type: float
+    default: 0.5
 requirements:
   - requests
   - lxml

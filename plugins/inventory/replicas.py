@@ -136,6 +136,83 @@ options:
         says so.
     type: str
     default: veeam_vm_name
+  hostnames:
+    description:
+      - Host names for VMs, as an ordered list of Jinja2 expressions (without braces, as in O(compose)) over
+        the VM's host vars, for example V([veeam_vm_name ~ '.' ~ veeam_backup_server_name, veeam_vm_name]).
+      - For each VM the expressions are tried in order; the first that renders a usable name wins (a
+        non-empty text without line breaks or tabs). An expression that fails, such as one over a var the VM
+        does not have, counts as giving no name, and the next is tried.
+      - When none gives a name, the VM is named by V(veeam_vm_name); with O(strict) that is an error naming
+        the VM and what each expression gave.
+      - O(hostname) is the one-expression form of this option (an error when it gives no name); give one or
+        the other. Names that clash are made distinct as O(hostname) describes.
+    type: list
+    elements: str
+    default: []
+  filters:
+    description:
+      - Keep only the VMs for which every one of these Jinja2 expressions (without braces, as in O(compose))
+        is true, for example V(veeam_status != 'ok') or V(veeam_job_name is match('Tier 1')).
+      - Evaluated over each VM's host vars once its status is built (findings, RPO state,
+        V(veeam_em_name)), after O(vm_names) and the other name patterns and before host names are chosen,
+        like C(filter_expressions) of C(vmware.vmware.vms). Backup server hosts are not filtered.
+      - The name patterns are applied by Enterprise Manager where they can be, so they read less; these
+        expressions are applied by the plugin and can use everything the plugin computed.
+      - An expression that fails for a VM is an error naming it and the VM, so no VM is silently kept or
+        dropped; use V(| default(...)) for host vars only some VMs have (the RPO vars without O(rpo)).
+      - A cache hit applies them again, so changing them does not need a new read.
+    type: list
+    elements: str
+    default: []
+  exclude_filters:
+    description:
+      - Leave out the VMs for which any of these Jinja2 expressions is true, for example
+        V(veeam_vm_name is match('tmp-')) or V(veeam_never_succeeded). Applied after O(filters), in the same way.
+    type: list
+    elements: str
+    default: []
+  enterprise_managers:
+    description:
+      - Several Enterprise Managers in one inventory source, instead of O(url). Each entry is a mapping with
+        a short V(name) (1 to 32 letters, digits or underscores, not V(unreachable); it names the group
+        C(veeam_em_<name>) and is the host var V(veeam_em_name)) and V(url), and may give any other connection
+        option (V(username), V(password), V(validate_certs), V(ca_path), V(timeout), V(api_version),
+        V(page_size), V(max_concurrency), V(proxy), V(retries), V(retry_backoff)).
+      - What an entry does not give comes from this source's connection options (and so from E(VEEAM_EM_USERNAME),
+        E(VEEAM_EM_PASSWORD), E(VEEAM_EM_CA_PATH)... when those are not set either); V(url) never does, as
+        each EM has its own, and O(url) with this option is an error.
+      - Every text value of an entry (V(url), V(username), V(password), V(ca_path), V(proxy)...) may be a Jinja2
+        template (such as an C(ansible.builtin.env) lookup) or a vaulted value.
+      - The EMs are read at the same time (at most O(em_concurrency) at once), each with one logon and one
+        logout. Every host gets V(veeam_em_name) and is in C(veeam_em_<name>); the other groups
+        (C(veeam_rpo_breached), C(veeam_failing), C(veeam_server_<backup server>)...) span all EMs.
+      - "A VM name found under several EMs gives one host per EM: C(<name>_<EM name>) (C(web01_eu),
+        C(web01_us)); when the name is also used twice within one EM, that EM's VMs are
+        C(<name>_<EM name>_<backup server>). Backup servers of the same name on several EMs are
+        C(<server>_<EM name>). No host is ever overwritten."
+      - When an EM cannot be read, O(on_em_error) decides what happens.
+    type: list
+    elements: dict
+  em_concurrency:
+    description:
+      - With O(enterprise_managers), how many Enterprise Managers are read at the same time (1 to 16).
+    type: int
+    default: 4
+  on_em_error:
+    description:
+      - With O(enterprise_managers), what an Enterprise Manager that cannot be read (unreachable, refusing
+        the logon, failing a query) does to the source.
+      - V(fail) fails the whole source with a message naming each EM that failed and why; no host of any EM
+        is listed, so a partial inventory never looks complete.
+      - V(warn) lists the EMs that answered, warns once per EM that failed, and adds for each a host named by
+        its V(name) in the group C(veeam_em_unreachable) (with the default O(group_prefix)), with the host vars
+        V(veeam_kind) (V(enterprise_manager)), V(veeam_em_name) and V(veeam_em_error) (the reason), so a
+        play can report what is missing. Such a read is never written to the cache, so the next run asks every
+        EM again.
+    type: str
+    choices: [fail, warn]
+    default: fail
   group_prefix:
     description:
       - Prefix of the groups this plugin makes (not of the O(groups) and O(keyed_groups) ones).
@@ -236,6 +313,25 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     vm_fixed_groups,
     vm_host_vars,
 )
+from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import check_em_concurrency, read_em_sources
+from ansible_collections.veeam_em.core.plugins.plugin_utils._em_reads import EmRead, read_all
+from ansible_collections.veeam_em.core.plugins.plugin_utils._expressions import (
+    HostExpressions,
+    first_host_name,
+    keeps_vm,
+    read_host_expressions,
+)
+from ansible_collections.veeam_em.core.plugins.plugin_utils._fleet import (
+    EmPart,
+    failure_message,
+    fleet_cache_document,
+    fleet_fingerprint,
+    parts_from_cache,
+    unreachable_host_vars,
+    vm_places,
+    warning_text,
+    with_em_name,
+)
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe, plain_host_name
 
 BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
@@ -243,10 +339,11 @@ BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions
 # Numeric options and their type, checked before ansible-core's own conversion.
 NUMBER_OPTIONS: dict[str, tuple[type, str]] = {
     "page_size": (int, "a whole number"), "max_concurrency": (int, "a whole number"), "timeout": (float, "a number of seconds"),
+    "retries": (int, "a whole number"), "retry_backoff": (float, "a number of seconds"),
+    "em_concurrency": (int, "a whole number"),
 }
 # The options a user may give as templates or vaulted values (e.g. a password from a lookup).
-TEMPLATED_OPTIONS = ("url", "username", "password")
-DEFAULT_HOSTNAME = "veeam_vm_name"
+TEMPLATED_OPTIONS = ("url", "username", "password", "proxy")
 
 
 def _is_number(value: Any, kind: type) -> bool:
@@ -282,10 +379,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for library, _traceback in missing_libraries():
             raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
         now = self._now()
+        self._logout_warnings: list[str] = []
+        self._em_labels: dict[ConnectionOptions, str] = {}
         try:
             settings = read_settings(self._options_mapping(), now)
-            connection = ConnectionOptions.from_mapping(self._connection_mapping())
-            self._read_and_populate(path, cache, settings, connection, now)
+            expressions = read_host_expressions(self._expression_options())
+            if self.get_option("enterprise_managers"):
+                parts, failed = self._read_fleet(path, cache, settings)
+            else:
+                parts, failed = [self._read_one(path, cache, settings)], []
+        except VeeamEmError as error:
+            raise AnsibleError(f"{self.NAME}: {error}") from None
+        finally:
+            for warning in getattr(self, "_logout_warnings", []):
+                self.display.warning(f"{self.NAME}: {warning}")
+        try:
+            self._populate(parts, settings, expressions, now, failed)
         except VeeamEmError as error:
             raise AnsibleError(f"{self.NAME}: {error}") from None
 
@@ -296,6 +405,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         perhaps` would quietly switch certificate checking off.
         """
         given = dict(config) if isinstance(config, dict) else {}
+        if given.get("enterprise_managers") and "url" in given:
+            raise AnsibleError(f"{self.NAME}: give url or enterprise_managers, not both: with enterprise_managers "
+                               "each EM has its own url")
         for name in BOOLEAN_OPTIONS:
             if name in given:
                 self._require_boolean(name, given[name])
@@ -324,49 +436,91 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                  "group_prefix", "include_backup_servers", "include_sessions")
         return {name: self.get_option(name) for name in names}
 
+    def _expression_options(self) -> dict[str, Any]:
+        names = ("hostnames", "hostname", "strict", "filters", "exclude_filters")
+        return {name: self.get_option(name) for name in names}
+
     def _connection_mapping(self) -> dict[str, Any]:
         mapping = {name: self.get_option(name) for name in CONNECTION_OPTION_NAMES}
         for name in TEMPLATED_OPTIONS:
-            value = mapping[name]
-            if value is not None and self.templar.is_template(value):
-                value = self.templar.template(value)
-            # to_text also decrypts a vaulted value from the configuration file.
-            mapping[name] = to_text(value) if value is not None else None
+            mapping[name] = self._resolve(name, mapping[name])
         return mapping
+
+    def _resolve(self, name: str, value: Any) -> Any:
+        """A templated option's value rendered (e.g. an env lookup) and a vaulted one decrypted.
+
+        Every text value of an enterprise_managers entry may be a template (ca_path too); at the
+        top level, the options in TEMPLATED_OPTIONS.
+        """
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
+        if self.templar.is_template(value):
+            value = self.templar.template(value)
+        # to_text also decrypts a vaulted value from the configuration file.
+        return to_text(value)
 
     # -- data: cache or Enterprise Manager ------------------------------------------------------
 
-    def _read_and_populate(self, path: str, cache: bool, settings: Settings, connection: ConnectionOptions,
-                           now: datetime) -> None:
-        """Populate from the cache when allowed and valid, else from EM.
+    def _cache_key_if_used(self, path: str) -> str | None:
+        return self.get_cache_key(path) if self.get_option("cache") else None
+
+    def _read_one(self, path: str, cache: bool, settings: Settings) -> EmPart:
+        """One EM's part, from the cache when allowed and valid, else from EM.
 
         What is cached is one summary per VM (the fold of its sessions, not its age), so a
         hit costs what the VMs cost, however many sessions they had. The cache is written
         only after the whole read succeeded.
         """
+        connection = ConnectionOptions.from_mapping(self._connection_mapping())
         fingerprint = fetch_fingerprint(settings, connection.url, connection.username, connection.api_version)
-        use_cache = bool(self.get_option("cache"))
-        cache_key = self.get_cache_key(path) if use_cache else ""
-        if use_cache and cache:  # cache is False for --flush-cache and meta: refresh_inventory
+        cache_key = self._cache_key_if_used(path)
+        if cache_key and cache:  # cache is False for --flush-cache and meta: refresh_inventory
             cached = self._cache.get(cache_key)
             if isinstance(cached, dict) and cached.get("fingerprint") == fingerprint:
                 # A hit is never written back, so the entry's lifetime still runs from the fetch.
                 self.display.vvv(f"{self.NAME}: using the VM summaries cached at {cached.get('fetched_at')}")
-                self._populate(cached["vms"], cached["backup_servers"], settings, now)
-                return
+                return EmPart(None, cached["vms"], cached["backup_servers"])
+        if not connection.validate_certs:
+            self.display.warning(INSECURE_WARNING)
         summaries, servers = self._fetch(settings, connection)
-        if use_cache:
+        if cache_key:
             self._cache[cache_key] = {"format": CACHE_FORMAT, "fetched_at": iso(utc_now()), "fingerprint": fingerprint,
                                       "vms": summaries, "backup_servers": servers}
-        self._populate(summaries, servers, settings, now)
+        return EmPart(None, summaries, servers)
+
+    def _read_fleet(self, path: str, cache: bool, settings: Settings) -> tuple[list[EmPart], list[EmRead]]:
+        """Every EM of enterprise_managers, read at once; the parts that answered and the reads that failed.
+
+        on_em_error: fail (the default) refuses a partial fleet; warn keeps it, and it is never
+        cached, so the next run asks every EM again.
+        """
+        sources = read_em_sources(self.get_option("enterprise_managers"), self._connection_mapping(), self._resolve)
+        fingerprint = fleet_fingerprint(settings, sources)
+        cache_key = self._cache_key_if_used(path)
+        if cache_key and cache:
+            parts = parts_from_cache(self._cache.get(cache_key), fingerprint)
+            if parts is not None:
+                self.display.vvv(f"{self.NAME}: using the VM summaries of {len(parts)} Enterprise Managers from the cache")
+                return parts, []
+        for source in sources:
+            if not source.connection.validate_certs:
+                self.display.warning(f"{source.label}: {INSECURE_WARNING}")
+        concurrency = check_em_concurrency(self.get_option("em_concurrency"))
+        self._em_labels.update({source.connection: source.label for source in sources})
+        reads = read_all(sources, lambda source: self._fetch(settings, source.connection), concurrency)
+        failed = [read for read in reads if read.error is not None]
+        if failed and self.get_option("on_em_error") != "warn":
+            raise AnsibleError(f"{self.NAME}: {failure_message(failed)}")
+        parts = [EmPart(read.source.name, *read.result) for read in reads if read.error is None]
+        if cache_key and not failed:
+            self._cache[cache_key] = fleet_cache_document(fingerprint, iso(utc_now()), parts)
+        return parts, failed
 
     def _fetch(self, settings: Settings, connection: ConnectionOptions) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Per-VM summaries and backup server records from EM.
+        """Per-VM summaries and backup server records from one EM (on a worker thread with several EMs).
 
         Task sessions are folded page by page and not kept, so memory follows the VMs.
         """
-        if not connection.validate_certs:
-            self.display.warning(INSECURE_WARNING)
         builder = StatusBuilder(settings.include_sessions)
         with self._create_client(connection) as api:
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
@@ -387,60 +541,83 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 yield EmApi(session, connection.page_size, connection.max_concurrency)
         finally:
             if session.logout_warning:
-                self.display.warning(f"{self.NAME}: {session.logout_warning}")
+                # Said by parse() on the main thread, once the reads are over.
+                label = self._em_labels.get(connection)
+                self._logout_warnings.append(f"{label}: {session.logout_warning}" if label else session.logout_warning)
 
     # -- inventory -------------------------------------------------------------------------------
 
-    def _populate(self, summaries: list[dict[str, Any]], servers: list[dict[str, Any]], settings: Settings,
-                  now: datetime) -> None:
+    def _populate(self, parts: list[EmPart], settings: Settings, expressions: HostExpressions, now: datetime,
+                  failed: list[EmRead]) -> None:
         namer = GroupNamer(settings.group_prefix, self._sanitize_group_name)
-        servers = [record for record in servers if settings.selection.keeps_server(record)]
-        server_hosts = self._add_server_hosts(servers, namer)
-        # The VM and backup server filters apply here, to fetched and cached summaries alike.
-        kept = [summary for summary in summaries if settings.selection.keeps_summary(summary)]
-        statuses = judge_summaries(kept, now, settings.criteria)
-        hostvars = [make_unsafe(vm_host_vars(status)) for status in statuses]
-        names = self._vm_host_names(statuses, hostvars, settings.hostname, server_hosts)
-        server_groups = namer.family("server", {status["backup_server_name"] or "unknown" for status in statuses})
-        job_groups = namer.family("job", {job for status in statuses for job in status["job_names"]})
-        for status, variables, name in zip(statuses, hostvars, names):
+        reserved = self._add_unreachable_hosts(failed, namer)
+        reserved |= self._add_server_hosts(parts, settings, namer, reserved)
+        vms = self._kept_vms(parts, settings, expressions, now)
+        names = self._vm_host_names(vms, expressions, reserved)
+        server_groups = namer.family("server", {status["backup_server_name"] or "unknown" for _em, status, _vars in vms})
+        job_groups = namer.family("job", {job for _em, status, _vars in vms for job in status["job_names"]})
+        for (em_name, status, variables), name in zip(vms, names):
             groups = [namer.fixed(group) for group in vm_fixed_groups(status)]
             groups.append(server_groups[status["backup_server_name"] or "unknown"])
             groups.extend(job_groups[job] for job in status["job_names"])
+            if em_name is not None:
+                groups.append(namer.fixed(f"em_{em_name}"))
             self._add_host(name, variables, groups)
 
-    def _add_server_hosts(self, servers: list[dict[str, Any]], namer: GroupNamer) -> set[str]:
+    def _kept_vms(self, parts: list[EmPart], settings: Settings, expressions: HostExpressions,
+                  now: datetime) -> list[tuple[str | None, dict[str, Any], dict[str, Any]]]:
+        """(EM name, status, host vars) of every VM kept by the name patterns, then by filters/exclude_filters."""
+        vms = []
+        for part in parts:  # judged per EM: judge_summaries gives its statuses in its own order
+            # The VM and backup server filters apply here, to fetched and cached summaries alike.
+            kept = [summary for summary in part.summaries if settings.selection.keeps_summary(summary)]
+            vms.extend((part.name, status, with_em_name(make_unsafe(vm_host_vars(status)), part.name))
+                       for status in judge_summaries(kept, now, settings.criteria))
+        if expressions.filters or expressions.exclude_filters:
+            vms = [vm for vm in vms if keeps_vm(expressions, vm[2], self._compose)]
+        return vms
+
+    def _add_unreachable_hosts(self, failed: list[EmRead], namer: GroupNamer) -> set[str]:
+        """One host per EM that failed (on_em_error: warn), named by its name, in veeam_em_unreachable."""
+        group = namer.fixed("em_unreachable")
+        for read in failed:
+            self.display.warning(f"{self.NAME}: {warning_text(read, group)}")
+            host = self.inventory.add_host(read.source.name)
+            self.inventory.add_child(self.inventory.add_group(group), host)
+            for key, value in make_unsafe(unreachable_host_vars(read)).items():
+                self.inventory.set_variable(host, key, value)
+        return {read.source.name for read in failed}
+
+    def _add_server_hosts(self, parts: list[EmPart], settings: Settings, namer: GroupNamer, reserved: set[str]) -> set[str]:
         group = namer.fixed("backup_servers")
-        names = assign_host_names([(plain_host_name(record["name"] or record["id"]), record["id"]) for record in servers])
-        for name, record in zip(names, servers):
-            self._add_host(name, make_unsafe(server_host_vars(record)), [group])
+        servers = [(part.name, record) for part in parts for record in part.servers if settings.selection.keeps_server(record)]
+        # Two backup servers of one name: told apart by their EM's name, or by their id within one EM.
+        proposed = [(plain_host_name(record["name"] or record["id"]), em_name or record["id"]) for em_name, record in servers]
+        names = assign_host_names(proposed, reserved)
+        for name, (em_name, record) in zip(names, servers):
+            groups = [group] if em_name is None else [group, namer.fixed(f"em_{em_name}")]
+            self._add_host(name, with_em_name(make_unsafe(server_host_vars(record)), em_name), groups)
         return set(names)
 
-    def _vm_host_names(self, statuses: list[dict[str, Any]], hostvars: list[dict[str, Any]], expression: str,
+    def _vm_host_names(self, vms: list[tuple[str | None, dict[str, Any], dict[str, Any]]], expressions: HostExpressions,
                        reserved: set[str]) -> list[str]:
-        proposed = [(plain_host_name(self._host_name(expression, variables)), status["backup_server_name"])
-                    for status, variables in zip(statuses, hostvars)]
-        names = assign_host_names(proposed, reserved)
-        for (wanted, server), name in zip(proposed, names):
-            if wanted != name:
-                self.display.v(f"{self.NAME}: host {wanted!r} is used more than once (VMs of the same name on "
-                               f"several backup servers, or a backup server); the VM on {server!r} is {name!r}")
+        wanted = [plain_host_name(self._host_name(expressions, variables)) for _em, _status, variables in vms]
+        places = vm_places(wanted, [em for em, _status, _vars in vms], [status["backup_server_name"] for _em, status, _vars in vms])
+        names = assign_host_names(list(zip(wanted, places)), reserved)
+        for name, place, given in zip(wanted, places, names):
+            if given != name:
+                self.display.v(f"{self.NAME}: host {name!r} is used more than once (VMs of the same name on "
+                               f"several backup servers or Enterprise Managers, or a backup server); the VM on {place!r} is {given!r}")
         return names
 
-    def _host_name(self, expression: str, variables: dict[str, Any]) -> str:
-        if expression == DEFAULT_HOSTNAME:
-            # No templating for the default: it is faster, and a default from the docs is not
-            # trusted as a template by ansible-core 2.19.
-            return variables["veeam_vm_name"] or variables["veeam_backup_server_name"] or "unknown"
-        try:
-            name = self._compose(expression, variables)
-        except Exception as error:  # any template error: say which expression and VM
-            raise AnsibleError(f"{self.NAME}: hostname expression {expression!r} failed for VM "
-                               f"{variables.get('veeam_vm_name')!r}: {error}") from None
-        if name in (None, ""):
-            raise AnsibleError(f"{self.NAME}: hostname expression {expression!r} gave no name for VM "
-                               f"{variables.get('veeam_vm_name')!r}")
-        return to_text(name)
+    def _host_name(self, expressions: HostExpressions, variables: dict[str, Any]) -> str:
+        if not expressions.default_names:
+            name = first_host_name(expressions, variables, self._compose)
+            if name is not None:
+                return to_text(name)
+        # No templating for the default (and the fallback when no hostnames expression gave a
+        # name): it is faster, and a default from the docs is not trusted as a template by 2.19+.
+        return variables["veeam_vm_name"] or variables["veeam_backup_server_name"] or "unknown"
 
     def _add_host(self, name: str, variables: dict[str, Any], groups: list[str]) -> None:
         host = self.inventory.add_host(name)  # plain text from plain_host_name

@@ -10,12 +10,15 @@ from typing import Any, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._paging import DEFAULT_MAX_CONCURRENCY, DEFAULT_PAGE_SIZE
+from ansible_collections.veeam_em.core.plugins.module_utils._proxy import check_proxy
 from ansible_collections.veeam_em.core.plugins.module_utils._session import LATEST, Credentials, EmSession
 from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
 from ansible_collections.veeam_em.core.plugins.module_utils._url import api_root
 
 MAX_PAGE_SIZE = 10_000
 MAX_CONCURRENCY = 16
+MAX_RETRIES = 10
+MAX_RETRY_BACKOFF = 30.0
 # Said once per module run or inventory parse when validate_certs is false.
 INSECURE_WARNING = (
     "validate_certs is false: Enterprise Manager's certificate is not checked, so the credentials "
@@ -34,6 +37,9 @@ class ConnectionOptions:
     api_version: str = LATEST
     page_size: int = DEFAULT_PAGE_SIZE
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    proxy: str | None = field(default=None, repr=False)  # it may hold the proxy's own password
+    retries: int = TransportOptions.max_retries
+    retry_backoff: float = TransportOptions.backoff_base
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> ConnectionOptions:
@@ -58,6 +64,12 @@ class ConnectionOptions:
             raise ConfigurationError(f"max_concurrency must be between 1 and {MAX_CONCURRENCY}, not {self.max_concurrency}")
         if not self.timeout > 0:
             raise ConfigurationError(f"timeout must be a positive number of seconds, not {self.timeout}")
+        if not 0 <= self.retries <= MAX_RETRIES:
+            raise ConfigurationError(f"retries must be between 0 and {MAX_RETRIES}, not {self.retries}")
+        if not 0 < self.retry_backoff <= MAX_RETRY_BACKOFF:
+            raise ConfigurationError(f"retry_backoff must be more than 0 and at most {MAX_RETRY_BACKOFF:g} seconds, "
+                                     f"not {self.retry_backoff}")
+        check_proxy(self.proxy, self.root())
         if self.ca_path is not None and not os.access(self.ca_path, os.R_OK):
             raise ConfigurationError(f"ca_path {self.ca_path} cannot be read: give a PEM file of the CA that signed EM's certificate")
 
@@ -67,7 +79,8 @@ class ConnectionOptions:
     def transport_options(self) -> TransportOptions:
         return TransportOptions(
             validate_certs=self.validate_certs, ca_path=self.ca_path, timeout=self.timeout,
-            pool_size=self.max_concurrency,
+            pool_size=self.max_concurrency, max_retries=self.retries, backoff_base=self.retry_backoff,
+            backoff_max=max(TransportOptions.backoff_max, self.retry_backoff), proxy=self.proxy,
         )
 
 

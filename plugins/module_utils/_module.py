@@ -31,6 +31,10 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
         "api_version": {"type": "str", "default": "latest"},
         "page_size": {"type": "int", "default": 1000},
         "max_concurrency": {"type": "int", "default": 4},
+        # no_log: a proxy url may hold the proxy's own password.
+        "proxy": {"type": "str", "no_log": True},
+        "retries": {"type": "int", "default": 5},
+        "retry_backoff": {"type": "float", "default": 0.5},
     }
 
 

@@ -32,7 +32,7 @@ LOGOUT_RETRY_BUDGET = 1.0
 
 def logout_limits(options: TransportOptions) -> TransportOptions:
     """The transport's options, with the short waits a logout may spend."""
-    return replace(options, timeout=min(options.timeout, LOGOUT_TIMEOUT), max_retries=2,
+    return replace(options, timeout=min(options.timeout, LOGOUT_TIMEOUT), max_retries=min(options.max_retries, 2),
                    retry_budget=LOGOUT_RETRY_BUDGET, backoff_base=min(options.backoff_base, 0.2),
                    backoff_max=min(options.backoff_max, 0.5))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any, Callable, TypeVar
@@ -23,6 +23,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ProtocolError,
     RequestTimeout,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._proxy import request_proxies, without_secret
 
 requests = optional_import("requests")
 urllib3_exceptions = optional_import("urllib3.exceptions")  # installed with requests
@@ -44,6 +45,8 @@ class TransportOptions:
     backoff_max: float = 8.0
     # A 1,000-entity page is about 1.2 MB; nothing EM sends for this collection nears this.
     max_body_bytes: int = 64 * 1024 * 1024
+    # An explicit proxy url (checked by _proxy.check_proxy); None: the environment's, if any.
+    proxy: str | None = field(default=None, repr=False)
 
     @property
     def verify(self) -> bool | str:
@@ -157,21 +160,25 @@ class Transport:
             # No redirects: the token header would follow them to wherever they point.
             response = self.http.request(
                 method, url, verify=limits.verify, timeout=limits.timeout, stream=True,
-                allow_redirects=False, **kwargs
+                allow_redirects=False, proxies=request_proxies(self.options.proxy, url), **kwargs
             )
             with response:
                 return Answer(response.status_code, response.headers, self._body(response, method, url), response.url)
         except requests.exceptions.SSLError as error:
-            raise _certificate_error(url, error) from None
+            raise _certificate_error(url, error, self.options.proxy) from None
         except requests.exceptions.ConnectTimeout as error:
-            raise _Transient(f"connecting timed out ({_reason(error)})") from None
+            raise _Transient(f"connecting timed out ({self._reason(error)})") from None
         except requests.exceptions.Timeout:
             raise RequestTimeout(
                 f"Enterprise Manager did not answer {method} {url} within {limits.timeout:g} seconds; "
                 "raise timeout, or narrow the query (a shorter window, fewer names)."
             ) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
-            raise _Transient(_reason(error)) from None
+            raise _Transient(self._reason(error)) from None
+
+    def _reason(self, error: Exception) -> str:
+        # A proxy's own user name and password (proxy: http://user:pw@host) stay out of messages.
+        return without_secret(_reason(error), self.options.proxy)
 
     def _body(self, response: requests.Response, method: str, url: str) -> bytes:
         """The whole body, refusing (without reading on) one larger than max_body_bytes."""
@@ -236,8 +243,8 @@ STRICT_CHECK_FAILURES = {
 }
 
 
-def _certificate_error(url: str, error: Exception) -> ConnectionFailure:
-    reason = _reason(error)
+def _certificate_error(url: str, error: Exception, proxy: str | None = None) -> ConnectionFailure:
+    reason = without_secret(_reason(error), proxy)
     lowered = reason.lower()
     lacking = next((what for text, what in STRICT_CHECK_FAILURES.items() if text in lowered), None)
     if lacking:

@@ -31,7 +31,8 @@ ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 EMBEDDED_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b")
 # What an age for people has below the hour ("20h 1m", "20h 2s"): the run's own drift.
 BELOW_THE_HOUR = re.compile(r"(?<=[dh]) \d+[ms]$")
-HREF_PORT = re.compile(r"^(https?://[^/:]+):\d+/")
+# In hrefs, and inside texts such as the error of an EM that could not be reached.
+HREF_PORT = re.compile(r"(https?://[^/:\s]+):\d+/")
 # EM names sessions "<job or VM>@<start time>" (no zone; the simulator writes UTC).
 NAME_TIME = re.compile(r"^(.*@)(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$", re.DOTALL)
 

@@ -88,5 +88,8 @@ if ansible-inventory -i "$work/inventory.yml" --list > "$output" 2>&1; then
     echo "a config named inventory.yml was accepted" >&2; exit 1
 fi
 
+# Several EMs in one source, hostnames, filters and exclude_filters (their own script).
+source ./several_ems.sh
+
 # No template from EM ever ran.
 [ ! -e "$marker" ] || { echo "a VM name was evaluated as a template" >&2; exit 1; }
