@@ -16,6 +16,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils._gather import ORDERS
 from ansible_collections.veeam_em.core.plugins.module_utils._session import EmSession
 
 
@@ -32,6 +33,27 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
         "page_size": {"type": "int", "default": 1000},
         "max_concurrency": {"type": "int", "default": 4},
     }
+
+
+def renamed_list_option(old_name: str) -> dict[str, Any]:
+    """A list-of-names option that still takes its old name, with a deprecation warning."""
+    return {"type": "list", "elements": "str", "aliases": [old_name],
+            "deprecated_aliases": [{"name": old_name, "version": "2.0.0", "collection_name": "veeam_em.core"}]}
+
+
+def listing_argument_spec() -> dict[str, dict[str, Any]]:
+    """The connection options and those every listing module shares (doc fragment veeam_em.core.listing)."""
+    spec = connection_argument_spec()
+    spec.update(
+        vm_names=renamed_list_option("vm_name"),
+        backup_server_names=renamed_list_option("backup_server"),
+        created_after={"type": "str"},
+        created_before={"type": "str"},
+        latest_per_vm={"type": "bool", "default": False},
+        limit={"type": "int"},
+        order={"type": "str", "choices": ORDERS, "default": "newest_first"},
+    )
+    return spec
 
 
 def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, Any]], dict[str, Any]]) -> None:

@@ -16,19 +16,13 @@ description:
 extends_documentation_fragment:
   - veeam_em.core.connection
   - veeam_em.core.connection.info_module
+  - veeam_em.core.listing
 options:
   id:
     description:
       - Task session IDs (the GUID in the session's URL) or UIDs (V(urn:veeam:ReplicaTaskSession:...)).
     type: list
     elements: str
-  vm_names:
-    description:
-      - Exact VM names.
-      - The alias O(vm_name) is deprecated and will be removed in 2.0.0.
-    type: list
-    elements: str
-    aliases: [vm_name]
   job_names:
     description:
       - Exact replication job names.
@@ -36,13 +30,6 @@ options:
     type: list
     elements: str
     aliases: [job_name]
-  backup_server_names:
-    description:
-      - Exact backup server names, as Enterprise Manager lists them.
-      - The alias O(backup_server) is deprecated and will be removed in 2.0.0.
-    type: list
-    elements: str
-    aliases: [backup_server]
   result:
     description:
       - Results to keep. Only completed sessions have a result, so EM is asked for V(State==Completed) together
@@ -57,32 +44,6 @@ options:
     type: list
     elements: str
     choices: [InProgress, Pending, Completed]
-  created_after:
-    description:
-      - Keep sessions created at or after this time.
-      - An ISO 8601 time (V(2026-11-29T06:00:00Z); without an offset it is taken as UTC), or a
-        duration back from now such as V(30m), V(24h) or V(7d).
-      - Filters carry whole seconds; the window is widened to them, never narrowed.
-    type: str
-  created_before:
-    description:
-      - Keep sessions created at or before this time; the same forms as O(created_after).
-    type: str
-  latest_per_vm:
-    description:
-      - Return only the newest session of each VM on each backup server within the other filters.
-    type: bool
-    default: false
-  limit:
-    description:
-      - Return at most this many sessions (after O(latest_per_vm)). Only the pages needed are read.
-    type: int
-  order:
-    description:
-      - Order of the returned sessions by creation time.
-    type: str
-    choices: [newest_first, oldest_first]
-    default: newest_first
 """
 
 EXAMPLES = r"""
@@ -200,30 +161,21 @@ replica_task_sessions:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.veeam_em.core.plugins.module_utils._gather import ORDERS, RESULTS, STATES, gather_task_sessions
-from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec, run_info_module
-
-
-def _renamed(old_name: str) -> dict:
-    """A list-of-names option that still takes its old name, with a deprecation warning."""
-    return {"type": "list", "elements": "str", "aliases": [old_name],
-            "deprecated_aliases": [{"name": old_name, "version": "2.0.0", "collection_name": "veeam_em.core"}]}
+from ansible_collections.veeam_em.core.plugins.module_utils._gather import RESULTS, STATES, gather_task_sessions
+from ansible_collections.veeam_em.core.plugins.module_utils._module import (
+    listing_argument_spec,
+    renamed_list_option,
+    run_info_module,
+)
 
 
 def main() -> None:
-    argument_spec = connection_argument_spec()
+    argument_spec = listing_argument_spec()
     argument_spec.update(
         id={"type": "list", "elements": "str"},
-        vm_names=_renamed("vm_name"),
-        job_names=_renamed("job_name"),
-        backup_server_names=_renamed("backup_server"),
+        job_names=renamed_list_option("job_name"),
         result={"type": "list", "elements": "str", "choices": RESULTS},
         state={"type": "list", "elements": "str", "choices": STATES},
-        created_after={"type": "str"},
-        created_before={"type": "str"},
-        latest_per_vm={"type": "bool", "default": False},
-        limit={"type": "int"},
-        order={"type": "str", "choices": ORDERS, "default": "newest_first"},
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_info_module(module, gather_task_sessions)
