@@ -438,7 +438,7 @@ _JOB_ENTITY_TAGS = (_tag("Job"),)
 # [get_query_job, jobs_id]: the schedule state and the next run are children of the entity.
 _JOB_ENTITY_SPEC = _spec(
     (_text, "Platform", "Description", "JobType"),
-    (_time, "NextRun"),
+    (_time, "NextRun", "NextRunUTC"),  # the element name is not shown in the reference: both read
     (_bool, "ScheduleConfigured", "ScheduleEnabled"),
 )
 JOB_KEYS = (
