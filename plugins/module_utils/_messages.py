@@ -48,7 +48,12 @@ def _evidence_text(status: Mapping[str, Any]) -> str | None:
     if basis == "restore_point":
         return f"restore point {human_duration(age)} ago"
     session = f"session {human_duration(age)} ago" if age is not None else "no successful session"
-    return f"no restore point; {session}" if status["restore_points"] is not None else session
+    return f"no restore point; {session}" if _no_point(status) else session
+
+
+def _no_point(status: Mapping[str, Any]) -> bool:
+    """Whether restore points were read and the VM has none in them."""
+    return status["restore_points"] is not None and status["last_point_time"] is None
 
 
 def _failed(status: Mapping[str, Any]) -> str:
@@ -72,7 +77,7 @@ def _rpo_breach(status: Mapping[str, Any]) -> str:
     age, when, rpo = human_duration(status["rpo_age_seconds"]), status["rpo_evidence_time"], human_duration(status["rpo_seconds"])
     if status["rpo_basis"] == "restore_point":
         return f"last restore point {age} ago ({when}), older than the RPO of {rpo}"
-    if status["restore_points"] is None:
+    if not _no_point(status):
         return f"last success {age} ago ({when}), older than the RPO of {rpo}"
     if status["rpo_evidence_time"] is None:
         # Only Warning sessions: with points read, none of them proves a new point.
