@@ -21,6 +21,7 @@ export REPORTS="$OUTPUT_DIR/reports"
 
 ansible-playbook -i "$INVENTORY_PATH" findings.yml "$@"
 python check_reports.py "$REPORTS" --vms 10 --failing 0
+ansible-playbook -i "$INVENTORY_PATH" restore_points.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" check_mode.yml --check "$@"
 
