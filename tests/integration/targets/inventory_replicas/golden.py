@@ -28,6 +28,8 @@ ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 # A time inside a text, such as the one in veeam_message ("last success 2d 2h ago (<time>), ...").
 EMBEDDED_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b")
 AGE_SECONDS = re.compile(r"(?<=[dhm]) \d+s$")
+# The same seconds inside the evidence text ("restore point 2h 5s ago").
+EVIDENCE_SECONDS = re.compile(r"(?<=[dhm]) \d+s(?= ago)")
 HREF_PORT = re.compile(r"^(https?://[^/:]+):\d+/")
 # EM names sessions "<job or VM>@<start time>" (no zone; the simulator writes UTC).
 NAME_TIME = re.compile(r"^(.*@)(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$", re.DOTALL)
@@ -49,6 +51,8 @@ def normalise(value: Any, now: datetime, key: str = "") -> Any:
     if isinstance(value, str) and key.endswith("_age_text"):
         # The seconds an age has beyond the estate's whole offsets are the run's own ("20h 2s").
         return AGE_SECONDS.sub("", value)
+    if isinstance(value, str) and key.endswith("_evidence_text"):
+        return EVIDENCE_SECONDS.sub("", value)
     if isinstance(value, str) and ISO_TIME.match(value):
         then = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return "now-" + span((now - then).total_seconds())
