@@ -211,7 +211,8 @@ def _announce(simulator: EmSimulator, args: argparse.Namespace) -> None:
     details = {
         "url": simulator.url, "ca_path": args.ca_out or simulator.ca_path, "pid": os.getpid(),
         "backup_servers": len(simulator.dataset.servers), "task_sessions": len(simulator.dataset.task_sessions),
-        "job_sessions": len(simulator.dataset.job_sessions),
+        "job_sessions": len(simulator.dataset.job_sessions), "jobs": len(simulator.dataset.jobs),
+        "replica_points": len(simulator.dataset.replica_points),
     }
     if args.ready_file:
         with open(args.ready_file, "w", encoding="utf-8") as handle:
