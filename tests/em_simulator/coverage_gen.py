@@ -5,8 +5,11 @@ uuid5 of the job's or task's id), so a seed's sessions stay what they were. Ever
 a few jobs holds the cases the collection's coverage and restore-point RPO must handle:
 
 - job 2 has its schedule disabled; job 3 is overdue (its next run is two hours past);
-- job 4 replicates from backup: its points carry the backup's time (three hours before the
-  task) and its Warning tasks made no point ("no new restore point in the source backup");
+- job 4 replicates from backup. Its source backup job runs daily, its last run 25 hours
+  before now: the first replication after each backup makes a point carrying the backup's
+  time, every later one finds no new backup point and ends in Warning without a point (the
+  Veeam user guide, "How Replica from Backup Works"). So by its sessions the replica looks
+  fresh, by its newest point it is 25 hours old;
 - every third job includes a VM that was never processed (no session, no point);
 - one more job, on the first server, has never run: it includes a folder and a VM.
 
@@ -22,7 +25,9 @@ from typing import Any
 from .model import TICKS_PER_SECOND, Job, ObjectInJob, ReplicaPoint, ReplicaTaskSession
 
 HOUR = 3600 * TICKS_PER_SECOND
-BACKUP_LAG = 3 * HOUR
+DAY = 24 * HOUR
+# The source backup of the job that replicates from backup: daily, the last 25 hours before now.
+LAST_BACKUP_AGE = 25 * HOUR
 FROM_BACKUP_WARNING = "No new restore point found in the source backup; the replica was not updated"
 NEVER_RUN_JOB = "Replication Job (new, never run)"
 NEVER_RUN_FOLDER = "Tier3 VMs"
@@ -59,6 +64,13 @@ def _never_run_job(first: Any, now: int) -> Job:
     return job
 
 
+def _next_run(last: int | None, interval: int, now: int) -> int | None:
+    """The first scheduled run after now."""
+    if last is None or interval <= 0:
+        return None
+    return last + max(1, -(-(now - last) // interval)) * interval
+
+
 def jobs_and_points(raw_jobs: list[Any], tasks: list[ReplicaTaskSession], now: int, interval: int,
                     retention: int) -> tuple[list[Job], list[ReplicaPoint]]:
     last_run: dict[str, int] = {}
@@ -66,27 +78,46 @@ def jobs_and_points(raw_jobs: list[Any], tasks: list[ReplicaTaskSession], now: i
         job_session = task.job_session
         if not job_session.is_retry:
             last_run[job_session.job_id] = max(last_run.get(job_session.job_id, 0), job_session.created)
-    jobs = [_model_job(raw, index, now, last_run[raw.id] + interval if raw.id in last_run else None)
+    jobs = [_model_job(raw, index, now, _next_run(last_run.get(raw.id), interval, now))
             for index, raw in enumerate(raw_jobs)]
     if raw_jobs:
         jobs.append(_never_run_job(raw_jobs[0], now))
-    return jobs, _points({job.id: job for job in jobs}, tasks, retention)
+    return jobs, _points({job.id: job for job in jobs}, tasks, retention, now)
 
 
-def _points(jobs: dict[str, Job], tasks: list[ReplicaTaskSession], retention: int) -> list[ReplicaPoint]:
+def _backup_time(when: int, now: int) -> int:
+    """The newest daily source backup at or before `when` (the last one LAST_BACKUP_AGE before now)."""
+    last = now - LAST_BACKUP_AGE
+    return last - max(0, -(-(last - when) // DAY)) * DAY
+
+
+def _points(jobs: dict[str, Job], tasks: list[ReplicaTaskSession], retention: int, now: int) -> list[ReplicaPoint]:
     by_vm: dict[tuple[str, str], list[ReplicaPoint]] = defaultdict(list)
-    for task in tasks:
+    replicated: dict[tuple[str, str], int] = {}  # the backup point each from-backup VM last replicated
+    for task in sorted(tasks, key=lambda task: task.created):
         job = jobs[task.job_session.job_id]
         if task.state != "Completed" or task.result == "Failed":
             continue
-        if job.from_backup and task.result == "Warning":
-            task.reason = FROM_BACKUP_WARNING
-            continue
-        created = task.created - BACKUP_LAG if job.from_backup else task.created
-        by_vm[(job.server.id, task.vm_name)].append(ReplicaPoint(_guid(task.id, "point"), task.vm_name, job, created))
+        key = (job.server.id, task.vm_name)
+        created = task.created
+        if job.from_backup:
+            created = _backup_time(task.created, now)
+            if replicated.get(key) == created:
+                _warn_no_new_point(task)
+                continue
+            replicated[key] = created
+        by_vm[key].append(ReplicaPoint(_guid(task.id, "point"), task.vm_name, job, created))
     kept: list[ReplicaPoint] = []
     for points in by_vm.values():
         points.sort(key=lambda point: point.created)
         points[0].point_type, points[0].algorithm = "Snapshot", "Full"
         kept.extend(points[-retention:] if retention else [])
     return kept
+
+
+def _warn_no_new_point(task: ReplicaTaskSession) -> None:
+    """The run found no new backup point: Warning, no point; the job session's result follows."""
+    task.result, task.reason = "Warning", FROM_BACKUP_WARNING
+    session = task.job_session
+    if session.result == "Success":
+        session.result = "Warning"
