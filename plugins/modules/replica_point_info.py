@@ -54,51 +54,39 @@ replica_points:
     id:
       description: ID of the restore point (the GUID in its URL).
       type: str
-      sample: 9b414afe-e957-4d40-a144-7d02de9a041c
     uid:
       description: UID of the restore point.
       type: str
-      sample: urn:veeam:VmReplicaPoint:9b414afe-e957-4d40-a144-7d02de9a041c
     name:
       description: Name Enterprise Manager gives the point (VM name and time).
       type: str
-      sample: sql02@2014-10-19 05:44:54
     vm_name:
       description: Name of the replicated VM.
       type: str
-      sample: sql02
     creation_time:
       description: When the point was created, ISO 8601 in UTC; for a replica made from backup, the backup point's time.
       type: str
-      sample: "2014-10-19T05:44:54Z"
     type:
       description: V(Full), V(ReverseIncrement), V(Increment) or V(Snapshot) (EM's PointType).
       type: str
-      sample: Snapshot
     algorithm:
       description: How the point was made, as Enterprise Manager names it (V(Full), V(Increment), ...).
       type: str
-      sample: Increment
     replica_id:
       description: ID of the replica the point belongs to.
       type: str
-      sample: fe4d9334-8801-440c-9994-5a16181d7fb0
     replica_name:
       description: Name of that replica (Enterprise Manager names it like its replication job).
       type: str
-      sample: SQL Replication
     backup_server_id:
       description: ID of the backup server that holds the replica.
       type: str
-      sample: ce15a8c7-aa49-495e-b05b-ee3398c91018
     backup_server_name:
       description: Name of that backup server.
       type: str
-      sample: srv02.tech.local
     href:
       description: URL of the point in Enterprise Manager's API.
       type: str
-      sample: https://em.example.com:9398/api/vmReplicaPoints/9b414afe-e957-4d40-a144-7d02de9a041c?format=Entity
 """
 
 from ansible.module_utils.basic import AnsibleModule
