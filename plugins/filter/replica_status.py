@@ -75,6 +75,15 @@ options:
       - O(include) and O(exclude) select points too; a point's C(replica_name) stands for its job name.
     type: list
     elements: dict
+  jobs:
+    description:
+      - Replication jobs with their includes, as M(veeam_em.core.replication_job_info) returns them.
+      - Given, every VM gets its job's schedule state (RV(_value[].job_schedule_enabled), RV(_value[].job_overdue)),
+        and each included VM with neither a session nor a point in the data becomes a status with the finding
+        V(never_replicated); a folder or tag of a job with no session at all becomes one as itself.
+      - O(include) and O(exclude) select jobs by name and backup server, and the added statuses by VM name.
+    type: list
+    elements: dict
   rpo_basis:
     description:
       - With O(points), what the RPO is judged on; V(session) ignores the points for the verdict (their
@@ -189,19 +198,19 @@ _value:
       description: The evidence in words, such as V(restore point 5h ago) or V(no restore point; session 1d 7h ago).
       type: str
     never_replicated:
-      description: Always false here (the filter reads no job includes); true in the inventory for included objects never replicated.
+      description: Whether the status is that of an object a job in O(jobs) includes but that has no session and no point.
       type: bool
     object_type:
-      description: Null here; the type of an included object in the inventory.
+      description: For such an object, V(Vm) or the container's type (V(Folder), V(Tag)); null otherwise.
       type: str
     job_schedule_enabled:
-      description: Null here (the filter reads no jobs); the job's schedule state in the inventory.
+      description: Whether the schedule of the VM's job (that of its latest session) is enabled; null without O(jobs).
       type: bool
     job_next_run:
-      description: Null here; the job's next run in the inventory.
+      description: The next run of that job (ISO 8601, UTC); null without O(jobs) or when EM gives none.
       type: str
     job_overdue:
-      description: Null here; whether the job's next run is past in the inventory.
+      description: Whether that job's schedule is enabled and its next run is before O(now); null without O(jobs).
       type: bool
     session_count:
       description: Sessions of the VM in the data.
@@ -214,7 +223,7 @@ _value:
       type: bool
     findings:
       description: >-
-        What is wrong, worst first: V(never_replicated) (inventory only), V(never_succeeded), V(rpo_breach), V(failed) (the last result is Failed),
+        What is wrong, worst first: V(never_replicated) (with O(jobs)), V(never_succeeded), V(rpo_breach), V(failed) (the last result is Failed),
         V(warning) (the last result is Warning). Empty when all is well.
       type: list
       elements: str
@@ -253,11 +262,11 @@ from ansible_collections.veeam_em.core.plugins.module_utils._judgement import re
 
 def replica_status(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
                    exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
-                   rpo_basis: Any = None) -> list[dict[str, Any]]:
+                   rpo_basis: Any = None, jobs: Any = None) -> list[dict[str, Any]]:
     """The filter: the collection's one judgement, with its errors as filter errors."""
     try:
         return replica_statuses(records, rpo, rpo_by_job, now, include, exclude, fail_on, include_sessions, points,
-                                rpo_basis)
+                                rpo_basis, jobs)
     except ConfigurationError as error:
         raise AnsibleFilterError(f"replica_status: {error}") from None
 

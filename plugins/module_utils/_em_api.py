@@ -133,12 +133,14 @@ class EmApi:
         """The same page by page, for callers that fold them without keeping them."""
         return self._query_pages("VmReplicaPoint", point_filter(query), codec.replica_point, {"sortDesc": "CreationTime"})
 
-    def replication_jobs(self, backup_servers: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    def replication_jobs(self, backup_servers: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         """The replication jobs (JobType Replica) with their schedule state and next run."""
         build = QueryFilterBuilder("Job")
         parts = [build.compare("JobType", "==", "Replica")]
         if backup_servers:
             parts.append(build.equals_any("BackupServerName", backup_servers))
+        if names:
+            parts.append(build.equals_any("Name", names))
         return self._query("Job", All(*parts), codec.job, {"sortAsc": "Name"})
 
     def job_includes(self, job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:

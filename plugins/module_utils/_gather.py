@@ -11,6 +11,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     backup_server_record,
     latest_per_vm,
     replica_point_record,
+    replication_job_record,
     task_session_record,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, PointQuery, TaskSessionQuery
@@ -75,6 +76,16 @@ def gather_replica_points(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
     query = PointQuery(**listing_options(params, utc_now()))
     points = _latest_per_vm(api.replica_points(query), params, query.descending)
     return {"replica_points": [replica_point_record(point) for point in points]}
+
+
+def gather_replication_jobs(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
+    """Replication jobs, filtered by EM on names and backup server names, with the objects each
+    includes when include_objects (one request per job)."""
+    jobs = api.replication_jobs(tuple(params.get("backup_server_names") or ()), tuple(params.get("names") or ()))
+    if not params.get("include_objects", True):
+        return {"replication_jobs": [replication_job_record(job, None) for job in jobs]}
+    includes = api.job_includes([job["id"] for job in jobs])
+    return {"replication_jobs": [replication_job_record(job, includes[job["id"]]) for job in jobs]}
 
 
 def gather_backup_servers(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
+from ansible_collections.veeam_em.core.plugins.module_utils._coverage import with_coverage
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._evidence import DEFAULT_RPO_BASIS, read_rpo_basis
 from ansible_collections.veeam_em.core.plugins.module_utils._findings import DEFAULT_FAIL_ON, findings_of, read_fail_on
@@ -63,14 +64,24 @@ def judge_summaries(summaries: Iterable[Mapping[str, Any]], now: datetime, crite
 
 def judge_records(records: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria,
                   selection: RecordSelection | None = None, include_sessions: bool = False,
-                  points: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+                  points: Iterable[Mapping[str, Any]] | None = None,
+                  jobs: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Judged statuses at `now` of task session records and, when given, restore point
-    records (None: not read), after the selection keeps some."""
+    records and replication job records with their includes (None: not read), after the
+    selection keeps some."""
     kept = selection.select(records) if selection is not None else records
     builder = StatusBuilder(include_sessions, points_read=points is not None).add_all(kept)
     for point in _selected_points(points or (), selection):
         builder.add_point(point)
-    return judge_summaries(builder.summaries(), now, criteria)
+    summaries = builder.summaries()
+    if jobs is not None:
+        jobs = [job for job in jobs if selection is None or selection.keeps(
+            {"job_name": job.get("name"), "backup_server_name": job.get("backup_server_name")})]
+        covered = with_coverage(summaries, jobs, {job.get("id") or "": job.get("includes") or [] for job in jobs})
+        # The sessions were selected already; the objects added for coverage by their own names.
+        summaries = [summary for summary in covered
+                     if selection is None or not summary.get("never_replicated") or selection.keeps(summary)]
+    return judge_summaries(summaries, now, criteria)
 
 
 def _selected_points(points: Iterable[Mapping[str, Any]], selection: RecordSelection | None) -> Iterable[Mapping[str, Any]]:
@@ -82,7 +93,7 @@ def _selected_points(points: Iterable[Mapping[str, Any]], selection: RecordSelec
 
 def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
                      exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
-                     rpo_basis: Any = None) -> list[dict[str, Any]]:
+                     rpo_basis: Any = None, jobs: Any = None) -> list[dict[str, Any]]:
     """The replica_status filter's contract: option values as users give them, judged statuses out.
 
     ConfigurationError, with a message that names the option, for anything that cannot work.
@@ -91,7 +102,9 @@ def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now:
                          read_now(now), read_criteria(rpo, rpo_by_job, fail_on, rpo_basis),
                          read_selection(include, exclude), include_sessions=bool(include_sessions),
                          points=None if points is None else _records(
-                             points, "restore point records (as replica_point_info returns them)", "points: "))
+                             points, "restore point records (as replica_point_info returns them)", "points: "),
+                         jobs=None if jobs is None else _records(
+                             jobs, "replication job records (as replication_job_info returns them)", "jobs: "))
 
 
 def _records(records: Any, wanted: str, option: str = "") -> list[Mapping[str, Any]]:

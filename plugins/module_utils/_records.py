@@ -57,6 +57,18 @@ def settled_replica_point(raw: dict[str, Any]) -> dict[str, Any]:
     return {key: raw.get(key) for key in keys}
 
 
+def replication_job_record(raw: dict[str, Any], includes: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """One replication job with its schedule state and, when read, the objects it includes
+    (None when not read); next_run is ISO 8601 text (UTC, Z)."""
+    keys = ("id", "uid", "name", "description", "platform", "schedule_configured", "schedule_enabled",
+            "backup_server_id", "backup_server_name", "href")
+    record = {key: raw.get(key) for key in keys}
+    record["next_run"] = iso(raw.get("next_run"))
+    object_keys = ("id", "name", "display_name", "object_type", "hierarchy_obj_ref", "order")
+    record["includes"] = None if includes is None else [{key: item.get(key) for key in object_keys} for item in includes]
+    return record
+
+
 def backup_server_record(raw: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": raw.get("id"),

@@ -15,9 +15,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 # The JSON report's keys are a contract: adding one is fine, renaming or removing one is not.
-TOP_KEYS = {"schema_version", "evaluated_at", "window", "rpo", "rpo_by_job", "rpo_basis", "fail_on", "passed", "counts", "vms",
-            "reports"}
-COUNT_KEYS = {"vms", "ok", "failing", "never_succeeded", "rpo_breach", "failed", "warning", "running", "sessions",
+TOP_KEYS = {"schema_version", "evaluated_at", "window", "rpo", "rpo_by_job", "rpo_basis", "include_unreplicated", "fail_on",
+            "passed", "counts", "vms", "reports"}
+COUNT_KEYS = {"vms", "ok", "failing", "never_replicated", "never_succeeded", "rpo_breach", "failed", "warning", "running", "sessions",
               "restore_points", "judged_on_restore_point", "judged_on_session"}
 VM_KEYS = {
     "vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session", "last_result",

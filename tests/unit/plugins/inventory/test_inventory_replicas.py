@@ -162,6 +162,24 @@ def test_hosts_groups_and_requests(run):
     assert not [key for key in made if "{id}" in key and not key.startswith("DELETE")]
 
 
+def test_points_and_jobs_are_read_once_each_and_only_when_asked(run):
+    run.inventory(rpo="3d")
+    made = requests_made(run.simulator)
+    assert made["GET /api/query?type=VmReplicaPoint"] == 1 and made["GET /api/query?type=Job"] == 1
+    run.simulator.reset_stats()
+    inventory = run.inventory(rpo="3d", rpo_basis="session", include_unreplicated=False)
+    made = requests_made(run.simulator)
+    assert "GET /api/query?type=VmReplicaPoint" not in made and "GET /api/query?type=Job" not in made
+    db01 = hostvars(inventory, "db01")
+    assert db01["veeam_rpo_basis"] == "session" and db01["veeam_restore_points"] is None
+    assert db01["veeam_job_schedule_enabled"] is None and "veeam_never_replicated" not in inventory.groups
+
+
+def test_a_bad_rpo_basis_is_named(run):
+    with pytest.raises(AnsibleError, match="rpo_basis"):
+        run.inventory(rpo_basis="newest")
+
+
 def test_vm_and_server_host_vars(run):
     inventory = run.inventory(rpo="1d")
     db01 = hostvars(inventory, "db01")
@@ -514,6 +532,16 @@ def test_client_seam_feeds_the_inventory(run, mocker):
 
         def backup_servers(self):
             return [{"id": "b1", "name": "vbr", "port": 9392, "version": "13"}]
+
+        def iter_replica_points(self, query):
+            assert query.vm_names == ("vm1",)
+            yield []
+
+        def replication_jobs(self, backup_servers):
+            return []
+
+        def job_includes(self, job_ids):
+            return {}
 
     @contextmanager
     def fake(_connection):

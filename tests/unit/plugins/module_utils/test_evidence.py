@@ -120,3 +120,16 @@ def test_coverage_adds_included_objects_without_evidence():
     assert (by_name["Archive"]["object_type"], by_name["Archive"]["job_schedule_enabled"]) == ("Folder", False)
     # A schedule that is not configured runs only by hand: disabled, never overdue.
     assert (by_name["ghost"]["job_schedule_enabled"], by_name["ghost"]["job_overdue"]) == (False, False)
+
+
+def test_the_filter_takes_jobs_and_selects_them_and_the_objects_it_adds():
+    jobs = [{**job("Tier1", "j1", next_run=ago(1)), "includes": [include("db01"), include("web01"), include("test-01")]},
+            {**job("Other", "j2", enabled=False), "includes": [include("ghost")]}]
+    statuses = replica_statuses([session(5)], rpo="24h", now=NOW_TEXT, jobs=jobs,
+                                include={"job_name": ["Tier1"]}, exclude={"vm_name": "test-*"})
+    by_name = {status["vm_name"]: status for status in statuses}
+    assert sorted(by_name) == ["db01", "web01"]
+    assert by_name["db01"]["job_overdue"] is True and by_name["db01"]["job_next_run"] == ago(1)
+    assert by_name["web01"]["findings"] == ["never_replicated", "rpo_breach"] and by_name["web01"]["failing"] is True
+    with pytest.raises(ConfigurationError, match="jobs: expects a list of replication job records"):
+        replica_statuses([session(5)], now=NOW_TEXT, jobs={"name": "x"})
