@@ -54,25 +54,32 @@ replication_jobs:
   elements: dict
   contains:
     id:
-      description: ID of the job (the GUID in its URL).
+      description:
+        - ID of the job (the GUID in its URL).
       type: str
     uid:
-      description: UID of the job (V(urn:veeam:Job:...)).
+      description:
+        - UID of the job (V(urn:veeam:Job:...)).
       type: str
     name:
-      description: Name of the job.
+      description:
+        - Name of the job.
       type: str
     description:
-      description: Description given to the job.
+      description:
+        - Description given to the job.
       type: str
     platform:
-      description: V(VMware), V(HyperV) or V(vCloud).
+      description:
+        - V(VMware), V(HyperV) or V(vCloud).
       type: str
     schedule_configured:
-      description: Whether a schedule is configured; a job without one runs only when started by hand.
+      description:
+        - Whether a schedule is configured; a job without one runs only when started by hand.
       type: bool
     schedule_enabled:
-      description: Whether the schedule is enabled.
+      description:
+        - Whether the schedule is enabled.
       type: bool
     next_run:
       description:
@@ -80,36 +87,46 @@ replication_jobs:
         - What Enterprise Manager gives for a disabled job is not documented.
       type: str
     backup_server_id:
-      description: ID of the backup server the job belongs to.
+      description:
+        - ID of the backup server the job belongs to.
       type: str
     backup_server_name:
-      description: Name of that backup server.
+      description:
+        - Name of that backup server.
       type: str
     href:
-      description: URL of the job in Enterprise Manager's API.
+      description:
+        - URL of the job in Enterprise Manager's API.
       type: str
     includes:
-      description: The objects the job includes; null with O(include_objects=false).
+      description:
+        - The objects the job includes; null with O(include_objects=false).
       type: list
       elements: dict
       contains:
         id:
-          description: ID of the object in the job (ObjectInJobId).
+          description:
+            - ID of the object in the job (ObjectInJobId).
           type: str
         name:
-          description: Name of the object.
+          description:
+            - Name of the object.
           type: str
         display_name:
-          description: Name Enterprise Manager shows for the object.
+          description:
+            - Name Enterprise Manager shows for the object.
           type: str
         object_type:
-          description: V(Vm), or the container's type such as V(Folder) or V(Tag) (from HierarchyObjRef).
+          description:
+            - V(Vm), or the container's type such as V(Folder) or V(Tag) (from HierarchyObjRef).
           type: str
         hierarchy_obj_ref:
-          description: Reference of the object in the virtual infrastructure, such as V(urn:VMware:Vm:...).
+          description:
+            - Reference of the object in the virtual infrastructure, such as V(urn:VMware:Vm:...).
           type: str
         order:
-          description: Processing order of the object in the job.
+          description:
+            - Processing order of the object in the job.
           type: int
 """
 
