@@ -29,6 +29,10 @@ OLDEST_STEPS := sanity units artifact integration
 VENV := .venv
 REQUIREMENTS := tests/requirements-dev.txt
 STAMP := $(VENV)/.requirements-stamp
+# make demo needs only the collection's runtime, so its environment holds nothing else.
+DEMO_VENV := .venv-demo
+DEMO_REQUIREMENTS := tests/requirements-demo.txt
+DEMO_STAMP := $(DEMO_VENV)/.requirements-stamp
 LINE_STAMP = .venv-core-$(1)/.requirements-stamp
 
 CHECKS = $(VENV)/bin/python tools/run_checks.py --label "make $@"
@@ -111,20 +115,21 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	@$(RUN_WITH_COLLECTION) benchmarks/run.py --sizes 10000 --latencies 0 20 --naive-budget 0 --quick
 
-demo: $(STAMP)
-	@demo/run.sh $(VENV)
+demo: $(DEMO_STAMP)
+	@demo/run.sh $(DEMO_VENV)
 
 venv: $(STAMP)
 
 venvs: $(STAMP) $(foreach line,$(MATRIX_LINES),$(call LINE_STAMP,$(line)))
 
-# $(call make-venv,DIR,REQUIREMENTS,PYTHON X.Y,PURPOSE): a fresh venv with exactly
-# the pinned packages; recreated (not patched) whenever the requirements file changes.
+# $(call make-venv,DIR,REQUIREMENTS,PYTHON X.Y,PURPOSE[,PIP OUTPUT]): a fresh venv with
+# exactly the pinned packages; recreated (not patched) whenever the requirements file
+# changes.  PIP OUTPUT defaults to -q; the demo's environment shows pip's progress instead.
 define make-venv
 	@python="$$(tools/find_python.sh "$(3)" "$(4) ($(1))")" || { echo "make: step venv FAILED" >&2; exit 1; }; \
 	echo "make: creating $(1) from $(2) with $$python"; \
 	start=$$(date +%s); rm -rf $(1) && "$$python" -m venv $(1) \
-		&& $(1)/bin/python -m pip install --disable-pip-version-check --progress-bar off -q -r $(2) \
+		&& $(1)/bin/python -m pip install --disable-pip-version-check --progress-bar off $(or $(5),-q) -r $(2) \
 		&& $(1)/bin/python -m pip check \
 		&& touch $(1)/.requirements-stamp \
 		&& echo "make: created $(1) in $$(( $$(date +%s) - start ))s" \
@@ -133,6 +138,9 @@ endef
 
 $(STAMP): $(REQUIREMENTS)
 	$(call make-venv,$(VENV),$(REQUIREMENTS),$(MAIN_PYTHON),ansible-core $(MAIN_LINE))
+
+$(DEMO_STAMP): $(DEMO_REQUIREMENTS)
+	$(call make-venv,$(DEMO_VENV),$(DEMO_REQUIREMENTS),$(MAIN_PYTHON),the demo,--no-color)
 
 .venv-core-%/.requirements-stamp: tests/requirements-core-%.txt
 	$(call make-venv,.venv-core-$*,$<,$(PYTHON_FOR_$*),ansible-core $*)
@@ -153,7 +161,8 @@ endef
 
 lock:
 	$(call lock,tests/requirements-dev.in,$(REQUIREMENTS),$(MAIN_PYTHON))
+	$(call lock,tests/requirements-demo.in,$(DEMO_REQUIREMENTS),$(MAIN_PYTHON))
 	$(foreach line,$(MATRIX_LINES),$(call lock,tests/requirements-core-$(line).in,tests/requirements-core-$(line).txt,$(PYTHON_FOR_$(line))))
 
 clean:
-	rm -rf $(VENV) .venv-core-* .build .build-link tests/output .ansible changelogs/.plugin-cache.yaml
+	rm -rf $(VENV) $(DEMO_VENV) .venv-core-* .build .build-link tests/output .ansible changelogs/.plugin-cache.yaml

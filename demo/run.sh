@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # make demo: the collection's main job against the embedded EM simulator.
 #
-#   demo/run.sh [VENV]     (VENV defaults to .venv; `make demo` builds it first)
+#   demo/run.sh [VENV]
+#
+# VENV is a virtual environment with ansible-core, requests and lxml (`make demo` builds
+# .venv-demo and passes it). Without one, the ansible-core and Python found on PATH run the
+# demo: that is how it runs from an installed collection, where there is no Makefile.
 #
 # Starts the simulator with a generated demo estate (fixed seed: the same VMs breach every
 # time), shows the inventory graph, runs the replica_compliance role as a pipeline would,
@@ -11,8 +15,18 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="$(cd "$ROOT" && cd "${1:-.venv}" && pwd)"
-export PATH="$VENV/bin:$PATH"
+if [ -n "${1:-}" ]; then
+    VENV="$(cd "$ROOT" && cd "$1" 2> /dev/null && pwd)" || { echo "demo: no virtual environment at $1" >&2; exit 1; }
+    export PATH="$VENV/bin:$PATH"
+fi
+for tool in python3 ansible-inventory ansible-playbook; do
+    command -v "$tool" > /dev/null || {
+        echo "demo: $tool is not on PATH; install ansible-core, requests and lxml (pip install ansible-core requests lxml) or pass a virtual environment that has them" >&2
+        exit 1; }
+done
+python3 -c 'import requests, lxml, cryptography' 2> /dev/null || {
+    echo "demo: $(command -v python3) lacks requests or lxml; install them (pip install requests lxml) next to ansible-core" >&2
+    exit 1; }
 REPORTS="$ROOT/tests/output/demo"
 WORK="$(mktemp -d)"
 SIM_PID=""
@@ -41,7 +55,7 @@ export ANSIBLE_COLLECTIONS_PATH="$WORK/collections"
 export ANSIBLE_INVENTORY_UNPARSED_FAILED=true ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-}" ANSIBLE_RETRY_FILES_ENABLED=false
 
 say "Starting the EM simulator with the demo estate (2 backup servers, 4 jobs, 20 VMs, 7 days of history)"
-PYTHONPATH="$ROOT/tests" python -m em_simulator --port 0 --ready-file "$WORK/ready.json" --ca-out "$WORK/ca.pem" \
+PYTHONPATH="$ROOT/tests" python3 -m em_simulator --port 0 --ready-file "$WORK/ready.json" --ca-out "$WORK/ca.pem" \
     --seed 2038 --servers 2 --jobs-per-server 2 --vms-per-job 5 --days 7 > "$WORK/simulator.log" 2>&1 &
 SIM_PID=$!
 for _ in $(seq 300); do
@@ -50,7 +64,7 @@ for _ in $(seq 300); do
     sleep 0.1
 done
 [ -s "$WORK/ready.json" ] || { echo "demo: the simulator did not get ready in 30 s" >&2; exit 1; }
-VEEAM_EM_URL="$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$WORK/ready.json")"
+VEEAM_EM_URL="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$WORK/ready.json")"
 export VEEAM_EM_URL VEEAM_EM_USERNAME='CORP\em-reader' VEEAM_EM_PASSWORD='Sim-Passw0rd!' VEEAM_EM_CA_PATH="$WORK/ca.pem"
 echo "demo: Enterprise Manager simulator at $VEEAM_EM_URL (TLS, its own throwaway CA)"
 
@@ -69,7 +83,7 @@ set -e
 say "Result"
 # The role fails the run (exit 2) on failing findings, after writing its reports. That is
 # the expected outcome here; anything else (no fresh report, another error) is not.
-verdict="$(python "$ROOT/demo/verdict.py" "$REPORTS/replica-compliance.json" "$code" "$WORK/compliance.log")" || {
+verdict="$(python3 "$ROOT/demo/verdict.py" "$REPORTS/replica-compliance.json" "$code" "$WORK/compliance.log")" || {
     echo "$verdict"; failed_steps+=("compliance role"); }
 [ ${#failed_steps[@]} -eq 0 ] && echo "$verdict"
 echo "Reports:"

@@ -111,9 +111,9 @@ def table(entries: list[Entry]) -> list[str]:
         cells = []
         for step in steps:
             row = outcomes[entry.line].get(step)
-            cells.append(f"{row['outcome']} {minutes(row['seconds'])}" if row else "-")
+            cells.append(f"{row['outcome'].upper()} {minutes(row['seconds'])}" if row else "-")
         core = entry.summary.get("ansible_core", entry.line)
-        verdict = "passed" if entry.exit_code == 0 else f"FAILED (exit {entry.exit_code})"
+        verdict = "PASSED" if entry.exit_code == 0 else f"FAILED (exit {entry.exit_code})"
         rows.append(f"| {core} | {entry.summary.get('python', '?')} | " + " | ".join(cells)
                     + f" | {verdict}, {minutes(entry.seconds)} |")
     return rows
@@ -143,7 +143,7 @@ def main() -> int:
     if failed:
         say(f"{args.label}: FAILED on ansible-core {', '.join(failed)}")
         return 1
-    say(f"{args.label}: passed on ansible-core {', '.join(entry.line for entry in entries)}")
+    say(f"{args.label}: PASSED on ansible-core {', '.join(entry.line for entry in entries)}")
     return 0
 
 

@@ -9,8 +9,10 @@ run, and compares the result with golden/<ansible-core X.Y>/NAME.json; --write s
 there instead. Each tested ansible-core line has its own files because --list differs
 between them: before 2.19 a value marked unsafe prints as {"__ansible_unsafe": "..."}.
 Normalised: times (also in session names, "db01@now-26h00m", and in messages) become offsets from the
-estate's 'now' ("now-26h00m"), ages become
-durations rounded to the minute ("50h00m") and ages for people lose their seconds ("20h"), and the simulator's port in hrefs becomes PORT.
+estate's 'now' ("now-26h00m"); ages, which the plugin measures from the moment it runs, lose the
+time between the estate's 'now' and the start of this run and are then rounded to the minute
+("50h00m"); ages for people lose their parts below the hour ("20h", not "20h 1m": the estate's
+offsets are whole hours, so those parts are the run's own); the simulator's port in hrefs becomes PORT.
 Everything else (ids, names, sizes, durations, unsafe markers, groups) is compared exactly.
 """
 from __future__ import annotations
@@ -21,15 +23,16 @@ import os
 import re
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 # A time inside a text, such as the one in veeam_message ("last success 2d 2h ago (<time>), ...").
 EMBEDDED_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b")
-AGE_SECONDS = re.compile(r"(?<=[dhm]) \d+s$")
-# The same seconds inside the evidence text ("restore point 2h 5s ago").
-EVIDENCE_SECONDS = re.compile(r"(?<=[dhm]) \d+s(?= ago)")
+# What an age for people has below the hour ("20h 1m", "20h 2s"): the run's own drift.
+BELOW_THE_HOUR = re.compile(r"(?<=[dh]) \d+[ms]$")
+# The same inside the evidence text ("restore point 2h 5s ago").
+EVIDENCE_BELOW_THE_HOUR = re.compile(r"(?<=[dh]) \d+[ms](?= ago)")
 HREF_PORT = re.compile(r"^(https?://[^/:]+):\d+/")
 # EM names sessions "<job or VM>@<start time>" (no zone; the simulator writes UTC).
 NAME_TIME = re.compile(r"^(.*@)(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$", re.DOTALL)
@@ -41,18 +44,17 @@ def span(seconds: float) -> str:
     return f"{sign}{abs(minutes) // 60}h{abs(minutes) % 60:02d}m"
 
 
-def normalise(value: Any, now: datetime, key: str = "") -> Any:
+def normalise(value: Any, now: datetime, drift: float, key: str = "") -> Any:
     if isinstance(value, dict):
-        return {k: normalise(v, now, k if k != "__ansible_unsafe" else key) for k, v in value.items()}
+        return {k: normalise(v, now, drift, k if k != "__ansible_unsafe" else key) for k, v in value.items()}
     if isinstance(value, list):
-        return [normalise(item, now, key) for item in value]
+        return [normalise(item, now, drift, key) for item in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool) and key.endswith("_age_seconds"):
-        return span(value)
+        return span(value - drift)
     if isinstance(value, str) and key.endswith("_age_text"):
-        # The seconds an age has beyond the estate's whole offsets are the run's own ("20h 2s").
-        return AGE_SECONDS.sub("", value)
+        return BELOW_THE_HOUR.sub("", value)
     if isinstance(value, str) and key.endswith("_evidence_text"):
-        return EVIDENCE_SECONDS.sub("", value)
+        return EVIDENCE_BELOW_THE_HOUR.sub("", value)
     if isinstance(value, str) and ISO_TIME.match(value):
         then = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return "now-" + span((now - then).total_seconds())
@@ -92,6 +94,9 @@ def main() -> int:
     write = "--write" in sys.argv[3:]
     with open(now_file, encoding="utf-8") as handle:
         now = datetime.fromisoformat(handle.read().strip())
+    # Ages are measured from when the plugin runs; this run started `drift` seconds after
+    # the estate's now (longer on a loaded machine, and more for each earlier config).
+    drift = (datetime.now(timezone.utc) - now).total_seconds()
     run = subprocess.run(["ansible-inventory", "-i", f"{name}.veeam_em.yml", "--list"],
                          check=False, capture_output=True, text=True)
     if run.returncode:
@@ -102,7 +107,7 @@ def main() -> int:
     if unplain:
         print(f"{name}: host or group names that are not plain strings: {unplain[:3]}")
         return 1
-    got = json.dumps(normalise(json.loads(listing), now), indent=2, sort_keys=True) + "\n"
+    got = json.dumps(normalise(json.loads(listing), now, drift), indent=2, sort_keys=True) + "\n"
     path = f"golden/{core_line()}/{name}.json"
     if write:
         os.makedirs(os.path.dirname(path), exist_ok=True)

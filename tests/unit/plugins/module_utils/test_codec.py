@@ -39,7 +39,6 @@ def entity(xml: str) -> etree._Element:
     return codec.parse_document(re.sub(r"^<(\w+)", rf'<\1 xmlns="{NS}"', xml, count=1).encode(), URL, 200)
 
 
-
 def test_without_lxml_the_codec_says_what_to_install(monkeypatch):
     monkeypatch.setattr(codec, "etree", None)
     with pytest.raises(ConfigurationError, match="install lxml"):
