@@ -40,7 +40,8 @@ description:
     V(veeam_rpo_evidence_text) (what the RPO was judged on, such as V(restore point 5h ago))."
   - "With O(include_unreplicated) (the default), the replication jobs and the objects they include are
     read too: an included VM with neither a task session nor a restore point in the window becomes a
-    host in C(veeam_never_replicated) with the finding V(never_replicated) (V(veeam_kind) V(unreplicated_vm));
+    host in C(veeam_never_replicated) (not in C(veeam_replicated_vms)) with the finding V(never_replicated)
+    (V(veeam_kind) V(unreplicated_vm));
     a folder, tag or other container included in a job that ran not at all in the window becomes a
     host named as Enterprise Manager names the container (V(veeam_kind) V(job_container),
     V(veeam_object_type) such as V(Folder)), since EM does not list the VMs it holds. Every VM gets

@@ -220,8 +220,9 @@ def server_host_vars(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def vm_fixed_groups(status: Mapping[str, Any]) -> list[str]:
-    """The fixed-name groups (without prefix) a VM belongs to."""
-    groups = ["replicated_vms"]
+    """The fixed-name groups (without prefix) a VM belongs to; an object never replicated is
+    in never_replicated instead of replicated_vms."""
+    groups = [] if status.get("never_replicated") else ["replicated_vms"]
     if status.get("last_result") in RESULT_GROUPS:
         groups.append(f"result_{RESULT_GROUPS[status['last_result']]}")
     if status.get("running"):

@@ -255,7 +255,12 @@ def test_created_after_is_the_window(run):
     inventory = run.inventory(created_after="2026-11-25T00:00:00Z", rpo="30d")
     # db01's success was before the window: within it, db01 never succeeded.
     assert hostvars(inventory, "db01")["veeam_never_succeeded"] is True
-    assert hosts(inventory, "veeam_rpo_breached") == ["app01", "db01"]
+    # The template-named VM's only session in the window is a Warning and EM holds no restore
+    # point of it: judged on points (the default), nothing proves a replica; on sessions the
+    # Warning counts as a success.
+    assert hosts(inventory, "veeam_rpo_breached") == sorted(["app01", "db01", TEMPLATE_VM_HOST])
+    by_session = run.inventory(created_after="2026-11-25T00:00:00Z", rpo="30d", rpo_basis="session")
+    assert hosts(by_session, "veeam_rpo_breached") == ["app01", "db01"]
 
 
 def test_options_hostname_prefix_backup_servers_sessions(run):
@@ -369,9 +374,10 @@ def cache_document(cache_file: str) -> dict[str, Any]:
 
 
 def shown(inventory: InventoryData) -> dict[str, Any]:
-    """Every host's vars and groups, without the one var measured from the real now."""
+    """Every host's vars and groups, without the vars measured in seconds from the real now."""
+    measured = ("veeam_last_success_age_seconds", "veeam_rpo_age_seconds", "veeam_last_point_age_seconds")
     return {
-        name: ({key: value for key, value in host.get_vars().items() if key != "veeam_last_success_age_seconds"},
+        name: ({key: value for key, value in host.get_vars().items() if key not in measured},
                sorted(group.name for group in host.get_groups()))
         for name, host in inventory.hosts.items()
     }
@@ -622,13 +628,14 @@ def test_links_on_another_host_are_not_followed_and_the_logout_reaches_this_em(r
 def test_a_failed_logout_is_one_quick_warning(run, mocker):
     from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 
-    read = EmApi.iter_task_sessions
+    read = EmApi.job_includes  # the inventory's last read
 
-    def read_then_break(self, query):
-        yield from read(self, query)
+    def read_then_break(self, job_ids):
+        includes = read(self, job_ids)
         run.simulator.configure(drop_rate=1.0)  # from here on, EM hangs up on every request
+        return includes
 
-    mocker.patch.object(EmApi, "iter_task_sessions", read_then_break)
+    mocker.patch.object(EmApi, "job_includes", read_then_break)
     plugin = inventory_loader.get(FQCN)
     warned = mocker.patch.object(plugin.display, "warning")
     try:
