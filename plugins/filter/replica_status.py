@@ -108,6 +108,12 @@ EXAMPLES = r"""
       {{ gathered.replica_task_sessions
          | veeam_em.core.replica_status(rpo='4h', rpo_by_job={'Tier 1*': '1h'}) }}
 
+- name: Gather the restore points of the same week
+  veeam_em.core.replica_point_info:
+    created_after: 7d
+  register: gathered_points
+  delegate_to: localhost
+
 - name: The same judged on replica restore points, as Veeam ONE measures the RPO
   ansible.builtin.debug:
     msg: "{{ statuses | map(attribute='message') }}"

@@ -24,16 +24,27 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
-- name: The newest restore point of every replicated VM over the last week
+- name: The restore points of every replicated VM over the last week
   veeam_em.core.replica_point_info:
     created_after: 7d
-    latest_per_vm: true
   register: points
+  delegate_to: localhost
+
+- name: The task sessions of the same week
+  veeam_em.core.replica_task_session_info:
+    created_after: 7d
+  register: sessions
   delegate_to: localhost
 
 - name: Judge the RPO on restore points, not on sessions
   ansible.builtin.debug:
     msg: "{{ sessions.replica_task_sessions | veeam_em.core.replica_status(rpo='24h', points=points.replica_points) }}"
+
+- name: The newest point of each VM
+  veeam_em.core.replica_point_info:
+    latest_per_vm: true
+  register: latest
+  delegate_to: localhost
 
 - name: The ten newest points of one VM on one backup server
   veeam_em.core.replica_point_info:
