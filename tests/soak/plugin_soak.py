@@ -42,7 +42,8 @@ PASSWORD = "Sim-Passw0rd!"
 # Host vars measured from the real now (the plugin's clock cannot be pinned from outside).
 # Host vars measured from the moment of the run (the reference was taken earlier).
 VOLATILE_HOST_VARS = ("veeam_last_success_age_seconds", "veeam_last_success_age_text", "veeam_rpo_used_percent",
-                      "veeam_message")
+                      "veeam_message", "veeam_rpo_age_seconds", "veeam_last_point_age_seconds",
+                      "veeam_last_point_age_text", "veeam_rpo_evidence_text", "veeam_job_overdue")
 INVENTORY_MODES = ("cold", "refresh", "cold", "refresh", "warm")
 GATHER_TASK = "Read the replica task sessions"
 ENFORCE_TASK = "Fail when a VM has a finding listed in replica_compliance_fail_on"
