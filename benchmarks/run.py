@@ -32,9 +32,16 @@ DAYS = 400  # created_after: 400d covers every generated estate
 RESULTS = os.path.join(ROOT, "tests", "output", "bench")
 
 
-def expected_requests(tasks: int, jobs: int, page: int, servers_page: bool) -> int:
-    """logon + the task query's pages + the job-session join's pages (+ the servers' page) + logout."""
-    return 1 + math.ceil(tasks / page) + math.ceil(jobs / page) + int(servers_page) + 1
+def expected_requests(tasks: int, jobs: int, page: int, servers_page: bool, points: int = 0,
+                      replication_jobs: int | None = None) -> int:
+    """logon + the task query's pages + the job-session join's pages (+ the servers' page) + logout;
+    the inventory's defaults (rpo_basis restore_point, include_unreplicated) add the restore
+    point query's pages (at least one), the replication job query's pages and one includes
+    request per replication job (replication_jobs None: neither is read, as in the playbook)."""
+    base = 1 + math.ceil(tasks / page) + math.ceil(jobs / page) + int(servers_page) + 1
+    if replication_jobs is None:
+        return base
+    return base + max(1, math.ceil(points / page)) + max(1, math.ceil(replication_jobs / page)) + replication_jobs
 
 
 def in_child(script: str, simulator: SimulatorProcess, *args: str) -> dict[str, Any]:
@@ -65,6 +72,10 @@ def collection_runs(simulator: SimulatorProcess, collection: BenchCollection, qu
     (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS, concurrency=1))
     check(child, "ansible-inventory --list (max_concurrency 1)")
     runs["inventory_c1"] = summary(child, stats, hosts)
+    # The same inventory judged on sessions alone: no restore points, no jobs (the cost of "on").
+    (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS, evidence=False))
+    check(child, "ansible-inventory --list (rpo_basis session, include_unreplicated false)")
+    runs["inventory_off"] = summary(child, stats, hosts)
     (child, records), stats = measured(simulator, lambda: collection.playbook(DAYS))
     check(child, "ansible-playbook (replica_task_session_info)")
     runs["playbook"] = summary(child, stats, records)
@@ -108,14 +119,18 @@ def measure_row(simulator: SimulatorProcess, collection: BenchCollection, latenc
     tasks, jobs = simulator.task_sessions, simulator.job_sessions
     inventory = runs["inventory"]
     row = {
-        "sessions": tasks, "job_sessions": jobs, "latency_ms": latency,
+        "sessions": tasks, "job_sessions": jobs, "replica_points": simulator.replica_points,
+        "replication_jobs": simulator.jobs, "latency_ms": latency,
         "naive_over_collection": round(naive["seconds"] / inventory["seconds"], 1),
         "naive_over_playbook": round(naive["seconds"] / runs["playbook"]["seconds"], 1),
         "collection_over_floor": round(inventory["seconds"] / floor["seconds"], 2),
         "inventory_over_ansible_floor": round(inventory["seconds"] / runs["ansible_floor"]["seconds"], 2),
         "collection_c1_over_floor": round(runs["inventory_c1"]["seconds"] / floor["seconds"], 2),
         "playbook_over_floor": round(runs["playbook"]["seconds"] / floor["seconds"], 2),
-        "requests_made": inventory["requests"], "requests_expected": expected_requests(tasks, jobs, 1000, True),
+        "requests_made": inventory["requests"],
+        "requests_expected": expected_requests(tasks, jobs, 1000, True, simulator.replica_points, simulator.jobs),
+        "off_requests_expected": expected_requests(tasks, jobs, 1000, True),
+        "evidence_on_over_off": round(inventory["seconds"] / runs["inventory_off"]["seconds"], 2),
         "playbook_requests_made": runs["playbook"]["requests"],
         "playbook_requests_expected": expected_requests(tasks, jobs, 1000, False),
         "cache_hit_requests": runs["cache_hit"]["requests"],
@@ -164,11 +179,14 @@ def print_row(row: dict[str, Any], flush: bool = False) -> None:
     """The lines of one size/latency under HEADER."""
     lead = f"{row['sessions']:>8} {row['latency_ms']:>6g}"
     expected = {"inventory": row["requests_expected"], "inventory_c1": row["requests_expected"],
+                "inventory_off": row["off_requests_expected"],
                 "cache_cold": row["requests_expected"], "playbook": row["playbook_requests_expected"]}
     notes = {"inventory": f"{row['collection']['inventory']['items']} hosts; plugin {row['inventory_plugin_seconds']} s, "
                           f"ansible-core listing {row['inventory_ansible_listing_seconds']} s",
              "inventory_c1": f"max_concurrency 1; plugin {row['inventory_c1_plugin_seconds']} s, "
                              f"ansible-core listing {row['inventory_c1_ansible_listing_seconds']} s",
+             "inventory_off": f"no points, no jobs: on/off {row['evidence_on_over_off']}x "
+                              f"({row['replica_points']} points, {row['replication_jobs']} jobs)",
              "playbook": f"{row['collection']['playbook']['items']} records",
              "cache_hit": f"speedup {row['cache_speedup']}x",
              "ansible_floor": f"script inventory printing the inventory's --list; inventory / this "
@@ -229,7 +247,7 @@ def machine() -> dict[str, Any]:
 KEYS = ("sessions", "latency_ms", "naive_over_collection", "naive_over_playbook", "collection_over_floor",
         "inventory_over_ansible_floor",
         "collection_c1_over_floor", "inventory_c1_plugin_over_floor", "requests_made", "requests_expected",
-        "cache_hit_requests", "cache_speedup", "rss_mb")
+        "cache_hit_requests", "cache_speedup", "rss_mb", "evidence_on_over_off")
 
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace, seconds: float, startup: float) -> dict[str, Any]:
@@ -293,6 +311,9 @@ def request_problems(rows: list[dict[str, Any]]) -> list[str]:
             made = row["collection"][name]["requests"]
             if made != row["requests_expected"]:
                 problems.append(f"{where}: {name} made {made} requests, not {row['requests_expected']}")
+        made = row["collection"]["inventory_off"]["requests"]
+        if made != row["off_requests_expected"]:
+            problems.append(f"{where}: inventory_off made {made} requests, not {row['off_requests_expected']}")
         if row["playbook_requests_made"] != row["playbook_requests_expected"]:
             problems.append(f"{where}: the playbook made {row['playbook_requests_made']} requests, "
                             f"not {row['playbook_requests_expected']}")

@@ -59,12 +59,38 @@ options:
       - The findings that make a status failing (RV(_value[].failing)).
     type: list
     elements: str
-    choices: [rpo_breach, failed, warning, never_succeeded]
+    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated]
     default: [rpo_breach, failed, never_succeeded]
   include_sessions:
     description: Add every session of the VM to its status, newest first, under RV(_value[].sessions).
     type: bool
     default: false
+  points:
+    description:
+      - Replica restore points of the same window, as M(veeam_em.core.replica_point_info) returns them.
+      - Given (even empty), the RPO is judged on each VM's newest point, as Veeam's own monitoring measures
+        it; a VM without a point falls back to its last V(Success) session (a V(Warning) may have made no
+        point, as a replica made from backup does when no new backup exists). Not given, the RPO is
+        judged on the last V(Success) or V(Warning) session, as before points were read.
+      - O(include) and O(exclude) select points too; a point's C(replica_name) stands for its job name.
+    type: list
+    elements: dict
+  jobs:
+    description:
+      - Replication jobs with their includes, as M(veeam_em.core.replication_job_info) returns them.
+      - Given, every VM gets its job's schedule state (RV(_value[].job_schedule_enabled), RV(_value[].job_overdue)),
+        and each included VM with neither a session nor a point in the data becomes a status with the finding
+        V(never_replicated); a folder or tag of a job with no session at all becomes one as itself.
+      - O(include) and O(exclude) select jobs by name and backup server, and the added statuses by VM name.
+    type: list
+    elements: dict
+  rpo_basis:
+    description:
+      - With O(points), what the RPO is judged on; V(session) ignores the points for the verdict (their
+        time and count are still reported), to compare both.
+    type: str
+    choices: [restore_point, session]
+    default: restore_point
 """
 
 EXAMPLES = r"""
@@ -81,6 +107,20 @@ EXAMPLES = r"""
     statuses: >-
       {{ gathered.replica_task_sessions
          | veeam_em.core.replica_status(rpo='4h', rpo_by_job={'Tier 1*': '1h'}) }}
+
+- name: Gather the restore points of the same week
+  veeam_em.core.replica_point_info:
+    created_after: 7d
+  register: gathered_points
+  delegate_to: localhost
+
+- name: The same judged on replica restore points, as Veeam ONE measures the RPO
+  ansible.builtin.debug:
+    msg: "{{ statuses | map(attribute='message') }}"
+  vars:
+    statuses: >-
+      {{ gathered.replica_task_sessions
+         | veeam_em.core.replica_status(rpo='4h', points=gathered_points.replica_points) }}
 
 - name: Reproducible statuses of the production VMs, test VMs left out
   ansible.builtin.set_fact:
@@ -135,7 +175,48 @@ _value:
       description: Whether the newest session is still in progress or pending.
       type: bool
     never_succeeded:
-      description: Whether the data holds no successful session of the VM.
+      description: Whether the data holds no successful session and no restore point of the VM.
+      type: bool
+    last_point_time:
+      description: Creation time of the VM's newest restore point in O(points) (ISO 8601, UTC); null if none.
+      type: str
+    last_point_age_seconds:
+      description: Seconds from RV(_value[].last_point_time) to O(now); null if no point.
+      type: float
+    last_point_age_text:
+      description: RV(_value[].last_point_age_seconds) for people; null if no point.
+      type: str
+    restore_points:
+      description: Restore points of the VM in O(points); null when O(points) is not given.
+      type: int
+    rpo_basis:
+      description:
+        - What the RPO was judged on - V(restore_point) (the newest point) or V(session) (no point, or
+          O(points) not given, or O(rpo_basis=session)).
+      type: str
+    rpo_evidence_time:
+      description: The time the RPO was measured from (the point's or the session's); null if none.
+      type: str
+    rpo_age_seconds:
+      description: Seconds from RV(_value[].rpo_evidence_time) to O(now); null if none.
+      type: float
+    rpo_evidence_text:
+      description: The evidence in words, such as V(restore point 5h ago) or V(no restore point; session 1d 7h ago).
+      type: str
+    never_replicated:
+      description: Whether the status is that of an object a job in O(jobs) includes but that has no session and no point.
+      type: bool
+    object_type:
+      description: For such an object, V(Vm) or the container's type (V(Folder), V(Tag)); null otherwise.
+      type: str
+    job_schedule_enabled:
+      description: Whether the schedule of the VM's job (that of its latest session) is enabled; null without O(jobs).
+      type: bool
+    job_next_run:
+      description: The next run of that job (ISO 8601, UTC); null without O(jobs) or when EM gives none.
+      type: str
+    job_overdue:
+      description: Whether that job's schedule is enabled and its next run is before O(now); null without O(jobs).
       type: bool
     session_count:
       description: Sessions of the VM in the data.
@@ -144,11 +225,11 @@ _value:
       description: The RPO that applies to the VM, in seconds; null without O(rpo) or an override.
       type: float
     rpo_breached:
-      description: Whether the last success is older than the RPO, or there is none; null without an RPO.
+      description: Whether the RPO evidence (RV(_value[].rpo_basis)) is older than the RPO, or there is none; null without an RPO.
       type: bool
     findings:
       description: >-
-        What is wrong, worst first: V(never_succeeded), V(rpo_breach), V(failed) (the last result is Failed),
+        What is wrong, worst first: V(never_replicated) (with O(jobs)), V(never_succeeded), V(rpo_breach), V(failed) (the last result is Failed),
         V(warning) (the last result is Warning). Empty when all is well.
       type: list
       elements: str
@@ -168,7 +249,7 @@ _value:
       description: RV(_value[].rpo_seconds) for people (V(4h)); null without an RPO.
       type: str
     rpo_used_percent:
-      description: The age of the last success as a whole percentage of the RPO; null without a success or an RPO.
+      description: The age of the RPO evidence as a whole percentage of the RPO; null without evidence or an RPO.
       type: int
     sessions:
       description: Every session of the VM, newest first; only with O(include_sessions).
@@ -186,10 +267,12 @@ from ansible_collections.veeam_em.core.plugins.module_utils._judgement import re
 
 
 def replica_status(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
-                   exclude: Any = None, fail_on: Any = None, include_sessions: bool = False) -> list[dict[str, Any]]:
+                   exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
+                   rpo_basis: Any = None, jobs: Any = None) -> list[dict[str, Any]]:
     """The filter: the collection's one judgement, with its errors as filter errors."""
     try:
-        return replica_statuses(records, rpo, rpo_by_job, now, include, exclude, fail_on, include_sessions)
+        return replica_statuses(records, rpo, rpo_by_job, now, include, exclude, fail_on, include_sessions, points,
+                                rpo_basis, jobs)
     except ConfigurationError as error:
         raise AnsibleFilterError(f"replica_status: {error}") from None
 

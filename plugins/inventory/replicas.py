@@ -31,6 +31,23 @@ description:
     with an RPO that applies also V(veeam_rpo_seconds), V(veeam_rpo_breached), V(veeam_rpo_text) and,
     with a success, V(veeam_rpo_used_percent);
     with O(include_sessions) also V(veeam_sessions)."
+  - "With O(rpo_basis=restore_point) (the default) the RPO is judged on each VM's newest replica
+    restore point, as Veeam's own monitoring measures it; a VM without a point in the window falls
+    back to its last V(Success) task session (a V(Warning) may have made no point). More host vars:
+    V(veeam_last_point_time), V(veeam_last_point_age_seconds), V(veeam_last_point_age_text),
+    V(veeam_restore_points) (points in the window; null when points are not read), V(veeam_rpo_basis)
+    (V(restore_point) or V(session)), V(veeam_rpo_evidence_time), V(veeam_rpo_age_seconds) and
+    V(veeam_rpo_evidence_text) (what the RPO was judged on, such as V(restore point 5h ago))."
+  - "With O(include_unreplicated) (the default), the replication jobs and the objects they include are
+    read too: an included VM with neither a task session nor a restore point in the window becomes a
+    host in C(veeam_never_replicated) (not in C(veeam_replicated_vms)) with the finding V(never_replicated)
+    (V(veeam_kind) V(unreplicated_vm));
+    a folder, tag or other container included in a job that ran not at all in the window becomes a
+    host named as Enterprise Manager names the container (V(veeam_kind) V(job_container),
+    V(veeam_object_type) such as V(Folder)), since EM does not list the VMs it holds. Every VM gets
+    V(veeam_job_schedule_enabled), V(veeam_job_next_run) and V(veeam_job_overdue) from its job;
+    the VMs of a job whose schedule is disabled (or not configured) are in C(veeam_job_disabled),
+    those of a job whose next run is already past in C(veeam_job_overdue)."
   - The statuses, findings and messages are those the C(veeam_em.core.replica_status) filter gives
     for the same sessions, RPOs and O(fail_on) (the same functions compute them).
   - "Host vars of backup servers: V(veeam_kind) (V(backup_server)) and V(veeam_backup_server_id),
@@ -125,7 +142,7 @@ options:
       - The findings that put a VM in C(veeam_failing) and make V(veeam_failing) true.
     type: list
     elements: str
-    choices: [rpo_breach, failed, warning, never_succeeded]
+    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated]
     default: [rpo_breach, failed, never_succeeded]
   hostname:
     description:
@@ -223,6 +240,26 @@ options:
       - Whether backup servers become hosts (in C(veeam_backup_servers)). When false, they are not read.
     type: bool
     default: true
+  rpo_basis:
+    description:
+      - What a VM's RPO is judged on.
+      - V(restore_point) reads the replica restore points of the window (C(GET /api/query?type=VmReplicaPoint),
+        paged like the sessions) and judges on the newest; a VM without one falls back to its last
+        V(Success) session, and says so in V(veeam_rpo_basis) and V(veeam_message).
+      - V(session) judges on the last V(Success) or V(Warning) task session and reads no points (as before
+        restore points were read).
+    type: str
+    choices: [restore_point, session]
+    default: restore_point
+  include_unreplicated:
+    description:
+      - Whether the replication jobs (C(GET /api/query?type=Job), filtered on V(JobType==Replica)) and the
+        objects each includes (C(GET /api/jobs/{ID}/includes), one request per job, at most O(max_concurrency)
+        at a time) are read, to add the included objects never replicated in the window and each VM's
+        job schedule state.
+      - The job name and backup server patterns select the jobs; the VM patterns the hosts.
+    type: bool
+    default: true
   include_sessions:
     description:
       - Whether each VM gets V(veeam_sessions), the list of its task sessions in the window, newest first.
@@ -236,6 +273,8 @@ notes:
   - The inventory plugin runs on the controller. It makes one logon, one paged query for the task
     sessions, one for their job sessions and, with O(include_backup_servers), one for the backup
     servers, and logs out.
+  - With O(rpo_basis=restore_point), one more paged query reads the restore points; with
+    O(include_unreplicated), one query reads the replication jobs and one request per job its includes.
   - With O(cache), the cache holds one summary per VM (its latest session, last result, last success,
     consecutive failures, job names, session count; with O(include_sessions) also its sessions) and
     the backup server records; never credentials, and not the built inventory. Its size follows the
@@ -245,7 +284,8 @@ notes:
     from now.
   - Changing O(rpo), O(rpo_by_job), O(fail_on), O(hostname), O(group_prefix), the constructed options,
     O(exclude_vm_names), O(exclude_backup_server_names), or O(vm_names) and O(backup_server_names) patterns with
-    wildcards reuses the cache. Changing O(created_after), the connection, O(vm_names) or
+    wildcards reuses the cache. Changing O(rpo_basis) or O(include_unreplicated) makes a new read.
+    Changing O(created_after), the connection, O(vm_names) or
     O(backup_server_names) without wildcards (they are sent to Enterprise Manager), O(job_names),
     O(exclude_job_names), O(include_sessions) or O(include_backup_servers) makes a new read.
     A cache hit does not extend the cache's lifetime.
@@ -302,6 +342,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
+from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import read_beside_sessions
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     CACHE_FORMAT,
     GroupNamer,
@@ -335,7 +376,7 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._fleet import (
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe, plain_host_name
 
 BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
-                   "leading_separator")
+                   "leading_separator", "include_unreplicated")
 # Numeric options and their type, checked before ansible-core's own conversion.
 NUMBER_OPTIONS: dict[str, tuple[type, str]] = {
     "page_size": (int, "a whole number"), "max_concurrency": (int, "a whole number"), "timeout": (float, "a number of seconds"),
@@ -433,7 +474,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _options_mapping(self) -> dict[str, Any]:
         names = ("created_after", "vm_names", "exclude_vm_names", "job_names", "exclude_job_names",
                  "backup_server_names", "exclude_backup_server_names", "rpo", "rpo_by_job", "fail_on", "hostname",
-                 "group_prefix", "include_backup_servers", "include_sessions")
+                 "group_prefix", "include_backup_servers", "include_sessions", "rpo_basis", "include_unreplicated")
         return {name: self.get_option(name) for name in names}
 
     def _expression_options(self) -> dict[str, Any]:
@@ -521,7 +562,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         Task sessions are folded page by page and not kept, so memory follows the VMs.
         """
-        builder = StatusBuilder(settings.include_sessions)
+        builder = StatusBuilder(settings.include_sessions, points_read=settings.reads_points)
         with self._create_client(connection) as api:
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
             for page in api.iter_task_sessions(settings.selection.query()):
@@ -530,7 +571,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     record = settled_task_session(raw)
                     if settings.selection.keeps_session(record):
                         builder.add(record)
-        return builder.summaries(), servers
+            summaries = read_beside_sessions(api, settings, builder)
+        return summaries, servers
 
     @contextmanager
     def _create_client(self, connection: ConnectionOptions) -> Iterator[EmApi]:

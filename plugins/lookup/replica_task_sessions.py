@@ -17,6 +17,7 @@ description:
 extends_documentation_fragment:
   - veeam_em.core.connection
   - veeam_em.core.connection.plugins
+  - veeam_em.core.listing
   - veeam_em.core.task_session_filters
 notes:
   - The lookup takes no terms; give the filters as keyword options.

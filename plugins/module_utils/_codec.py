@@ -416,6 +416,66 @@ def backup_server(el: Any) -> Record:
     return _entity(el, _SERVER_TAGS, _SERVER_SPEC, BACKUP_SERVER_KEYS)[0]
 
 
+_POINT_TAGS = (_tag("VmReplicaPoint"),)
+# em-api.md "Replica restore points" [vmreplicapoints_id]: VmDisplayName is an attribute, the
+# replica (named like its job) an Up link of Type ReplicaReference.
+_POINT_SPEC = _spec((_time, "CreationTimeUTC"), (_text, "Algorithm", "PointType"), renamed={"PointType": "type"})
+REPLICA_POINT_KEYS = (
+    "uid", "id", "name", "vm_name", "href", "creation_time", "type", "algorithm", "replica_id", "replica_name",
+    "backup_server_id", "backup_server_name",
+)
+
+
+def replica_point(el: Any) -> Record:
+    """A <VmReplicaPoint> entity as a dict with the keys of REPLICA_POINT_KEYS."""
+    record, links = _entity(el, _POINT_TAGS, _POINT_SPEC, REPLICA_POINT_KEYS)
+    record["vm_name"] = el.get("VmDisplayName")
+    record["replica_id"], record["replica_name"] = _link_target(links, "ReplicaReference")
+    return record
+
+
+_JOB_ENTITY_TAGS = (_tag("Job"),)
+# [get_query_job, jobs_id]: the schedule state and the next run are children of the entity.
+_JOB_ENTITY_SPEC = _spec(
+    (_text, "Platform", "Description", "JobType"),
+    (_time, "NextRun", "NextRunUTC"),  # the element name is not shown in the reference: both read
+    (_bool, "ScheduleConfigured", "ScheduleEnabled"),
+)
+JOB_KEYS = (
+    "uid", "id", "name", "href", "platform", "description", "job_type", "next_run", "schedule_configured",
+    "schedule_enabled", "backup_server_id", "backup_server_name",
+)
+
+
+def job(el: Any) -> Record:
+    """A <Job> entity as a dict with the keys of JOB_KEYS."""
+    return _entity(el, _JOB_ENTITY_TAGS, _JOB_ENTITY_SPEC, JOB_KEYS)[0]
+
+
+_OBJECT_IN_JOB_TAGS = (_tag("ObjectInJob"),)
+# [jobs_id_includes]: an include names what it holds by HierarchyObjRef, whose type part
+# (urn:VMware:Vm:..., urn:VMware:Folder:...) tells a VM from a container.
+_OBJECT_IN_JOB_SPEC = _spec((_text_or_none, "ObjectInJobId", "HierarchyObjRef", "Name", "DisplayName"), (_int, "Order"))
+OBJECT_IN_JOB_KEYS = ("uid", "id", "name", "href", "object_in_job_id", "hierarchy_obj_ref", "display_name", "order",
+                      "object_type")
+
+
+def object_in_job(el: Any) -> Record:
+    """An <ObjectInJob> as a dict with the keys of OBJECT_IN_JOB_KEYS; object_type is the
+    type part of its HierarchyObjRef (V(Vm), V(Folder), V(Tag), ...), None when EM sent none."""
+    record = _entity(el, _OBJECT_IN_JOB_TAGS, _OBJECT_IN_JOB_SPEC, OBJECT_IN_JOB_KEYS)[0]
+    record["id"] = record["object_in_job_id"] or id_from_href(record["href"])
+    parts = (record["hierarchy_obj_ref"] or "").split(":")
+    record["object_type"] = parts[2] if len(parts) > 3 and parts[0] == "urn" else None
+    return record
+
+
+def list_items(root: Any, list_tag: str, converter: Converter) -> list[Record]:
+    """The converted children of a plain list document such as <ObjectsInJob>."""
+    _expect(root, (_tag(list_tag),))
+    return [converter(child) for child in root if isinstance(child.tag, str) and child.tag != _LINKS]
+
+
 _REFERENCE_TAGS = (_tag("Ref"), _tag("EntityRef"))
 
 

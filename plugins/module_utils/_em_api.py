@@ -1,6 +1,7 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""EM's replica resources: task sessions, job sessions and backup servers.
+"""EM's replica resources: task sessions, job sessions, backup servers, replica restore
+points, replication jobs and the objects they include.
 
 Task sessions are read with one paged query; the job name of each is joined from one
 paged job-session query over the same window (plus by-id reads for the few job sessions
@@ -44,6 +45,30 @@ class TaskSessionQuery:
     sort_field: str = "CreationTime"
     descending: bool = True
     limit: int | None = None
+
+
+@dataclass(frozen=True)
+class PointQuery:
+    """Which replica restore points to read; every criterion is applied by EM's query service."""
+
+    vm_names: tuple[str, ...] = ()
+    backup_servers: tuple[str, ...] = ()
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    descending: bool = True
+    limit: int | None = None
+
+
+def point_filter(query: PointQuery) -> Any:
+    build = QueryFilterBuilder("VmReplicaPoint")
+    parts = [build.equals_any(field, values)
+             for field, values in (("VmDisplayName", query.vm_names), ("BackupServerName", query.backup_servers))
+             if values]
+    if query.created_after is not None:
+        parts.append(build.compare("CreationTime", ">=", query.created_after))
+    if query.created_before is not None:
+        parts.append(build.compare("CreationTime", "<=", query.created_before))
+    return All(*parts) if parts else None
 
 
 def task_uid(identifier: str) -> str:
@@ -92,6 +117,42 @@ class EmApi:
             self.session, params, converter, limit, page_size=self.page_size, max_concurrency=self.max_concurrency
         )
 
+    def _query_pages(self, query_type: str, expression: Any, converter: Any,
+                     sort: dict[str, str]) -> Iterator[list[dict[str, Any]]]:
+        params: dict[str, Any] = {"type": query_type, "format": "Entities", **sort}
+        if expression is not None:
+            params["filter"] = expression.render()
+        return iter_pages(self.session, params, converter, self.page_size, self.max_concurrency)
+
+    def replica_points(self, query: PointQuery) -> list[dict[str, Any]]:
+        """VM replica restore points, sorted by creation time, at most query.limit of them."""
+        sort = {"sortDesc" if query.descending else "sortAsc": "CreationTime"}
+        return self._query("VmReplicaPoint", point_filter(query), codec.replica_point, sort, query.limit)
+
+    def iter_replica_points(self, query: PointQuery) -> Iterator[list[dict[str, Any]]]:
+        """The same page by page, for callers that fold them without keeping them."""
+        return self._query_pages("VmReplicaPoint", point_filter(query), codec.replica_point, {"sortDesc": "CreationTime"})
+
+    def replication_jobs(self, backup_servers: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """The replication jobs (JobType Replica) with their schedule state and next run."""
+        build = QueryFilterBuilder("Job")
+        parts = [build.compare("JobType", "==", "Replica")]
+        if backup_servers:
+            parts.append(build.equals_any("BackupServerName", backup_servers))
+        if names:
+            parts.append(build.equals_any("Name", names))
+        return self._query("Job", All(*parts), codec.job, {"sortAsc": "Name"})
+
+    def job_includes(self, job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """{job id: the objects it includes}: one request per job, at most max_concurrency at a time."""
+        def read(job_id: str) -> list[dict[str, Any]]:
+            return codec.list_items(self.session.get(f"jobs/{job_id}/includes"), "ObjectsInJob", codec.object_in_job)
+
+        if not job_ids:
+            return {}
+        with ThreadPoolExecutor(max_workers=max(1, min(self.max_concurrency, len(job_ids)))) as pool:
+            return dict(zip(job_ids, pool.map(read, job_ids)))
+
     def backup_servers(self, names: tuple[str, ...] = (), ids: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         build = QueryFilterBuilder("BackupServer")
         parts = []
@@ -125,12 +186,8 @@ class EmApi:
         the history is read.
         """
         jobs = self._job_sessions_between(query.created_after, query.created_before, query)
-        params = {"type": "ReplicaTaskSession", "format": "Entities",
-                  "sortDesc" if query.descending else "sortAsc": query.sort_field}
-        expression = task_filter(query)
-        if expression is not None:
-            params["filter"] = expression.render()
-        for page in iter_pages(self.session, params, codec.task_session, self.page_size, self.max_concurrency):
+        sort = {"sortDesc" if query.descending else "sortAsc": query.sort_field}
+        for page in self._query_pages("ReplicaTaskSession", task_filter(query), codec.task_session, sort):
             self._join_names(page, jobs)
             yield page
 

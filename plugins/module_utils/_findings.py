@@ -12,17 +12,20 @@ from typing import Any, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 
-FINDINGS = ("never_succeeded", "rpo_breach", "failed", "warning")  # worst first
+FINDINGS = ("never_replicated", "never_succeeded", "rpo_breach", "failed", "warning")  # worst first
 DEFAULT_FAIL_ON = ("rpo_breach", "failed", "never_succeeded")
 
 
 def findings_of(status: Mapping[str, Any]) -> list[str]:
     """The findings of one status, worst first (a subset of FINDINGS); [] when all is well.
 
-    rpo_breach needs an RPO (rpo_breached is None without one).
+    rpo_breach needs an RPO (rpo_breached is None without one). An object included in a job
+    but never replicated (_coverage) is never_replicated, which says more than never_succeeded.
     """
+    never_replicated = bool(status.get("never_replicated"))
     found = {
-        "never_succeeded": bool(status["never_succeeded"]),
+        "never_replicated": never_replicated,
+        "never_succeeded": bool(status["never_succeeded"]) and not never_replicated,
         "rpo_breach": bool(status["rpo_breached"]),
         "failed": status["last_result"] == "Failed",
         "warning": status["last_result"] == "Warning",

@@ -10,9 +10,11 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import Confi
 from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     backup_server_record,
     latest_per_vm,
+    replica_point_record,
+    replication_job_record,
     task_session_record,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, PointQuery, TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, utc_now
 
 RESULTS = ["Success", "Warning", "Failed"]
@@ -20,37 +22,70 @@ STATES = ["InProgress", "Pending", "Completed"]
 ORDERS = ["newest_first", "oldest_first"]
 
 
-def task_session_query(params: dict[str, Any], now: datetime) -> TaskSessionQuery:
-    """The query the options describe; ConfigurationError for times that cannot work."""
+def listing_options(params: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The options every listing module shares (the doc fragment veeam_em.core.listing), as
+    query criteria: vm_names, backup_servers, created_after, created_before, descending and
+    limit (None with latest_per_vm, which is applied after the read).
+
+    ConfigurationError for times that cannot work and a limit below 1.
+    """
     after = parse_moment(params.get("created_after"), "created_after", now)
     before = parse_moment(params.get("created_before"), "created_before", now)
     if after and before and after > before:
         raise ConfigurationError(
-            f"created_after ({iso(after)}) is later than created_before ({iso(before)}): no session can match; "
+            f"created_after ({iso(after)}) is later than created_before ({iso(before)}): nothing can match; "
             "swap them or widen the window"
         )
     limit = params.get("limit")
     if limit is not None and limit < 1:
         raise ConfigurationError(f"limit must be 1 or more, not {limit}")
+    return {
+        "vm_names": tuple(params.get("vm_names") or ()), "backup_servers": tuple(params.get("backup_server_names") or ()),
+        "created_after": after, "created_before": before,
+        "descending": params.get("order", "newest_first") != "oldest_first",
+        "limit": None if params.get("latest_per_vm") else limit,
+    }
+
+
+def task_session_query(params: dict[str, Any], now: datetime) -> TaskSessionQuery:
+    """The query the options describe; ConfigurationError for times that cannot work."""
     return TaskSessionQuery(
-        ids=tuple(params.get("id") or ()), vm_names=tuple(params.get("vm_names") or ()),
-        job_names=tuple(params.get("job_names") or ()),
-        backup_servers=tuple(params.get("backup_server_names") or ()),
+        ids=tuple(params.get("id") or ()), job_names=tuple(params.get("job_names") or ()),
         results=tuple(params.get("result") or ()), states=tuple(params.get("state") or ()),
-        created_after=after, created_before=before, descending=params.get("order", "newest_first") != "oldest_first",
-        limit=None if params.get("latest_per_vm") else limit,
+        **listing_options(params, now),
     )
+
+
+def _latest_per_vm(records: list[dict[str, Any]], params: dict[str, Any], descending: bool) -> list[dict[str, Any]]:
+    """latest_per_vm and limit applied after the read, in the order asked for."""
+    if not params.get("latest_per_vm"):
+        return records
+    latest = latest_per_vm(records)
+    if not descending:
+        latest.reverse()
+    return latest[: params.get("limit") or None]
 
 
 def gather_task_sessions(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
     query = task_session_query(params, utc_now())
-    sessions = api.task_sessions(query)
-    if params.get("latest_per_vm"):
-        sessions = latest_per_vm(sessions)
-        if not query.descending:
-            sessions.reverse()
-        sessions = sessions[: params.get("limit") or None]
+    sessions = _latest_per_vm(api.task_sessions(query), params, query.descending)
     return {"replica_task_sessions": [task_session_record(session) for session in sessions]}
+
+
+def gather_replica_points(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
+    query = PointQuery(**listing_options(params, utc_now()))
+    points = _latest_per_vm(api.replica_points(query), params, query.descending)
+    return {"replica_points": [replica_point_record(point) for point in points]}
+
+
+def gather_replication_jobs(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
+    """Replication jobs, filtered by EM on names and backup server names, with the objects each
+    includes when include_objects (one request per job)."""
+    jobs = api.replication_jobs(tuple(params.get("backup_server_names") or ()), tuple(params.get("names") or ()))
+    if not params.get("include_objects", True):
+        return {"replication_jobs": [replication_job_record(job, None) for job in jobs]}
+    includes = api.job_includes([job["id"] for job in jobs])
+    return {"replication_jobs": [replication_job_record(job, includes[job["id"]]) for job in jobs]}
 
 
 def gather_backup_servers(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:

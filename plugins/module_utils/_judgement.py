@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
+from ansible_collections.veeam_em.core.plugins.module_utils._coverage import with_coverage
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._evidence import DEFAULT_RPO_BASIS, read_rpo_basis
 from ansible_collections.veeam_em.core.plugins.module_utils._findings import DEFAULT_FAIL_ON, findings_of, read_fail_on
 from ansible_collections.veeam_em.core.plugins.module_utils._messages import findings_message, formatted_values
 from ansible_collections.veeam_em.core.plugins.module_utils._rpo import job_rpos, read_rpo, read_rpo_by_job
@@ -25,16 +27,18 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import read_n
 @dataclass(frozen=True)
 class Criteria:
     """What a status is judged against: the general RPO, RPOs by job name or pattern
-    (first matching pattern wins, an exact name before any pattern), and the failing findings."""
+    (first matching pattern wins, an exact name before any pattern), the failing findings, and
+    the evidence the RPO is judged on where restore points were read (_evidence)."""
 
     rpo: timedelta | None = None
     rpo_by_job: Mapping[str, timedelta] = field(default_factory=dict)
     fail_on: frozenset[str] = frozenset(DEFAULT_FAIL_ON)
+    rpo_basis: str = DEFAULT_RPO_BASIS
 
 
-def read_criteria(rpo: Any = None, rpo_by_job: Any = None, fail_on: Any = None) -> Criteria:
+def read_criteria(rpo: Any = None, rpo_by_job: Any = None, fail_on: Any = None, rpo_basis: Any = None) -> Criteria:
     """Criteria from option values as users give them; ConfigurationError naming the bad option."""
-    return Criteria(read_rpo(rpo), read_rpo_by_job(rpo_by_job), read_fail_on(fail_on))
+    return Criteria(read_rpo(rpo), read_rpo_by_job(rpo_by_job), read_fail_on(fail_on), read_rpo_basis(rpo_basis))
 
 
 def judge(status: dict[str, Any], fail_on: frozenset[str]) -> dict[str, Any]:
@@ -54,33 +58,59 @@ def judge_summaries(summaries: Iterable[Mapping[str, Any]], now: datetime, crite
     """Judged statuses at `now` of per-VM summaries (StatusBuilder.summaries()), in status order."""
     summaries = list(summaries)
     overrides = job_rpos(criteria.rpo_by_job, {summary["job_name"] or "" for summary in summaries})
-    statuses = statuses_from_summaries(summaries, now, criteria.rpo, overrides)
+    statuses = statuses_from_summaries(summaries, now, criteria.rpo, overrides, criteria.rpo_basis)
     return [judge(status, criteria.fail_on) for status in statuses]
 
 
 def judge_records(records: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria,
-                  selection: RecordSelection | None = None, include_sessions: bool = False) -> list[dict[str, Any]]:
-    """Judged statuses at `now` of task session records, after the selection keeps some."""
+                  selection: RecordSelection | None = None, include_sessions: bool = False,
+                  points: Iterable[Mapping[str, Any]] | None = None,
+                  jobs: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Judged statuses at `now` of task session records and, when given, restore point
+    records and replication job records with their includes (None: not read), after the
+    selection keeps some."""
     kept = selection.select(records) if selection is not None else records
-    return judge_summaries(StatusBuilder(include_sessions).add_all(kept).summaries(), now, criteria)
+    builder = StatusBuilder(include_sessions, points_read=points is not None).add_all(kept)
+    for point in _selected_points(points or (), selection):
+        builder.add_point(point)
+    summaries = builder.summaries()
+    if jobs is not None:
+        jobs = [job for job in jobs if selection is None or selection.keeps(
+            {"job_name": job.get("name"), "backup_server_name": job.get("backup_server_name")})]
+        covered = with_coverage(summaries, jobs, {job.get("id") or "": job.get("includes") or [] for job in jobs})
+        # The sessions were selected already; the objects added for coverage by their own names.
+        summaries = [summary for summary in covered
+                     if selection is None or not summary.get("never_replicated") or selection.keeps(summary)]
+    return judge_summaries(summaries, now, criteria)
+
+
+def _selected_points(points: Iterable[Mapping[str, Any]], selection: RecordSelection | None) -> Iterable[Mapping[str, Any]]:
+    """The points the selection keeps; a point's replica is named like its job, so it stands for job_name."""
+    if selection is None:
+        return points
+    return [point for point in points if selection.keeps({**point, "job_name": point.get("replica_name")})]
 
 
 def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
-                     exclude: Any = None, fail_on: Any = None, include_sessions: bool = False) -> list[dict[str, Any]]:
+                     exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
+                     rpo_basis: Any = None, jobs: Any = None) -> list[dict[str, Any]]:
     """The replica_status filter's contract: option values as users give them, judged statuses out.
 
     ConfigurationError, with a message that names the option, for anything that cannot work.
     """
-    return judge_records(_session_records(records), read_now(now), read_criteria(rpo, rpo_by_job, fail_on),
-                         read_selection(include, exclude), include_sessions=bool(include_sessions))
+    return judge_records(_records(records, "replica task session records (as replica_task_session_info returns them)"),
+                         read_now(now), read_criteria(rpo, rpo_by_job, fail_on, rpo_basis),
+                         read_selection(include, exclude), include_sessions=bool(include_sessions),
+                         points=None if points is None else _records(
+                             points, "restore point records (as replica_point_info returns them)", "points: "),
+                         jobs=None if jobs is None else _records(
+                             jobs, "replication job records (as replication_job_info returns them)", "jobs: "))
 
 
-def _session_records(records: Any) -> list[Mapping[str, Any]]:
+def _records(records: Any, wanted: str, option: str = "") -> list[Mapping[str, Any]]:
     if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Sequence):
-        raise ConfigurationError(
-            "expects a list of replica task session records (as replica_task_session_info returns them), "
-            f"got {type(records).__name__}")
+        raise ConfigurationError(f"{option}expects a list of {wanted}, got {type(records).__name__}")
     for index, record in enumerate(records):
         if not isinstance(record, Mapping):
-            raise ConfigurationError(f"record {index} is a {type(record).__name__}, not a dict")
+            raise ConfigurationError(f"{option}record {index} is a {type(record).__name__}, not a dict")
     return list(records)

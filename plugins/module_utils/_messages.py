@@ -24,16 +24,36 @@ def human_duration(seconds: float | None) -> str:
 def formatted_values(status: Mapping[str, Any]) -> dict[str, Any]:
     """The status's durations for people, so reports need no arithmetic of their own.
 
-    'last_success_age_text' and 'rpo_text' as human_duration() gives them (None where the
-    seconds are None); 'rpo_used_percent', the age as a whole percentage of the RPO (None
-    without a success or an RPO).
+    'last_success_age_text', 'last_point_age_text' and 'rpo_text' as human_duration() gives
+    them (None where the seconds are None); 'rpo_used_percent', the age of the evidence the RPO
+    is judged on as a whole percentage of the RPO (None without evidence or an RPO);
+    'rpo_evidence_text', that evidence in words ('restore point 5h ago').
     """
-    age, rpo = status["last_success_age_seconds"], status["rpo_seconds"]
+    age, point_age, rpo = status["last_success_age_seconds"], status["last_point_age_seconds"], status["rpo_seconds"]
+    rpo_age = status["rpo_age_seconds"]
     return {
         "last_success_age_text": human_duration(age) if age is not None else None,
+        "last_point_age_text": human_duration(point_age) if point_age is not None else None,
         "rpo_text": human_duration(rpo) if rpo is not None else None,
-        "rpo_used_percent": round(age / rpo * 100) if age is not None and rpo else None,
+        "rpo_used_percent": round(rpo_age / rpo * 100) if rpo_age is not None and rpo else None,
+        "rpo_evidence_text": _evidence_text(status),
     }
+
+
+def _evidence_text(status: Mapping[str, Any]) -> str | None:
+    """What the RPO was judged on, in words; None for an object never replicated."""
+    basis, age = status["rpo_basis"], status["rpo_age_seconds"]
+    if basis is None:
+        return None
+    if basis == "restore_point":
+        return f"restore point {human_duration(age)} ago"
+    session = f"session {human_duration(age)} ago" if age is not None else "no successful session"
+    return f"no restore point; {session}" if _no_point(status) else session
+
+
+def _no_point(status: Mapping[str, Any]) -> bool:
+    """Whether restore points were read and the VM has none in them."""
+    return status["restore_points"] is not None and status["last_point_time"] is None
 
 
 def _failed(status: Mapping[str, Any]) -> str:
@@ -52,8 +72,25 @@ def _warning(status: Mapping[str, Any]) -> str:
 
 
 def _rpo_breach(status: Mapping[str, Any]) -> str:
-    return (f"last success {human_duration(status['last_success_age_seconds'])} ago "
-            f"({status['last_success_time']}), older than the RPO of {human_duration(status['rpo_seconds'])}")
+    """Which evidence breached the RPO: the newest restore point, or (no point in the window,
+    or points not read) the last successful session."""
+    age, when, rpo = human_duration(status["rpo_age_seconds"]), status["rpo_evidence_time"], human_duration(status["rpo_seconds"])
+    if status["rpo_basis"] == "restore_point":
+        return f"last restore point {age} ago ({when}), older than the RPO of {rpo}"
+    if not _no_point(status):
+        return f"last success {age} ago ({when}), older than the RPO of {rpo}"
+    if status["rpo_evidence_time"] is None:
+        # Only Warning sessions: with points read, none of them proves a new point.
+        return f"no restore point and no Success session in the data, so the RPO of {rpo} is breached"
+    return f"no restore point; last successful session {age} ago ({when}), older than the RPO of {rpo}"
+
+
+def _never_replicated(status: Mapping[str, Any]) -> str:
+    job = status["job_name"]
+    if (status.get("object_type") or "Vm").lower() == "vm":
+        return f"included in replication job {job!r} but never replicated in the window (no task session, no restore point)"
+    return (f"{status['object_type']} included in replication job {job!r}, which has no task session in the window; "
+            "Enterprise Manager does not list the VMs it holds")
 
 
 def _never_succeeded(status: Mapping[str, Any]) -> str:
@@ -61,6 +98,7 @@ def _never_succeeded(status: Mapping[str, Any]) -> str:
 
 
 EXPLAIN: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "never_replicated": _never_replicated,
     "never_succeeded": _never_succeeded,
     "rpo_breach": _rpo_breach,
     "failed": _failed,
@@ -70,7 +108,7 @@ EXPLAIN: dict[str, Callable[[Mapping[str, Any]], str]] = {
 
 def findings_message(status: Mapping[str, Any], findings: Sequence[str]) -> str:
     """The findings of a status in one line, '; '-separated, worst first; '' when there are none."""
-    # Never succeeded already says why the RPO is breached.
+    # Never succeeded (or replicated) already says why the RPO is breached.
     explained = [finding for finding in findings
-                 if not (finding == "rpo_breach" and "never_succeeded" in findings)]
+                 if not (finding == "rpo_breach" and ("never_succeeded" in findings or "never_replicated" in findings))]
     return "; ".join(EXPLAIN[finding](status) for finding in explained)

@@ -38,6 +38,14 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
     }
 
 
+def run_info_module_with(options: dict[str, dict[str, Any]], gather: Callable[[EmApi, dict[str, Any]], dict[str, Any]]) -> None:
+    """An info module's main(): the connection options and its own `options` as the argument
+    spec (check mode supported: every module only reads), then run_info_module."""
+    argument_spec = connection_argument_spec()
+    argument_spec.update(options)
+    run_info_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True), gather)
+
+
 def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, Any]], dict[str, Any]]) -> None:
     """Connect, call `gather`, log out, and exit: exit_json on success, fail_json on error."""
     for library, error in missing_libraries():

@@ -76,8 +76,20 @@ BACKUP_SERVER_FIELDS = QueryFields("BackupServer", {
     "UID": "uid", "Name": "string", "Description": "string", "IpOrDnsName": "string", "Port": "int",
     "Version": "string",
 })
+# em-api.md "Replica restore points, jobs and job objects" [get_query_vmreplicapoint, get_query_job].
+REPLICA_POINT_FIELDS = QueryFields("VmReplicaPoint", {
+    "UID": "uid", "Name": "string", "CreationTime": "time", "Type": "enum", "Algorithm": "enum",
+    "ReplicaUid": "uid", "ReplicaName": "string", "VmDisplayName": "string", "BackupServerUid": "uid",
+    "BackupServerName": "string",
+})
+JOB_FIELDS = QueryFields("Job", {
+    "UID": "uid", "Name": "string", "Description": "string", "NextRun": "time", "JobType": "enum",
+    "Platform": "enum", "ScheduleConfigured": "bool", "ScheduleEnabled": "bool", "BackupServerUid": "uid",
+    "BackupServerName": "string",
+})
 FIELDS_BY_QUERY_TYPE = MappingProxyType({
-    fields.query_type.lower(): fields for fields in (TASK_SESSION_FIELDS, JOB_SESSION_FIELDS, BACKUP_SERVER_FIELDS)
+    fields.query_type.lower(): fields
+    for fields in (TASK_SESSION_FIELDS, JOB_SESSION_FIELDS, BACKUP_SERVER_FIELDS, REPLICA_POINT_FIELDS, JOB_FIELDS)
 })
 
 FilterValue = Union[str, int, bool, datetime]

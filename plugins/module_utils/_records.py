@@ -43,6 +43,32 @@ def settled_task_session(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def replica_point_record(raw: dict[str, Any]) -> dict[str, Any]:
+    """One VM replica restore point; creation_time is ISO 8601 text (UTC, Z), as the module returns it."""
+    record = settled_replica_point(raw)
+    record["creation_time"] = iso(record["creation_time"])
+    return record
+
+
+def settled_replica_point(raw: dict[str, Any]) -> dict[str, Any]:
+    """replica_point_record() with the time still an aware datetime, for callers that fold points."""
+    keys = ("id", "uid", "name", "vm_name", "creation_time", "type", "algorithm", "replica_id", "replica_name",
+            "backup_server_id", "backup_server_name", "href")
+    return {key: raw.get(key) for key in keys}
+
+
+def replication_job_record(raw: dict[str, Any], includes: list[dict[str, Any]] | None) -> dict[str, Any]:
+    """One replication job with its schedule state and, when read, the objects it includes
+    (None when not read); next_run is ISO 8601 text (UTC, Z)."""
+    keys = ("id", "uid", "name", "description", "platform", "schedule_configured", "schedule_enabled",
+            "backup_server_id", "backup_server_name", "href")
+    record = {key: raw.get(key) for key in keys}
+    record["next_run"] = iso(raw.get("next_run"))
+    object_keys = ("id", "name", "display_name", "object_type", "hierarchy_obj_ref", "order")
+    record["includes"] = None if includes is None else [{key: item.get(key) for key in object_keys} for item in includes]
+    return record
+
+
 def backup_server_record(raw: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": raw.get("id"),
@@ -58,7 +84,7 @@ def backup_server_record(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def latest_per_vm(raw_sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The newest raw task session of each (backup server, VM), newest first.
+    """The newest raw record (task session or restore point) of each (backup server, VM), newest first.
 
     Works on the client's raw records, whose times are datetimes: ISO strings with and
     without fractional seconds do not sort correctly as text.

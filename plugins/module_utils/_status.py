@@ -17,6 +17,8 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._coverage import coverage_facts
+from ansible_collections.veeam_em.core.plugins.module_utils._evidence import DEFAULT_RPO_BASIS, PointFold, evidence
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import (
     is_running,
     real_time,
@@ -55,6 +57,8 @@ class _Fold:
     last_result: str | None = None
     last_result_time: datetime | None = None
     last_success_time: datetime | None = None
+    # The last Success alone: with restore points read, a Warning is no proof of a new point.
+    last_clean_success_time: datetime | None = None
     failures_since_success: list[datetime] = field(default_factory=list)
     job_names: set[str] = field(default_factory=set)
     count: int = 0
@@ -78,6 +82,8 @@ class _Fold:
             return  # not completed, or of unknown time: it proves nothing about the RPO
         if self.last_result_time is None or created > self.last_result_time:
             self.last_result, self.last_result_time = result, created
+        if result == "Success" and (self.last_clean_success_time is None or created > self.last_clean_success_time):
+            self.last_clean_success_time = created
         if result in SUCCESS_RESULTS:
             if self.last_success_time is None or created > self.last_success_time:
                 self.last_success_time = created
@@ -102,12 +108,27 @@ def settled_record(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class StatusBuilder:
-    """Fold task sessions into per-VM statuses: add() each, then statuses() or summaries()."""
+    """Fold task sessions (add()) and, with points_read, restore points (add_point()) into
+    per-VM statuses, then statuses() or summaries().
 
-    def __init__(self, include_sessions: bool = False) -> None:
+    points_read says that the caller read the restore points of the window: a VM without one
+    then has none (restore_points 0), rather than unknown (None).
+    """
+
+    def __init__(self, include_sessions: bool = False, points_read: bool = False) -> None:
         self.include_sessions = include_sessions
+        self.points_read = points_read
         self._folds: dict[tuple[str | None, str | None], _Fold] = {}
+        self._points: dict[tuple[str | None, str | None], PointFold] = {}
         self._servers: dict[str | None, str | None] = {}
+        self._point_server_ids: dict[tuple[str | None, str | None], str | None] = {}
+
+    def add_point(self, record: Mapping[str, Any]) -> None:
+        """Fold one restore point (a replica_point_info record, or the client's raw one)."""
+        key = (record.get("backup_server_id") or record.get("backup_server_name"), record.get("vm_name"))
+        self._servers.setdefault(key[0], record.get("backup_server_name"))
+        self._point_server_ids.setdefault(key, record.get("backup_server_id"))
+        self._points.setdefault(key, PointFold()).add(real_time(parse_record_time(record.get("creation_time"))))
 
     def add(self, record: Mapping[str, Any]) -> None:
         created = real_time(parse_record_time(record.get("creation_time")))
@@ -127,9 +148,19 @@ class StatusBuilder:
         cache can keep it (one per VM, however many sessions) and status_from_summary
         ages it later.
         """
-        summaries = [_summary(fold, self._servers[key[0]], key[1]) for key, fold in self._folds.items()]
+        # A VM with points but no session in the window is still a replicated VM.
+        keys = list(self._folds) + [key for key in self._points if key not in self._folds]
+        summaries = [self._summary(key) for key in keys]
         # Sorted so the same sessions give the same list whatever order they came in.
         return sorted(summaries, key=_status_order)
+
+    def _summary(self, key: tuple[str | None, str | None]) -> dict[str, Any]:
+        summary = _summary(self._folds.get(key) or _Fold(), self._servers[key[0]], key[1])
+        points = self._points.get(key, PointFold())
+        summary["backup_server_id"] = summary["backup_server_id"] or self._point_server_ids.get(key)
+        summary["last_point_time"] = iso(points.newest)
+        summary["restore_points"] = points.count if self.points_read else None
+        return summary
 
     def statuses(self, now: datetime, rpo: timedelta | None = None,
                  rpo_by_job: Mapping[str, timedelta] | None = None) -> list[dict[str, Any]]:
@@ -152,6 +183,7 @@ def _summary(fold: _Fold, server_name: str | None, vm_name: str | None) -> dict[
         "latest_session": _session_summary(latest),
         "last_result": fold.last_result,
         "last_success_time": iso(fold.last_success_time),
+        "last_clean_success_time": iso(fold.last_clean_success_time),
         "consecutive_failures": len(fold.failures_since_success),
         "running": is_running(latest.get("state")),
         "session_count": fold.count,
@@ -164,10 +196,15 @@ def _summary(fold: _Fold, server_name: str | None, vm_name: str | None) -> dict[
 
 
 def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelta | None = None,
-                        rpo_by_job: Mapping[str, timedelta] | None = None) -> dict[str, Any]:
-    """A VM's status at `now` from its summary: the age of its last success and its RPO state."""
+                        rpo_by_job: Mapping[str, timedelta] | None = None,
+                        basis: str = DEFAULT_RPO_BASIS) -> dict[str, Any]:
+    """A VM's status at `now` from its summary: the ages of its last success and newest
+    restore point, and its RPO state judged on the evidence `basis` asks for (_evidence)."""
     last_success = parse_record_time(summary["last_success_time"])
-    age = (now - last_success).total_seconds() if last_success else None
+    last_point = parse_record_time(summary.get("last_point_time"))
+    rpo_basis, evidence_key = evidence(summary, basis)
+    evidence_time = summary.get(evidence_key) if evidence_key else None
+    rpo_age = _age(now, parse_record_time(evidence_time))
     vm_rpo = (rpo_by_job or {}).get(summary["job_name"] or "", rpo)
     # Fresh containers, in the key order statuses always had: a caller may change a status
     # (the inventory's host vars) while its summary is still to be cached.
@@ -180,24 +217,37 @@ def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelt
         "latest_session": dict(summary["latest_session"]),
         "last_result": summary["last_result"],
         "last_success_time": summary["last_success_time"],
-        "last_success_age_seconds": age,
+        "last_success_age_seconds": _age(now, last_success),
         "consecutive_failures": summary["consecutive_failures"],
         "running": summary["running"],
-        "never_succeeded": last_success is None,
+        "never_succeeded": last_success is None and last_point is None,
         "session_count": summary["session_count"],
+        "last_point_time": summary.get("last_point_time"),
+        "last_point_age_seconds": _age(now, last_point),
+        "restore_points": summary.get("restore_points"),
+        "rpo_basis": rpo_basis,
+        "rpo_evidence_time": evidence_time,
+        "rpo_age_seconds": rpo_age,
         "rpo_seconds": vm_rpo.total_seconds() if vm_rpo is not None else None,
-        # Exactly at the RPO is still within it; no success in the data is a breach.
-        "rpo_breached": None if vm_rpo is None else (age is None or age > vm_rpo.total_seconds()),
+        # Exactly at the RPO is still within it; no evidence in the data is a breach.
+        "rpo_breached": None if vm_rpo is None else (rpo_age is None or rpo_age > vm_rpo.total_seconds()),
     }
+    status.update(coverage_facts(summary, now, parse_record_time))
     if "sessions" in summary:
         status["sessions"] = [dict(session) for session in summary["sessions"]]
     return status
 
 
+def _age(now: datetime, then: datetime | None) -> float | None:
+    return (now - then).total_seconds() if then is not None else None
+
+
 def statuses_from_summaries(summaries: Iterable[Mapping[str, Any]], now: datetime, rpo: timedelta | None = None,
-                            rpo_by_job: Mapping[str, timedelta] | None = None) -> list[dict[str, Any]]:
+                            rpo_by_job: Mapping[str, timedelta] | None = None,
+                            basis: str = DEFAULT_RPO_BASIS) -> list[dict[str, Any]]:
     """The statuses of summaries at `now`, sorted by server name, VM name, server id (as statuses())."""
-    return sorted((status_from_summary(summary, now, rpo, rpo_by_job) for summary in summaries), key=_status_order)
+    return sorted((status_from_summary(summary, now, rpo, rpo_by_job, basis) for summary in summaries),
+                  key=_status_order)
 
 
 def _session_summary(record: Mapping[str, Any]) -> dict[str, Any]:

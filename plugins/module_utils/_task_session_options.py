@@ -1,8 +1,10 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The replica task session filters of the replica_task_session_info module and the
-replica_task_sessions lookup: one spec (documented in the task_session_filters doc fragment)
-and one check, so both take the same names and refuse the same values alike."""
+"""The options of the listing modules (replica_task_session_info, replica_point_info) and the
+replica_task_sessions lookup, as argument specs: the options every listing shares (doc fragment
+veeam_em.core.listing), the task sessions' own filters (doc fragment
+veeam_em.core.task_session_filters), and one check of their choices, so every surface takes
+the same names and refuses the same values alike."""
 from __future__ import annotations
 
 from typing import Any, Mapping
@@ -22,19 +24,27 @@ def _renamed(old_name: str) -> dict[str, Any]:
             "deprecated_aliases": [{"name": old_name, "version": REMOVED_IN, "collection_name": "veeam_em.core"}]}
 
 
+def listing_argument_spec() -> dict[str, dict[str, Any]]:
+    """The options every listing shares (doc fragment veeam_em.core.listing)."""
+    return {
+        "vm_names": _renamed("vm_name"),
+        "backup_server_names": _renamed("backup_server"),
+        "created_after": {"type": "str"},
+        "created_before": {"type": "str"},
+        "latest_per_vm": {"type": "bool", "default": False},
+        "limit": {"type": "int"},
+        "order": {"type": "str", "choices": ORDERS, "default": "newest_first"},
+    }
+
+
 def task_session_argument_spec() -> dict[str, dict[str, Any]]:
-    """The filters as an AnsibleModule argument spec."""
-    by_new_name = {new: old for old, new in RENAMED.items()}
-    spec: dict[str, dict[str, Any]] = {"id": {"type": "list", "elements": "str"}}
-    spec.update({name: _renamed(by_new_name[name]) for name in ("vm_names", "job_names", "backup_server_names")})
+    """The task session filters: the listing options and the sessions' own (id, job_names, result, state)."""
+    spec = listing_argument_spec()
     spec.update(
+        id={"type": "list", "elements": "str"},
+        job_names=_renamed("job_name"),
         result={"type": "list", "elements": "str", "choices": RESULTS},
         state={"type": "list", "elements": "str", "choices": STATES},
-        created_after={"type": "str"},
-        created_before={"type": "str"},
-        latest_per_vm={"type": "bool", "default": False},
-        limit={"type": "int"},
-        order={"type": "str", "choices": ORDERS, "default": "newest_first"},
     )
     return spec
 

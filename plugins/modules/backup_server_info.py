@@ -91,20 +91,18 @@ backup_servers:
       sample: https://em.example.com:9398/api/backupServers/7445e6ce-86f5-4171-b909-dac209c66563?format=Entity
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_backup_servers
-from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec, run_info_module
+from ansible_collections.veeam_em.core.plugins.module_utils._module import run_info_module_with
 
 
 def main() -> None:
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        name={"type": "list", "elements": "str"},
-        id={"type": "list", "elements": "str"},
+    run_info_module_with(
+        {
+            "name": {"type": "list", "elements": "str"},
+            "id": {"type": "list", "elements": "str"},
+        },
+        gather_backup_servers,
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_info_module(module, gather_backup_servers)
 
 
 if __name__ == "__main__":

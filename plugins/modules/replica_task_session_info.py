@@ -16,6 +16,7 @@ description:
 extends_documentation_fragment:
   - veeam_em.core.connection
   - veeam_em.core.connection.info_module
+  - veeam_em.core.listing
   - veeam_em.core.task_session_filters
 """
 
@@ -132,18 +133,13 @@ replica_task_sessions:
       sample: https://em.example.com:9398/api/replicaTaskSessions/efe448ad-6d52-496b-ba79-decd586713eb?format=Entity
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_task_sessions
-from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec, run_info_module
+from ansible_collections.veeam_em.core.plugins.module_utils._module import run_info_module_with
 from ansible_collections.veeam_em.core.plugins.module_utils._task_session_options import task_session_argument_spec
 
 
 def main() -> None:
-    argument_spec = connection_argument_spec()
-    argument_spec.update(task_session_argument_spec())
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_info_module(module, gather_task_sessions)
+    run_info_module_with(task_session_argument_spec(), gather_task_sessions)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,9 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_
 
 HOST_VAR_PREFIX = "veeam_"
 # Bump when the cached document changes shape, so an old cache entry counts as a miss.
-# 1: raw task session records; 2: one fold summary per VM.
-CACHE_FORMAT = 2
+# 1: raw task session records; 2: one fold summary per VM; 3: summaries with restore
+# points and coverage.
+CACHE_FORMAT = 3
 # Host vars that exist only when an RPO applies to the VM.
 RPO_KEYS = ("rpo_seconds", "rpo_breached", "rpo_text", "rpo_used_percent")
 RESULT_GROUPS = {"Success": "success", "Warning": "warning", "Failed": "failed"}
@@ -67,6 +68,11 @@ class Selection:
     def keeps_server(self, record: Mapping[str, Any]) -> bool:
         return self.servers.allows(record.get("name"))
 
+    def keeps_point(self, record: Mapping[str, Any]) -> bool:
+        """Whether a restore point is folded: within the window and of a kept job (its replica's name)."""
+        created = parse_record_time(record.get("creation_time"))
+        return created is not None and created >= self.created_after and self.jobs.allows(record.get("replica_name"))
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -79,6 +85,12 @@ class Settings:
     group_prefix: str
     include_backup_servers: bool
     include_sessions: bool
+    include_unreplicated: bool = True
+
+    @property
+    def reads_points(self) -> bool:
+        """Restore points are read only when the RPO is judged on them."""
+        return self.criteria.rpo_basis == "restore_point"
 
 
 def _patterns(value: Iterable[str] | None) -> tuple[str, ...]:
@@ -104,12 +116,14 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
     )
     return Settings(
         selection=selection, window=window,
-        criteria=read_criteria(options.get("rpo"), options.get("rpo_by_job"), options.get("fail_on")),
+        criteria=read_criteria(options.get("rpo"), options.get("rpo_by_job"), options.get("fail_on"),
+                               options.get("rpo_basis")),
         # Not str(): on ansible-core 2.19 that would drop the trust the config file gave the expression.
         hostname=options.get("hostname") or "veeam_vm_name",
         group_prefix=str(options.get("group_prefix") if options.get("group_prefix") is not None else HOST_VAR_PREFIX),
         include_backup_servers=bool(options.get("include_backup_servers", True)),
         include_sessions=bool(options.get("include_sessions", False)),
+        include_unreplicated=bool(options.get("include_unreplicated", True)),
     )
 
 
@@ -131,6 +145,8 @@ def fetch_fingerprint(settings: Settings, url: str, username: str, api_version: 
         # Sorted sets: patterns given in another order or twice still select the same sessions.
         "job_patterns": [sorted(set(jobs.include)), sorted(set(jobs.exclude))],
         "include_sessions": settings.include_sessions,
+        # What else is read: restore points (rpo_basis) and jobs with their includes.
+        "reads_points": settings.reads_points, "include_unreplicated": settings.include_unreplicated,
     }
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -180,8 +196,15 @@ class GroupNamer:
 
 
 def vm_host_vars(status: Mapping[str, Any]) -> dict[str, Any]:
-    """A VM's host vars: its status record, prefixed; RPO keys only when an RPO was given."""
-    hostvars = {"veeam_kind": "replicated_vm"}
+    """A VM's host vars: its status record, prefixed; RPO keys only when an RPO was given.
+
+    veeam_kind is replicated_vm, or for an object included in a job but never replicated
+    unreplicated_vm (a VM) or job_container (a folder, tag or host).
+    """
+    kind = "replicated_vm"
+    if status.get("never_replicated"):
+        kind = "unreplicated_vm" if (status.get("object_type") or "Vm").lower() == "vm" else "job_container"
+    hostvars = {"veeam_kind": kind}
     for key, value in status.items():
         if key in RPO_KEYS and value is None:
             continue
@@ -197,8 +220,9 @@ def server_host_vars(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def vm_fixed_groups(status: Mapping[str, Any]) -> list[str]:
-    """The fixed-name groups (without prefix) a VM belongs to."""
-    groups = ["replicated_vms"]
+    """The fixed-name groups (without prefix) a VM belongs to; an object never replicated is
+    in never_replicated instead of replicated_vms."""
+    groups = [] if status.get("never_replicated") else ["replicated_vms"]
     if status.get("last_result") in RESULT_GROUPS:
         groups.append(f"result_{RESULT_GROUPS[status['last_result']]}")
     if status.get("running"):
@@ -208,4 +232,10 @@ def vm_fixed_groups(status: Mapping[str, Any]) -> list[str]:
     groups.extend(f"finding_{finding}" for finding in status.get("findings", ()))
     if status.get("failing"):
         groups.append("failing")
+    if status.get("never_replicated"):
+        groups.append("never_replicated")
+    if status.get("job_schedule_enabled") is False:
+        groups.append("job_disabled")
+    if status.get("job_overdue"):
+        groups.append("job_overdue")
     return groups

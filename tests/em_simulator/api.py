@@ -69,6 +69,11 @@ ROUTES: list[Route] = [
     ("GET", re.compile(rf"/api/replicaSessions/{_ID}/replicaTaskSessions/?"), "list_tasks_of_job_session"),
     ("GET", re.compile(r"/api/replicaTaskSessions/?"), "list_task_sessions"),
     ("GET", re.compile(rf"/api/replicaTaskSessions/{_ID}"), "get_task_session"),
+    ("GET", re.compile(r"/api/vmReplicaPoints/?"), "list_points"),
+    ("GET", re.compile(rf"/api/vmReplicaPoints/{_ID}"), "get_point"),
+    ("GET", re.compile(r"/api/jobs/?"), "list_jobs"),
+    ("GET", re.compile(rf"/api/jobs/{_ID}"), "get_job"),
+    ("GET", re.compile(rf"/api/jobs/{_ID}/includes/?"), "list_job_includes"),
     ("GET", re.compile(r"/api/query/?"), "query"),
 ]
 PUBLIC_ACTIONS = {"entry_point", "logon"}
@@ -94,7 +99,8 @@ class EmApi:
             if action not in PUBLIC_ACTIONS:
                 self._authorize(request)
             handler: Callable[..., Response] = getattr(self, action)
-            renderer = Renderer(request.base, self.config.running_result, self.config.running_end_time)
+            renderer = Renderer(request.base, self.config.running_result, self.config.running_end_time,
+                                self.config.next_run_element, self.config.disabled_next_run)
             return handler(request, renderer, *args)
         except ApiError as error:
             return error_response(error.status, error.message, error.headers)
@@ -181,6 +187,24 @@ class EmApi:
 
     def get_task_session(self, request: Request, renderer: Renderer, task_id: str) -> Response:
         return self._single(request, renderer, resources.TASK_SESSION, self.dataset.task_sessions_by_id.get(task_id))
+
+    def list_points(self, request: Request, renderer: Renderer) -> Response:
+        return self._listing(request, renderer, resources.POINT, self.dataset.replica_points)
+
+    def get_point(self, request: Request, renderer: Renderer, point_id: str) -> Response:
+        return self._single(request, renderer, resources.POINT, self.dataset.replica_points_by_id.get(point_id))
+
+    def list_jobs(self, request: Request, renderer: Renderer) -> Response:
+        return self._listing(request, renderer, resources.JOB, self.dataset.jobs)
+
+    def get_job(self, request: Request, renderer: Renderer, job_id: str) -> Response:
+        return self._single(request, renderer, resources.JOB, self.dataset.jobs_by_id.get(job_id))
+
+    def list_job_includes(self, request: Request, renderer: Renderer, job_id: str) -> Response:
+        job = self.dataset.jobs_by_id.get(job_id)
+        if job is None:
+            raise ApiError(404, f"Job {job_id} was not found")
+        return _ok(renderer.includes_document(job))
 
     def _recent(self, records: list[Any]) -> list[Any]:
         """EM 12.x/13 return only the last 30 days from plain session collections."""

@@ -13,6 +13,8 @@ from typing import NoReturn, Sequence
 
 from .config import (
     ANSWER_AS_MODES,
+    DISABLED_NEXT_RUN_MODES,
+    NEXT_RUN_ELEMENTS,
     PAGE_LIMIT_MODES,
     RUNNING_END_TIME_MODES,
     RUNNING_RESULT_MODES,
@@ -91,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--vms-per-job", type=_non_negative(int), default=5)
     data.add_argument("--days", type=_non_negative(float), default=7.0)
     data.add_argument("--interval-hours", type=_non_negative(float), default=6.0)
+    data.add_argument("--point-retention", type=_non_negative(int), default=7,
+                      help="restore points kept per VM (generated estates; default 7)")
     data.add_argument("--now", type=_utc, help="end of the generated history (default: now)")
     _add_behaviour_options(parser)
     return parser
@@ -109,6 +113,10 @@ def _add_behaviour_options(parser: argparse.ArgumentParser) -> None:
                           help="Result of a running session; success: claims Success before it ends")
     readings.add_argument("--running-end-time", choices=RUNNING_END_TIME_MODES, default="omit",
                           help="EndTimeUTC of a running session: left out, or a placeholder")
+    readings.add_argument("--next-run-element", choices=NEXT_RUN_ELEMENTS, default="NextRun",
+                          help="the Job entity's element for the next run (the query field is NextRun)")
+    readings.add_argument("--disabled-next-run", choices=DISABLED_NEXT_RUN_MODES, default="keep",
+                          help="NextRun of a job whose schedule is disabled: the last planned run, or none")
     readings.add_argument("--plain-collection-days", type=_non_negative(int), default=30)
     readings.add_argument("--query-window-days", type=_non_negative(int), default=0)
     readings.add_argument("--idle-timeout", type=_non_negative(float), default=900.0, help="seconds")
@@ -136,7 +144,8 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
             max_page_size_mode=args.max_page_size_mode, filter_precedence=args.filter_precedence,
             case_sensitive_strings=not args.case_insensitive, lenient_dates=args.lenient_dates,
             utc_field_aliases=args.utc_field_aliases, running_result=args.running_result,
-            running_end_time=args.running_end_time, link_host=args.link_host, answer_as=args.answer_as,
+            running_end_time=args.running_end_time, next_run_element=args.next_run_element,
+            disabled_next_run=args.disabled_next_run, link_host=args.link_host, answer_as=args.answer_as,
             plain_collection_days=args.plain_collection_days, query_window_days=args.query_window_days,
             idle_timeout=args.idle_timeout, latency_ms=args.latency_ms, latency_jitter_ms=args.latency_jitter_ms,
             error_rate=args.error_rate, error_statuses=tuple(args.error_status or (503,)),
@@ -154,7 +163,7 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
         except FixtureError as error:
             fail(str(error))
     spec = GeneratorSpec(args.seed, args.servers, args.jobs_per_server, args.vms_per_job, args.days,
-                         args.interval_hours, args.now)
+                         args.interval_hours, args.now, args.point_retention)
     return generate(spec)
 
 
@@ -202,7 +211,8 @@ def _announce(simulator: EmSimulator, args: argparse.Namespace) -> None:
     details = {
         "url": simulator.url, "ca_path": args.ca_out or simulator.ca_path, "pid": os.getpid(),
         "backup_servers": len(simulator.dataset.servers), "task_sessions": len(simulator.dataset.task_sessions),
-        "job_sessions": len(simulator.dataset.job_sessions),
+        "job_sessions": len(simulator.dataset.job_sessions), "jobs": len(simulator.dataset.jobs),
+        "replica_points": len(simulator.dataset.replica_points),
     }
     if args.ready_file:
         with open(args.ready_file, "w", encoding="utf-8") as handle:

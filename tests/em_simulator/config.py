@@ -17,6 +17,12 @@ RUNNING_END_TIME_MODES = ("omit", "1900", "dotnet-min", "before-creation")
 # What answers at the URL: EM itself, or a service users point the url at by mistake.
 ANSWER_AS_MODES = ("em", "vbr-rest", "web-ui", "proxy-error")
 PAGE_LIMIT_MODES = ("clamp", "reject")
+# The element of a Job entity that holds the next run: the query field is NextRun
+# [get_query_job]; whether the entity writes NextRun or NextRunUTC is not shown.
+NEXT_RUN_ELEMENTS = ("NextRun", "NextRunUTC")
+# What NextRun holds for a job whose schedule is disabled (undocumented): the last planned
+# run ("keep") or nothing ("omit").
+DISABLED_NEXT_RUN_MODES = ("keep", "omit")
 _LINK_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?\Z")
 
 
@@ -40,6 +46,8 @@ class SimulatorConfig:
     # element, "omit" leaves it out, "success" claims Success before the task has ended.
     running_result: str = "value"
     running_end_time: str = "omit"
+    next_run_element: str = "NextRun"
+    disabled_next_run: str = "keep"
     # -- what EM is configured with ---------------------------------------------------
     # EM builds every Href from its own configured host name; None uses the request's
     # Host header. "NAME" keeps the listening port, "NAME:PORT" names both.
@@ -105,7 +113,8 @@ def validate(config: SimulatorConfig) -> list[str]:
         problems.append(f"filter_precedence must be one of {', '.join(PRECEDENCE_MODES)}")
     if config.running_result not in RUNNING_RESULT_MODES:
         problems.append(f"running_result must be one of {', '.join(RUNNING_RESULT_MODES)}")
-    for name, modes in (("running_end_time", RUNNING_END_TIME_MODES), ("answer_as", ANSWER_AS_MODES)):
+    for name, modes in (("running_end_time", RUNNING_END_TIME_MODES), ("answer_as", ANSWER_AS_MODES),
+                        ("next_run_element", NEXT_RUN_ELEMENTS), ("disabled_next_run", DISABLED_NEXT_RUN_MODES)):
         if getattr(config, name) not in modes:
             problems.append(f"{name} must be one of {', '.join(modes)}")
     if config.link_host is not None and not _LINK_HOST.match(config.link_host):

@@ -14,6 +14,7 @@ from typing import Iterator
 
 from . import names
 from .dataset import Dataset
+from .coverage_gen import jobs_and_points
 from .model import (
     RESULTS,
     RUNNING_RESULT,
@@ -49,6 +50,7 @@ class GeneratorSpec:
     days: float = 7.0
     interval_hours: float = 6.0
     now: int | None = None  # ticks; None means the start of the current minute
+    point_retention: int = 7  # restore points kept per VM
 
     def resolved_now(self) -> int:
         if self.now is not None:
@@ -94,7 +96,12 @@ class _Generator:
         jobs = self._jobs(servers)
         for job in jobs:
             self._run_history(job)
-        return Dataset(servers=servers, job_sessions=self.job_sessions, task_sessions=self.task_sessions)
+        # Derived from the history without drawing from the random stream, so the sessions
+        # of a seed are the same as before jobs and points were served.
+        model_jobs, points = jobs_and_points(jobs, self.task_sessions, self.now, self.interval,
+                                             self.spec.point_retention)
+        return Dataset(servers=servers, job_sessions=self.job_sessions, task_sessions=self.task_sessions,
+                       jobs=model_jobs, replica_points=points)
 
     def _guid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))

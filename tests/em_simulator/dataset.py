@@ -9,10 +9,10 @@ import bisect
 import threading
 from dataclasses import dataclass, field
 
-from .model import BackupServer, ReplicaJobSession, ReplicaTaskSession
+from .model import BackupServer, Job, ReplicaJobSession, ReplicaPoint, ReplicaTaskSession
 
 
-def _creation_key(session: ReplicaJobSession | ReplicaTaskSession) -> int:
+def _creation_key(session: ReplicaJobSession | ReplicaTaskSession | ReplicaPoint) -> int:
     return session.created
 
 
@@ -21,6 +21,8 @@ class Dataset:
     servers: list[BackupServer] = field(default_factory=list)
     job_sessions: list[ReplicaJobSession] = field(default_factory=list)
     task_sessions: list[ReplicaTaskSession] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+    replica_points: list[ReplicaPoint] = field(default_factory=list)
     # Bumped on every change, so cached query results are never served stale.
     version: int = 0
 
@@ -29,6 +31,9 @@ class Dataset:
         self.servers_by_id = {server.id: server for server in self.servers}
         self.job_sessions.sort(key=_creation_key)
         self.task_sessions.sort(key=_creation_key)
+        self.replica_points.sort(key=_creation_key)
+        self.jobs_by_id = {job.id: job for job in self.jobs}
+        self.replica_points_by_id = {point.id: point for point in self.replica_points}
         self.job_sessions_by_id = {job.id: job for job in self.job_sessions}
         self.task_sessions_by_id = {task.id: task for task in self.task_sessions}
         for job in self.job_sessions:

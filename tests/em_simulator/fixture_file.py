@@ -1,7 +1,11 @@
 """Exact data for tests, loaded from a JSON file instead of generated.
 
-Shape: {"backup_servers": [...], "replica_job_sessions": [...], "replica_task_sessions": [...]}
-with the keys of model.py; times are ISO 8601 UTC strings ending in Z.
+Shape: {"backup_servers": [...], "replica_job_sessions": [...], "replica_task_sessions": [...],
+"jobs": [...], "replica_points": [...]} with the keys of model.py; times are ISO 8601 UTC
+strings ending in Z. "jobs" and "replica_points" are optional: without them EM lists no
+job and no point. A job: {"id", "server_id", "name", "schedule_enabled", "schedule_configured",
+"next_run", "includes": [{"id", "name", "ref" (a HierarchyObjRef)}]}; a point: {"id",
+"vm_name", "job_id", "creation_time", "type"}.
 """
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import json
 from typing import Any
 
 from .dataset import Dataset
-from .model import BackupServer, ReplicaJobSession, ReplicaTaskSession, parse_utc
+from .model import BackupServer, Job, ObjectInJob, ReplicaJobSession, ReplicaPoint, ReplicaTaskSession, parse_utc
 
 
 class FixtureError(ValueError):
@@ -44,11 +48,28 @@ def _task(raw: dict[str, Any], jobs: dict[str, ReplicaJobSession]) -> ReplicaTas
     )
 
 
+def _job_entity(raw: dict[str, Any], servers: dict[str, BackupServer]) -> Job:
+    includes = [ObjectInJob(item["id"], item["name"], item["ref"], order) for order, item in enumerate(raw.get("includes", []))]
+    return Job(
+        id=raw["id"], name=raw["name"], server=servers[raw["server_id"]],
+        schedule_enabled=raw.get("schedule_enabled", True), schedule_configured=raw.get("schedule_configured", True),
+        next_run=_time(raw.get("next_run")), replica_id=raw.get("replica_id", raw["id"]), includes=includes,
+    )
+
+
+def _point(raw: dict[str, Any], jobs: dict[str, Job]) -> ReplicaPoint:
+    return ReplicaPoint(id=raw["id"], vm_name=raw["vm_name"], job=jobs[raw["job_id"]],
+                        created=parse_utc(raw["creation_time"]), point_type=raw.get("type", "Snapshot"))
+
+
 def dataset_from_dict(data: dict[str, Any]) -> Dataset:
     servers = {raw["id"]: _server(raw) for raw in data.get("backup_servers", [])}
     jobs = {raw["id"]: _job(raw, servers) for raw in data.get("replica_job_sessions", [])}
     tasks = [_task(raw, jobs) for raw in data.get("replica_task_sessions", [])]
-    return Dataset(servers=list(servers.values()), job_sessions=list(jobs.values()), task_sessions=tasks)
+    job_entities = {raw["id"]: _job_entity(raw, servers) for raw in data.get("jobs", [])}
+    points = [_point(raw, job_entities) for raw in data.get("replica_points", [])]
+    return Dataset(servers=list(servers.values()), job_sessions=list(jobs.values()), task_sessions=tasks,
+                   jobs=list(job_entities.values()), replica_points=points)
 
 
 def load_fixture(path: str) -> Dataset:

@@ -125,3 +125,67 @@ def name_time(ticks: int) -> str:
     """The 'yyyy-MM-dd HH:mm:ss' stamp EM puts into session names."""
     seconds = ticks // TICKS_PER_SECOND
     return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# -- replication jobs, their objects and replica restore points (em-api.md, "Replica restore
+# points, jobs and job objects") ------------------------------------------------------------
+JOB_TYPES_OF_JOBS = ("Backup", "Replica", "Copy", "BackupCopy", "ImmediateBackupCopy")
+PLATFORMS = ("VMware", "HyperV", "vCloud")
+POINT_TYPES = ("Full", "ReverseIncrement", "Increment", "Snapshot")
+ALGORITHMS = ("Full", "Increment", "ReverseIncrement", "Snapshot")
+
+
+@dataclass(slots=True)
+class ObjectInJob:
+    id: str
+    name: str
+    # urn:VMware:Vm:<server>.vm-123 for a VM; urn:VMware:Folder:... or urn:VMware:Tag:... for a container.
+    hierarchy_ref: str
+    order: int = 0
+
+
+@dataclass(slots=True)
+class Job:
+    id: str
+    name: str
+    server: BackupServer
+    schedule_enabled: bool = True
+    schedule_configured: bool = True
+    next_run: int | None = None
+    platform: str = "VMware"
+    description: str = ""
+    replica_id: str = ""
+    # A replica made from backup: its points carry the backup's time, and a run without a
+    # new backup point ends in Warning without a new replica point (Veeam user guide).
+    from_backup: bool = False
+    includes: list[ObjectInJob] = field(default_factory=list)
+
+    @property
+    def uid(self) -> str:
+        return f"urn:veeam:Job:{self.id}"
+
+
+@dataclass(slots=True)
+class ReplicaPoint:
+    id: str
+    vm_name: str
+    job: Job
+    created: int
+    point_type: str = "Snapshot"
+    algorithm: str = "Increment"
+
+    @property
+    def uid(self) -> str:
+        return f"urn:veeam:VmReplicaPoint:{self.id}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.vm_name}@{name_time(self.created)}"
+
+    @property
+    def server(self) -> BackupServer:
+        return self.job.server
+
+    @property
+    def replica_uid(self) -> str:
+        return f"urn:veeam:Replica:{self.job.replica_id}"

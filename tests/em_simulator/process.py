@@ -24,7 +24,7 @@ class SimulatorProcess:
         self.process: subprocess.Popen | None = None
         self.url = ""
         self.ca_path = ""
-        self.task_sessions = self.job_sessions = 0
+        self.task_sessions = self.job_sessions = self.jobs = self.replica_points = 0
 
     def __enter__(self) -> SimulatorProcess:
         ready = os.path.join(self.workdir, "ready.json")
@@ -41,6 +41,7 @@ class SimulatorProcess:
             details = json.load(handle)
         self.url, self.ca_path = details["url"], details["ca_path"]
         self.task_sessions, self.job_sessions = details["task_sessions"], details["job_sessions"]
+        self.jobs, self.replica_points = details.get("jobs", 0), details.get("replica_points", 0)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

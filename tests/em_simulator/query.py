@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .dataset import Dataset
 from .filters import Field, FilterError, FilterOptions, bounds_for, compile_node, parse_filter
-from .model import JOB_STATES, JOB_TYPES, RESULTS, TASK_STATES
+from .model import ALGORITHMS, JOB_STATES, JOB_TYPES, JOB_TYPES_OF_JOBS, PLATFORMS, POINT_TYPES, RESULTS, TASK_STATES
 
 
 def _fields(*fields: Field) -> dict[str, Field]:
@@ -62,6 +62,34 @@ SERVER_FIELDS = _fields(
     Field("Version", "string", lambda s: s.version),
 )
 
+# [get_query_vmreplicapoint]: VmName is not a filter field of the query; VmDisplayName is.
+POINT_FIELDS = _fields(
+    Field("UID", "uid", lambda p: p.uid),
+    Field("Name", "string", lambda p: p.name),
+    Field("CreationTime", "time", lambda p: p.created),
+    Field("Type", "enum", lambda p: p.point_type, POINT_TYPES),
+    Field("Algorithm", "enum", lambda p: p.algorithm, ALGORITHMS),
+    Field("ReplicaUid", "uid", lambda p: p.replica_uid),
+    Field("ReplicaName", "string", lambda p: p.job.name),
+    Field("VmDisplayName", "string", lambda p: p.vm_name),
+    Field("BackupServerUid", "uid", lambda p: p.server.uid),
+    Field("BackupServerName", "string", lambda p: p.server.name),
+)
+
+# [get_query_job]
+JOB_FIELDS = _fields(
+    Field("UID", "uid", lambda j: j.uid),
+    Field("Name", "string", lambda j: j.name),
+    Field("Description", "string", lambda j: j.description),
+    Field("NextRun", "time", lambda j: j.next_run),
+    Field("JobType", "enum", lambda j: "Replica", JOB_TYPES_OF_JOBS),
+    Field("Platform", "enum", lambda j: j.platform, PLATFORMS),
+    Field("ScheduleConfigured", "bool", lambda j: j.schedule_configured),
+    Field("ScheduleEnabled", "bool", lambda j: j.schedule_enabled),
+    Field("BackupServerUid", "uid", lambda j: j.server.uid),
+    Field("BackupServerName", "string", lambda j: j.server.name),
+)
+
 # EM's own examples for CDP sessions filter on CreationTimeUTC; replica types document
 # only CreationTime/EndTime, so these aliases are accepted only when switched on.
 UTC_FIELD_ALIASES = {"creationtimeutc": "creationtime", "endtimeutc": "endtime"}
@@ -80,6 +108,8 @@ QUERY_TYPES = {
     "replicatasksession": QueryType("ReplicaTaskSession", TASK_FIELDS, lambda d: d.task_sessions, "CreationTime"),
     "replicajobsession": QueryType("ReplicaJobSession", JOB_SESSION_FIELDS, lambda d: d.job_sessions, "CreationTime"),
     "backupserver": QueryType("BackupServer", SERVER_FIELDS, lambda d: d.servers, None),
+    "vmreplicapoint": QueryType("VmReplicaPoint", POINT_FIELDS, lambda d: d.replica_points, "CreationTime"),
+    "job": QueryType("Job", JOB_FIELDS, lambda d: d.jobs, None),
 }
 
 

@@ -21,7 +21,9 @@ class Kind:
 SERVER = Kind("BackupServer", "BackupServers", Renderer.server_parts, Renderer.server_ref_links, Renderer.server_href)
 JOB_SESSION = Kind("ReplicaJobSession", "ReplicaJobSessions", Renderer.job_parts, Renderer.job_ref_links, Renderer.job_href)
 TASK_SESSION = Kind("ReplicaTaskSession", "ReplicaTaskSessions", Renderer.task_parts, Renderer.task_ref_links, Renderer.task_href)
-KIND_BY_QUERY_TYPE = {kind.tag: kind for kind in (SERVER, JOB_SESSION, TASK_SESSION)}
+POINT = Kind("VmReplicaPoint", "VmReplicaPoints", Renderer.point_parts, Renderer.point_ref_links, Renderer.point_href)
+JOB = Kind("Job", "Jobs", Renderer.job_entity_parts, Renderer.job_entity_ref_links, Renderer.job_entity_href)
+KIND_BY_QUERY_TYPE = {kind.tag: kind for kind in (SERVER, JOB_SESSION, TASK_SESSION, POINT, JOB)}
 
 
 def entity(renderer: Renderer, kind: Kind, record: Any) -> str:

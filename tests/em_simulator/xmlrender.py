@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterable
 from xml.sax.saxutils import escape
 
-from .model import NAMESPACE, BackupServer, ReplicaJobSession, ReplicaTaskSession, format_utc
+from .model import NAMESPACE, BackupServer, Job, ObjectInJob, ReplicaJobSession, ReplicaPoint, ReplicaTaskSession, format_utc
 
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 SCHEMA_NAMESPACES = 'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
@@ -55,10 +55,13 @@ def error_body(status: int, message: str) -> bytes:
 class Renderer:
     """Renders entities with Hrefs under `base` (e.g. https://host:9398/api)."""
 
-    def __init__(self, base: str, running_result: str = "value", running_end_time: str = "omit") -> None:
+    def __init__(self, base: str, running_result: str = "value", running_end_time: str = "omit",
+                 next_run_element: str = "NextRun", disabled_next_run: str = "keep") -> None:
         self.base = base
         self.running_result = running_result
         self.running_end_time = running_end_time
+        self.next_run_element = next_run_element
+        self.disabled_next_run = disabled_next_run
 
     # -- entry point and logon sessions -------------------------------------------------
     def entry_point(self) -> bytes:
@@ -216,6 +219,66 @@ class Renderer:
         if ended is None and self.running_result == "success":
             return "<Result>Success</Result>"
         return f"<Result>{result}</Result>"
+
+    # -- replica restore points [vmreplicapoints_id] ----------------------------------------
+    def point_href(self, point: ReplicaPoint) -> str:
+        return f"{self.base}/vmReplicaPoints/{point.id}"
+
+    def _point_up_links(self, point: ReplicaPoint) -> str:
+        return (link("Up", self.server_href(point.server), "BackupServerReference", point.server.name)
+                + link("Up", f"{self.base}/replicas/{point.job.replica_id}", "ReplicaReference", point.job.name))
+
+    def point_ref_links(self, point: ReplicaPoint) -> str:
+        return self._point_up_links(point) + link("Alternate", f"{self.point_href(point)}?format=Entity",
+                                                  "VmReplicaPoint", point.name)
+
+    def point_parts(self, point: ReplicaPoint) -> tuple[str, str]:
+        href = self.point_href(point)
+        links = (link("Failover", f"{href}?action=failover") + self._point_up_links(point)
+                 + link("Alternate", href, "VmReplicaPointReference", point.name))
+        body = (f"<Links>{links}</Links><CreationTimeUTC>{format_utc(point.created)}</CreationTimeUTC>"
+                f"<Algorithm>{point.algorithm}</Algorithm><PointType>{point.point_type}</PointType>")
+        attributes = (f'Type="VmReplicaPoint" Href="{href}?format=Entity" Name={attr(point.name)} '
+                      f'UID="{point.uid}" VmDisplayName={attr(point.vm_name)}')
+        return attributes, body
+
+    # -- jobs [jobs_id, get_query_job] and their includes [jobs_id_includes] --------------
+    def job_entity_href(self, job: Job) -> str:
+        return f"{self.base}/jobs/{job.id}"
+
+    def job_entity_ref_links(self, job: Job) -> str:
+        href = self.job_entity_href(job)
+        return (link("Up", self.server_href(job.server), "BackupServerReference", job.server.name)
+                + link("Alternate", f"{href}?format=Entity", "Job", job.name)
+                + link("Down", f"{href}/replicaSessions", "ReplicaJobSessionReferenceList"))
+
+    def job_entity_parts(self, job: Job) -> tuple[str, str]:
+        href = self.job_entity_href(job)
+        links = (link("Up", self.server_href(job.server), "BackupServerReference", job.server.name)
+                 + link("Alternate", href, "JobReference", job.name)
+                 + link("Down", f"{href}/includes", "ObjectInJobList"))
+        next_run = job.next_run
+        if not job.schedule_enabled and self.disabled_next_run == "omit":
+            next_run = None  # undocumented: what NextRun holds for a disabled job
+        tag = self.next_run_element
+        run = f"<{tag}>{format_utc(next_run)}</{tag}>" if next_run is not None else ""
+        body = (f"<Links>{links}</Links><Platform>{job.platform}</Platform>{element('Description', job.description)}"
+                f"{run}<JobType>Replica</JobType>"
+                f"<ScheduleConfigured>{'true' if job.schedule_configured else 'false'}</ScheduleConfigured>"
+                f"<ScheduleEnabled>{'true' if job.schedule_enabled else 'false'}</ScheduleEnabled>")
+        return f'Type="Job" Href="{href}?format=Entity" Name={attr(job.name)} UID="{job.uid}"', body
+
+    def includes_document(self, job: Job) -> bytes:
+        return document("ObjectsInJob", "", "".join(self._object_in_job(job, item) for item in job.includes))
+
+    def _object_in_job(self, job: Job, item: ObjectInJob) -> str:
+        href = f"{self.job_entity_href(job)}/includes/{item.id}"
+        links = (link("Up", f"{self.job_entity_href(job)}?format=Entity", "Job", job.name)
+                 + link("Delete", href))
+        return (f'<ObjectInJob Type="ObjectInJob" Href="{href}"><Links>{links}</Links>'
+                f"<ObjectInJobId>{item.id}</ObjectInJobId><HierarchyObjRef>{escape(item.hierarchy_ref)}</HierarchyObjRef>"
+                f"{element('Name', item.name)}{element('DisplayName', item.name)}<Order>{item.order}</Order>"
+                "</ObjectInJob>")
 
     # -- references -----------------------------------------------------------------
     @staticmethod

@@ -42,7 +42,8 @@ PASSWORD = "Sim-Passw0rd!"
 # Host vars measured from the real now (the plugin's clock cannot be pinned from outside).
 # Host vars measured from the moment of the run (the reference was taken earlier).
 VOLATILE_HOST_VARS = ("veeam_last_success_age_seconds", "veeam_last_success_age_text", "veeam_rpo_used_percent",
-                      "veeam_message")
+                      "veeam_message", "veeam_rpo_age_seconds", "veeam_last_point_age_seconds",
+                      "veeam_last_point_age_text", "veeam_rpo_evidence_text", "veeam_job_overdue")
 INVENTORY_MODES = ("cold", "refresh", "cold", "refresh", "warm")
 GATHER_TASK = "Read the replica task sessions"
 ENFORCE_TASK = "Fail when a VM has a finding listed in replica_compliance_fail_on"
@@ -292,9 +293,11 @@ def take_reference(soak: Soak) -> Reference:
 
 
 def _require_complete(entry: dict[str, Any], inventory: dict[str, Any], task_sessions: int, child: Child) -> None:
-    """The reference cache entry holds one summary per VM host, folding every session EM has."""
-    # The group, not veeam_kind: --list prints that var wrapped as {"__ansible_unsafe": ...}.
-    vm_hosts = inventory.get("veeam_replicated_vms", {}).get("hosts", [])
+    """The reference cache entry holds one summary per VM host (replicated, or included in a job
+    but never replicated), folding every session EM has."""
+    # The groups, not veeam_kind: --list prints that var wrapped as {"__ansible_unsafe": ...}.
+    vm_hosts = [host for group in ("veeam_replicated_vms", "veeam_never_replicated")
+                for host in inventory.get(group, {}).get("hosts", [])]
     _require(len(entry["vms"]) == len(vm_hosts),
              f"the reference cache holds {len(entry['vms'])} VM summaries for {len(vm_hosts)} VM hosts", child)
     folded = sum(vm["session_count"] for vm in entry["vms"])

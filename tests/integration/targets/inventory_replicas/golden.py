@@ -31,6 +31,8 @@ ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 EMBEDDED_TIME = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b")
 # What an age for people has below the hour ("20h 1m", "20h 2s"): the run's own drift.
 BELOW_THE_HOUR = re.compile(r"(?<=[dh]) \d+[ms]$")
+# The same inside the evidence text ("restore point 2h 5s ago").
+EVIDENCE_BELOW_THE_HOUR = re.compile(r"(?<=[dh]) \d+[ms](?= ago)")
 # In hrefs, and inside texts such as the error of an EM that could not be reached.
 HREF_PORT = re.compile(r"(https?://[^/:\s]+):\d+/")
 # EM names sessions "<job or VM>@<start time>" (no zone; the simulator writes UTC).
@@ -52,6 +54,8 @@ def normalise(value: Any, now: datetime, drift: float, key: str = "") -> Any:
         return span(value - drift)
     if isinstance(value, str) and key.endswith("_age_text"):
         return BELOW_THE_HOUR.sub("", value)
+    if isinstance(value, str) and key.endswith("_evidence_text"):
+        return EVIDENCE_BELOW_THE_HOUR.sub("", value)
     if isinstance(value, str) and ISO_TIME.match(value):
         then = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return "now-" + span((now - then).total_seconds())

@@ -17,7 +17,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-OFFSET = re.compile(r"^now-(\d+)h(?:(\d+)m)?$")
+OFFSET = re.compile(r"^now([-+])(\d+)h(?:(\d+)m)?$")
 ID_KEYS = ("id", "job_session_id", "server_id", "job_id")
 NAMESPACE = uuid.UUID("5b2e7a0c-6f1d-4c3e-9a8b-7d6e5f4a3b2c")
 
@@ -29,8 +29,9 @@ def guid(short: str) -> str:
 def moment(text: str, now: datetime) -> str:
     match = OFFSET.match(text)
     if not match:
-        raise SystemExit(f"not an offset like now-26h or now-1h57m: {text!r}")
-    then = now - timedelta(hours=int(match.group(1)), minutes=int(match.group(2) or 0))
+        raise SystemExit(f"not an offset like now-26h, now-1h57m or now+4h: {text!r}")
+    offset = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
+    then = now - offset if match.group(1) == "-" else now + offset
     return then.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -39,9 +40,11 @@ def render(entity: dict[str, Any], now: datetime) -> dict[str, Any]:
     for key in ID_KEYS:
         if key in out:
             out[key] = guid(out[key])
-    for key in ("creation_time", "end_time"):
+    for key in ("creation_time", "end_time", "next_run"):
         if out.get(key):
             out[key] = moment(out[key], now)
+    if "includes" in out:
+        out["includes"] = [render(item, now) for item in out["includes"]]
     return out
 
 
@@ -52,7 +55,7 @@ def main() -> None:
     with open(template, encoding="utf-8") as handle:
         data = json.load(handle)
     rendered = {kind: [render(entity, now) for entity in data[kind]]
-                for kind in ("backup_servers", "replica_job_sessions", "replica_task_sessions")}
+                for kind in ("backup_servers", "replica_job_sessions", "replica_task_sessions", "jobs", "replica_points")}
     with open(fixture, "w", encoding="utf-8") as handle:
         json.dump(rendered, handle, indent=1)
     with open(now_file, "w", encoding="utf-8") as handle:

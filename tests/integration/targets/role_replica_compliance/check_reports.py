@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import re
 import sys
@@ -14,13 +15,18 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 # The JSON report's keys are a contract: adding one is fine, renaming or removing one is not.
-TOP_KEYS = {"schema_version", "evaluated_at", "window", "rpo", "rpo_by_job", "fail_on", "passed", "counts", "vms", "reports"}
-COUNT_KEYS = {"vms", "ok", "failing", "never_succeeded", "rpo_breach", "failed", "warning", "running", "sessions"}
+TOP_KEYS = {"schema_version", "evaluated_at", "window", "rpo", "rpo_by_job", "rpo_basis", "include_unreplicated", "fail_on",
+            "passed", "counts", "vms", "reports"}
+COUNT_KEYS = {"vms", "ok", "failing", "never_replicated", "never_succeeded", "rpo_breach", "failed", "warning", "running", "sessions",
+              "restore_points", "judged_on_restore_point", "judged_on_session"}
 VM_KEYS = {
     "vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session", "last_result",
     "last_success_time", "last_success_age_seconds", "consecutive_failures", "running", "never_succeeded",
     "session_count", "rpo_seconds", "rpo_breached", "findings", "status", "failing", "message",
     "last_success_age_text", "rpo_text", "rpo_used_percent",
+    "last_point_time", "last_point_age_seconds", "last_point_age_text", "restore_points", "rpo_basis", "rpo_evidence_time",
+    "rpo_age_seconds", "rpo_evidence_text", "never_replicated", "object_type", "job_schedule_enabled", "job_next_run",
+    "job_overdue",
 }
 # Attributes the common JUnit schema (Jenkins, GitLab, Azure DevOps) allows on each element.
 JUNIT_ATTRIBUTES = {
@@ -64,7 +70,9 @@ def check_junit(path: Path, report: dict) -> None:
     for case in cases:
         assert case.get("name") and case.get("classname"), case.attrib
     for failure in failures:
-        assert failure.get("message") and failure.get("type") in {"rpo_breach", "failed", "warning", "never_succeeded"}
+        assert failure.get("message") and failure.get("type") in {"rpo_breach", "failed", "warning", "never_succeeded",
+                                                                  "never_replicated"}
+        assert "rpo evidence: " in (failure.text or ""), "a failure names the evidence its RPO was judged on"
     names = sorted(case.get("name") for case in cases)
     assert names == sorted(vm["vm_name"] for vm in report["vms"]), names
 
@@ -77,6 +85,10 @@ def check_html(path: Path, report: dict) -> None:
     assert "<svg" in page and "<script>" in page and "<style>" in page
     rows = re.findall(r'<tr class="(\w+)" data-failing="(true|false)"', page)
     assert len(rows) == report["counts"]["vms"], len(rows)
+    assert "<th>RPO evidence</th><th>Last restore point (UTC)</th>" in page
+    # The evidence column holds each VM's evidence, in the JSON report's order.
+    evidence = [html.unescape(text) for text in re.findall(r'<td data-basis="\w*">([^<]*)</td>', page)]
+    assert evidence == [vm["rpo_evidence_text"] or "none" for vm in report["vms"]], evidence
 
 
 def check_dom(path: Path, report: dict) -> None:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The replica_compliance role against a pinned estate (files/estate.json, now = 2026-11-29T06:00:00Z):
 #   findings.yml  - the exact findings, counts, report shapes, idempotence, connection from role variables;
+#   restore_points.yml - the same estate judged on restore points and on sessions;
+#   coverage.yml  - files/coverage.json: VMs and a folder included in jobs but never replicated;
 #   switches.yml  - each fail switch: the failing VMs, and reports written before the role fails;
 #   check_mode.yml - under --check;
 #   a plain failing run, which must exit non-zero and still leave its reports;
@@ -9,6 +11,7 @@ set -euxo pipefail
 source ../setup_em_simulator/simulator.sh
 
 start_em_simulator EST --fixture "$PWD/files/estate.json"
+start_em_simulator COV --fixture "$PWD/files/coverage.json"
 
 # Artifacts go to ansible-test's tests/output/data (kept after the run); elsewhere to OUTPUT_DIR.
 if [ -n "${JUNIT_OUTPUT_DIR:-}" ]; then
@@ -21,6 +24,9 @@ export REPORTS="$OUTPUT_DIR/reports"
 
 ansible-playbook -i "$INVENTORY_PATH" findings.yml "$@" | tee "$OUTPUT_DIR/findings.log"
 python check_reports.py "$REPORTS" --vms 10 --failing 0
+ansible-playbook -i "$INVENTORY_PATH" restore_points.yml "$@"
+ansible-playbook -i "$INVENTORY_PATH" coverage.yml "$@"
+python check_reports.py "$OUTPUT_DIR/coverage" --vms 4 --failing 3
 ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" check_mode.yml --check "$@"
 

@@ -162,6 +162,24 @@ def test_hosts_groups_and_requests(run):
     assert not [key for key in made if "{id}" in key and not key.startswith("DELETE")]
 
 
+def test_points_and_jobs_are_read_once_each_and_only_when_asked(run):
+    run.inventory(rpo="3d")
+    made = requests_made(run.simulator)
+    assert made["GET /api/query?type=VmReplicaPoint"] == 1 and made["GET /api/query?type=Job"] == 1
+    run.simulator.reset_stats()
+    inventory = run.inventory(rpo="3d", rpo_basis="session", include_unreplicated=False)
+    made = requests_made(run.simulator)
+    assert "GET /api/query?type=VmReplicaPoint" not in made and "GET /api/query?type=Job" not in made
+    db01 = hostvars(inventory, "db01")
+    assert db01["veeam_rpo_basis"] == "session" and db01["veeam_restore_points"] is None
+    assert db01["veeam_job_schedule_enabled"] is None and "veeam_never_replicated" not in inventory.groups
+
+
+def test_a_bad_rpo_basis_is_named(run):
+    with pytest.raises(AnsibleError, match="rpo_basis"):
+        run.inventory(rpo_basis="newest")
+
+
 def test_vm_and_server_host_vars(run):
     inventory = run.inventory(rpo="1d")
     db01 = hostvars(inventory, "db01")
@@ -237,7 +255,12 @@ def test_created_after_is_the_window(run):
     inventory = run.inventory(created_after="2026-11-25T00:00:00Z", rpo="30d")
     # db01's success was before the window: within it, db01 never succeeded.
     assert hostvars(inventory, "db01")["veeam_never_succeeded"] is True
-    assert hosts(inventory, "veeam_rpo_breached") == ["app01", "db01"]
+    # The template-named VM's only session in the window is a Warning and EM holds no restore
+    # point of it: judged on points (the default), nothing proves a replica; on sessions the
+    # Warning counts as a success.
+    assert hosts(inventory, "veeam_rpo_breached") == sorted(["app01", "db01", TEMPLATE_VM_HOST])
+    by_session = run.inventory(created_after="2026-11-25T00:00:00Z", rpo="30d", rpo_basis="session")
+    assert hosts(by_session, "veeam_rpo_breached") == ["app01", "db01"]
 
 
 def test_options_hostname_prefix_backup_servers_sessions(run):
@@ -351,9 +374,10 @@ def cache_document(cache_file: str) -> dict[str, Any]:
 
 
 def shown(inventory: InventoryData) -> dict[str, Any]:
-    """Every host's vars and groups, without the one var measured from the real now."""
+    """Every host's vars and groups, without the vars measured in seconds from the real now."""
+    measured = ("veeam_last_success_age_seconds", "veeam_rpo_age_seconds", "veeam_last_point_age_seconds")
     return {
-        name: ({key: value for key, value in host.get_vars().items() if key != "veeam_last_success_age_seconds"},
+        name: ({key: value for key, value in host.get_vars().items() if key not in measured},
                sorted(group.name for group in host.get_groups()))
         for name, host in inventory.hosts.items()
     }
@@ -383,7 +407,7 @@ def test_cache_miss_then_hit_without_requests_or_rewrite(run):
     assert shown(second) == shown(first)
     assert hosts(second, "veeam_rpo_breached") == hosts(first, "veeam_rpo_breached")
     assert hostvars(second, "db01") == hostvars(first, "db01") | {
-        "veeam_last_success_age_seconds": hostvars(second, "db01")["veeam_last_success_age_seconds"]}
+        key: hostvars(second, "db01")[key] for key in ("veeam_last_success_age_seconds", "veeam_rpo_age_seconds")}
     assert hostvars(second, "db01")["veeam_last_success_age_seconds"] > hostvars(first, "db01")["veeam_last_success_age_seconds"]
 
 
@@ -515,6 +539,16 @@ def test_client_seam_feeds_the_inventory(run, mocker):
         def backup_servers(self):
             return [{"id": "b1", "name": "vbr", "port": 9392, "version": "13"}]
 
+        def iter_replica_points(self, query):
+            assert query.vm_names == ("vm1",)
+            yield []
+
+        def replication_jobs(self, backup_servers):
+            return []
+
+        def job_includes(self, job_ids):
+            return {}
+
     @contextmanager
     def fake(_connection):
         yield FakeApi()
@@ -594,13 +628,14 @@ def test_links_on_another_host_are_not_followed_and_the_logout_reaches_this_em(r
 def test_a_failed_logout_is_one_quick_warning(run, mocker):
     from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 
-    read = EmApi.iter_task_sessions
+    read = EmApi.job_includes  # the inventory's last read
 
-    def read_then_break(self, query):
-        yield from read(self, query)
+    def read_then_break(self, job_ids):
+        includes = read(self, job_ids)
         run.simulator.configure(drop_rate=1.0)  # from here on, EM hangs up on every request
+        return includes
 
-    mocker.patch.object(EmApi, "iter_task_sessions", read_then_break)
+    mocker.patch.object(EmApi, "job_includes", read_then_break)
     plugin = inventory_loader.get(FQCN)
     warned = mocker.patch.object(plugin.display, "warning")
     try:

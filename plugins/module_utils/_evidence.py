@@ -1,0 +1,60 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a VM's RPO is judged on: its newest replica restore point, or a task session.
+
+Veeam's own monitoring measures a replica's RPO as the age of its newest restore point. A
+replica job that replicates from backup ends in Warning without a new point when the
+source backup has none, and its points carry the backup's time (em-api.md, "Replica
+restore points"), so with points read a Warning session is never evidence of a fresh
+replica. Pure functions, no I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+
+RPO_BASES = ("restore_point", "session")
+DEFAULT_RPO_BASIS = "restore_point"
+
+
+def read_rpo_basis(value: Any) -> str:
+    """The rpo_basis option: 'restore_point' (the default, for None) or 'session'; ConfigurationError otherwise."""
+    if value is None or value == "":
+        return DEFAULT_RPO_BASIS
+    if value not in RPO_BASES:
+        raise ConfigurationError(f"rpo_basis must be one of {', '.join(RPO_BASES)}, not {value!r}")
+    return str(value)
+
+
+@dataclass
+class PointFold:
+    """The restore points of one VM on one backup server: the newest and how many."""
+
+    newest: datetime | None = None
+    count: int = 0
+
+    def add(self, created: datetime | None) -> None:
+        self.count += 1
+        if created is not None and (self.newest is None or created > self.newest):
+            self.newest = created
+
+
+def evidence(summary: Mapping[str, Any], basis: str) -> tuple[str | None, str | None]:
+    """(rpo_basis, the summary key of the time the RPO is measured from) for a VM's summary.
+
+    With basis 'restore_point' and points read (restore_points is not None): the newest
+    point; a VM without one falls back to its last Success session (a Warning may have made
+    no point) and says 'session'. With basis 'session', or points not read: the last
+    Success or Warning session, as before points were read. (None, None) for an object
+    included in a job but never replicated.
+    """
+    if summary.get("never_replicated"):
+        return None, None
+    if basis == "restore_point" and summary.get("restore_points") is not None:
+        if summary.get("last_point_time") is not None:
+            return "restore_point", "last_point_time"
+        return "session", "last_clean_success_time"
+    return "session", "last_success_time"
