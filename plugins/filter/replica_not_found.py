@@ -5,9 +5,6 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: replica_not_found
 short_description: The exact names of include lists that match nothing Enterprise Manager returned
-version_added: 0.1.0
-author:
-  - veeam_em.core maintainers (@veeam-em)
 description:
   - Takes the replica task sessions of a check (as M(veeam_em.core.replica_task_session_info) returns them),
     the include lists of the V(veeam_em.core.replica_status) filter and any other records read for the check,
@@ -20,6 +17,9 @@ description:
     has (for a backup server, every backup server it listed, closest first).
   - The C(veeam_em.core.replica_compliance) role reports these as C(not_found) and, by default, fails on them,
     so a typo in a name never passes as an estate with nothing wrong.
+author:
+  - veeam_em.core maintainers (@veeam-em)
+version_added: 0.1.0
 options:
   _input:
     description: Replica task session records.

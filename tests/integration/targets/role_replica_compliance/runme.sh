@@ -95,9 +95,15 @@ GROUP_EXPECT=none GROUP_EM_REFUSE=1 VEEAM_EM_CA_PATH="$EST_CA" ANSIBLE_INVENTORY
     > "$OUTPUT_DIR/group-refused.log" 2>&1 || { cat "$OUTPUT_DIR/group-refused.log"; exit 1; }
 # ansible-core wraps its warnings anywhere: compare without line breaks and spaces.
 tr -d '\n ' < "$OUTPUT_DIR/group-refused.log" | grep -q "authenticationfailedforuser" || { cat "$OUTPUT_DIR/group-refused.log"; exit 1; }
-if GROUP_EXPECT=none GROUP_EM_REFUSE=1 VEEAM_EM_CA_PATH="$EST_CA" ANSIBLE_INVENTORY_UNPARSED_FAILED=true \
-    ansible-playbook -i group.veeam_em.yml -i "$INVENTORY_PATH" inventory_group.yml "$@" > "$OUTPUT_DIR/group-fatal.log" 2>&1; then
-    echo "a refused inventory logon did not stop the run with ANSIBLE_INVENTORY_UNPARSED_FAILED=true" >&2
-    cat "$OUTPUT_DIR/group-fatal.log"; exit 1
-fi
-tr -d '\n ' < "$OUTPUT_DIR/group-fatal.log" | grep -q "authenticationfailedforuser" || { cat "$OUTPUT_DIR/group-fatal.log"; exit 1; }
+# Fatal as the message says: any_unparsed_is_failed next to another source, unparsed_is_failed when it is the only one.
+refused_source_stops_the_run() {  # VARIABLE [more ansible-playbook options]
+    local variable="$1"; shift
+    if env GROUP_EXPECT=none GROUP_EM_REFUSE=1 VEEAM_EM_CA_PATH="$EST_CA" "$variable=true" \
+        ansible-playbook -i group.veeam_em.yml "$@" inventory_group.yml > "$OUTPUT_DIR/group-fatal.log" 2>&1; then
+        echo "a refused inventory logon did not stop the run with $variable=true" >&2
+        cat "$OUTPUT_DIR/group-fatal.log"; exit 1
+    fi
+    tr -d '\n ' < "$OUTPUT_DIR/group-fatal.log" | grep -q "authenticationfailedforuser" || { cat "$OUTPUT_DIR/group-fatal.log"; exit 1; }
+}
+refused_source_stops_the_run ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED -i "$INVENTORY_PATH"
+refused_source_stops_the_run ANSIBLE_INVENTORY_UNPARSED_FAILED
