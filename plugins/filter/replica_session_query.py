@@ -50,6 +50,14 @@ options:
         do not start with the filter's name either.
     type: str
     default: ""
+  errors:
+    description:
+      - V(raise) fails the template with the error, as filters do.
+      - V(return) gives C({"error": message}) instead of the options, so a role can fail with the message alone
+        (ansible-core 2.19 and later wrap a filter's error in the task's template and its origin).
+    type: str
+    choices: [raise, return]
+    default: raise
 """
 
 EXAMPLES = r"""
@@ -62,9 +70,14 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: Options of M(veeam_em.core.replica_task_session_info).
+  description: Options of M(veeam_em.core.replica_task_session_info); with O(errors=return) and input that cannot work,
+    C({"error": message}) instead.
   type: dict
   contains:
+    error:
+      description: Only with O(errors=return), for input that cannot work - what is wrong and what to do.
+      type: str
+      returned: with O(errors=return), when the input cannot work
     created_after:
       description: Start of the window (ISO 8601, UTC).
       type: str
@@ -94,14 +107,19 @@ from ansible_collections.veeam_em.core.plugins.module_utils._window import sessi
 
 
 def replica_session_query(created_after: Any, now: Any = None, include: Any = None, rpo: Any = None,
-                          rpo_by_job: Any = None, option_prefix: str = "") -> dict[str, Any]:
-    """The filter: the shared window function, with its errors as filter errors."""
+                          rpo_by_job: Any = None, option_prefix: str = "", errors: str = "raise") -> dict[str, Any]:
+    """The filter: the shared window function, with its errors as filter errors (or as data)."""
+    if errors not in ("raise", "return"):
+        raise AnsibleFilterError(f"replica_session_query: errors must be raise or return, not {errors!r}")
     prefix = str(option_prefix or "")
     try:
         return session_query(created_after, now, include, rpo, rpo_by_job, prefix)
     except ConfigurationError as error:
         # A role names its own variables: the filter's name would only point at its internals.
-        raise AnsibleFilterError(str(error) if prefix else f"replica_session_query: {error}") from None
+        message = str(error) if prefix else f"replica_session_query: {error}"
+        if errors == "return":
+            return {"error": message}
+        raise AnsibleFilterError(message) from None
 
 
 class FilterModule:

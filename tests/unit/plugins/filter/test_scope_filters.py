@@ -48,6 +48,14 @@ def test_what_cannot_work_is_refused_naming_the_options_as_the_caller_calls_them
         replica_session_query(arguments.pop("created_after"), **arguments)
 
 
+def test_errors_return_gives_the_message_as_data_for_a_role_to_fail_with():
+    assert replica_session_query("12h", now=NOW, rpo="24 hours", option_prefix="replica_compliance_", errors="return") == {
+        "error": "replica_compliance_rpo must be a duration such as 24h, 30m or 7d (a number and s, m, h, d or w), not '24 hours'"}
+    assert "error" not in replica_session_query("7d", now=NOW, rpo="24h", errors="return")
+    with pytest.raises(AnsibleFilterError, match="^replica_session_query: errors must be raise or return, not 'ignore'"):
+        replica_session_query("7d", now=NOW, errors="ignore")
+
+
 def test_not_found_lists_each_exact_name_nothing_names():
     sessions = [{"vm_name": "db01", "job_name": "Gold", "backup_server_name": "vbr-a"}]
     found = replica_not_found(sessions, include={"vm_name": ["db01", "DB02", "web*"], "backup_server_name": ["VBR-A"]},
