@@ -53,8 +53,8 @@ options:
   errors:
     description:
       - V(raise) fails the template with the error, as filters do.
-      - V(return) gives C({"error": message}) instead of the options, so a role can fail with the message alone
-        (ansible-core 2.19 and later wrap a filter's error in the task's template and its origin).
+      - 'V(return) gives C({"error": message}) instead of the options, so a role can fail with the message alone
+        (ansible-core 2.19 and later wrap a filter''s error in the task''s template and its origin).'
     type: str
     choices: [raise, return]
     default: raise
@@ -70,8 +70,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: Options of M(veeam_em.core.replica_task_session_info); with O(errors=return) and input that cannot work,
-    C({"error": message}) instead.
+  description:
+    - Options of M(veeam_em.core.replica_task_session_info).
+    - 'With O(errors=return) and input that cannot work, C({"error": message}) instead.'
   type: dict
   contains:
     error:
