@@ -342,7 +342,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
-from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import read_beside_sessions
+from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     CACHE_FORMAT,
     GroupNamer,
@@ -563,7 +563,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         Task sessions are folded page by page and not kept, so memory follows the VMs.
         """
         builder = StatusBuilder(settings.include_sessions, points_read=settings.reads_points)
-        with self._create_client(connection) as api:
+        with self._create_client(connection) as api, EvidenceRead(api, settings) as evidence:
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
             for page in api.iter_task_sessions(settings.selection.query()):
                 for raw in page:
@@ -571,7 +571,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     record = settled_task_session(raw)
                     if settings.selection.keeps_session(record):
                         builder.add(record)
-            summaries = read_beside_sessions(api, settings, builder)
+            summaries = evidence.summaries(builder)
         return summaries, servers
 
     @contextmanager
