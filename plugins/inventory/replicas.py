@@ -270,11 +270,13 @@ options:
 notes:
   - O(url), O(username) and O(password) may be Jinja2 templates (such as an
     C(ansible.builtin.env) lookup) or vaulted values in the configuration file.
-  - The inventory plugin runs on the controller. It makes one logon, one paged query for the task
-    sessions, one for their job sessions and, with O(include_backup_servers), one for the backup
-    servers, and logs out.
+  - The inventory plugin runs on the controller. Per Enterprise Manager (O(url), or each entry of
+    O(enterprise_managers)) it makes one logon, one paged query for the task sessions, one for their
+    job sessions and, with O(include_backup_servers), one for the backup servers, and logs out.
   - With O(rpo_basis=restore_point), one more paged query reads the restore points; with
     O(include_unreplicated), one query reads the replication jobs and one request per job its includes.
+    These reads run while the task sessions are read, so up to twice O(max_concurrency) requests to one
+    Enterprise Manager are in flight.
   - With O(cache), the cache holds one summary per VM (its latest session, last result, last success,
     consecutive failures, job names, session count; with O(include_sessions) also its sessions) and
     the backup server records; never credentials, and not the built inventory. Its size follows the
