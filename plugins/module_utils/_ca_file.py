@@ -17,12 +17,13 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import Confi
 PEM_MARKER = b"-----BEGIN CERTIFICATE-----"
 _HEAD_BYTES = 64 * 1024
 _ASN1_SEQUENCE = 0x30  # a DER certificate starts with a SEQUENCE
+DER = "is binary, likely a DER certificate"
 
 
 def check_ca_file(path: str) -> None:
     """Raise ConfigurationError when `path` is not a readable PEM file OpenSSL can load."""
     if os.path.isdir(path):
-        raise _not_pem(path, "is a directory", "ca.cer")
+        raise _not_pem(path, "is a directory")
     if not os.access(path, os.R_OK):
         raise ConfigurationError(f"ca_path {path} cannot be read: give a PEM file of the CA that signed EM's certificate")
     with open(path, "rb") as handle:
@@ -31,14 +32,14 @@ def check_ca_file(path: str) -> None:
     if problem is None:
         problem = _unloadable(path)
     if problem is not None:
-        raise _not_pem(path, problem)
+        raise _not_pem(path, problem, path if problem == DER else "ca.cer")
 
 
 def _problem(head: bytes) -> str | None:
     if not head.strip():
         return "is empty"
     if head[0] == _ASN1_SEQUENCE and PEM_MARKER not in head:
-        return "is binary, likely a DER certificate"
+        return DER
     if PEM_MARKER not in head:
         return f"holds no {PEM_MARKER.decode()} line"
     return None
@@ -53,9 +54,9 @@ def _unloadable(path: str) -> str | None:
     return None
 
 
-def _not_pem(path: str, problem: str, der_file: str | None = None) -> ConfigurationError:
+def _not_pem(path: str, problem: str, der_file: str = "ca.cer") -> ConfigurationError:
     return ConfigurationError(
         f"ca_path {path} {problem}: it must be a PEM file of the CA certificate(s) that signed Enterprise Manager's "
         f"certificate, text holding {PEM_MARKER.decode()} ... -----END CERTIFICATE----- blocks. "
-        f"Convert a DER (.cer, .crt) file with: openssl x509 -inform der -in {der_file or path} -out ca.pem"
+        f"Convert a DER (.cer, .crt) file with: openssl x509 -inform der -in {der_file} -out ca.pem"
     )
