@@ -25,7 +25,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ConnectionFailure,
     IncompleteBody,
     ProtocolError,
-    RequestTimeout,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._network_failures import (
     certificate_error as _certificate_error,

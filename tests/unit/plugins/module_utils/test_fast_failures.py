@@ -49,7 +49,7 @@ def test_each_retry_of_a_503_is_told_and_the_run_succeeds(fresh_simulator):
     assert fresh_simulator.snapshot()["faults"]["error_503"] == len(notes)
 
 
-def test_a_connection_reset_mid_read_is_still_retried(fresh_simulator):
+def test_a_connection_dropped_after_it_was_made_is_still_retried(fresh_simulator):
     fresh_simulator.configure(drop_rate=0.5, fault_seed=3)
     notes: list[str] = []
     transport = Transport(TransportOptions(ca_path=fresh_simulator.ca_path, max_retries=10, backoff_base=0.01),
