@@ -61,3 +61,6 @@ grep -q "failed (HTTP 503); retry 1 of 5 in " "$work/flaky.out" || { cat "$work/
 inventory flaky-quiet "$FLAKY_URL" "ca_path: $FLAKY_CA"
 if grep -q "retry 1 of" "$work/flaky-quiet.out"; then echo "retries shown below -vvv" >&2; exit 1; fi
 grep -q '"veeam_replicated_vms"' "$work/flaky-quiet.out"
+
+# No password in any output, -vvv included (the one with a tab in it too).
+if grep -l -e 'Passw0rd' "$work"/*.out; then echo "an output shows a password" >&2; exit 1; fi
