@@ -579,7 +579,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     @contextmanager
     def _create_client(self, connection: ConnectionOptions) -> Iterator[EmApi]:
         """A logged-on EmApi, logged out on exit (the seam unit tests replace)."""
-        session = open_session(connection)
+        session = open_session(connection, on_retry=self.display.vvv)  # each retry at -vvv
         try:
             with session:
                 yield EmApi(session, connection.page_size, connection.max_concurrency)

@@ -108,7 +108,7 @@ class LookupModule(LookupBase):
 
     @staticmethod
     def _read(connection: ConnectionOptions, params: dict[str, Any]) -> list[dict[str, Any]]:
-        session = open_session(connection)
+        session = open_session(connection, on_retry=display.vvv)  # each retry at -vvv
         try:
             with session:
                 found = gather_task_sessions(EmApi(session, connection.page_size, connection.max_concurrency), params)

@@ -51,18 +51,29 @@ def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, An
     for library, error in missing_libraries():
         module.fail_json(msg=missing_required_lib(library), exception=error)
     session: EmSession | None = None
+    retried: list[str] = []
     try:
         options = ConnectionOptions.from_mapping(module.params)
         if not options.validate_certs:
             module.warn(INSECURE_WARNING)
-        session = open_session(options)
+        session = open_session(options, on_retry=retried.append)
         with session:
             result = gather(EmApi(session, options.page_size, options.max_concurrency), module.params)
     except VeeamEmError as error:
         _warn_logout(module, session)
-        module.fail_json(msg=str(error))
+        module.fail_json(msg=str(error), **_retry_notes(module, retried))
     _warn_logout(module, session)
-    module.exit_json(changed=False, **result)
+    module.exit_json(changed=False, **result, **_retry_notes(module, retried))
+
+
+def _retry_notes(module: AnsibleModule, retried: list[str]) -> dict[str, list[str]]:
+    """The retries of the run as `retried_requests`, at -vvv only.
+
+    A module cannot print as it runs; its result is what -v and above show. The key is added
+    only at -vvv (where ansible-core also shows connection details), so results stay the same
+    at lower verbosity, and it is not named `retries`, which ansible-core writes for `until`.
+    """
+    return {"retried_requests": retried} if retried and getattr(module, "_verbosity", 0) >= 3 else {}
 
 
 def _warn_logout(module: AnsibleModule, session: EmSession | None) -> None:

@@ -16,6 +16,7 @@ from .config import (
     DISABLED_NEXT_RUN_MODES,
     NEXT_RUN_ELEMENTS,
     PAGE_LIMIT_MODES,
+    PLAIN_HTTP_ON_TLS_MODES,
     POINTS_ACCESS_MODES,
     RUNNING_END_TIME_MODES,
     RUNNING_RESULT_MODES,
@@ -128,9 +129,13 @@ def _add_behaviour_options(parser: argparse.ArgumentParser) -> None:
                        "default: the host the request named")
     setup.add_argument("--answer-as", choices=ANSWER_AS_MODES, default="em",
                        help="answer as EM, or as a service the url points at by mistake")
+    setup.add_argument("--plain-http-on-tls", choices=PLAIN_HTTP_ON_TLS_MODES, default="reset",
+                       help="plain HTTP sent to the TLS port: reset the connection, or answer as nginx does (400)")
     faults = parser.add_argument_group("faults")
     faults.add_argument("--latency-ms", type=_non_negative(float), default=0.0)
     faults.add_argument("--latency-jitter-ms", type=_non_negative(float), default=0.0)
+    faults.add_argument("--logon-delay-ms", type=_non_negative(float), default=0.0,
+                        help="answer each logon (POST /api/sessionMngr/) this late, as an EM that is starting")
     faults.add_argument("--error-rate", type=_non_negative(float), default=0.0, help="share of 5xx answers (0-1)")
     faults.add_argument("--error-status", type=int, action="append", help="500, 502, 503 or 504 (repeatable)")
     faults.add_argument("--retry-after", type=_non_negative(int), help="Retry-After seconds on injected errors")
@@ -148,9 +153,11 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
             case_sensitive_strings=not args.case_insensitive, lenient_dates=args.lenient_dates,
             utc_field_aliases=args.utc_field_aliases, running_result=args.running_result,
             running_end_time=args.running_end_time, next_run_element=args.next_run_element,
-            disabled_next_run=args.disabled_next_run, points_access=args.points_access, link_host=args.link_host, answer_as=args.answer_as,
+            disabled_next_run=args.disabled_next_run, points_access=args.points_access, link_host=args.link_host,
+            answer_as=args.answer_as, plain_http_on_tls=args.plain_http_on_tls,
             plain_collection_days=args.plain_collection_days, query_window_days=args.query_window_days,
             idle_timeout=args.idle_timeout, latency_ms=args.latency_ms, latency_jitter_ms=args.latency_jitter_ms,
+            logon_delay_ms=args.logon_delay_ms,
             error_rate=args.error_rate, error_statuses=tuple(args.error_status or (503,)),
             retry_after=args.retry_after, drop_rate=args.drop_rate, truncate_rate=args.truncate_rate,
             token_expiry_after=args.token_expiry_after or None, fault_seed=args.fault_seed,
