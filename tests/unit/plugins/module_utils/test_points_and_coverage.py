@@ -106,7 +106,7 @@ def test_an_account_refused_the_points_is_told_what_to_change(simulator):
     with pytest.raises(ApiError) as refused:
         api_call(simulator, lambda api: api.replica_points(PointQuery()))
     with pytest.raises(ApiError) as refused_pages:
-        api_call(simulator, lambda api: [page for page in api.iter_replica_points(PointQuery())])
+        api_call(simulator, lambda api: list(api.iter_replica_points(PointQuery())))
     for error in (refused.value, refused_pages.value):
         assert error.status_code == 403 and error.url.endswith("/api/query")
         assert "may not read replica restore points" in str(error) and "rpo_basis: session" in str(error)
