@@ -4,7 +4,9 @@
 #   - golden files: `ansible-inventory --list` of one config per feature family,
 #   - the cache: a second run asks EM nothing, and nothing secret is cached,
 #   - a playbook that targets veeam_rpo_breached,
-#   - failures: a refused logon and a wrongly named config file fail loudly.
+#   - failures: a refused logon and a wrongly named config file fail loudly,
+#   - a first hour's mistakes (first_hour.sh): a misspelt option, a file without the suffix,
+#     names EM does not know, a wrong password with and without inventory_unparsed_failed.
 # INVENTORY_GOLDEN_WRITE=1 rewrites the golden files instead of comparing (see README.md).
 # The account's password (and a wrong one), set before tracing starts: see simulator.sh.
 export VEEAM_EM_PASSWORD='Inv-Pw-5c1e9a' WRONG_PASSWORD='Wrong-Pw-0000'
@@ -88,6 +90,9 @@ cp defaults.veeam_em.yml "$work/inventory.yml"
 if ansible-inventory -i "$work/inventory.yml" --list > "$output" 2>&1; then
     echo "a config named inventory.yml was accepted" >&2; exit 1
 fi
+
+# A first hour's mistakes: each with the message the user meets (their own script).
+source ./first_hour.sh
 
 # Several EMs in one source, hostnames, filters and exclude_filters (their own script).
 source ./several_ems.sh

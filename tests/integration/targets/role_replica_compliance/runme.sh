@@ -25,9 +25,9 @@ export REPORTS="$OUTPUT_DIR/reports"
 ansible-playbook -i "$INVENTORY_PATH" findings.yml "$@" | tee "$OUTPUT_DIR/findings.log"
 python check_reports.py "$REPORTS" --vms 10 --failing 0
 ansible-playbook -i "$INVENTORY_PATH" restore_points.yml "$@"
-ansible-playbook -i "$INVENTORY_PATH" coverage.yml "$@"
+quietly coverage ansible-playbook -i "$INVENTORY_PATH" coverage.yml "$@"
 python check_reports.py "$OUTPUT_DIR/coverage" --vms 4 --failing 3
-ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
+quietly switches ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" check_mode.yml --check "$@"
 
 # Deprecated role variable names work and are named in the output; current names are not.

@@ -84,3 +84,17 @@ if found:
     sys.exit("\n".join(found))
 PY
 }
+
+# quietly LABEL COMMAND...: COMMAND with its output in a log, shown only when it fails. For
+# runs whose expected failures (a role refusing in a block that rescues it) would otherwise
+# echo `fatal:` lines at default verbosity, which read as a broken test.
+quietly() {
+    local log="$EM_SIMULATOR_DIR/$1.quiet.log" code=0
+    shift
+    "$@" > "$log" 2>&1 || code=$?
+    if [ "$code" -ne 0 ]; then
+        cat "$log"
+        echo "failed with exit code $code: $*" >&2
+    fi
+    return "$code"
+}
