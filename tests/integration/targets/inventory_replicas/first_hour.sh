@@ -70,7 +70,9 @@ export ANSIBLE_INVENTORY_UNPARSED_FAILED=false
 run_with_password WRONG_PASSWORD ansible-inventory -i defaults.veeam_em.yml --list > "$output" 2>&1
 expect_in "$output" "veeam_em.core.replicas: authentication failed for user CORP\\inv-reader"
 expect_in "$output" "[WARNING]"
-run_with_password WRONG_PASSWORD ansible-playbook -i defaults.veeam_em.yml "$work/vms.yml" > "$output" 2>&1
+# ansible-test sets ANSIBLE_HOST_PATTERN_MISMATCH=error; ansible-core's default is warning.
+ANSIBLE_HOST_PATTERN_MISMATCH=warning \
+    run_with_password WRONG_PASSWORD ansible-playbook -i defaults.veeam_em.yml "$work/vms.yml" > "$output" 2>&1
 expect_in "$output" "veeam_em.core.replicas: authentication failed for user CORP\\inv-reader"
 expect_in "$output" "no hosts matched"
 no_secrets_in "$output"
