@@ -357,6 +357,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
+from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import did_you_mean
 from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import read_beside_sessions
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     CACHE_FORMAT,
@@ -388,7 +389,6 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._fleet import (
     warning_text,
     with_em_name,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import did_you_mean
 from ansible_collections.veeam_em.core.plugins.plugin_utils._name_checks import name_warnings
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe, plain_host_name
 
