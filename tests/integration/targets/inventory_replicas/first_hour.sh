@@ -10,9 +10,10 @@
 #     ansible-playbook exit non-zero with the plugin's message; without it they only warn
 #     and go on with no hosts (what the README and the guides say).
 
-one_line() { tr -s '\n ' ' ' < "$1"; }  # 2.16 wraps warnings at the terminal's width
-expect_in() {  # expect_in FILE TEXT: the output holds TEXT (whitespace folded)
-    one_line "$1" | grep -q -F -e "$2" || { cat "$1"; echo "missing: $2" >&2; return 1; }
+one_line() { tr -s '\n ' ' ' < "$1"; }
+expect_in() {  # expect_in FILE TEXT: the output holds TEXT, whitespace aside: 2.16 wraps its
+    # warnings at 80 columns, between words, after hyphens and inside long paths.
+    tr -d ' \n' < "$1" | grep -q -F -e "$(printf '%s' "$2" | tr -d ' \n')" || { cat "$1"; echo "missing: $2" >&2; return 1; }
 }
 
 # A misspelt option.
