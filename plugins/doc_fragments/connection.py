@@ -60,6 +60,9 @@ options:
   max_concurrency:
     description:
       - Pages read at the same time (1 to 16).
+      - The C(veeam_em.core.replicas) inventory reads the restore points and the replication jobs' includes
+        beside the task sessions, each read with up to this many requests, so up to twice this many requests
+        to one Enterprise Manager are in flight there.
     type: int
     default: 4
   proxy:

@@ -283,11 +283,13 @@ options:
 notes:
   - O(url), O(username) and O(password) may be Jinja2 templates (such as an
     C(ansible.builtin.env) lookup) or vaulted values in the configuration file.
-  - The inventory plugin runs on the controller. It makes one logon, one paged query for the task
-    sessions, one for their job sessions and, with O(include_backup_servers), one for the backup
-    servers, and logs out.
+  - The inventory plugin runs on the controller. Per Enterprise Manager (O(url), or each entry of
+    O(enterprise_managers)) it makes one logon, one paged query for the task sessions, one for their
+    job sessions and, with O(include_backup_servers), one for the backup servers, and logs out.
   - With O(rpo_basis=restore_point), one more paged query reads the restore points; with
     O(include_unreplicated), one query reads the replication jobs and one request per job its includes.
+    These reads run while the task sessions are read, so up to twice O(max_concurrency) requests to one
+    Enterprise Manager are in flight.
   - With O(cache), the cache holds one summary per VM (its latest session, last result, last success,
     consecutive failures, job names, session count; with O(include_sessions) also its sessions) and
     the backup server records; never credentials, and not the built inventory. Its size follows the
@@ -358,7 +360,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._judgement import ju
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
 from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import did_you_mean
-from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import read_beside_sessions
+from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     CACHE_FORMAT,
     GroupNamer,
@@ -628,7 +630,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         Task sessions are folded page by page and not kept, so memory follows the VMs.
         """
         builder = StatusBuilder(settings.include_sessions, points_read=settings.reads_points)
-        with self._create_client(connection) as api:
+        with self._create_client(connection) as api, EvidenceRead(api, settings) as evidence:
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
             for page in api.iter_task_sessions(settings.selection.query()):
                 for raw in page:
@@ -636,7 +638,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     record = settled_task_session(raw)
                     if settings.selection.keeps_session(record):
                         builder.add(record)
-            summaries = read_beside_sessions(api, settings, builder)
+            summaries = evidence.summaries(builder)
         return summaries, servers
 
     @contextmanager

@@ -76,10 +76,17 @@ class ConnectionOptions:
     def root(self) -> str:
         return api_root(self.url)
 
+    def pool_size(self) -> int:
+        """Connections kept open: the inventory reads restore points and job includes on a
+        second path beside the task sessions (plugin_utils._evidence_read), each with up to
+        max_concurrency requests in flight; a smaller pool would close and reopen TLS
+        connections at every request beyond it."""
+        return 2 * self.max_concurrency
+
     def transport_options(self) -> TransportOptions:
         return TransportOptions(
             validate_certs=self.validate_certs, ca_path=self.ca_path, timeout=self.timeout,
-            pool_size=self.max_concurrency, max_retries=self.retries, backoff_base=self.retry_backoff,
+            pool_size=self.pool_size(), max_retries=self.retries, backoff_base=self.retry_backoff,
             backoff_max=max(TransportOptions.backoff_max, self.retry_backoff), proxy=self.proxy,
         )
 

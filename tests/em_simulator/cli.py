@@ -16,6 +16,7 @@ from .config import (
     DISABLED_NEXT_RUN_MODES,
     NEXT_RUN_ELEMENTS,
     PAGE_LIMIT_MODES,
+    POINTS_ACCESS_MODES,
     RUNNING_END_TIME_MODES,
     RUNNING_RESULT_MODES,
     SimulatorConfig,
@@ -120,6 +121,8 @@ def _add_behaviour_options(parser: argparse.ArgumentParser) -> None:
                           help="the Job entity's element for the next run (the query field is NextRun)")
     readings.add_argument("--disabled-next-run", choices=DISABLED_NEXT_RUN_MODES, default="keep",
                           help="NextRun of a job whose schedule is disabled: the last planned run, or none")
+    readings.add_argument("--points-access", choices=POINTS_ACCESS_MODES, default="full",
+                          help="replica restore points for an account without rights on them: all, none, or 403")
     readings.add_argument("--plain-collection-days", type=_non_negative(int), default=30)
     readings.add_argument("--query-window-days", type=_non_negative(int), default=0)
     readings.add_argument("--idle-timeout", type=_non_negative(float), default=900.0, help="seconds")
@@ -148,7 +151,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
             case_sensitive_strings=not args.case_insensitive, lenient_dates=args.lenient_dates,
             utc_field_aliases=args.utc_field_aliases, running_result=args.running_result,
             running_end_time=args.running_end_time, next_run_element=args.next_run_element,
-            disabled_next_run=args.disabled_next_run, link_host=args.link_host, answer_as=args.answer_as,
+            disabled_next_run=args.disabled_next_run, points_access=args.points_access, link_host=args.link_host, answer_as=args.answer_as,
             plain_collection_days=args.plain_collection_days, query_window_days=args.query_window_days,
             idle_timeout=args.idle_timeout, latency_ms=args.latency_ms, latency_jitter_ms=args.latency_jitter_ms,
             error_rate=args.error_rate, error_statuses=tuple(args.error_status or (503,)),

@@ -23,6 +23,9 @@ NEXT_RUN_ELEMENTS = ("NextRun", "NextRunUTC")
 # What NextRun holds for a job whose schedule is disabled (undocumented): the last planned
 # run ("keep") or nothing ("omit").
 DISABLED_NEXT_RUN_MODES = ("keep", "omit")
+# What an account without rights on replica restore points is given (em-api.md [UNKNOWN]):
+# every point (full), an empty result (empty), or 403 Forbidden (forbidden).
+POINTS_ACCESS_MODES = ("full", "empty", "forbidden")
 _LINK_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?\Z")
 
 
@@ -48,6 +51,7 @@ class SimulatorConfig:
     running_end_time: str = "omit"
     next_run_element: str = "NextRun"
     disabled_next_run: str = "keep"
+    points_access: str = "full"
     # -- what EM is configured with ---------------------------------------------------
     # EM builds every Href from its own configured host name; None uses the request's
     # Host header. "NAME" keeps the listening port, "NAME:PORT" names both.
@@ -114,7 +118,8 @@ def validate(config: SimulatorConfig) -> list[str]:
     if config.running_result not in RUNNING_RESULT_MODES:
         problems.append(f"running_result must be one of {', '.join(RUNNING_RESULT_MODES)}")
     for name, modes in (("running_end_time", RUNNING_END_TIME_MODES), ("answer_as", ANSWER_AS_MODES),
-                        ("next_run_element", NEXT_RUN_ELEMENTS), ("disabled_next_run", DISABLED_NEXT_RUN_MODES)):
+                        ("next_run_element", NEXT_RUN_ELEMENTS), ("disabled_next_run", DISABLED_NEXT_RUN_MODES),
+                        ("points_access", POINTS_ACCESS_MODES)):
         if getattr(config, name) not in modes:
             problems.append(f"{name} must be one of {', '.join(modes)}")
     if config.link_host is not None and not _LINK_HOST.match(config.link_host):

@@ -8,6 +8,10 @@ source ../setup_em_simulator/simulator.sh
 start_em_simulator PTS --fixture "$PWD/files/points.json" --plain-collection-days 0
 ansible-playbook -i "$INVENTORY_PATH" points.yml "$@"
 
+start_em_simulator FORBIDDEN --fixture "$PWD/files/points.json" --points-access forbidden
+start_em_simulator HIDDEN --fixture "$PWD/files/points.json" --points-access empty
+ansible-playbook -i "$INVENTORY_PATH" points_rights.yml "$@"
+
 # Every filter was applied by EM's query service: one query per call, never a collection read.
 python - "$PTS_CONTROL" "$PTS_CA" <<'PY'
 import json, ssl, sys, urllib.request
