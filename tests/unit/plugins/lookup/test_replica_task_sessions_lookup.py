@@ -79,3 +79,15 @@ def test_bad_options_are_named(em: EmSimulator, options: dict[str, Any], wording
 def test_terms_are_refused(em: EmSimulator) -> None:
     with pytest.raises(AnsibleError, match="takes no terms"):
         lookup_loader.get(FQCN).run(["db01"], variables={})
+
+
+def test_a_backup_server_em_does_not_know_warns_naming_those_it_knows(em: EmSimulator, mocker) -> None:
+    from ansible_collections.veeam_em.core.plugins.lookup import replica_task_sessions
+
+    warned = mocker.patch.object(replica_task_sessions.display, "warning")
+    known = sorted(server.name for server in em.dataset.backup_servers)
+    assert run_lookup(em, backup_server_names=["vbr99.corp.example", known[0]]) == []
+    [[message]] = [call.args for call in warned.call_args_list]
+    assert message.startswith(f"{FQCN}: backup_server_names: Enterprise Manager knows no backup server named "
+                              "'vbr99.corp.example', so nothing matches it; the backup servers it knows, closest first: ")
+    assert sorted(message.rsplit(": ", 1)[1].split(", ")) == known
