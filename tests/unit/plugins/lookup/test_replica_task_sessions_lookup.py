@@ -85,8 +85,10 @@ def test_a_backup_server_em_does_not_know_warns_naming_those_it_knows(em: EmSimu
     from ansible_collections.veeam_em.core.plugins.lookup import replica_task_sessions
 
     warned = mocker.patch.object(replica_task_sessions.display, "warning")
-    known = sorted(server.name for server in em.dataset.backup_servers)
-    assert run_lookup(em, backup_server_names=["vbr99.corp.example", known[0]]) == []
+    known = sorted(server.name for server in em.dataset.servers)
+    assert len(known) >= 2 and "vbr99.corp.example" not in known
+    assert run_lookup(em, backup_server_names=["vbr99.corp.example"]) == []
+    assert run_lookup(em, backup_server_names=[known[0]]) != []  # a known name: records, and no second warning
     [[message]] = [call.args for call in warned.call_args_list]
     assert message.startswith(f"{FQCN}: backup_server_names: Enterprise Manager knows no backup server named "
                               "'vbr99.corp.example', so nothing matches it; the backup servers it knows, closest first: ")
