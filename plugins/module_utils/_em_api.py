@@ -110,7 +110,7 @@ class EmApi:
         self.session = session
         self.page_size = page_size
         self.max_concurrency = max_concurrency
-        self._server_names: dict[str, str] | None = None
+        self._all_servers: list[dict[str, Any]] | None = None
 
     def _query(
         self, query_type: str, expression: Any, converter: Any, sort: dict[str, str] | None = None, limit: int | None = None
@@ -173,6 +173,13 @@ class EmApi:
         if ids:
             parts.append(build.equals_any("UID", [i if i.startswith("urn:") else f"urn:veeam:BackupServer:{i}" for i in ids]))
         return self._query("BackupServer", All(*parts) if parts else None, codec.backup_server, {"sortAsc": "Name"})
+
+    def all_backup_servers(self) -> list[dict[str, Any]]:
+        """Every backup server EM knows, read once per EmApi: the name join and the check of
+        the backup server names a user gave share this one query."""
+        if self._all_servers is None:
+            self._all_servers = self.backup_servers()
+        return self._all_servers
 
     def task_sessions(self, query: TaskSessionQuery) -> list[dict[str, Any]]:
         """Task sessions with job_name and backup_server_name filled for every record.
@@ -255,9 +262,7 @@ class EmApi:
         # The task's own link names its server; read the servers (once) only if a link had no name.
         if all(task.get("backup_server_name") for task in tasks):
             return
-        if self._server_names is None:
-            self._server_names = {server["id"]: server["name"] for server in self.backup_servers()}
-        names = self._server_names
+        names = {server["id"]: server["name"] for server in self.all_backup_servers()}
         for task in tasks:
             if not task.get("backup_server_name"):
                 task["backup_server_name"] = names.get(task.get("backup_server_id"))

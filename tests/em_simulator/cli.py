@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--ready-file", help="write {url, ca_path, pid, ...} as JSON here once listening")
     server.add_argument("--username", default=None, help="the EM account to accept (default CORP\\em-reader)")
     server.add_argument("--password", default=None, help="its password (default Sim-Passw0rd!)")
+    server.add_argument("--password-env", metavar="NAME",
+                        help="read the password from this environment variable: it is then on no command line "
+                             "and in no `set -x` trace of a test script")
     server.add_argument("--verbose", action="store_true", help="log every request")
     data = parser.add_argument_group("data")
     data.add_argument("--fixture", help="load exact data from a JSON fixture instead of generating it")
@@ -190,6 +193,16 @@ def certificates_from_args(args: argparse.Namespace) -> CertificateFiles | None:
     return files
 
 
+def _password(args: argparse.Namespace) -> str | None:
+    if not args.password_env:
+        return args.password
+    if args.password is not None:
+        fail("give --password or --password-env, not both")
+    if not os.environ.get(args.password_env):
+        fail(f"--password-env: the environment variable {args.password_env} is not set or empty")
+    return os.environ[args.password_env]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     config = config_from_args(args)
@@ -198,9 +211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulator = EmSimulator(dataset, config, host=args.host, port=args.port, tls=args.tls, certificates=certificates,
                             cert_hostnames=tuple(args.cert_hostname or DEFAULT_HOSTNAMES),
                             certificate_profile=args.certificate_profile, verbose=args.verbose)
-    if args.username is not None or args.password is not None:
+    password = _password(args)
+    if args.username is not None or password is not None:
         simulator.sessions.accounts.clear()
-        simulator.add_user(args.username or "CORP\\em-reader", args.password or "Sim-Passw0rd!")
+        simulator.add_user(args.username or "CORP\\em-reader", password or "Sim-Passw0rd!")
     try:
         simulator.start()
     except OSError as error:

@@ -97,3 +97,17 @@ def test_each_retry_is_a_vvv_line_and_a_refused_connection_none(fresh_simulator:
     with pytest.raises(AnsibleError, match=f"nothing listens at 127.0.0.1:{port} "):
         run_lookup(fresh_simulator, url=f"https://127.0.0.1:{port}/api")
     assert told.call_args_list == []
+
+
+def test_a_backup_server_em_does_not_know_warns_naming_those_it_knows(em: EmSimulator, mocker) -> None:
+    from ansible_collections.veeam_em.core.plugins.lookup import replica_task_sessions
+
+    warned = mocker.patch.object(replica_task_sessions.display, "warning")
+    known = sorted(server.name for server in em.dataset.servers)
+    assert len(known) >= 2 and "vbr99.corp.example" not in known
+    assert run_lookup(em, backup_server_names=["vbr99.corp.example"]) == []
+    assert run_lookup(em, backup_server_names=[known[0]]) != []  # a known name: records, and no second warning
+    [[message]] = [call.args for call in warned.call_args_list]
+    assert message.startswith(f"{FQCN}: backup_server_names: Enterprise Manager knows no backup server named "
+                              "'vbr99.corp.example', so nothing matches it; the backup servers it knows, closest first: ")
+    assert sorted(message.rsplit(": ", 1)[1].split(", ")) == known
