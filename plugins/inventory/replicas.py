@@ -603,6 +603,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         cached, so the next run asks every EM again.
         """
         sources = read_em_sources(self.get_option("enterprise_managers"), self._connection_mapping(), self._resolve)
+        if os.environ.get("VEEAM_EM_URL"):
+            # Set for the modules, perhaps; an EM of this source is only what enterprise_managers lists.
+            self.display.v(f"{self.NAME}: VEEAM_EM_URL is not used: with enterprise_managers each entry gives its own url")
         fingerprint = fleet_fingerprint(settings, sources)
         cache_key = self._cache_key_if_used(path)
         if cache_key and cache:

@@ -97,6 +97,16 @@ def test_two_ems_give_distinct_hosts_per_em_and_fleet_wide_groups(fleet, both):
         assert snapshot["sessions"]["logons"] == 1 and snapshot["sessions"]["open"] == 0
 
 
+def test_veeam_em_url_is_not_an_em_of_the_fleet_and_minus_v_says_so(fleet, both, monkeypatch, mocker):
+    monkeypatch.setenv("VEEAM_EM_URL", closed_port_url())  # set for the modules; would fail if used
+    plugin = inventory_loader.get(FQCN)
+    told = mocker.patch.object(plugin.display, "v")
+    inventory = fleet.parse(two_ems(fleet, both[1]), plugin=plugin)[0]
+    assert len(hosts(inventory, "veeam_replicated_vms")) == 10
+    said = [call.args[0] for call in told.call_args_list if "VEEAM_EM_URL" in call.args[0]]
+    assert said == [f"{FQCN}: VEEAM_EM_URL is not used: with enterprise_managers each entry gives its own url"]
+
+
 def test_entry_values_come_from_templates_and_the_source_defaults(fleet, both, monkeypatch):
     monkeypatch.setenv("EM_US_PASSWORD", DEFAULT_PASSWORD)
     monkeypatch.setenv("VEEAM_EM_USERNAME", DEFAULT_USERNAME)  # the default of every entry
