@@ -42,18 +42,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         mode, _, rest = self.path.lstrip("/").partition("/")
-        if rest.startswith("__probe__.js"):
-            return self._send(PROBE.read_bytes(), "text/javascript", mode)
         path = rest.split("?", 1)[0].split("#", 1)[0]
-        file = Path(self.directory) / path
+        file = PROBE if path == "__probe__.js" else Path(self.directory) / path
         if not path or not file.is_file():
-            return self.send_error(404)
+            self.send_error(404)
+            return
         body = file.read_bytes()
         if mode == "probe" and path.endswith(".html"):
             body = body.replace(b"</body>", b'<script src="__probe__.js" defer></script></body>')
-        kind = {"html": "text/html; charset=utf-8", "css": "text/css", "js": "text/javascript"}.get(path.rsplit(".", 1)[-1],
-                                                                                                     "application/octet-stream")
-        return self._send(body, kind, mode)
+        kind = {"html": "text/html; charset=utf-8", "css": "text/css", "js": "text/javascript"}
+        self._send(body, kind.get(path.rsplit(".", 1)[-1], "application/octet-stream"), mode)
 
     def _send(self, body: bytes, kind: str, mode: str) -> None:
         self.send_response(200)
