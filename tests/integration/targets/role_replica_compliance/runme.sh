@@ -74,6 +74,13 @@ python check_reports.py "$OUTPUT_DIR/empty" --vms 0 --failing 0 --version 0.1.0-
 python check_reports.py "$OUTPUT_DIR/empty_warning" --vms 0 --failing 0 --version 0.1.0-fixture --em-url "$fixture_em" --context \
     --passed-empty
 
+# An installed copy (MANIFEST.json, no galaxy.yml) names the version in its MANIFEST.json.
+installed="$OUTPUT_DIR/installed/ansible_collections/veeam_em/core"
+rm -rf "$OUTPUT_DIR/installed" && mkdir -p "$installed/roles" && cp -r "$COLLECTION_ROOT/roles/replica_compliance" "$installed/roles/"
+echo '{"collection_info": {"namespace": "veeam_em", "name": "core", "version": "9.9.9-installed"}}' > "$installed/MANIFEST.json"
+ANSIBLE_COLLECTIONS_PATH="$OUTPUT_DIR/installed" EXPECTED_VERSION=9.9.9-installed \
+    ansible-playbook -i "$INVENTORY_PATH" installed_version.yml "$@"
+
 # 500 VMs: one more role run, on an estate the simulator generates; the EM URL from VEEAM_EM_URL.
 start_em_simulator SCALE --seed 19 --servers 5 --jobs-per-server 10 --vms-per-job 10 --days 3 --interval-hours 24 \
     --now 2026-11-29T06:00:00Z
