@@ -41,7 +41,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves the report directory; the CSP and whether to add the probe come from the path."""
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-        mode, _, rest = self.path.lstrip("/").partition("/")
+        mode, _slash, rest = self.path.lstrip("/").partition("/")
         path = rest.split("?", 1)[0].split("#", 1)[0]
         file = PROBE if path == "__probe__.js" else Path(self.directory) / path
         if not path or not file.is_file():
