@@ -65,7 +65,10 @@ def check_json(path: Path, args: argparse.Namespace) -> dict:
     assert counts == COUNT_KEYS, f"count keys changed: {sorted(counts ^ COUNT_KEYS)}"
     assert report["counts"]["vms"] == args.vms == len(report["vms"]), report["counts"]
     assert report["counts"]["failing"] == args.failing == sum(vm["failing"] for vm in report["vms"]), report["counts"]
-    assert report["passed"] is (args.failing == 0 and (args.vms > 0 or args.passed_empty)), report["passed"]
+    # Passed: no failing VM, no name that matched nothing while not_found fails the run, and some VM (or the
+    # run says an empty scope only warns).
+    fails_on_scope = "not_found" in report["fail_on"] and bool(report.get("not_found"))
+    assert report["passed"] is (args.failing == 0 and not fails_on_scope and (args.vms > 0 or args.passed_empty)), report["passed"]
     assert report["collection_version"] == args.version, (report["collection_version"], args.version)
     expected_ems = [{"url": args.em_url}] if args.em_url else []
     assert report["enterprise_managers"] == expected_ems, (report["enterprise_managers"], expected_ems)
@@ -90,11 +93,11 @@ def check_properties(suite: ET.Element, report: dict, context: bool) -> None:
         assert found.get(name) == [value], f"{suite.get('name')}: property {name} is {found.get(name)}, not {value!r}"
     assert json.loads(found["rpo_by_job"][0]) == report["rpo_by_job"], found["rpo_by_job"]
     if context:
-        for key in ("include", "exclude"):
-            assert json.loads(found[key][0]) == scope[key], (key, found.get(key))
-        assert len(found.get("warning", [])) == len(report["warnings"]), found.get("warning")
-        missing = [name for name in found if name.startswith("not_found.")]
-        assert sum(len(found[name]) for name in missing) == len(report["not_found"]), missing
+        for key, value in scope.items():
+            if key not in expected and key not in ("rpo_by_job", "include_unreplicated", "inventory_vm_names"):
+                shown = found.get(f"scope.{key}", [None])[0]
+                assert (shown if isinstance(value, str) else json.loads(shown)) == value, (key, shown)
+        assert found.get("warning", []) == report["warnings"], found.get("warning")
 
 
 def check_junit(path: Path, report: dict, context: bool) -> None:
@@ -113,13 +116,13 @@ def check_junit(path: Path, report: dict, context: bool) -> None:
         assert int(suite.get("failures")) == len(suite.findall("testcase/failure")), suite.get("name")
         assert int(suite.get("skipped")) == len(suite.findall("testcase/skipped")), suite.get("name")
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", suite.get("timestamp", "")), suite.get("timestamp")
-    cases = root.findall("testsuite/testcase")
-    failures = root.findall("testsuite/testcase/failure")
-    if not report["vms"]:
-        check_empty_junit(root, cases, report)
-        return
-    assert len(cases) == int(root.get("tests")) == report["counts"]["vms"], (len(cases), root.get("tests"))
-    assert len(failures) == int(root.get("failures")) == report["counts"]["failing"]
+    cases = [case for case in root.findall("testsuite/testcase") if case.get("classname") != "replica_compliance.scope"]
+    failures = [case.find("failure") for case in cases if case.find("failure") is not None]
+    scope_failures, scope_skipped = check_scope_cases(root, report)
+    assert len(cases) == report["counts"]["vms"], (len(cases), report["counts"]["vms"])
+    assert int(root.get("tests")) == len(root.findall("testsuite/testcase")), root.get("tests")
+    assert int(root.get("failures")) == len(failures) + scope_failures == report["counts"]["failing"] + scope_failures
+    assert int(root.get("skipped")) == scope_skipped, root.get("skipped")
     for case in cases:
         assert case.get("name") and case.get("classname"), case.attrib
     for failure in failures:
@@ -130,14 +133,23 @@ def check_junit(path: Path, report: dict, context: bool) -> None:
     assert names == sorted(vm["vm_name"] for vm in report["vms"]), names
 
 
-def check_empty_junit(root: ET.Element, cases: list[ET.Element], report: dict) -> None:
-    """No VM in scope: one test case says so, failing, or skipped when the run passed anyway."""
-    assert len(cases) == 1 == int(root.get("tests")), len(cases)
-    verdict = cases[0].find("skipped" if report["passed"] else "failure")
-    assert verdict is not None and "No VM was in scope" in verdict.get("message", ""), ET.tostring(cases[0])
-    assert int(root.get("failures")) == (0 if report["passed"] else 1) and int(root.get("skipped")) == (1 if report["passed"] else 0)
+def check_scope_cases(root: ET.Element, report: dict) -> tuple[int, int]:
+    """The scope's findings as test cases: no VM in scope (failing unless the empty scope only warns) and
+    each name that matched nothing (failing while not_found is in fail_on, else skipped). (failures, skipped)"""
+    cases = {case.get("name"): case for case in root.findall("testsuite/testcase[@classname='replica_compliance.scope']")}
+    expected = {}
+    if not report["vms"]:
+        warns = report.get("scope", {}).get("empty_scope", "warn" if report["passed"] else "fail") == "warn"
+        expected["scope"] = ("skipped" if warns else "failure", "No VM was in scope")
     for missing in report.get("not_found", []):
-        assert report["passed"] or missing["message"] in verdict.get("message"), missing
+        verdict = "failure" if "not_found" in report["fail_on"] else "skipped"
+        expected[f"not_found: {missing['kind']} {missing['name']}"] = (verdict, missing["message"])
+    assert sorted(cases) == sorted(expected), (sorted(cases), sorted(expected))
+    for name, (verdict, message) in expected.items():
+        element = cases[name].find(verdict)
+        assert element is not None and message in element.get("message", ""), (name, ET.tostring(cases[name]))
+    failures = sum(verdict == "failure" for verdict, _message in expected.values())
+    return failures, len(expected) - failures
 
 
 def table_rows(page: str) -> list[tuple[str, bool, str, str]]:
@@ -200,9 +212,10 @@ def check_html_context(page: str, report: dict, context: bool) -> None:
         for missing in report["not_found"]:
             assert f"<code>{missing['name']}</code>" in text and missing["message"] in text, missing
         assert all(warning in text for warning in report["warnings"]), report["warnings"]
-        for key in ("include", "exclude"):
-            for names in report["scope"][key].values():
-                assert all(f"<code>{name}</code>" in text for name in names), names
+        for key in ("vm_names", "job_names", "backup_server_names"):
+            for name in report["scope"][key] + report["scope"]["exclude_" + key]:
+                assert f"<code>{name}</code>" in text, (key, name)
+        assert f"replica_compliance_empty_scope: {report['scope']['empty_scope']}" in text
 
 
 def main() -> int:

@@ -92,6 +92,7 @@ mkdir -p "$ARTIFACTS/screenshots"
 python check_browser.py "$ARTIFACTS" --search gold --screenshot "$ARTIFACTS/screenshots/10-vms-failing-jenkins-csp.png"
 python check_browser.py "$OUTPUT_DIR/context" --search branch-file --screenshot "$ARTIFACTS/screenshots/20-vms-jenkins-csp.png"
 python check_browser.py "$OUTPUT_DIR/scale" --search app012 --screenshot "$ARTIFACTS/screenshots/500-vms-jenkins-csp.png"
-cp -r "$OUTPUT_DIR/context" "$OUTPUT_DIR/scale" "$ARTIFACTS/"
+python check_browser.py "$OUTPUT_DIR/empty" --search any --screenshot "$ARTIFACTS/screenshots/0-vms-jenkins-csp.png"
+cp -r "$OUTPUT_DIR/context" "$OUTPUT_DIR/scale" "$OUTPUT_DIR/empty" "$ARTIFACTS/"
 echo "replica_compliance artifacts (reports and screenshots): $ARTIFACTS"
 ls -1 "$ARTIFACTS"/screenshots/*.png
