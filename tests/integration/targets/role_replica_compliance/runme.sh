@@ -89,7 +89,7 @@ python check_reports.py "$OUTPUT_DIR/scale" --vms 500 --failing 0 --version "$VE
 
 # Each HTML report served with Jenkins' CSP, in headless Chromium at 1280 px; screenshots under tests/output.
 mkdir -p "$ARTIFACTS/screenshots"
-python check_browser.py "$ARTIFACTS" --search gold --screenshot "$ARTIFACTS/screenshots/10-vms-failing-jenkins-csp.png"
+python check_browser.py "$ARTIFACTS" --search gold --control --screenshot "$ARTIFACTS/screenshots/10-vms-failing-jenkins-csp.png"
 python check_browser.py "$OUTPUT_DIR/context" --search branch-file --screenshot "$ARTIFACTS/screenshots/20-vms-jenkins-csp.png"
 python check_browser.py "$OUTPUT_DIR/scale" --search app012 --screenshot "$ARTIFACTS/screenshots/500-vms-jenkins-csp.png"
 python check_browser.py "$OUTPUT_DIR/empty" --search any --screenshot "$ARTIFACTS/screenshots/0-vms-jenkins-csp.png"
