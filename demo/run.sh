@@ -8,7 +8,9 @@
 # demo: that is how it runs from an installed collection, where there is no Makefile.
 #
 # Starts the simulator with a generated demo estate (fixed seed: the same VMs breach every
-# time), shows the inventory graph, runs the replica_compliance role as a pipeline would,
+# time), shows the inventory graph and that a wrong password fails the inventory (with
+# ANSIBLE_INVENTORY_UNPARSED_FAILED, which it sets and says why), runs the replica_compliance
+# role as a pipeline would,
 # and says where the reports are. The
 # simulator is stopped on every exit path. Exit 0 means the demo ran as designed: the
 # estate's breaches and failures are expected findings.
@@ -52,7 +54,11 @@ trap 'exit 130' INT TERM
 mkdir -p "$WORK/collections/ansible_collections/veeam_em"
 ln -s "$ROOT" "$WORK/collections/ansible_collections/veeam_em/core"
 export ANSIBLE_COLLECTIONS_PATH="$WORK/collections"
-export ANSIBLE_INVENTORY_UNPARSED_FAILED=true ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-}" ANSIBLE_RETRY_FILES_ENABLED=false
+export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-}" ANSIBLE_RETRY_FILES_ENABLED=false
+# ansible-core only warns when an inventory source fails: a wrong password would end in "no
+# hosts matched" and exit code 0. The demo makes it fatal, as AWX does for every inventory
+# update, and says so: do the same wherever the inventory gates something.
+export ANSIBLE_INVENTORY_UNPARSED_FAILED=true
 
 say "Starting the EM simulator with the demo estate (2 backup servers, 4 jobs, 20 VMs, 7 days of history)"
 PYTHONPATH="$ROOT/tests" python3 -m em_simulator --port 0 --ready-file "$WORK/ready.json" --ca-out "$WORK/ca.pem" \
@@ -67,10 +73,23 @@ done
 VEEAM_EM_URL="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$WORK/ready.json")"
 export VEEAM_EM_URL VEEAM_EM_USERNAME='CORP\em-reader' VEEAM_EM_PASSWORD='Sim-Passw0rd!' VEEAM_EM_CA_PATH="$WORK/ca.pem"
 echo "demo: Enterprise Manager simulator at $VEEAM_EM_URL (TLS, its own throwaway CA)"
+echo "demo: ANSIBLE_INVENTORY_UNPARSED_FAILED=true: an inventory source that fails fails the run" \
+    "(ansible-core's default is a warning and no hosts; see the inventory guide)"
 
 failed_steps=()
 say "Inventory: ansible-inventory -i demo/veeam_em.yml --graph"
 ansible-inventory -i "$ROOT/demo/veeam_em.yml" --graph || failed_steps+=("inventory graph")
+
+say "Inventory with a wrong password: the run must fail, not go on with no hosts"
+if VEEAM_EM_PASSWORD=not-the-password ansible-inventory -i "$ROOT/demo/veeam_em.yml" --graph > "$WORK/refused.log" 2>&1; then
+    cat "$WORK/refused.log"; failed_steps+=("a wrong password gave an inventory")
+else
+    echo "demo: ansible-inventory exited with code $? (the plugin's message, then ansible-core's verdict):"
+    # Joined first: ansible-core 2.16 wraps its warnings at 80 columns.
+    tr -s '\n ' ' ' < "$WORK/refused.log" | grep -m 1 -o -F "veeam_em.core.replicas: authentication failed for user" || {
+        cat "$WORK/refused.log"; failed_steps+=("wrong password message"); }
+    grep -E "^(\[ERROR\]|ERROR!)" "$WORK/refused.log" || true
+fi
 
 say "Compliance: ansible-playbook demo/compliance.yml (the veeam_em.core.replica_compliance role)"
 rm -rf "$REPORTS" && mkdir -p "$REPORTS"

@@ -17,6 +17,9 @@ options:
   username:
     description:
       - Enterprise Manager account, for example V(CORP\\svc-backup-read).
+      - In YAML double quotes a backslash starts an escape, so C("CORP\em-reader") holds the control character ESC
+        where C(\e) was written. Write V('CORP\\em-reader') in single quotes, or double the backslash in double quotes.
+        A control character in O(url), O(username) or O(password) is refused before any request, naming its position.
       - The account needs one of Enterprise Manager's roles (Portal Administrator, Portal User or
         Restore Operator).
       - If not set, the environment variable E(VEEAM_EM_USERNAME) is used.
@@ -35,7 +38,9 @@ options:
     default: true
   ca_path:
     description:
-      - PEM file with the CA certificate(s) that signed Enterprise Manager's certificate.
+      - PEM file with the CA certificate(s) that signed Enterprise Manager's certificate, as text holding
+        C(-----BEGIN CERTIFICATE-----) blocks. A DER file (a binary C(.cer)), a directory, an empty file or another
+        text file is refused before any request; convert DER with C(openssl x509 -inform der -in ca.cer -out ca.pem).
       - Without it, the CA bundle of the Python requests library is used (certifi's, or the file E(REQUESTS_CA_BUNDLE) names).
       - If not set, the environment variable E(VEEAM_EM_CA_PATH) is used.
     type: path
@@ -60,6 +65,9 @@ options:
   max_concurrency:
     description:
       - Pages read at the same time (1 to 16).
+      - The C(veeam_em.core.replicas) inventory reads the restore points and the replication jobs' includes
+        beside the task sessions, each read with up to this many requests, so up to twice this many requests
+        to one Enterprise Manager are in flight there.
     type: int
     default: 4
   proxy:
@@ -79,10 +87,18 @@ options:
   retries:
     description:
       - How many times a transient failure is tried again (0 to 10) before the run fails; V(0) never retries.
-      - Transient are a connection that fails or breaks, an answer cut short, and HTTP 502, 503 or 504
-        (after the wait a C(Retry-After) header asks for). Nothing else is retried, so a refused logon or
-        a bad query fails at once.
+      - Transient, so retried, are a connection that breaks or is reset after it was made, an answer cut short,
+        HTTP 502, 503 or 504 (after the wait a C(Retry-After) header asks for), and a timeout (O(timeout)), which is
+        tried once more at most because each attempt costs the whole O(timeout). A logon that times out is not sent
+        again.
+      - Not retried, because waiting does not fix them, and failing at once with a message that names the fix, are a
+        refused connection (nothing listens at the host and port of O(url)), a host name that does not resolve, an
+        V(http://) O(url) whose port speaks HTTPS, a certificate that does not verify (its names are listed when
+        they do not include the host of O(url)), a refused logon and a bad query.
       - All waits of one request together stay within 60 seconds.
+      - Each retry is shown at C(-vvv). The inventory and lookup plugins print one line per retry; a module, which
+        cannot print while it runs, returns the lines in C(retried_requests), a list of strings that its result holds
+        only at C(-vvv) and only when a request was retried.
     type: int
     default: 5
   retry_backoff:

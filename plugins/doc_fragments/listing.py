@@ -17,6 +17,9 @@ options:
   backup_server_names:
     description:
       - Exact backup server names, as Enterprise Manager lists them.
+      - Names are case-sensitive. A name Enterprise Manager does not know gives a warning that lists
+        the backup servers it knows, closest first (one more query, C(GET /api/query?type=BackupServer),
+        made only when this option is given).
       - The alias O(backup_server) is deprecated and will be removed in 2.0.0.
     type: list
     elements: str

@@ -60,7 +60,20 @@ description:
     and AWX's inventory import see names. Before ansible-core 2.19, which would evaluate a host name
     holding a template, the opening brace of each Jinja delimiter in a host name becomes C(_)
     (a VM named C({{ x }}) is host C(_{ x }})); V(veeam_vm_name) always holds the exact name.
-  - The configuration file name must end in C(veeam_em.yml) or C(veeam_em.yaml).
+  - The configuration file name must end in C(veeam_em.yml) or C(veeam_em.yaml). ansible-core
+    reads any other file only with another plugin, or says it could not be verified; run with C(-v)
+    to see this plugin say that the name is the reason (and the name to use).
+  - A key of the configuration file that is none of the options below (nor an alias) fails the
+    source, naming the key, the file and the closest option (C(unknown option created_afer in
+    inventory.veeam_em.yml; did you mean created_after?)); ansible-core itself would ignore it.
+  - An exact name in O(backup_server_names) (no wildcard) that no Enterprise Manager knows gives a
+    warning listing the backup servers they know, closest first (with O(include_backup_servers),
+    from the list already read); an exact name in O(vm_names) or O(job_names) that matched no VM or
+    job of the window gives a warning too. With O(on_em_error=warn) and an EM that failed nothing is
+    said, since the name may be that EM's.
+  - A source that fails (a wrong password, an unknown option) is only a warning in ansible-core,
+    and the run goes on with no hosts. Set C(inventory_unparsed_failed) (C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true))
+    to make it fatal; see the inventory guide.
 author:
   - veeam_em.core maintainers (@veeam-em)
 extends_documentation_fragment:
@@ -271,11 +284,13 @@ options:
 notes:
   - O(url), O(username) and O(password) may be Jinja2 templates (such as an
     C(ansible.builtin.env) lookup) or vaulted values in the configuration file.
-  - The inventory plugin runs on the controller. It makes one logon, one paged query for the task
-    sessions, one for their job sessions and, with O(include_backup_servers), one for the backup
-    servers, and logs out.
+  - The inventory plugin runs on the controller. Per Enterprise Manager (O(url), or each entry of
+    O(enterprise_managers)) it makes one logon, one paged query for the task sessions, one for their
+    job sessions and, with O(include_backup_servers), one for the backup servers, and logs out.
   - With O(rpo_basis=restore_point), one more paged query reads the restore points; with
     O(include_unreplicated), one query reads the replication jobs and one request per job its includes.
+    These reads run while the task sessions are read, so up to twice O(max_concurrency) requests to one
+    Enterprise Manager are in flight.
   - With O(cache), the cache holds one summary per VM (its latest session, last result, last success,
     consecutive failures, job names, session count; with O(include_sessions) also its sessions) and
     the backup server records; never credentials, and not the built inventory. Its size follows the
@@ -320,10 +335,12 @@ keyed_groups:
 """
 
 import os
+import re
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Iterator
 
+from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.inventory.group import to_safe_group_name
 from ansible.module_utils.common.text.converters import to_text
@@ -343,7 +360,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
-from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import read_beside_sessions
+from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import did_you_mean
+from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     CACHE_FORMAT,
     GroupNamer,
@@ -374,6 +392,7 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._fleet import (
     warning_text,
     with_em_name,
 )
+from ansible_collections.veeam_em.core.plugins.plugin_utils._name_checks import name_warnings
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe, plain_host_name
 
 BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
@@ -384,6 +403,8 @@ NUMBER_OPTIONS: dict[str, tuple[type, str]] = {
     "retries": (int, "a whole number"), "retry_backoff": (float, "a number of seconds"),
     "em_concurrency": (int, "a whole number"),
 }
+# The `plugin:` line of a file meant for this plugin, quoted or not.
+PLUGIN_LINE = re.compile(r"""^plugin:\s*(["']?)veeam_em\.core\.replicas\1\s*(#.*)?$""", re.MULTILINE)
 # The options a user may give as templates or vaulted values (e.g. a password from a lookup).
 TEMPLATED_OPTIONS = ("url", "username", "password", "proxy")
 
@@ -399,6 +420,25 @@ def _is_number(value: Any, kind: type) -> bool:
     return True
 
 
+def _names_this_plugin(path: str) -> bool:
+    """Whether a YAML file's `plugin:` line names this plugin (a read of its first 64 KiB only:
+    verify_file is asked about every inventory source when the plugin is enabled by name)."""
+    if not path.endswith((".yml", ".yaml")):
+        return False
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return False
+    return PLUGIN_LINE.search(head) is not None
+
+
+def _suggested_name(path: str) -> str:
+    """The file's name with the suffix the plugin reads (inventory.yml -> inventory.veeam_em.yml)."""
+    stem, _dot, extension = os.path.basename(path).rpartition(".")
+    return f"{stem}.veeam_em.{extension}"
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = "veeam_em.core.replicas"
     INVENTORY_FILE_SUFFIXES = ("veeam_em.yml", "veeam_em.yaml")
@@ -410,13 +450,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return to_safe_group_name(name, force=True, silent=True)
 
     def verify_file(self, path: str) -> bool:
-        return bool(super().verify_file(path)) and path.endswith(self.INVENTORY_FILE_SUFFIXES)
+        if not super().verify_file(path):
+            return False
+        if path.endswith(self.INVENTORY_FILE_SUFFIXES):
+            return True
+        if _names_this_plugin(path):
+            # ansible-core's own words ("could not be verified") do not say why; -v does.
+            self.display.v(f"{self.NAME}: {path} names this plugin but is not read by it: the file name must end in "
+                           f"{' or '.join(self.INVENTORY_FILE_SUFFIXES)} (for example {_suggested_name(path)})")
+        return False
 
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
         # Before ansible-core coerces the options: it reads an unknown word as false, and
         # 2.18 crashes on a list given for a yes/no option or says nothing of a bad number.
-        self._check_option_types(self.loader.load_from_file(path))
+        config = self.loader.load_from_file(path)
+        self._check_option_names(config, path)
+        self._check_option_types(config)
         self._read_config_data(path)
         for library, _traceback in missing_libraries():
             raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
@@ -435,10 +485,27 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         finally:
             for warning in getattr(self, "_logout_warnings", []):
                 self.display.warning(f"{self.NAME}: {warning}")
+        for warning in name_warnings(parts, settings, complete=not failed):
+            self.display.warning(f"{self.NAME}: {warning}")
         try:
             self._populate(parts, settings, expressions, now, failed)
         except VeeamEmError as error:
             raise AnsibleError(f"{self.NAME}: {error}") from None
+
+    def _check_option_names(self, config: Any, path: str) -> None:
+        """Refuse a key that is none of this plugin's options or aliases, with the closest one.
+
+        ansible-core ignores such a key, so `created_afer: 1d` would quietly read the default window.
+        """
+        if not isinstance(config, dict):
+            return
+        definitions = C.config.get_configuration_definitions("inventory", self._load_name) or {}
+        if not definitions:
+            return  # nothing to check against (the plugin's docs were not loaded)
+        known = set(definitions) | {alias for definition in definitions.values() for alias in definition.get("aliases") or ()}
+        for key in config:
+            if str(key) not in known:
+                raise AnsibleError(f"{self.NAME}: unknown option {key} in {path}{did_you_mean(str(key), known)}")
 
     def _check_option_types(self, config: Any) -> None:
         """Refuse a yes/no option that is neither and a number that is not one, naming the option.
@@ -537,6 +604,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         cached, so the next run asks every EM again.
         """
         sources = read_em_sources(self.get_option("enterprise_managers"), self._connection_mapping(), self._resolve)
+        if os.environ.get("VEEAM_EM_URL"):
+            # Set for the modules, perhaps; an EM of this source is only what enterprise_managers lists.
+            self.display.v(f"{self.NAME}: VEEAM_EM_URL is not used: with enterprise_managers each entry gives its own url")
         fingerprint = fleet_fingerprint(settings, sources)
         cache_key = self._cache_key_if_used(path)
         if cache_key and cache:
@@ -564,7 +634,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         Task sessions are folded page by page and not kept, so memory follows the VMs.
         """
         builder = StatusBuilder(settings.include_sessions, points_read=settings.reads_points)
-        with self._create_client(connection) as api:
+        with self._create_client(connection) as api, EvidenceRead(api, settings) as evidence:
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
             for page in api.iter_task_sessions(settings.selection.query()):
                 for raw in page:
@@ -572,13 +642,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     record = settled_task_session(raw)
                     if settings.selection.keeps_session(record):
                         builder.add(record)
-            summaries = read_beside_sessions(api, settings, builder)
+            summaries = evidence.summaries(builder)
         return summaries, servers
 
     @contextmanager
     def _create_client(self, connection: ConnectionOptions) -> Iterator[EmApi]:
         """A logged-on EmApi, logged out on exit (the seam unit tests replace)."""
-        session = open_session(connection)
+        session = open_session(connection, on_retry=self.display.vvv)  # each retry at -vvv
         try:
             with session:
                 yield EmApi(session, connection.page_size, connection.max_concurrency)

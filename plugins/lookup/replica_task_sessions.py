@@ -75,6 +75,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._task_session_option
     TASK_SESSION_OPTION_NAMES,
     check_choices,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import backup_server_warnings
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe
 
 NAME = "veeam_em.core.replica_task_sessions"
@@ -108,13 +109,17 @@ class LookupModule(LookupBase):
 
     @staticmethod
     def _read(connection: ConnectionOptions, params: dict[str, Any]) -> list[dict[str, Any]]:
-        session = open_session(connection)
+        session = open_session(connection, on_retry=display.vvv)  # each retry at -vvv
         try:
             with session:
-                found = gather_task_sessions(EmApi(session, connection.page_size, connection.max_concurrency), params)
+                api = EmApi(session, connection.page_size, connection.max_concurrency)
+                found = gather_task_sessions(api, params)
+                warnings = backup_server_warnings(api, params.get("backup_server_names"))
         finally:
             if session.logout_warning:
                 display.warning(session.logout_warning)
+        for warning in warnings:
+            display.warning(f"{NAME}: {warning}")
         return found["replica_task_sessions"]
 
     @staticmethod

@@ -4,10 +4,11 @@
 factory that turns them into a logged-on EM session."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
+from ansible_collections.veeam_em.core.plugins.module_utils._ca_file import check_ca_file
+from ansible_collections.veeam_em.core.plugins.module_utils._control_characters import check_no_control_characters
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._paging import DEFAULT_MAX_CONCURRENCY, DEFAULT_PAGE_SIZE
 from ansible_collections.veeam_em.core.plugins.module_utils._proxy import check_proxy
@@ -57,6 +58,9 @@ class ConnectionOptions:
 
     def check(self) -> None:
         """Refuse unusable values before any request is sent."""
+        check_no_control_characters("url", self.url.strip() if isinstance(self.url, str) else self.url)
+        check_no_control_characters("username", self.username)
+        check_no_control_characters("password", self.password, secret=True)
         self.root()
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
             raise ConfigurationError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {self.page_size}")
@@ -70,16 +74,23 @@ class ConnectionOptions:
             raise ConfigurationError(f"retry_backoff must be more than 0 and at most {MAX_RETRY_BACKOFF:g} seconds, "
                                      f"not {self.retry_backoff}")
         check_proxy(self.proxy, self.root())
-        if self.ca_path is not None and not os.access(self.ca_path, os.R_OK):
-            raise ConfigurationError(f"ca_path {self.ca_path} cannot be read: give a PEM file of the CA that signed EM's certificate")
+        if self.ca_path is not None:
+            check_ca_file(self.ca_path)
 
     def root(self) -> str:
         return api_root(self.url)
 
+    def pool_size(self) -> int:
+        """Connections kept open: the inventory reads restore points and job includes on a
+        second path beside the task sessions (plugin_utils._evidence_read), each with up to
+        max_concurrency requests in flight; a smaller pool would close and reopen TLS
+        connections at every request beyond it."""
+        return 2 * self.max_concurrency
+
     def transport_options(self) -> TransportOptions:
         return TransportOptions(
             validate_certs=self.validate_certs, ca_path=self.ca_path, timeout=self.timeout,
-            pool_size=self.max_concurrency, max_retries=self.retries, backoff_base=self.retry_backoff,
+            pool_size=self.pool_size(), max_retries=self.retries, backoff_base=self.retry_backoff,
             backoff_max=max(TransportOptions.backoff_max, self.retry_backoff), proxy=self.proxy,
         )
 
@@ -88,10 +99,14 @@ class ConnectionOptions:
 CONNECTION_OPTION_NAMES = tuple(ConnectionOptions.__dataclass_fields__)
 
 
-def open_session(options: ConnectionOptions, transport: Transport | None = None) -> EmSession:
-    """An EmSession to use as a context manager: `with open_session(o) as em: ...`."""
+def open_session(options: ConnectionOptions, transport: Transport | None = None,
+                 on_retry: Callable[[str], Any] | None = None) -> EmSession:
+    """An EmSession to use as a context manager: `with open_session(o) as em: ...`.
+
+    `on_retry` is told each retry in one line; the edges show it at -vvv.
+    """
     return EmSession(
-        transport or Transport(options.transport_options()),
+        transport or Transport(options.transport_options(), on_retry=on_retry),
         options.root(),
         Credentials(options.username, options.password),
         options.api_version,

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterator
 
 from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ApiError
 from ansible_collections.veeam_em.core.plugins.module_utils._query_filter import All, QueryFilterBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import COMPLETED
 from ansible_collections.veeam_em.core.plugins.module_utils._paging import (
@@ -28,6 +29,10 @@ from ansible_collections.veeam_em.core.plugins.module_utils._paging import (
 # first task finds nearly all of them in the bulk query.
 JOB_SESSION_LEAD = timedelta(days=1)
 TASK_UID_PREFIX = "urn:veeam:ReplicaTaskSession:"
+# Whether an account without rights on restore points gets 403 or an empty result is
+# undocumented (em-api.md [UNKNOWN]); a 403 says what the user can change.
+POINTS_FORBIDDEN = ("the account may not read replica restore points: give it an Enterprise Manager role that may, "
+                    "or judge the RPO on task sessions (rpo_basis: session; the role's replica_compliance_rpo_basis)")
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ class EmApi:
         self.session = session
         self.page_size = page_size
         self.max_concurrency = max_concurrency
-        self._server_names: dict[str, str] | None = None
+        self._all_servers: list[dict[str, Any]] | None = None
 
     def _query(
         self, query_type: str, expression: Any, converter: Any, sort: dict[str, str] | None = None, limit: int | None = None
@@ -127,11 +132,18 @@ class EmApi:
     def replica_points(self, query: PointQuery) -> list[dict[str, Any]]:
         """VM replica restore points, sorted by creation time, at most query.limit of them."""
         sort = {"sortDesc" if query.descending else "sortAsc": "CreationTime"}
-        return self._query("VmReplicaPoint", point_filter(query), codec.replica_point, sort, query.limit)
+        try:
+            return self._query("VmReplicaPoint", point_filter(query), codec.replica_point, sort, query.limit)
+        except ApiError as error:
+            raise _points_refusal(error) from None
 
     def iter_replica_points(self, query: PointQuery) -> Iterator[list[dict[str, Any]]]:
         """The same page by page, for callers that fold them without keeping them."""
-        return self._query_pages("VmReplicaPoint", point_filter(query), codec.replica_point, {"sortDesc": "CreationTime"})
+        try:
+            yield from self._query_pages("VmReplicaPoint", point_filter(query), codec.replica_point,
+                                         {"sortDesc": "CreationTime"})
+        except ApiError as error:
+            raise _points_refusal(error) from None
 
     def replication_jobs(self, backup_servers: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         """The replication jobs (JobType Replica) with their schedule state and next run."""
@@ -161,6 +173,13 @@ class EmApi:
         if ids:
             parts.append(build.equals_any("UID", [i if i.startswith("urn:") else f"urn:veeam:BackupServer:{i}" for i in ids]))
         return self._query("BackupServer", All(*parts) if parts else None, codec.backup_server, {"sortAsc": "Name"})
+
+    def all_backup_servers(self) -> list[dict[str, Any]]:
+        """Every backup server EM knows, read once per EmApi: the name join and the check of
+        the backup server names a user gave share this one query."""
+        if self._all_servers is None:
+            self._all_servers = self.backup_servers()
+        return self._all_servers
 
     def task_sessions(self, query: TaskSessionQuery) -> list[dict[str, Any]]:
         """Task sessions with job_name and backup_server_name filled for every record.
@@ -243,9 +262,14 @@ class EmApi:
         # The task's own link names its server; read the servers (once) only if a link had no name.
         if all(task.get("backup_server_name") for task in tasks):
             return
-        if self._server_names is None:
-            self._server_names = {server["id"]: server["name"] for server in self.backup_servers()}
-        names = self._server_names
+        names = {server["id"]: server["name"] for server in self.all_backup_servers()}
         for task in tasks:
             if not task.get("backup_server_name"):
                 task["backup_server_name"] = names.get(task.get("backup_server_id"))
+
+
+def _points_refusal(error: ApiError) -> ApiError:
+    """A 403 on the restore points with what to do about it; any other refusal as it was."""
+    if error.status_code != 403:
+        return error
+    return ApiError(f"{error.em_message}; {POINTS_FORBIDDEN}", error.status_code, error.url)

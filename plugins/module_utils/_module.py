@@ -17,6 +17,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._session import EmSession
+from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import backup_server_warnings
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
@@ -47,22 +48,41 @@ def run_info_module_with(options: dict[str, dict[str, Any]], gather: Callable[[E
 
 
 def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, Any]], dict[str, Any]]) -> None:
-    """Connect, call `gather`, log out, and exit: exit_json on success, fail_json on error."""
+    """Connect, call `gather`, log out, and exit: exit_json on success, fail_json on error.
+
+    A module that takes backup_server_names also warns of each name EM does not know, since
+    EM's exact filter answers such a name with nothing, and nothing says why.
+    """
     for library, error in missing_libraries():
         module.fail_json(msg=missing_required_lib(library), exception=error)
     session: EmSession | None = None
+    retried: list[str] = []
     try:
         options = ConnectionOptions.from_mapping(module.params)
         if not options.validate_certs:
             module.warn(INSECURE_WARNING)
-        session = open_session(options)
+        session = open_session(options, on_retry=retried.append)
         with session:
-            result = gather(EmApi(session, options.page_size, options.max_concurrency), module.params)
+            api = EmApi(session, options.page_size, options.max_concurrency)
+            result = gather(api, module.params)
+            warnings = backup_server_warnings(api, module.params.get("backup_server_names"))
     except VeeamEmError as error:
         _warn_logout(module, session)
-        module.fail_json(msg=str(error))
+        module.fail_json(msg=str(error), **_retry_notes(module, retried))
     _warn_logout(module, session)
-    module.exit_json(changed=False, **result)
+    for warning in warnings:
+        module.warn(warning)
+    module.exit_json(changed=False, **result, **_retry_notes(module, retried))
+
+
+def _retry_notes(module: AnsibleModule, retried: list[str]) -> dict[str, list[str]]:
+    """The retries of the run as `retried_requests`, at -vvv only.
+
+    A module cannot print as it runs; its result is what -v and above show. The key is added
+    only at -vvv (where ansible-core also shows connection details), so results stay the same
+    at lower verbosity, and it is not named `retries`, which ansible-core writes for `until`.
+    """
+    return {"retried_requests": retried} if retried and getattr(module, "_verbosity", 0) >= 3 else {}
 
 
 def _warn_logout(module: AnsibleModule, session: EmSession | None) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -71,15 +72,34 @@ def iter_pages(
             root = ahead.popleft().result() if ahead else None
 
 
+class _SwitchInterval:
+    """The process's switch interval, shortened while at least one paged read runs.
+
+    Counted, because reads overlap (the inventory reads points beside sessions): each read
+    restoring what it saw on entry would leave the short interval behind, or lift it from a
+    read still running.
+    """
+
+    lock = threading.Lock()
+    readers = 0
+    saved = 0.0
+
+
 @contextmanager
 def _responsive_threads() -> Iterator[None]:
     """Hand the GIL over more often while reading, then restore the process's setting."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, READING_SWITCH_INTERVAL))
+    with _SwitchInterval.lock:
+        if _SwitchInterval.readers == 0:
+            _SwitchInterval.saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(_SwitchInterval.saved, READING_SWITCH_INTERVAL))
+        _SwitchInterval.readers += 1
     try:
         yield
     finally:
-        sys.setswitchinterval(before)
+        with _SwitchInterval.lock:
+            _SwitchInterval.readers -= 1
+            if _SwitchInterval.readers == 0:
+                sys.setswitchinterval(_SwitchInterval.saved)
 
 
 def _uids(items: list[Record]) -> set[Any]:

@@ -120,7 +120,8 @@ class ReplicaEventPoller:
             options = self.settings.connection
             limits = replace(options.transport_options(), max_retries=TRANSPORT_RETRIES,
                              retry_budget=min(TRANSPORT_RETRY_BUDGET, self.settings.interval))
-            session = open_session(options, Transport(limits))
+            # Retries are told at DEBUG (ansible-rulebook -vv); the outages themselves at WARNING.
+            session = open_session(options, Transport(limits, on_retry=self.logger.debug))
             try:
                 session.logon()
             except BaseException:

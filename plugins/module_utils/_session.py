@@ -16,6 +16,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ConfigurationError,
     IncompleteBody,
     ProtocolError,
+    RequestTimeout,
     VeeamEmError,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
@@ -90,9 +91,12 @@ class EmSession:
         if self.api_version != LATEST:
             self._check_version()
         url = f"{self.api_root}/sessionMngr/"
-        response = self.transport.request(
-            "POST", url, params={"v": self.api_version}, headers={"Authorization": self.credentials.basic_header()}
-        )
+        try:
+            response = self.transport.request(
+                "POST", url, params={"v": self.api_version}, headers={"Authorization": self.credentials.basic_header()}
+            )
+        except RequestTimeout:
+            raise RequestTimeout(self._logon_timeout(url)) from None
         if response.status_code in (401, 403):
             raise AuthenticationError(self._refusal(response.status_code))
         token = response.headers.get(TOKEN_HEADER)
@@ -118,6 +122,15 @@ class EmSession:
             raise ProtocolError(f"Enterprise Manager answered the logon at {url} with HTTP {response.status_code} "
                                 f"and {'no' if not token else 'a'} session token; expected 201 and a token")
         return logon["session_id"] or codec.id_from_href(logon["delete_href"] or logon["href"])
+
+    def _logon_timeout(self, url: str) -> str:
+        # Not a query problem: nothing was asked yet but a session.
+        seconds = self.transport.options.timeout
+        return (f"Enterprise Manager at {self.api_root} did not answer the logon (POST {url}) within {seconds:g} "
+                "seconds: its RESTful API service may be starting or overloaded, or a proxy or firewall holds the "
+                f"connection open without passing it on. Check that {self.api_root}/ answers from the controller, "
+                "then try again, or raise timeout if Enterprise Manager is known to be slow. Not retried: a logon is "
+                "not sent twice")
 
     def _refusal(self, status: int) -> str:
         user = self.credentials.username
@@ -153,7 +166,7 @@ class EmSession:
         url = f"{self.api_root}/logonSessions/{quote(session_id, safe='')}"
         try:
             response = self.transport.request("DELETE", url, logout_limits(self.transport.options),
-                                              headers={TOKEN_HEADER: token})
+                                              self._logout_shown, headers={TOKEN_HEADER: token})
         except VeeamEmError as error:
             self.logout_error = VeeamEmError(str(error).replace(url, self._logout_shown))
             return False

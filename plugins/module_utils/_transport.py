@@ -2,8 +2,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """HTTP transport: one keep-alive requests.Session, TLS settings, timeouts, bounded retries.
 
-It knows nothing of EM's logon; it retries only what is safe and transient (connection
-errors, 502/503/504) and turns requests' exceptions into the neutral errors.
+It knows nothing of EM's logon. It retries only what can recover by waiting: a connection
+that breaks or is reset after it was made, an answer cut short, HTTP 502/503/504, and a
+timeout once (each costs `timeout` seconds). A refused connection, a host name that does
+not resolve and TLS failures fail at once, with the fix in the message. Each retry is told
+to `on_retry` (the edges show it at -vvv).
 """
 from __future__ import annotations
 
@@ -14,21 +17,37 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any, Callable, TypeVar
+from urllib.parse import urlsplit
 
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import optional_import
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
-    CertificateError,
+    ConfigurationError,
     ConnectionFailure,
     IncompleteBody,
     ProtocolError,
-    RequestTimeout,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._network_failures import (
+    certificate_error as _certificate_error,
+    connect_timeout_error,
+    read_timeout_error,
+    reason,
+    refused,
+    refused_error,
+    unknown_host,
+    unknown_host_error,
+    unreachable_error,
+)
+from ansible_collections.veeam_em.core.plugins.module_utils._peer_certificate import certificate_names, speaks_tls
 from ansible_collections.veeam_em.core.plugins.module_utils._proxy import request_proxies, without_secret
+from ansible_collections.veeam_em.core.plugins.module_utils._url import https_instead
 
 requests = optional_import("requests")
 urllib3_exceptions = optional_import("urllib3.exceptions")  # installed with requests
 
 RETRY_STATUSES = frozenset((502, 503, 504))
+# A timed-out attempt is tried once more at most: EM may have been busy for a moment, but
+# each attempt costs the whole timeout, and a second one in a row will not be the last.
+TIMEOUT_RETRIES = 1
 Read = TypeVar("Read")
 USER_AGENT = "veeam_em.core (Ansible collection)"
 
@@ -82,10 +101,12 @@ class Transport:
         options: TransportOptions,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        on_retry: Callable[[str], Any] | None = None,
     ) -> None:
         self.options = options
         self._sleep = sleep
         self._jitter = jitter
+        self._on_retry = on_retry  # told each retry in one line (no secret in it)
         self.retries = 0  # counted for diagnostics and benchmarks
         if not options.validate_certs:
             # The user chose this; the edges say so once per run instead of urllib3
@@ -101,84 +122,105 @@ class Transport:
     def close(self) -> None:
         self.http.close()
 
-    def request(self, method: str, url: str, limits: TransportOptions | None = None, **kwargs: Any) -> Answer:
+    def request(self, method: str, url: str, limits: TransportOptions | None = None, shown: str | None = None,
+                **kwargs: Any) -> Answer:
         """Send one request, retrying transient failures within the count and time budget."""
-        return self.fetch(method, url, _as_is, limits, **kwargs)
+        return self.fetch(method, url, _as_is, limits, shown, **kwargs)
 
     def fetch(self, method: str, url: str, read: Callable[[Answer], Read], limits: TransportOptions | None = None,
-              **kwargs: Any) -> Read:
+              shown: str | None = None, **kwargs: Any) -> Read:
         """`read(answer)` of one request, retrying transient failures within the budget of
         `limits` (default: the transport's options).
 
-        Transient: a broken connection, a 502/503/504, and, for a GET, a 2xx answer whose
-        `read` raises IncompleteBody (a body cut short in transit). When the budget is
-        spent, the last 5xx answer is read (EM's own message) or the last error raised.
+        Transient: a connection broken or reset once made, a 502/503/504, a timeout (once),
+        and, for a GET, a 2xx answer whose `read` raises IncompleteBody (a body cut short in
+        transit). When the budget is spent, the last 5xx answer is read (EM's own message)
+        or the last error raised. `shown` is the request as retry notes name it, when the url
+        holds what must not be shown (a session id).
         """
         limits = limits or self.options
-        waited = 0.0
-        attempt = 0
+        tries = _Tries()
         while True:
-            outcome = self._attempt(method, url, read, limits, attempt, waited, kwargs)
+            outcome = self._attempt(method, url, read, limits, tries, kwargs)
             if not isinstance(outcome, _Retry):
                 return outcome
             self.retries += 1
+            tries.attempt += 1
+            if self._on_retry is not None:
+                self._on_retry(f"{shown or f'{method} {url}'} failed ({outcome.why}); retry {tries.attempt} of "
+                               f"{limits.max_retries} in {round(outcome.delay, 2):g} s")
             self._sleep(outcome.delay)
-            waited += outcome.delay
-            attempt += 1
+            tries.waited += outcome.delay
 
     def _attempt(self, method: str, url: str, read: Callable[[Answer], Read], limits: TransportOptions,
-                 attempt: int, waited: float, kwargs: dict[str, Any]) -> Read | _Retry:
+                 tries: _Tries, kwargs: dict[str, Any]) -> Read | _Retry:
         """One attempt: what `read` made of the answer, or how long to wait before the next."""
         try:
-            response = self._send(method, url, limits, **kwargs)
+            response = self._send(method, url, limits, tries, **kwargs)
         except _Transient as failure:
-            delay = self._next_delay(limits, attempt, waited, None)
+            spent = failure.timed_out and tries.timeouts >= TIMEOUT_RETRIES
+            tries.timeouts += failure.timed_out
+            delay = None if spent else self._next_delay(limits, tries, None)
             if delay is None:
-                raise ConnectionFailure(
-                    f"cannot reach Enterprise Manager for {method} {url} after {attempt + 1} attempt(s): "
-                    f"{failure.reason}. Check url, the port (9398 by default), proxies and firewalls."
-                ) from None
-            return _Retry(delay)
+                raise failure.final(tries.attempt + 1) from None
+            return _Retry(delay, failure.reason)
         if response.status_code in RETRY_STATUSES:
-            delay = self._next_delay(limits, attempt, waited, response.headers.get("Retry-After"))
-            return read(response) if delay is None else _Retry(delay)  # spent: EM's own message
+            delay = self._next_delay(limits, tries, response.headers.get("Retry-After"))
+            return read(response) if delay is None else _Retry(delay, f"HTTP {response.status_code}")
         try:
             return read(response)
         except IncompleteBody:
             # Only an idempotent read of a success may be sent again.
             if method != "GET" or response.status_code >= 300:
                 raise
-            delay = self._next_delay(limits, attempt, waited, None)
+            delay = self._next_delay(limits, tries, None)
             if delay is None:
                 raise
-            return _Retry(delay)
+            return _Retry(delay, "answer cut short")
 
-    def _send(self, method: str, url: str, limits: TransportOptions, **kwargs: Any) -> Answer:
+    def _send(self, method: str, url: str, limits: TransportOptions, tries: _Tries, **kwargs: Any) -> Answer:
         # verify travels with every request: requests lets REQUESTS_CA_BUNDLE override a
         # session-wide setting, which would silently ignore ca_path.
+        proxies = request_proxies(self.options.proxy, url)
         try:
             # No redirects: the token header would follow them to wherever they point.
             response = self.http.request(
                 method, url, verify=limits.verify, timeout=limits.timeout, stream=True,
-                allow_redirects=False, proxies=request_proxies(self.options.proxy, url), **kwargs
+                allow_redirects=False, proxies=proxies, **kwargs
             )
             with response:
                 return Answer(response.status_code, response.headers, self._body(response, method, url), response.url)
         except requests.exceptions.SSLError as error:
-            raise _certificate_error(url, error, self.options.proxy) from None
-        except requests.exceptions.ConnectTimeout as error:
-            raise _Transient(f"connecting timed out ({self._reason(error)})") from None
+            names = None if self._proxied(url, proxies) else (lambda: _names(url, limits.timeout))
+            raise _certificate_error(url, error, self.options.proxy, names) from None
+        except requests.exceptions.ConnectTimeout:
+            raise _Transient(f"no connection within {limits.timeout:g} s", True,
+                             lambda attempts: connect_timeout_error(method, url, attempts, limits.timeout)) from None
         except requests.exceptions.Timeout:
-            raise RequestTimeout(
-                f"Enterprise Manager did not answer {method} {url} within {limits.timeout:g} seconds; "
-                "raise timeout, or narrow the query (a shorter window, fewer names)."
-            ) from None
+            if method != "GET":  # not idempotent: the edges word what it means (a logon that hangs)
+                raise read_timeout_error(method, url, 1, limits.timeout) from None
+            raise _Transient(f"no answer within {limits.timeout:g} s", True,
+                             lambda attempts: read_timeout_error(method, url, attempts, limits.timeout)) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
-            raise _Transient(self._reason(error)) from None
+            raise self._broken(method, url, error, tries, proxies) from None
 
-    def _reason(self, error: Exception) -> str:
-        # A proxy's own user name and password (proxy: http://user:pw@host) stay out of messages.
-        return without_secret(_reason(error), self.options.proxy)
+    def _broken(self, method: str, url: str, error: Exception, tries: _Tries, proxies: Any) -> Exception:
+        """The error for a connection that failed or broke: final when waiting cannot help."""
+        if refused(error):
+            return refused_error(method, url, self._proxied(url, proxies))
+        if unknown_host(error) and not self._proxied(url, proxies):
+            return unknown_host_error(method, url)
+        if url.startswith("http://") and tries.attempt == 0 and _speaks_tls(url, self.options.timeout):
+            return ConfigurationError(https_instead(url))  # waiting cannot fix it
+        why = without_secret(reason(error), self.options.proxy)
+        return _Transient(why, False, lambda attempts: unreachable_error(method, url, attempts, why))
+
+    @staticmethod
+    def _proxied(url: str, proxies: dict[str, Any] | None) -> bool:
+        """Whether the request went through a proxy (explicit, or the environment's for this url)."""
+        if proxies is None:
+            proxies = requests.utils.get_environ_proxies(url)
+        return bool(proxies.get(urlsplit(url).scheme) or proxies.get("all"))
 
     def _body(self, response: requests.Response, method: str, url: str) -> bytes:
         """The whole body, refusing (without reading on) one larger than max_body_bytes."""
@@ -193,23 +235,33 @@ class Transport:
                 raise _too_large(method, url, len(body), limit)
         return bytes(body)
 
-    def _next_delay(self, limits: TransportOptions, attempt: int, waited: float, retry_after: str | None) -> float | None:
+    def _next_delay(self, limits: TransportOptions, tries: _Tries, retry_after: str | None) -> float | None:
         """Seconds to wait before the next attempt, or None when the budget is spent."""
-        if attempt >= limits.max_retries:
+        if tries.attempt >= limits.max_retries:
             return None
-        backoff = min(limits.backoff_max, limits.backoff_base * 2**attempt)
+        backoff = min(limits.backoff_max, limits.backoff_base * 2**tries.attempt)
         delay = backoff * (0.5 + self._jitter() / 2)
         hinted = _retry_after_seconds(retry_after)
         if hinted is not None:
             delay = max(delay, hinted)
-        if waited + delay > limits.retry_budget:
+        if tries.waited + delay > limits.retry_budget:
             return None
         return delay
+
+
+@dataclass
+class _Tries:
+    """Where one request stands in its retry budget."""
+
+    attempt: int = 0  # retries made so far
+    waited: float = 0.0  # seconds slept between attempts
+    timeouts: int = 0  # attempts that timed out
 
 
 @dataclass(frozen=True)
 class _Retry:
     delay: float
+    why: str  # for the retry note: "HTTP 503", "no answer within 60 s", ...
 
 
 def _as_is(answer: Answer) -> Answer:
@@ -217,52 +269,23 @@ def _as_is(answer: Answer) -> Answer:
 
 
 class _Transient(Exception):
-    def __init__(self, reason: str) -> None:
+    """A failure worth another attempt; `final(attempts)` is the error once none is left."""
+
+    def __init__(self, reason: str, timed_out: bool, final: Callable[[int], ConnectionFailure]) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.timed_out = timed_out
+        self.final = final
 
 
-def _reason(error: Exception) -> str:
-    """The innermost cause's text, which says more than requests' wrappers."""
-    cause: BaseException = error
-    while cause.__context__ is not None and cause.__context__ is not cause:
-        cause = cause.__context__
-    text = str(cause) or type(cause).__name__
-    return text if len(text) < 300 else text[:297] + "..."
+def _speaks_tls(url: str, timeout: float) -> bool:
+    parts = urlsplit(url)
+    return speaks_tls(parts.hostname or "", parts.port or 0, timeout)
 
 
-# OpenSSL's RFC 5280 checks (X509_V_FLAG_X509_STRICT), on by default from Python 3.13
-# through urllib3: the reason text as OpenSSL words it, and what the certificate lacks.
-STRICT_CHECK_FAILURES = {
-    "missing authority key identifier": "an Authority Key Identifier extension",
-    "missing subject key identifier": "a Subject Key Identifier extension",
-    "basic constraints of ca cert not marked critical": "a Basic Constraints extension marked critical",
-    "ca cert does not include key usage extension": "a Key Usage extension on the CA certificate",
-    "subject name empty and san not critical": "a subject name, or a Subject Alternative Name marked critical",
-    "empty subject alternative name extension": "a non-empty Subject Alternative Name",
-}
-
-
-def _certificate_error(url: str, error: Exception, proxy: str | None = None) -> ConnectionFailure:
-    reason = without_secret(_reason(error), proxy)
-    lowered = reason.lower()
-    lacking = next((what for text, what in STRICT_CHECK_FAILURES.items() if text in lowered), None)
-    if lacking:
-        return CertificateError(
-            f"TLS certificate verification failed for {url}: {reason}. Enterprise Manager's certificate (or the "
-            f"CA certificate that signed it) lacks {lacking}, which strict RFC 5280 checking requires; Python 3.13 "
-            "and later check this by default, and self-signed certificates made by installers often fail it. "
-            "Give Enterprise Manager a certificate issued by your certificate authority (such authorities add "
-            "these extensions) and set ca_path to that authority's certificate, or to a CA bundle the controller "
-            "trusts. validate_certs: false would turn all checking off and is not a fix."
-        )
-    if "CERTIFICATE_VERIFY_FAILED" in reason or "hostname" in lowered or "certificate" in lowered:
-        return CertificateError(
-            f"TLS certificate verification failed for {url}: {reason}. Set ca_path to the CA that signed "
-            "Enterprise Manager's certificate (or make the system trust it); validate_certs: false turns the "
-            "check off, which is not recommended."
-        )
-    return ConnectionFailure(f"TLS handshake with {url} failed: {reason}")
+def _names(url: str, timeout: float) -> list[str] | None:
+    parts = urlsplit(url)
+    return certificate_names(parts.hostname or "", parts.port or 0, timeout)
 
 
 def _too_large(method: str, url: str, size: int, limit: int) -> ProtocolError:

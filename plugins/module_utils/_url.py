@@ -57,3 +57,12 @@ def on_origin(href: str, root: str) -> str:
         path = f"{origin.path}/{parts.path.lstrip('/')}"
         return urlunsplit((origin.scheme, origin.netloc, path, parts.query, ""))
     return urlunsplit((origin.scheme, origin.netloc, parts.path or "/", parts.query, ""))
+
+
+def https_instead(url: str) -> str:
+    """The message for an http:// url whose host and port answer TLS (or say plain HTTP
+    reached their HTTPS port): the same address with https://, as the url to set."""
+    parts = urlsplit(url)
+    fixed = urlunsplit(("https", parts.netloc, "/api", "", ""))
+    return (f"{parts.hostname}:{parts.port} speaks HTTPS, but url uses http://: use https:// "
+            f"(url: {fixed}). Enterprise Manager's REST API is served over HTTPS only (port 9398 by default)")

@@ -15,6 +15,7 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import NotEnterpriseManager
+from ansible_collections.veeam_em.core.plugins.module_utils._url import https_instead
 
 # Ports of the services users confuse with EM's REST API (Veeam's port reference).
 VBR_REST_PORT = 9419
@@ -22,11 +23,16 @@ WEB_UI_PORT = 9443
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]*>")
 _SHOWN = 120
+# nginx's (and some load balancers') answer to plain HTTP on its TLS port: "400 Bad Request,
+# The plain HTTP request was sent to HTTPS port".
+_PLAIN_TO_TLS = b"plain http request was sent to https port"
 
 
 def not_enterprise_manager(body: bytes, content_type: str | None, url: str, status: int,
                            method: str) -> NotEnterpriseManager | None:
     """The error naming what answered at `url`, or None when the answer may be EM's XML."""
+    if url.startswith("http://") and _PLAIN_TO_TLS in body[:4096].lower():
+        return NotEnterpriseManager(https_instead(url))
     kind = _kind(body, (content_type or "").lower())
     if kind is None:
         return None

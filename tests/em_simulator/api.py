@@ -189,7 +189,13 @@ class EmApi:
         return self._single(request, renderer, resources.TASK_SESSION, self.dataset.task_sessions_by_id.get(task_id))
 
     def list_points(self, request: Request, renderer: Renderer) -> Response:
-        return self._listing(request, renderer, resources.POINT, self.dataset.replica_points)
+        return self._listing(request, renderer, resources.POINT, self._visible_points(self.dataset.replica_points))
+
+    def _visible_points(self, points: list[Any]) -> list[Any]:
+        """The restore points this account is shown (config.points_access, em-api.md [UNKNOWN])."""
+        if self.config.points_access == "forbidden":
+            raise ApiError(403, "Access denied")
+        return points if self.config.points_access == "full" else []
 
     def get_point(self, request: Request, renderer: Renderer, point_id: str) -> Response:
         return self._single(request, renderer, resources.POINT, self.dataset.replica_points_by_id.get(point_id))
@@ -236,6 +242,8 @@ class EmApi:
         sort_param, sort = self._sort(params, query_type)
         records = self.engine.run(query_type, params.get("filter"), sort)
         records = self._query_window(records)
+        if query_type.name == "VmReplicaPoint":
+            records = self._visible_points(records)
         page_size, page = self._paging(params)
         kind = resources.KIND_BY_QUERY_TYPE[query_type.name]
         echo = resources.QueryEcho(query_type.name, "Entities" if entities else "References", sort_param, params.get("filter"))

@@ -16,6 +16,8 @@ from .config import (
     DISABLED_NEXT_RUN_MODES,
     NEXT_RUN_ELEMENTS,
     PAGE_LIMIT_MODES,
+    PLAIN_HTTP_ON_TLS_MODES,
+    POINTS_ACCESS_MODES,
     RUNNING_END_TIME_MODES,
     RUNNING_RESULT_MODES,
     SimulatorConfig,
@@ -84,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--ready-file", help="write {url, ca_path, pid, ...} as JSON here once listening")
     server.add_argument("--username", default=None, help="the EM account to accept (default CORP\\em-reader)")
     server.add_argument("--password", default=None, help="its password (default Sim-Passw0rd!)")
+    server.add_argument("--password-env", metavar="NAME",
+                        help="read the password from this environment variable: it is then on no command line "
+                             "and in no `set -x` trace of a test script")
     server.add_argument("--verbose", action="store_true", help="log every request")
     data = parser.add_argument_group("data")
     data.add_argument("--fixture", help="load exact data from a JSON fixture instead of generating it")
@@ -117,6 +122,8 @@ def _add_behaviour_options(parser: argparse.ArgumentParser) -> None:
                           help="the Job entity's element for the next run (the query field is NextRun)")
     readings.add_argument("--disabled-next-run", choices=DISABLED_NEXT_RUN_MODES, default="keep",
                           help="NextRun of a job whose schedule is disabled: the last planned run, or none")
+    readings.add_argument("--points-access", choices=POINTS_ACCESS_MODES, default="full",
+                          help="replica restore points for an account without rights on them: all, none, or 403")
     readings.add_argument("--plain-collection-days", type=_non_negative(int), default=30)
     readings.add_argument("--query-window-days", type=_non_negative(int), default=0)
     readings.add_argument("--idle-timeout", type=_non_negative(float), default=900.0, help="seconds")
@@ -125,9 +132,13 @@ def _add_behaviour_options(parser: argparse.ArgumentParser) -> None:
                        "default: the host the request named")
     setup.add_argument("--answer-as", choices=ANSWER_AS_MODES, default="em",
                        help="answer as EM, or as a service the url points at by mistake")
+    setup.add_argument("--plain-http-on-tls", choices=PLAIN_HTTP_ON_TLS_MODES, default="reset",
+                       help="plain HTTP sent to the TLS port: reset the connection, or answer as nginx does (400)")
     faults = parser.add_argument_group("faults")
     faults.add_argument("--latency-ms", type=_non_negative(float), default=0.0)
     faults.add_argument("--latency-jitter-ms", type=_non_negative(float), default=0.0)
+    faults.add_argument("--logon-delay-ms", type=_non_negative(float), default=0.0,
+                        help="answer each logon (POST /api/sessionMngr/) this late, as an EM that is starting")
     faults.add_argument("--error-rate", type=_non_negative(float), default=0.0, help="share of 5xx answers (0-1)")
     faults.add_argument("--error-status", type=int, action="append", help="500, 502, 503 or 504 (repeatable)")
     faults.add_argument("--retry-after", type=_non_negative(int), help="Retry-After seconds on injected errors")
@@ -145,9 +156,11 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
             case_sensitive_strings=not args.case_insensitive, lenient_dates=args.lenient_dates,
             utc_field_aliases=args.utc_field_aliases, running_result=args.running_result,
             running_end_time=args.running_end_time, next_run_element=args.next_run_element,
-            disabled_next_run=args.disabled_next_run, link_host=args.link_host, answer_as=args.answer_as,
+            disabled_next_run=args.disabled_next_run, points_access=args.points_access, link_host=args.link_host,
+            answer_as=args.answer_as, plain_http_on_tls=args.plain_http_on_tls,
             plain_collection_days=args.plain_collection_days, query_window_days=args.query_window_days,
             idle_timeout=args.idle_timeout, latency_ms=args.latency_ms, latency_jitter_ms=args.latency_jitter_ms,
+            logon_delay_ms=args.logon_delay_ms,
             error_rate=args.error_rate, error_statuses=tuple(args.error_status or (503,)),
             retry_after=args.retry_after, drop_rate=args.drop_rate, truncate_rate=args.truncate_rate,
             token_expiry_after=args.token_expiry_after or None, fault_seed=args.fault_seed,
@@ -180,6 +193,16 @@ def certificates_from_args(args: argparse.Namespace) -> CertificateFiles | None:
     return files
 
 
+def _password(args: argparse.Namespace) -> str | None:
+    if not args.password_env:
+        return args.password
+    if args.password is not None:
+        fail("give --password or --password-env, not both")
+    if not os.environ.get(args.password_env):
+        fail(f"--password-env: the environment variable {args.password_env} is not set or empty")
+    return os.environ[args.password_env]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     config = config_from_args(args)
@@ -188,9 +211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulator = EmSimulator(dataset, config, host=args.host, port=args.port, tls=args.tls, certificates=certificates,
                             cert_hostnames=tuple(args.cert_hostname or DEFAULT_HOSTNAMES),
                             certificate_profile=args.certificate_profile, verbose=args.verbose)
-    if args.username is not None or args.password is not None:
+    password = _password(args)
+    if args.username is not None or password is not None:
         simulator.sessions.accounts.clear()
-        simulator.add_user(args.username or "CORP\\em-reader", args.password or "Sim-Passw0rd!")
+        simulator.add_user(args.username or "CORP\\em-reader", password or "Sim-Passw0rd!")
     try:
         simulator.start()
     except OSError as error:

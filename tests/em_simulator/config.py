@@ -17,12 +17,19 @@ RUNNING_END_TIME_MODES = ("omit", "1900", "dotnet-min", "before-creation")
 # What answers at the URL: EM itself, or a service users point the url at by mistake.
 ANSWER_AS_MODES = ("em", "vbr-rest", "web-ui", "proxy-error")
 PAGE_LIMIT_MODES = ("clamp", "reject")
+# Plain HTTP sent to the TLS port: the handshake fails and the connection is reset (EM's
+# HTTP.sys, Python), or a TLS front end such as nginx answers "400 The plain HTTP request
+# was sent to HTTPS port".
+PLAIN_HTTP_ON_TLS_MODES = ("reset", "nginx-400")
 # The element of a Job entity that holds the next run: the query field is NextRun
 # [get_query_job]; whether the entity writes NextRun or NextRunUTC is not shown.
 NEXT_RUN_ELEMENTS = ("NextRun", "NextRunUTC")
 # What NextRun holds for a job whose schedule is disabled (undocumented): the last planned
 # run ("keep") or nothing ("omit").
 DISABLED_NEXT_RUN_MODES = ("keep", "omit")
+# What an account without rights on replica restore points is given (em-api.md [UNKNOWN]):
+# every point (full), an empty result (empty), or 403 Forbidden (forbidden).
+POINTS_ACCESS_MODES = ("full", "empty", "forbidden")
 _LINK_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?\Z")
 
 
@@ -48,11 +55,13 @@ class SimulatorConfig:
     running_end_time: str = "omit"
     next_run_element: str = "NextRun"
     disabled_next_run: str = "keep"
+    points_access: str = "full"
     # -- what EM is configured with ---------------------------------------------------
     # EM builds every Href from its own configured host name; None uses the request's
     # Host header. "NAME" keeps the listening port, "NAME:PORT" names both.
     link_host: str | None = None
     answer_as: str = "em"
+    plain_http_on_tls: str = "reset"
     # Plain collections (/replicaTaskSessions, /replicaSessions) show only this many days
     # (12.x/13 docs: 30); 0 shows everything.
     plain_collection_days: int = 30
@@ -63,6 +72,8 @@ class SimulatorConfig:
     # -- faults ------------------------------------------------------------------------
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0
+    # A logon (POST /api/sessionMngr/) answered this late: an EM whose service is starting.
+    logon_delay_ms: float = 0.0
     error_rate: float = 0.0
     error_statuses: tuple[int, ...] = (503,)
     retry_after: int | None = None
@@ -114,14 +125,16 @@ def validate(config: SimulatorConfig) -> list[str]:
     if config.running_result not in RUNNING_RESULT_MODES:
         problems.append(f"running_result must be one of {', '.join(RUNNING_RESULT_MODES)}")
     for name, modes in (("running_end_time", RUNNING_END_TIME_MODES), ("answer_as", ANSWER_AS_MODES),
-                        ("next_run_element", NEXT_RUN_ELEMENTS), ("disabled_next_run", DISABLED_NEXT_RUN_MODES)):
+                        ("plain_http_on_tls", PLAIN_HTTP_ON_TLS_MODES),
+                        ("next_run_element", NEXT_RUN_ELEMENTS), ("disabled_next_run", DISABLED_NEXT_RUN_MODES),
+                        ("points_access", POINTS_ACCESS_MODES)):
         if getattr(config, name) not in modes:
             problems.append(f"{name} must be one of {', '.join(modes)}")
     if config.link_host is not None and not _LINK_HOST.match(config.link_host):
         problems.append("link_host must be a host name or address, optionally with :PORT")
     if config.max_page_size_mode not in PAGE_LIMIT_MODES:
         problems.append(f"max_page_size_mode must be one of {', '.join(PAGE_LIMIT_MODES)}")
-    if config.idle_timeout <= 0 or config.latency_ms < 0 or config.latency_jitter_ms < 0:
+    if config.idle_timeout <= 0 or config.latency_ms < 0 or config.latency_jitter_ms < 0 or config.logon_delay_ms < 0:
         problems.append("idle_timeout must be positive and latencies not negative")
     if any(status not in (500, 502, 503, 504) for status in config.error_statuses) or not config.error_statuses:
         problems.append("error_statuses may hold only 500, 502, 503 and 504")

@@ -28,6 +28,22 @@ CONTROL_PREFIX = "/_simulator/"
 CONNECTION_IDLE_SECONDS = 30
 
 
+PLAIN_HTTP_PAGE = (b"<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n"
+                   b"<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>The plain HTTP request was sent "
+                   b"to HTTPS port</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+PLAIN_HTTP_ANSWER = (b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\nConnection: close\r\n"
+                     b"Content-Length: " + str(len(PLAIN_HTTP_PAGE)).encode() + b"\r\n\r\n" + PLAIN_HTTP_PAGE)
+
+
+def _plain_http(connection: socket.socket) -> bool:
+    """Whether the client opened with plain HTTP (a letter) rather than a TLS record (0x16)."""
+    try:
+        first = connection.recv(1, socket.MSG_PEEK)
+    except OSError:
+        return False
+    return first.isalpha()
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
@@ -43,7 +59,14 @@ class _Server(ThreadingHTTPServer):
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         request.settimeout(CONNECTION_IDLE_SECONDS)
+        # The handler writes the headers and the body in two sends; with Nagle's algorithm the
+        # body waits for the client's delayed ACK of the headers, 40 ms on Linux, on every
+        # answer smaller than a segment. EM's HTTP.sys answers without that wait.
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.ssl_context is not None:
+            if self.simulator.config.plain_http_on_tls == "nginx-400" and _plain_http(request):
+                request.sendall(PLAIN_HTTP_ANSWER)
+                return
             try:
                 request = self.ssl_context.wrap_socket(request, server_side=True)
             except (ssl.SSLError, OSError):
@@ -105,6 +128,8 @@ class _Handler(BaseHTTPRequestHandler):
         fault = simulator.faults.next()
         if fault.delay:
             time.sleep(fault.delay)
+        if self.command == "POST" and path.rstrip("/") == "/api/sessionMngr" and simulator.config.logon_delay_ms:
+            time.sleep(simulator.config.logon_delay_ms / 1000.0)
         if fault.kind == "drop":
             simulator.stats.fault("drop")
             self.close_connection = True  # hang up without a word

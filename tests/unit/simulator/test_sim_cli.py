@@ -59,6 +59,8 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) 
         (["--fixture", "/nonexistent/data.json"], "cannot read fixture"),
         (["--cert", "/nonexistent/cert.pem"], "--cert and --key go together"),
         (["--cert", "/nonexistent/cert.pem", "--key", "/nonexistent/key.pem"], "cannot use certificate"),
+        (["--password-env", "EM_SIM_TEST_UNSET_VARIABLE"], "EM_SIM_TEST_UNSET_VARIABLE is not set"),
+        (["--password-env", "PATH", "--password", "x"], "not both"),
     ],
 )
 def test_bad_input_gets_one_line_and_exit_2(args, fragment):
@@ -98,6 +100,19 @@ def test_serves_then_stops_cleanly_on_signal(tmp_path, signum):
     assert process.returncode == 0, stderr
     assert "listening on https://127.0.0.1:" in stdout and "em_simulator: stopped" in stdout
     assert "Traceback" not in stderr
+
+
+def test_password_from_the_environment(tmp_path, monkeypatch):
+    """--password-env: the account's password is on no command line (test scripts trace theirs)."""
+    monkeypatch.setenv("EM_SIM_TEST_PASSWORD", "from-env:pw")
+    process, ready = start_cli(tmp_path, "--no-tls", "--username", "EM\\ops", "--password-env", "EM_SIM_TEST_PASSWORD")
+    try:
+        good = requests.post(ready["url"] + "sessionMngr/", auth=(b"EM\\ops", b"from-env:pw"), timeout=5)
+        named = requests.post(ready["url"] + "sessionMngr/", auth=(b"EM\\ops", b"EM_SIM_TEST_PASSWORD"), timeout=5)
+        assert (good.status_code, named.status_code) == (201, 401)
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
 
 
 def test_plain_http_and_custom_account(tmp_path):

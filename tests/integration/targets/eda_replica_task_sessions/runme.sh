@@ -4,6 +4,8 @@
 # a playbook when a replica fails. The source starts from now; once it has polled, the
 # simulator ends a running session as Failed; the playbook prints and saves the event, and
 # check_event.py compares it with the simulator's session.
+# The simulator's default account, set before tracing starts (see simulator.sh).
+export VEEAM_EM_USERNAME='CORP\em-reader' VEEAM_EM_PASSWORD='Sim-Passw0rd!'
 set -eux
 source ../setup_em_simulator/simulator.sh
 
@@ -14,8 +16,7 @@ fi
 ansible-rulebook --version
 
 start_em_simulator EM --seed 5 --servers 1 --jobs-per-server 1 --vms-per-job 6 --days 2
-password='Sim-Passw0rd!'
-export VEEAM_EM_URL="$EM_URL" VEEAM_EM_USERNAME='CORP\em-reader' VEEAM_EM_PASSWORD="$password" VEEAM_EM_CA_PATH="$EM_CA"
+export VEEAM_EM_URL="$EM_URL" VEEAM_EM_CA_PATH="$EM_CA"
 work="$EM_SIMULATOR_DIR/rulebook"
 mkdir -p "$work"
 
@@ -31,4 +32,4 @@ code=0
 wait "$rulebook" || code=$?
 cat "$work/rulebook.log"
 [ "$code" -eq 0 ] || { echo "ansible-rulebook exited with $code" >&2; exit 1; }
-python check_event.py "$work/completed.json" "$work/event.json" "$work/rulebook.log" "$EM_URL" "$work/state.json" "$password"
+python check_event.py "$work/completed.json" "$work/event.json" "$work/rulebook.log" "$EM_URL" "$work/state.json"

@@ -7,7 +7,7 @@ source ../setup_em_simulator/simulator.sh
 start_em_simulator DOC --fixture "$EM_SIMULATOR_FIXTURES/documented_examples.json"
 
 ansible-playbook -i "$INVENTORY_PATH" modules.yml "$@"
-ansible-playbook -i "$INVENTORY_PATH" role.yml "$@"
+quietly role ansible-playbook -i "$INVENTORY_PATH" role.yml "$@"
 
 # Nothing was left logged on by the refused runs.
 python - "$DOC_CONTROL" "$DOC_CA" <<'PY'

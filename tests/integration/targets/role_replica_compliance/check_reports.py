@@ -1,8 +1,12 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Check the replica_compliance reports: JSON keys, the common JUnit XML shape, a self-contained HTML page.
+"""Check the replica_compliance reports: JSON keys, the common JUnit XML shape, the HTML page and the context
+(EM, collection version, scope) in all three.
 
-    python check_reports.py REPORT_DIR --vms N --failing F [--dom DUMPED_DOM]
+    python check_reports.py REPORT_DIR --vms N --failing F --version V [--em-url URL] [--context] [--dom DUMPED_DOM]
+
+--context: the result also has scope, not_found and warnings (set by the role since issue 19, written by hand
+in files/report_context.json), and every report must show them.
 """
 from __future__ import annotations
 
@@ -12,11 +16,13 @@ import json
 import re
 import sys
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import Path
 
 # The JSON report's keys are a contract: adding one is fine, renaming or removing one is not.
 TOP_KEYS = {"schema_version", "evaluated_at", "window", "rpo", "rpo_by_job", "rpo_basis", "include_unreplicated", "fail_on",
-            "passed", "counts", "vms", "reports"}
+            "passed", "counts", "vms", "reports", "enterprise_managers", "collection_version"}
+CONTEXT_KEYS = {"scope", "not_found", "warnings"}
 COUNT_KEYS = {"vms", "ok", "failing", "never_replicated", "never_succeeded", "rpo_breach", "failed", "warning", "running", "sessions",
               "restore_points", "judged_on_restore_point", "judged_on_session"}
 VM_KEYS = {
@@ -28,10 +34,7 @@ VM_KEYS = {
     "rpo_age_seconds", "rpo_evidence_text", "never_replicated", "object_type", "job_schedule_enabled", "job_next_run",
     "job_overdue",
 }
-# Issue 19: the scope of the run, the names that matched nothing and the warnings (one line each, so
-# keys others add in the same release merge without touching these).
-TOP_KEYS |= {"scope", "not_found", "warnings"}
-COUNT_KEYS |= {"not_found"}
+# Issue 19: the keys of the result's scope.
 SCOPE_KEYS = {"vm_names", "exclude_vm_names", "job_names", "exclude_job_names", "backup_server_names",
               "exclude_backup_server_names", "lookback", "created_after", "created_before", "rpo", "rpo_by_job",
               "rpo_basis", "include_unreplicated", "empty_scope", "inventory_group", "inventory_vm_names"}
@@ -41,17 +44,38 @@ JUNIT_ATTRIBUTES = {
     "testsuite": {"name", "tests", "failures", "errors", "skipped", "disabled", "time", "timestamp", "hostname", "id", "package"},
     "testcase": {"name", "classname", "time", "assertions", "status"},
     "failure": {"message", "type"},
+    "skipped": {"message"},
+    "property": {"name", "value"},
 }
+# Worst first: a failing VM before any other, then by status, then by the share of its RPO used.
+SEVERITY = ["never_replicated", "never_succeeded", "rpo_breach", "failed", "warning", "ok"]
+CHART_LIMIT = 25
 
 
-def check_json(path: Path, vms: int, failing: int) -> dict:
+SECRETS = ("Sim-Passw0rd!",)  # the simulator's password: never in a report
+
+
+def readable(stamp: str) -> str:
+    """2026-11-29T06:00:00Z as the HTML report shows it: to the second, in UTC."""
+    return datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").strftime("%Y-%m-%d %H:%M:%S") + "\u00a0UTC"
+
+
+def check_json(path: Path, args: argparse.Namespace) -> dict:
     report = json.loads(path.read_text(encoding="utf-8"))
-    assert set(report) == TOP_KEYS, f"JSON keys changed: {sorted(set(report) ^ TOP_KEYS)}"
+    assert set(report) - CONTEXT_KEYS == TOP_KEYS, f"JSON keys changed: {sorted((set(report) - CONTEXT_KEYS) ^ TOP_KEYS)}"
+    assert not args.context or CONTEXT_KEYS <= set(report), f"no {sorted(CONTEXT_KEYS - set(report))} in the JSON report"
     assert report["schema_version"] == 1
-    assert set(report["counts"]) == COUNT_KEYS, f"count keys changed: {sorted(set(report['counts']) ^ COUNT_KEYS)}"
-    assert report["counts"]["vms"] == vms == len(report["vms"]), report["counts"]
-    assert report["counts"]["failing"] == failing == sum(vm["failing"] for vm in report["vms"]), report["counts"]
-    assert report["passed"] is (failing == 0)
+    counts = set(report["counts"]) - {"not_found"}
+    assert counts == COUNT_KEYS, f"count keys changed: {sorted(counts ^ COUNT_KEYS)}"
+    assert report["counts"]["vms"] == args.vms == len(report["vms"]), report["counts"]
+    assert report["counts"]["failing"] == args.failing == sum(vm["failing"] for vm in report["vms"]), report["counts"]
+    # Passed: no failing VM, no name that matched nothing while not_found fails the run, and some VM (or the
+    # run says an empty scope only warns).
+    fails_on_scope = "not_found" in report["fail_on"] and bool(report.get("not_found"))
+    assert report["passed"] is (args.failing == 0 and not fails_on_scope and (args.vms > 0 or args.passed_empty)), report["passed"]
+    assert report["collection_version"] == args.version, (report["collection_version"], args.version)
+    expected_ems = [{"url": args.em_url}] if args.em_url else []
+    assert report["enterprise_managers"] == expected_ems, (report["enterprise_managers"], expected_ems)
     for vm in report["vms"]:
         assert set(vm) == VM_KEYS, f"VM keys changed: {sorted(set(vm) ^ VM_KEYS)}"
     assert set(report["scope"]) == SCOPE_KEYS, f"scope keys changed: {sorted(set(report['scope']) ^ SCOPE_KEYS)}"
@@ -62,7 +86,30 @@ def check_json(path: Path, vms: int, failing: int) -> dict:
     return report
 
 
-def check_junit(path: Path, report: dict) -> None:
+def check_properties(suite: ET.Element, report: dict, context: bool) -> None:
+    """Each suite carries the run's context, so a reader of one suite in Jenkins sees it."""
+    found: dict[str, list[str]] = {}
+    for prop in suite.findall("properties/property"):
+        found.setdefault(prop.get("name"), []).append(prop.get("value"))
+    scope = report.get("scope", {})
+    expected = {
+        "evaluated_at": report["evaluated_at"], "collection_version": report["collection_version"],
+        "enterprise_managers": " ".join(em["url"] for em in report["enterprise_managers"]),
+        "created_after": report["window"]["created_after"], "created_before": report["window"]["created_before"],
+        "rpo": report["rpo"], "rpo_basis": report["rpo_basis"], "fail_on": ",".join(report["fail_on"]),
+    }
+    for name, value in expected.items():
+        assert found.get(name) == [value], f"{suite.get('name')}: property {name} is {found.get(name)}, not {value!r}"
+    assert json.loads(found["rpo_by_job"][0]) == report["rpo_by_job"], found["rpo_by_job"]
+    if context:
+        for key, value in scope.items():
+            if key not in expected and key not in ("rpo_by_job", "include_unreplicated", "inventory_vm_names"):
+                shown = found.get(f"scope.{key}", [None])[0]
+                assert (shown if isinstance(value, str) else json.loads(shown)) == value, (key, shown)
+        assert found.get("warning", []) == report["warnings"], found.get("warning")
+
+
+def check_junit(path: Path, report: dict, context: bool) -> None:
     root = ET.parse(path).getroot()
     assert root.tag == "testsuites", root.tag
     for element in root.iter():
@@ -71,14 +118,20 @@ def check_junit(path: Path, report: dict) -> None:
             assert set(element.attrib) <= allowed, f"<{element.tag}> has {sorted(set(element.attrib) - allowed)}"
     suites = root.findall("testsuite")
     assert suites and all(child.tag == "testsuite" for child in root), "testsuites holds only testsuite elements"
-    cases = root.findall("testsuite/testcase")
-    failures = root.findall("testsuite/testcase/failure")
-    assert len(cases) == int(root.get("tests")) == report["counts"]["vms"], (len(cases), root.get("tests"))
-    assert len(failures) == int(root.get("failures")) == report["counts"]["failing"]
+    assert int(root.get("tests")) > 0, "a JUnit report with tests=0 reads as green"
     for suite in suites:
+        check_properties(suite, report, context)
         assert int(suite.get("tests")) == len(suite.findall("testcase")), suite.get("name")
         assert int(suite.get("failures")) == len(suite.findall("testcase/failure")), suite.get("name")
+        assert int(suite.get("skipped")) == len(suite.findall("testcase/skipped")), suite.get("name")
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", suite.get("timestamp", "")), suite.get("timestamp")
+    cases = [case for case in root.findall("testsuite/testcase") if case.get("classname") != "replica_compliance.scope"]
+    failures = [case.find("failure") for case in cases if case.find("failure") is not None]
+    scope_failures, scope_skipped = check_scope_cases(root, report)
+    assert len(cases) == report["counts"]["vms"], (len(cases), report["counts"]["vms"])
+    assert int(root.get("tests")) == len(root.findall("testsuite/testcase")), root.get("tests")
+    assert int(root.get("failures")) == len(failures) + scope_failures == report["counts"]["failing"] + scope_failures
+    assert int(root.get("skipped")) == scope_skipped, root.get("skipped")
     for case in cases:
         assert case.get("name") and case.get("classname"), case.attrib
     for failure in failures:
@@ -89,30 +142,89 @@ def check_junit(path: Path, report: dict) -> None:
     assert names == sorted(vm["vm_name"] for vm in report["vms"]), names
 
 
-def check_html(path: Path, report: dict) -> None:
+def check_scope_cases(root: ET.Element, report: dict) -> tuple[int, int]:
+    """The scope's findings as test cases: no VM in scope (failing unless the empty scope only warns) and
+    each name that matched nothing (failing while not_found is in fail_on, else skipped). (failures, skipped)"""
+    cases = {case.get("name"): case for case in root.findall("testsuite/testcase[@classname='replica_compliance.scope']")}
+    expected = {}
+    if not report["vms"]:
+        warns = report.get("scope", {}).get("empty_scope", "warn" if report["passed"] else "fail") == "warn"
+        expected["scope"] = ("skipped" if warns else "failure", "No VM was in scope")
+    for missing in report.get("not_found", []):
+        verdict = "failure" if "not_found" in report["fail_on"] else "skipped"
+        expected[f"not_found: {missing['kind']} {missing['name']}"] = (verdict, missing["message"])
+    assert sorted(cases) == sorted(expected), (sorted(cases), sorted(expected))
+    for name, (verdict, message) in expected.items():
+        element = cases[name].find(verdict)
+        assert element is not None and message in element.get("message", ""), (name, ET.tostring(cases[name]))
+    failures = sum(verdict == "failure" for verdict, _message in expected.values())
+    return failures, len(expected) - failures
+
+
+def table_rows(page: str) -> list[tuple[str, bool, str, str]]:
+    """(status, failing, VM name, backup server) of each table row, in the page's order."""
+    rows = re.findall(r'<tr class="vm (\w+)" data-failing="(true|false)">\n<td[^>]*>.*?</td>\n'
+                      r'<td class="name"><b>([^<]*)</b><br><span class="muted">([^<]*)</span>', page)
+    return [(status, failing == "true", html.unescape(name), html.unescape(server)) for status, failing, name, server in rows]
+
+
+def check_order(rows: list[tuple[str, bool, str, str]], report: dict) -> None:
+    """Worst first: failing before not, then by status, then by the share of the RPO used (never: the most)."""
+    vms = {(vm["vm_name"], vm["backup_server_name"]): vm for vm in report["vms"]}
+    keys = []
+    for status, failing, name, server in rows:
+        vm = vms[(name, server)]
+        assert (vm["status"], vm["failing"]) == (status, failing), (name, server, status, failing)
+        used = vm["rpo_used_percent"] if vm["rpo_used_percent"] is not None else float("inf")
+        keys.append((not failing, SEVERITY.index(status), -used))
+    wrong = [(rows[i], rows[i + 1]) for i in range(len(keys) - 1) if keys[i] > keys[i + 1]]
+    assert not wrong, f"the table is not worst first: {wrong[:3]}"
+
+
+def check_html(path: Path, report: dict, context: bool) -> None:
     page = path.read_text(encoding="utf-8")
-    # Self-contained: nothing fetched from anywhere (only the xmlns of the inline SVG names a URL).
-    fetched = re.findall(r"""(?:src|href)\s*=\s*["'](?!data:)[^"']*["']|url\(\s*["']?(?!#|data:)""", page)
-    assert not fetched, f"the HTML report fetches {fetched}"
-    assert "<svg" in page and "<script>" in page and "<style>" in page
-    rows = re.findall(r'<tr class="(\w+)" data-failing="(true|false)"', page)
-    assert len(rows) == report["counts"]["vms"], len(rows)
-    assert "<th>RPO evidence</th><th>Last restore point (UTC)</th>" in page
-    # The evidence column holds each VM's evidence, in the JSON report's order.
-    evidence = [html.unescape(text) for text in re.findall(r'<td data-basis="\w*">([^<]*)</td>', page)]
-    assert evidence == [vm["rpo_evidence_text"] or "none" for vm in report["vms"]], evidence
+    # Nothing inline that Jenkins' CSP (style-src 'self', no script) refuses; nothing fetched from elsewhere.
+    assert "<style" not in page and not re.search(r"\sstyle\s*=", page), "inline styles"
+    assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", page) and not re.search(r"<script[^>]*>[^<]", page), "inline script"
+    assert not re.search(r"\son\w+\s*=", page), "inline event handlers"
+    references = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", page)
+    assert set(references) - {"replica-compliance.css", "replica-compliance.js"} <= {r for r in references if r.startswith("#")}, references
+    for asset in ("replica-compliance.css", "replica-compliance.js"):
+        assert asset in references and (path.parent / asset).is_file(), f"{asset} is not next to the report"
+    rows = table_rows(page)
+    assert len(rows) == report["counts"]["vms"], f"{len(rows)} rows for {report['counts']['vms']} VMs"
+    check_order(rows, report)
+    bars = [html.unescape(name) for name in re.findall(r'<g class="bar" data-vm="([^"]*)"', page)]
+    assert bars == [name for _s, _f, name, _server in rows[:CHART_LIMIT]], "the chart shows the table's first (worst) VMs"
+    more = re.search(r'<p class="more" id="chart-more">and (\d+) more VMs', page)
+    assert (int(more.group(1)) if more else 0) == max(0, len(rows) - CHART_LIMIT), "the chart says how many it left out"
+    check_html_context(page, report, context)
+    # The evidence column holds each VM's evidence.
+    evidence = sorted(html.unescape(text) for text in re.findall(r'<td data-basis="\w*">([^<]*)</td>', page))
+    assert evidence == sorted(vm["rpo_evidence_text"] or "none" for vm in report["vms"]), evidence
 
 
-def check_dom(path: Path, report: dict) -> None:
-    """The DOM Chromium dumped after running the page's script."""
-    dom = path.read_text(encoding="utf-8")
-    assert re.search(r'<body[^>]*data-ready="true"', dom), "the page's script did not finish"
-    body = dom.split('<table id="vms">', 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
-    rows = re.findall(r'<tr class="(\w+)" data-failing="(true|false)"', body)
-    assert len(rows) == report["counts"]["vms"], f"{len(rows)} table rows for {report['counts']['vms']} VMs"
-    # The script sorted the table worst first: failing rows before the others.
-    flags = [failing == "true" for _status, failing in rows]
-    assert flags == sorted(flags, reverse=True), "failing rows come first"
+def check_html_context(page: str, report: dict, context: bool) -> None:
+    """Which EM, which collection version, the scope and when: to the second, in UTC."""
+    text = html.unescape(page)
+    for em in report["enterprise_managers"]:
+        assert f"<code>{em['url']}</code>" in text, em
+    assert report["enterprise_managers"] or "not named to the role" in text
+    assert f"veeam_em.core {report['collection_version']}" in text
+    when = re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', text)
+    assert when and all(shown == readable(stamp) for stamp, shown in when), when[:3]
+    for stamp in (report["evaluated_at"], report["window"]["created_after"], report["window"]["created_before"]):
+        assert f'<time datetime="{stamp}">' in text, stamp
+    for status in {vm["status"] for vm in report["vms"]} | {"failing"}:
+        assert f'<a href="#show-{status}">' in page and f'id="show-{status}"' in page, f"no filter for {status}"
+    if context:
+        for missing in report["not_found"]:
+            assert f"<code>{missing['name']}</code>" in text and missing["message"] in text, missing
+        assert all(warning in text for warning in report["warnings"]), report["warnings"]
+        for key in ("vm_names", "job_names", "backup_server_names"):
+            for name in report["scope"][key] + report["scope"]["exclude_" + key]:
+                assert f"<code>{name}</code>" in text, (key, name)
+        assert f"replica_compliance_empty_scope: {report['scope']['empty_scope']}" in text
 
 
 def main() -> int:
@@ -120,13 +232,17 @@ def main() -> int:
     parser.add_argument("report_dir", type=Path)
     parser.add_argument("--vms", type=int, required=True)
     parser.add_argument("--failing", type=int, required=True)
-    parser.add_argument("--dom", type=Path)
+    parser.add_argument("--version", required=True, help="the collection version the reports must name")
+    parser.add_argument("--em-url", default="", help="the EM URL the reports must name; none when not given")
+    parser.add_argument("--context", action="store_true", help="the result has scope, not_found and warnings")
+    parser.add_argument("--passed-empty", action="store_true", help="no VM in scope, and the run passed anyway")
     args = parser.parse_args()
-    report = check_json(args.report_dir / "replica-compliance.json", args.vms, args.failing)
-    check_junit(args.report_dir / "replica-compliance.junit.xml", report)
-    check_html(args.report_dir / "replica-compliance.html", report)
-    if args.dom:
-        check_dom(args.dom, report)
+    report = check_json(args.report_dir / "replica-compliance.json", args)
+    check_junit(args.report_dir / "replica-compliance.junit.xml", report, args.context)
+    check_html(args.report_dir / "replica-compliance.html", report, args.context)
+    for name in ("replica-compliance.json", "replica-compliance.junit.xml", "replica-compliance.html"):
+        content = (args.report_dir / name).read_text(encoding="utf-8")
+        assert not any(secret in content for secret in SECRETS), f"{name} holds a password"
     print(f"reports in {args.report_dir}: {args.vms} VMs, {args.failing} failing; JSON, JUnit and HTML checked")
     return 0
 

@@ -6,7 +6,9 @@
 #   switches.yml  - each fail switch: the failing VMs, and reports written before the role fails;
 #   check_mode.yml - under --check;
 #   a plain failing run, which must exit non-zero and still leave its reports;
-#   the HTML report in headless Chromium: no console messages, one row per VM, a screenshot.
+#   report_context.yml - the reports of hand-written results: 20 VMs with the full context, and no VM in scope;
+#   scale.yml     - the reports of a generated 500-VM estate (one more role run);
+#   the HTML reports in headless Chromium under Jenkins' CSP (check_browser.py), with screenshots.
 set -euxo pipefail
 source ../setup_em_simulator/simulator.sh
 
@@ -21,13 +23,20 @@ else
 fi
 rm -rf "$ARTIFACTS" && mkdir -p "$ARTIFACTS"
 export REPORTS="$OUTPUT_DIR/reports"
+# The version the reports must name: the tested tree's (an installed copy's MANIFEST.json, else galaxy.yml).
+VERSION="$(python -c 'import json, sys, yaml
+root = sys.argv[1]
+try:
+    print(json.load(open(root + "/MANIFEST.json"))["collection_info"]["version"])
+except FileNotFoundError:
+    print(yaml.safe_load(open(root + "/galaxy.yml"))["version"])' "$COLLECTION_ROOT")"
 
 ansible-playbook -i "$INVENTORY_PATH" findings.yml "$@" | tee "$OUTPUT_DIR/findings.log"
-python check_reports.py "$REPORTS" --vms 10 --failing 0
+python check_reports.py "$REPORTS" --vms 10 --failing 0 --version "$VERSION"
 ansible-playbook -i "$INVENTORY_PATH" restore_points.yml "$@"
-ansible-playbook -i "$INVENTORY_PATH" coverage.yml "$@"
-python check_reports.py "$OUTPUT_DIR/coverage" --vms 4 --failing 3
-ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
+quietly coverage ansible-playbook -i "$INVENTORY_PATH" coverage.yml "$@"
+python check_reports.py "$OUTPUT_DIR/coverage" --vms 4 --failing 3 --version "$VERSION"
+quietly switches ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" check_mode.yml --check "$@"
 
 # Deprecated role variable names work and are named in the output; current names are not.
@@ -43,11 +52,10 @@ set +e
 ansible-playbook -i "$INVENTORY_PATH" failing_run.yml "$@" > "$OUTPUT_DIR/failing_run.log" 2>&1
 code=$?
 set -e
-cat "$OUTPUT_DIR/failing_run.log"
-[ "$code" -eq 2 ] || { echo "a failing compliance run exited $code, not 2" >&2; exit 1; }
-grep -q "Replica compliance failed: 4 of 10 VMs" "$OUTPUT_DIR/failing_run.log"
-grep -q "FAILING: 4 VM(s)" "$OUTPUT_DIR/failing_run.log"  # the summary came before the failure
-python check_reports.py "$REPORTS" --vms 10 --failing 4
+[ "$code" -eq 2 ] || { cat "$OUTPUT_DIR/failing_run.log"; echo "a failing compliance run exited $code, not 2" >&2; exit 1; }
+grep -q "Replica compliance failed: 4 of 10 VMs" "$OUTPUT_DIR/failing_run.log" || { cat "$OUTPUT_DIR/failing_run.log"; exit 1; }
+grep -q "FAILING: 4 VM(s)" "$OUTPUT_DIR/failing_run.log" || { cat "$OUTPUT_DIR/failing_run.log"; exit 1; }  # the summary came first
+python check_reports.py "$REPORTS" --vms 10 --failing 4 --version "$VERSION"
 cp "$REPORTS"/replica-compliance.* "$ARTIFACTS/"
 
 # The HTML report in a real browser.
@@ -57,21 +65,37 @@ if ! command -v chromium > /dev/null; then
     fi
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
 fi
-html="$ARTIFACTS/replica-compliance.html"
-profile="$(mktemp -d)"
-chrome=(chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update
-        --disable-sync --no-first-run --user-data-dir="$profile" --enable-logging=stderr --v=0)
-"${chrome[@]}" --dump-dom "file://$html" > "$OUTPUT_DIR/dom.html" 2> "$OUTPUT_DIR/chromium-dom.log"
-"${chrome[@]}" --screenshot="$ARTIFACTS/replica-compliance.png" --window-size=1400,1000 --hide-scrollbars \
-    "file://$html" > /dev/null 2> "$OUTPUT_DIR/chromium-screenshot.log"
-rm -rf "$profile"
-# The page logs nothing when it works: any console line is a script error or a refused resource.
-if grep -h "CONSOLE" "$OUTPUT_DIR/chromium-dom.log" "$OUTPUT_DIR/chromium-screenshot.log"; then
-    echo "the HTML report wrote to the browser console (above)" >&2; exit 1
-fi
-python check_reports.py "$REPORTS" --vms 10 --failing 4 --dom "$OUTPUT_DIR/dom.html"
-test -s "$ARTIFACTS/replica-compliance.png"
-echo "replica_compliance artifacts (reports and screenshot): $ARTIFACTS"
+# The reports' context from hand-written results (EM, version, scope, names not found, warnings; no VM in scope).
+ansible-playbook -i "$INVENTORY_PATH" report_context.yml "$@"
+fixture_em="https://em.test.example:9398/api/"
+python check_reports.py "$OUTPUT_DIR/context" --vms 20 --failing 9 --version 0.1.0-fixture --em-url "$fixture_em" --context
+python check_reports.py "$OUTPUT_DIR/empty" --vms 0 --failing 0 --version 0.1.0-fixture --em-url "$fixture_em" --context
+python check_reports.py "$OUTPUT_DIR/empty_warning" --vms 0 --failing 0 --version 0.1.0-fixture --em-url "$fixture_em" --context \
+    --passed-empty
+
+# An installed copy (MANIFEST.json, no galaxy.yml) names the version in its MANIFEST.json.
+installed="$OUTPUT_DIR/installed/ansible_collections/veeam_em/core"
+rm -rf "$OUTPUT_DIR/installed" && mkdir -p "$installed/roles" && cp -r "$COLLECTION_ROOT/roles/replica_compliance" "$installed/roles/"
+echo '{"collection_info": {"namespace": "veeam_em", "name": "core", "version": "9.9.9-installed"}}' > "$installed/MANIFEST.json"
+ANSIBLE_COLLECTIONS_PATH="$OUTPUT_DIR/installed" EXPECTED_VERSION=9.9.9-installed \
+    ansible-playbook -i "$INVENTORY_PATH" installed_version.yml "$@"
+
+# 500 VMs: one more role run, on an estate the simulator generates; the EM URL from VEEAM_EM_URL.
+start_em_simulator SCALE --seed 19 --servers 5 --jobs-per-server 10 --vms-per-job 10 --days 3 --interval-hours 24 \
+    --now 2026-11-29T06:00:00Z
+VEEAM_EM_URL="$SCALE_URL" ansible-playbook -i "$INVENTORY_PATH" scale.yml "$@"
+python check_reports.py "$OUTPUT_DIR/scale" --vms 500 --failing 0 --version "$VERSION" --em-url "$SCALE_URL"
+
+# Each HTML report served with Jenkins' CSP, in headless Chromium at 1280 px; screenshots under tests/output.
+mkdir -p "$ARTIFACTS/screenshots"
+python check_browser.py "$ARTIFACTS" --search gold --control --screenshot "$ARTIFACTS/screenshots/10-vms-failing-jenkins-csp.png"
+python check_browser.py "$OUTPUT_DIR/context" --search branch-file --screenshot "$ARTIFACTS/screenshots/20-vms-jenkins-csp.png"
+python check_browser.py "$OUTPUT_DIR/scale" --search app012 --screenshot "$ARTIFACTS/screenshots/500-vms-jenkins-csp.png"
+python check_browser.py "$OUTPUT_DIR/empty" --search any --screenshot "$ARTIFACTS/screenshots/0-vms-jenkins-csp.png"
+cp -r "$OUTPUT_DIR/context" "$OUTPUT_DIR/scale" "$OUTPUT_DIR/empty" "$ARTIFACTS/"
+echo "replica_compliance artifacts (reports and screenshots): $ARTIFACTS"
+ls -1 "$ARTIFACTS"/screenshots/*.png
+
 
 # Never green on no evidence (issue 19). The expected failures go to logs that are checked, not echoed.
 start_em_simulator ESTCI --fixture "$PWD/files/estate.json" --case-insensitive
@@ -84,7 +108,7 @@ for line in '"NOT FOUND backup_server vbr99.test.example: backup server '"'vbr99
             '"WARNING: No VM is in scope: nothing Enterprise Manager returned'; do
     grep -qF "$line" "$OUTPUT_DIR/scope.log" || { cat "$OUTPUT_DIR/scope.log"; echo "no summary line $line" >&2; exit 1; }
 done
-python check_reports.py "$REPORTS" --vms 10 --failing 4  # the last case's reports, with their scope
+python check_reports.py "$REPORTS" --vms 10 --failing 4 --version "$VERSION" --em-url "$EST_URL" --context  # the last case's reports
 ansible-playbook -i "$INVENTORY_PATH" scope_inputs.yml "$@" > "$OUTPUT_DIR/scope_inputs.log" 2>&1 || { cat "$OUTPUT_DIR/scope_inputs.log"; exit 1; }
 # The scope from an inventory group: its VMs when the source logged on; a clear failure when it did not
 # (ansible-core only warns), and no run at all once a failing source is made fatal.

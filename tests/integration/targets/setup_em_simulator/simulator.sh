@@ -44,3 +44,57 @@ start_em_simulator() {
     export "${name}_CA=$EM_SIMULATOR_DIR/$name-ca.pem"
     export "${name}_CONTROL=${url%/api/}/_simulator"
 }
+
+# Passwords: a runme.sh sets them before `set -x` (which prints every command expanded, on
+# output ansible-test shows) and passes them on by name, never as a word of a traced command:
+#
+#   start_em_simulator NAME ... --password-env VAR     the simulator's account takes $VAR
+#   run_with_password VAR COMMAND...                   COMMAND with VEEAM_EM_PASSWORD=$VAR
+#   no_secrets_in PATH...                              fail if a file holds a value of $SECRET_VARS
+#
+# tests/unit/tools/test_traced_secrets.py checks every target's scripts for traced passwords.
+
+run_with_password() {
+    local source="$1" code=0 trace=""
+    shift
+    { [[ $- == *x* ]] && trace=1; set +x; } 2>/dev/null
+    ( export VEEAM_EM_PASSWORD="${!source}"; [ -z "$trace" ] || set -x; "$@" ) || code=$?
+    [ -z "$trace" ] || set -x
+    return "$code"
+}
+
+no_secrets_in() {
+    python - "$@" <<'PY'
+import os, sys
+from pathlib import Path
+names = os.environ.get("SECRET_VARS", "").split()
+secrets = {name: os.environ[name] for name in names if os.environ.get(name)}
+if len(secrets) != len(names) or not secrets:
+    sys.exit(f"no_secrets_in: SECRET_VARS ({' '.join(names)}) must name set, non-empty variables")
+found, checked = [], 0
+for argument in sys.argv[1:]:
+    root = Path(argument)
+    for path in [root] if root.is_file() else sorted(item for item in root.rglob("*") if item.is_file()):
+        text = path.read_bytes().decode("utf-8", "replace")
+        found += [f"{path} holds the value of {name}" for name, value in secrets.items() if value in text]
+        checked += 1
+if not checked:
+    sys.exit(f"no_secrets_in: no file under {' '.join(sys.argv[1:])}")
+if found:
+    sys.exit("\n".join(found))
+PY
+}
+
+# quietly LABEL COMMAND...: COMMAND with its output in a log, shown only when it fails. For
+# runs whose expected failures (a role refusing in a block that rescues it) would otherwise
+# echo `fatal:` lines at default verbosity, which read as a broken test.
+quietly() {
+    local log="$EM_SIMULATOR_DIR/$1.quiet.log" code=0
+    shift
+    "$@" > "$log" 2>&1 || code=$?
+    if [ "$code" -ne 0 ]; then
+        cat "$log"
+        echo "failed with exit code $code: $*" >&2
+    fi
+    return "$code"
+}

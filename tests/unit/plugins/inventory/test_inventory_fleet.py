@@ -97,6 +97,16 @@ def test_two_ems_give_distinct_hosts_per_em_and_fleet_wide_groups(fleet, both):
         assert snapshot["sessions"]["logons"] == 1 and snapshot["sessions"]["open"] == 0
 
 
+def test_veeam_em_url_is_not_an_em_of_the_fleet_and_minus_v_says_so(fleet, both, monkeypatch, mocker):
+    monkeypatch.setenv("VEEAM_EM_URL", closed_port_url())  # set for the modules; would fail if used
+    plugin = inventory_loader.get(FQCN)
+    told = mocker.patch.object(plugin.display, "v")
+    inventory = fleet.parse(two_ems(fleet, both[1]), plugin=plugin)[0]
+    assert len(hosts(inventory, "veeam_replicated_vms")) == 10
+    said = [call.args[0] for call in told.call_args_list if "VEEAM_EM_URL" in call.args[0]]
+    assert said == [f"{FQCN}: VEEAM_EM_URL is not used: with enterprise_managers each entry gives its own url"]
+
+
 def test_entry_values_come_from_templates_and_the_source_defaults(fleet, both, monkeypatch):
     monkeypatch.setenv("EM_US_PASSWORD", DEFAULT_PASSWORD)
     monkeypatch.setenv("VEEAM_EM_USERNAME", DEFAULT_USERNAME)  # the default of every entry
@@ -143,7 +153,7 @@ def test_by_default_one_failed_em_fails_the_source_naming_it(fleet, both):
     with pytest.raises(AnsibleError) as caught:
         fleet.parse(three_ems(fleet, both[1]))
     message = str(caught.value)
-    assert "Enterprise Manager 'ap' (enterprise_managers[1]) failed" in message and "cannot reach" in message
+    assert "Enterprise Manager 'ap' (enterprise_managers[1]) failed" in message and "nothing listens at 127.0.0.1:" in message
     assert "on_em_error: warn" in message and DEFAULT_PASSWORD not in message
     assert "'eu'" not in message and "'us'" not in message
 
@@ -155,7 +165,7 @@ def test_warn_keeps_what_answered_and_names_what_failed(fleet, both, mocker):
     assert hosts(inventory, "veeam_em_unreachable") == ["ap"]
     variables = hostvars(inventory, "ap")
     assert variables["veeam_kind"] == "enterprise_manager" and variables["veeam_em_name"] == "ap"
-    assert "cannot reach Enterprise Manager" in variables["veeam_em_error"]
+    assert "nothing listens at 127.0.0.1:" in variables["veeam_em_error"]
     assert "db01_eu" in hosts(inventory, "veeam_em_eu") and "db01_us" in hosts(inventory, "veeam_em_us")
     about_ap = [call.args[0] for call in warned.call_args_list if "'ap'" in call.args[0]]
     assert len(about_ap) == 1 and "veeam_em_unreachable" in about_ap[0]

@@ -634,16 +634,16 @@ def test_links_on_another_host_are_not_followed_and_the_logout_reaches_this_em(r
 
 
 def test_a_failed_logout_is_one_quick_warning(run, mocker):
-    from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
+    from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
 
-    read = EmApi.job_includes  # the inventory's last read
+    summaries = EvidenceRead.summaries  # after the sessions and the evidence beside them: every read is over
 
-    def read_then_break(self, job_ids):
-        includes = read(self, job_ids)
+    def read_then_break(self, builder):
+        built = summaries(self, builder)
         run.simulator.configure(drop_rate=1.0)  # from here on, EM hangs up on every request
-        return includes
+        return built
 
-    mocker.patch.object(EmApi, "job_includes", read_then_break)
+    mocker.patch.object(EvidenceRead, "summaries", read_then_break)
     plugin = inventory_loader.get(FQCN)
     warned = mocker.patch.object(plugin.display, "warning")
     try:

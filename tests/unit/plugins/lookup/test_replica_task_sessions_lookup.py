@@ -4,6 +4,7 @@
 module's names, the module's records, unsafe values, clear errors, every logon logged out."""
 from __future__ import annotations
 
+import socket
 from typing import Any, Iterator
 
 import pytest
@@ -79,3 +80,34 @@ def test_bad_options_are_named(em: EmSimulator, options: dict[str, Any], wording
 def test_terms_are_refused(em: EmSimulator) -> None:
     with pytest.raises(AnsibleError, match="takes no terms"):
         lookup_loader.get(FQCN).run(["db01"], variables={})
+
+
+def test_each_retry_is_a_vvv_line_and_a_refused_connection_none(fresh_simulator: EmSimulator, mocker: Any) -> None:
+    from ansible_collections.veeam_em.core.plugins.lookup import replica_task_sessions
+
+    told = mocker.spy(replica_task_sessions.display, "vvv")
+    fresh_simulator.configure(error_rate=0.5, fault_seed=2)
+    run_lookup(fresh_simulator, retry_backoff=0.01)
+    lines = [call.args[0] for call in told.call_args_list]
+    assert lines and all(" failed (HTTP 503); retry " in line for line in lines)
+    told.reset_mock()
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    with pytest.raises(AnsibleError, match=f"nothing listens at 127.0.0.1:{port} "):
+        run_lookup(fresh_simulator, url=f"https://127.0.0.1:{port}/api")
+    assert told.call_args_list == []
+
+
+def test_a_backup_server_em_does_not_know_warns_naming_those_it_knows(em: EmSimulator, mocker) -> None:
+    from ansible_collections.veeam_em.core.plugins.lookup import replica_task_sessions
+
+    warned = mocker.patch.object(replica_task_sessions.display, "warning")
+    known = sorted(server.name for server in em.dataset.servers)
+    assert len(known) >= 2 and "vbr99.corp.example" not in known
+    assert run_lookup(em, backup_server_names=["vbr99.corp.example"]) == []
+    assert run_lookup(em, backup_server_names=[known[0]]) != []  # a known name: records, and no second warning
+    [[message]] = [call.args for call in warned.call_args_list]
+    assert message.startswith(f"{FQCN}: backup_server_names: Enterprise Manager knows no backup server named "
+                              "'vbr99.corp.example', so nothing matches it; the backup servers it knows, closest first: ")
+    assert sorted(message.rsplit(": ", 1)[1].split(", ")) == known

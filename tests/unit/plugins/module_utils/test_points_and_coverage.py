@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._coverage import with_coverage
 from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, PointQuery, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ApiError
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_task_session
 from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
@@ -98,6 +99,39 @@ def test_next_run_is_read_from_either_element_and_a_disabled_job_may_have_none(s
     disabled = [job for job in jobs if job["schedule_enabled"] is False]
     assert disabled and all(job["next_run"] is None for job in disabled)
     assert all(job["next_run"] is not None for job in jobs if job["schedule_enabled"])
+
+
+def test_an_account_refused_the_points_is_told_what_to_change(simulator):
+    simulator.configure(points_access="forbidden")
+    with pytest.raises(ApiError) as refused:
+        api_call(simulator, lambda api: api.replica_points(PointQuery()))
+    with pytest.raises(ApiError) as refused_pages:
+        api_call(simulator, lambda api: list(api.iter_replica_points(PointQuery())))
+    for error in (refused.value, refused_pages.value):
+        assert error.status_code == 403 and error.url.endswith("/api/query")
+        assert "may not read replica restore points" in str(error) and "rpo_basis: session" in str(error)
+
+
+def test_an_account_shown_no_points_falls_back_to_sessions_per_vm(simulator):
+    simulator.configure(points_access="empty")
+    assert api_call(simulator, lambda api: api.replica_points(PointQuery())) == []
+    statuses = judged(simulator, "restore_point")
+    succeeded = [status for status in statuses.values() if status["last_success_time"]]
+    assert succeeded and all(status["rpo_basis"] == "session" for status in succeeded)
+    assert all(status["restore_points"] == 0 for status in statuses.values())
+
+
+def test_other_refusals_of_the_points_are_not_blamed_on_rights(simulator):
+    # A filter EM cannot parse is a 400: no advice about rights.
+    with pytest.raises(ApiError) as refused:
+        api_call(simulator, lambda api: api._query("VmReplicaPoint", _BadFilter(), lambda el: {}, {}))
+    assert refused.value.status_code == 400 and "may not read" not in str(refused.value)
+
+
+class _BadFilter:
+    @staticmethod
+    def render() -> str:
+        return "CreationTime>>"
 
 
 def judged(simulator, basis: str, rpo: timedelta = timedelta(hours=24)) -> dict:

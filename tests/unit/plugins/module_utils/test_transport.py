@@ -103,23 +103,26 @@ def test_dropped_connections_are_retried(fresh_simulator):
     assert transport.retries == len(sleep.delays) > 0
 
 
-def test_refused_connection_fails_clearly_after_bounded_retries():
+def test_refused_connection_fails_at_once_naming_host_and_port():
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    sleep = RecordingSleep()
-    transport = Transport(TransportOptions(max_retries=2), sleep=sleep)
+    sleep, notes = RecordingSleep(), []
+    transport = Transport(TransportOptions(max_retries=5), sleep=sleep, on_retry=notes.append)
     with pytest.raises(ConnectionFailure) as caught:
         transport.request("GET", f"https://127.0.0.1:{port}/api/")
-    assert "cannot reach Enterprise Manager" in str(caught.value) and "3 attempt" in str(caught.value)
-    assert len(sleep.delays) == 2
+    assert str(caught.value).startswith(f"nothing listens at 127.0.0.1:{port} (connection refused, GET ")
+    assert "9398" in str(caught.value) and "firewall" in str(caught.value)
+    assert sleep.delays == [] and notes == [] and transport.retries == 0
 
 
-def test_slow_answer_is_a_timeout(fresh_simulator):
+def test_slow_answer_is_a_timeout_tried_once_more(fresh_simulator):
     fresh_simulator.configure(latency_ms=1500)
-    transport = Transport(TransportOptions(ca_path=fresh_simulator.ca_path, timeout=0.3))
-    with pytest.raises(RequestTimeout, match="within 0.3 seconds"):
+    sleep, notes = RecordingSleep(), []
+    transport = Transport(TransportOptions(ca_path=fresh_simulator.ca_path, timeout=0.3), sleep=sleep, on_retry=notes.append)
+    with pytest.raises(RequestTimeout, match=r"within 0.3 seconds \(2 attempt\(s\)\); raise timeout, or narrow the query"):
         transport.request("GET", fresh_simulator.url)
+    assert len(sleep.delays) == 1 and notes[0].startswith(f"GET {fresh_simulator.url} failed (no answer within 0.3 s); retry 1 of 5")
 
 
 def test_proxies_from_the_environment_are_used(fresh_simulator, monkeypatch):

@@ -1,0 +1,119 @@
+"""The evidence read beside the task sessions (plugin_utils._evidence_read): what it folds,
+that a failed evidence read fails the summaries instead of thinning them, and that a failed
+session read stops it before the caller logs out."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterator
+
+import pytest
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConnectionFailure
+from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
+from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import read_settings
+
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+
+
+def _point(vm: str, hours_ago: int) -> dict[str, Any]:
+    return {"id": f"p-{vm}-{hours_ago}", "uid": None, "name": vm, "vm_name": vm, "type": "Snapshot", "algorithm": None,
+            "creation_time": NOW - timedelta(hours=hours_ago), "replica_id": "r1",
+            "replica_name": "Tier1 Replication", "backup_server_id": "s1", "backup_server_name": "vbr01", "href": None}
+
+
+def _session(vm: str) -> dict[str, Any]:
+    return {"id": f"t-{vm}", "uid": f"urn:veeam:ReplicaTaskSession:t-{vm}", "vm_name": vm, "job_name": "Tier1 Replication",
+            "job_session_id": "j1", "backup_server_id": "s1", "backup_server_name": "vbr01", "result": "Success",
+            "state": "Completed", "creation_time": datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc),
+            "end_time": datetime(2026, 11, 30, 9, 5, tzinfo=timezone.utc), "total_size": 1, "reason": None, "href": None}
+
+
+class FakeApi:
+    """Answers the evidence reads from lists; `gate` holds the point pages after the first
+    back until set (2 s at most), and every request after `closed` is set is counted as a
+    request after logout."""
+
+    def __init__(self, points: list[dict[str, Any]], fail_points: bool = False) -> None:
+        self.points, self.fail_points = points, fail_points
+        self.gate, self.closed, self.first_page = threading.Event(), threading.Event(), threading.Event()
+        self.after_logout = 0
+        self.requests = 0
+
+    def _request(self) -> None:
+        self.requests += 1
+        if self.closed.is_set():
+            self.after_logout += 1
+
+    def iter_replica_points(self, query: Any) -> Iterator[list[dict[str, Any]]]:
+        for number, point in enumerate(self.points):
+            if number:
+                self.gate.wait(2)
+            self._request()
+            self.first_page.set()
+            if self.fail_points:
+                raise ConnectionFailure("page 2 of the VmReplicaPoint query failed")
+            yield [point]
+
+    def replication_jobs(self, backup_servers: tuple[str, ...]) -> list[dict[str, Any]]:
+        self._request()
+        return [{"id": "job1", "name": "Tier1 Replication", "schedule_enabled": True, "next_run": None,
+                 "backup_server_name": "vbr01", "backup_server_id": "s1"}]
+
+    def job_includes(self, job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        self._request()
+        return {"job1": [{"id": "o1", "name": "web01", "display_name": "web01", "object_type": "VM"},
+                         {"id": "o2", "name": "new-vm01", "display_name": "new-vm01", "object_type": "VM"}]}
+
+
+def _settings(**options: Any) -> Any:
+    return read_settings({"created_after": "2d", "rpo": "24h", **options}, NOW)
+
+
+def _builder(settings: Any) -> StatusBuilder:
+    builder = StatusBuilder(points_read=settings.reads_points)
+    builder.add(_session("web01"))
+    return builder
+
+
+def test_points_and_coverage_read_beside_the_sessions_reach_the_summaries():
+    api = FakeApi([_point("web01", 30), _point("web01", 2)])
+    api.gate.set()
+    settings = _settings()
+    with EvidenceRead(api, settings) as evidence:
+        summaries = {summary["vm_name"]: summary for summary in evidence.summaries(_builder(settings))}
+    assert summaries["web01"]["restore_points"] == 2
+    assert summaries["web01"]["last_point_time"] == "2026-11-30T10:00:00Z", "the newest point, 2 h before NOW"
+    assert "new-vm01" in summaries, "an included VM with no session or point is covered"
+    assert api.requests == 4
+
+
+def test_nothing_is_read_beside_the_sessions_when_neither_is_asked():
+    api = FakeApi([_point("web01", 2)])
+    settings = _settings(rpo_basis="session", include_unreplicated=False)
+    with EvidenceRead(api, settings) as evidence:
+        summaries = evidence.summaries(_builder(settings))
+    assert [summary["vm_name"] for summary in summaries] == ["web01"] and summaries[0]["restore_points"] is None
+    assert api.requests == 0
+
+
+def test_a_failed_point_page_fails_the_summaries_not_thins_them():
+    api = FakeApi([_point("web01", 2), _point("web01", 3)], fail_points=True)
+    api.gate.set()
+    settings = _settings()
+    with pytest.raises(ConnectionFailure, match="VmReplicaPoint"):
+        with EvidenceRead(api, settings) as evidence:
+            evidence.summaries(_builder(settings))
+
+
+def test_a_failed_session_read_stops_the_evidence_read_before_logout():
+    api = FakeApi([_point(f"vm{number}", 2) for number in range(50)])
+    with pytest.raises(ConnectionFailure, match="sessions"):
+        with EvidenceRead(api, _settings()):
+            assert api.first_page.wait(5)
+            raise ConnectionFailure("page 7 of the ReplicaTaskSession query failed (sessions)")
+    # Leaving the block waited for the worker: the page it was waiting for was its last.
+    api.closed.set()
+    assert api.requests == 2, "the worker stopped at its next page instead of reading all 50"
+    assert api.after_logout == 0
