@@ -13,6 +13,8 @@ description:
     M(veeam_em.core.replica_task_session_info) needs to read the task sessions of that window, and the
     exact names Enterprise Manager can filter on itself.
   - The C(veeam_em.core.replica_compliance) role uses it, so its window and moment come from Python, not Jinja.
+  - Given O(rpo) or O(rpo_by_job), it refuses a window shorter than the longest RPO (the same rule as the
+    C(veeam_em.core.replicas) inventory's O(veeam_em.core.replicas#inventory:created_after)).
 options:
   _input:
     description: The start of the window (the module's O(veeam_em.core.replica_task_session_info#module:created_after)),
@@ -28,6 +30,34 @@ options:
       - The name patterns of the V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:include).
         The patterns of a key become exact names when none of them is a wildcard.
     type: dict
+  rpo:
+    description:
+      - The RPO the sessions are judged against, as the V(veeam_em.core.replica_status) filter's
+        O(veeam_em.core.replica_status#filter:rpo).
+      - Given, the window must be at least as long as it; a shorter one is refused with a message naming both
+        values and what to change, because a VM whose last success lies before the window start would look as if
+        it never succeeded while still within its RPO. The window is not widened silently.
+    type: raw
+  rpo_by_job:
+    description:
+      - The RPOs per job of the V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:rpo_by_job);
+        the window must be at least as long as each of them, as for O(rpo).
+    type: dict
+  option_prefix:
+    description:
+      - Text put before every option name in error messages, such as V(replica_compliance_), so a role's errors
+        name its own variables (V(replica_compliance_rpo must be a duration such as 24h ...)); given, the errors
+        do not start with the filter's name either.
+    type: str
+    default: ""
+  errors:
+    description:
+      - V(raise) fails the template with the error, as filters do.
+      - 'V(return) gives C({"error": message}) instead of the options, so a role can fail with the message alone
+        (ansible-core 2.19 and later wrap a filter''s error in the task''s template and its origin).'
+    type: str
+    choices: [raise, return]
+    default: raise
 """
 
 EXAMPLES = r"""
@@ -40,9 +70,15 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: Options of M(veeam_em.core.replica_task_session_info).
+  description:
+    - Options of M(veeam_em.core.replica_task_session_info).
+    - 'With O(errors=return) and input that cannot work, C({"error": message}) instead.'
   type: dict
   contains:
+    error:
+      description: Only with O(errors=return), for input that cannot work - what is wrong and what to do.
+      type: str
+      returned: with O(errors=return), when the input cannot work
     created_after:
       description: Start of the window (ISO 8601, UTC).
       type: str
@@ -71,12 +107,20 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import Confi
 from ansible_collections.veeam_em.core.plugins.module_utils._window import session_query
 
 
-def replica_session_query(created_after: Any, now: Any = None, include: Any = None) -> dict[str, Any]:
-    """The filter: the shared window function, with its errors as filter errors."""
+def replica_session_query(created_after: Any, now: Any = None, include: Any = None, rpo: Any = None,
+                          rpo_by_job: Any = None, option_prefix: str = "", errors: str = "raise") -> dict[str, Any]:
+    """The filter: the shared window function, with its errors as filter errors (or as data)."""
+    if errors not in ("raise", "return"):
+        raise AnsibleFilterError(f"replica_session_query: errors must be raise or return, not {errors!r}")
+    prefix = str(option_prefix or "")
     try:
-        return session_query(created_after, now, include)
+        return session_query(created_after, now, include, rpo, rpo_by_job, prefix)
     except ConfigurationError as error:
-        raise AnsibleFilterError(f"replica_session_query: {error}") from None
+        # A role names its own variables: the filter's name would only point at its internals.
+        message = str(error) if prefix else f"replica_session_query: {error}"
+        if errors == "return":
+            return {"error": message}
+        raise AnsibleFilterError(message) from None
 
 
 class FilterModule:

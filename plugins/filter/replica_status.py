@@ -20,6 +20,11 @@ description:
     and whether one of them is among O(fail_on).
   - The statuses, findings and messages come from the collection's shared functions, the same ones the
     C(veeam_em.core.replicas) inventory plugin and the C(veeam_em.core.replica_compliance) role use.
+  - The records must cover at least the longest RPO back from O(now), or a VM whose last success lies before them
+    counts as never succeeded. The V(veeam_em.core.replica_session_query) filter, given the same O(rpo) and
+    O(rpo_by_job), refuses a shorter window (as the inventory and the role do); this filter cannot tell how far back
+    its records were read. The V(veeam_em.core.replica_not_found) filter lists the exact include names that match
+    nothing in the same records.
 options:
   _input:
     description: Replica task session records, in any order.

@@ -95,6 +95,7 @@ options:
         time as a date and time; that works too.
       - A VM without a task session in this window is not in the inventory; a VM without a
         successful one in it is in C(veeam_rpo_breached) when O(rpo) is set.
+      - At least as long as the longest O(rpo) or O(rpo_by_job) value, else the source fails naming both (a healthy VM would look never succeeded).
     type: raw
     default: 7d
   vm_names:

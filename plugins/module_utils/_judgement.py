@@ -98,16 +98,17 @@ def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now:
 
     ConfigurationError, with a message that names the option, for anything that cannot work.
     """
-    return judge_records(_records(records, "replica task session records (as replica_task_session_info returns them)"),
+    return judge_records(records_list(records, "replica task session records (as replica_task_session_info returns them)"),
                          read_now(now), read_criteria(rpo, rpo_by_job, fail_on, rpo_basis),
                          read_selection(include, exclude), include_sessions=bool(include_sessions),
-                         points=None if points is None else _records(
+                         points=None if points is None else records_list(
                              points, "restore point records (as replica_point_info returns them)", "points: "),
-                         jobs=None if jobs is None else _records(
+                         jobs=None if jobs is None else records_list(
                              jobs, "replication job records (as replication_job_info returns them)", "jobs: "))
 
 
-def _records(records: Any, wanted: str, option: str = "") -> list[Mapping[str, Any]]:
+def records_list(records: Any, wanted: str, option: str = "") -> list[Mapping[str, Any]]:
+    """The records as a list; ConfigurationError (after `option`) for anything that is not a list of dicts."""
     if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Sequence):
         raise ConfigurationError(f"{option}expects a list of {wanted}, got {type(records).__name__}")
     for index, record in enumerate(records):

@@ -29,17 +29,17 @@ def read_rpo(value: Any, option: str = "rpo") -> timedelta | None:
     return parse_duration(value, option)
 
 
-def read_rpo_by_job(value: Any) -> dict[str, timedelta]:
+def read_rpo_by_job(value: Any, option: str = "rpo_by_job") -> dict[str, timedelta]:
     """{job name or pattern: RPO} from the option rpo_by_job, in the order given (first pattern wins)."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ConfigurationError("rpo_by_job must be a dict of job names (or patterns) to durations such as 4h")
+        raise ConfigurationError(f"{option} must be a dict of job names (or patterns) to durations such as 4h")
     parsed = {}
     for job, rpo in value.items():
-        duration = read_rpo(rpo, f"rpo_by_job[{job!r}]")
+        duration = read_rpo(rpo, f"{option}[{job!r}]")
         if duration is None:
-            raise ConfigurationError(f"rpo_by_job[{job!r}] has no duration")
+            raise ConfigurationError(f"{option}[{job!r}] has no duration")
         parsed[str(job)] = duration
     return parsed
 

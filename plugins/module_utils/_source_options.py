@@ -18,6 +18,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import C
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import RESULTS
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, read_criteria
+from ansible_collections.veeam_em.core.plugins.module_utils._lookback import check_lookback
 from ansible_collections.veeam_em.core.plugins.module_utils._source_state import check_state_path
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_duration, parse_moment
 
@@ -161,9 +162,6 @@ def _rpo_criteria(args: Mapping[str, Any]) -> tuple[Criteria | None, timedelta]:
     if args.get("rpo") is None and args.get("rpo_by_job") is None:
         return None, window
     criteria = read_criteria(args.get("rpo"), args.get("rpo_by_job"))
-    longest = max([criteria.rpo or timedelta(0), *criteria.rpo_by_job.values()])
-    if window <= longest:
-        raise ConfigurationError(
-            f"rpo_window ({window}) must be longer than the longest RPO ({longest}): a VM whose last success is "
-            "older than the window would look as if it never succeeded")
+    check_lookback(window, str(args.get("rpo_window") or DEFAULT_RPO_WINDOW), criteria.rpo, criteria.rpo_by_job,
+                   window_option="rpo_window")
     return criteria, window

@@ -21,7 +21,8 @@ def parse_duration(text: str, option: str) -> timedelta:
     """'30m', '24h', '7d', '2w', '90s' as a timedelta; ConfigurationError naming the option."""
     match = DURATION.match(str(text))
     if not match:
-        raise ConfigurationError(f"{option}: cannot read {text!r} as a duration; use a number and s, m, h, d or w, such as 4h")
+        raise ConfigurationError(
+            f"{option} must be a duration such as 24h, 30m or 7d (a number and s, m, h, d or w), not {text!r}")
     return timedelta(seconds=float(match.group(1)) * UNIT_SECONDS[match.group(2).lower()])
 
 
@@ -57,10 +58,10 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def read_now(value: object) -> datetime:
+def read_now(value: object, option: str = "now") -> datetime:
     """The moment ages are measured from: an aware datetime (a naive one is UTC), ISO 8601
-    text, or the current time when empty; ConfigurationError (naming `now`) otherwise."""
+    text, or the current time when empty; ConfigurationError (naming the option) otherwise."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     current = utc_now()
-    return parse_moment(value, "now", current) or current  # type: ignore[arg-type]
+    return parse_moment(value, option, current) or current  # type: ignore[arg-type]

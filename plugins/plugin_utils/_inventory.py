@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, read_criteria
 from ansible_collections.veeam_em.core.plugins.module_utils._em_api import TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._lookback import check_lookback
 from ansible_collections.veeam_em.core.plugins.module_utils._selection import NameFilter
 from ansible_collections.veeam_em.core.plugins.module_utils._status import parse_record_time
 from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_moment
@@ -114,10 +115,10 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
         jobs=NameFilter(_patterns(options.get("job_names")), _patterns(options.get("exclude_job_names"))),
         servers=NameFilter(_patterns(options.get("backup_server_names")), _patterns(options.get("exclude_backup_server_names"))),
     )
+    criteria = read_criteria(options.get("rpo"), options.get("rpo_by_job"), options.get("fail_on"), options.get("rpo_basis"))
+    check_lookback(now - created_after, window, criteria.rpo, criteria.rpo_by_job)
     return Settings(
-        selection=selection, window=window,
-        criteria=read_criteria(options.get("rpo"), options.get("rpo_by_job"), options.get("fail_on"),
-                               options.get("rpo_basis")),
+        selection=selection, window=window, criteria=criteria,
         # Not str(): on ansible-core 2.19 that would drop the trust the config file gave the expression.
         hostname=options.get("hostname") or "veeam_vm_name",
         group_prefix=str(options.get("group_prefix") if options.get("group_prefix") is not None else HOST_VAR_PREFIX),

@@ -130,7 +130,8 @@ options:
     type: dict
   rpo_window:
     description:
-      - How far back the sessions are read at the start to judge the RPO; must be longer than the longest RPO.
+      - How far back the sessions are read at the start to judge the RPO; at least as long as the longest RPO,
+        else the source refuses to start with a message naming both.
         After the start each completion is added, so the window is read once per run, not per poll.
     type: str
     default: 7d

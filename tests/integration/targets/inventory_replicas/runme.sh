@@ -99,3 +99,10 @@ source ./several_ems.sh
 
 # No template from EM ever ran.
 [ ! -e "$marker" ] || { echo "a VM name was evaluated as a template" >&2; exit 1; }
+
+# A window shorter than the RPO would turn healthy VMs into "never succeeded": refused, naming both (issue 19).
+printf 'plugin: veeam_em.core.replicas\ncreated_after: 12h\nrpo: 24h\n' > "$work/short_window.veeam_em.yml"
+if ansible-inventory -i "$work/short_window.veeam_em.yml" --list > "$output" 2>&1; then
+    echo "a 12h window with a 24h RPO gave an inventory" >&2; cat "$output"; exit 1
+fi
+tr -d '\n ' < "$output" | grep -qF "created_after(12h)isshorterthanrpo(24h)" || { cat "$output"; exit 1; }

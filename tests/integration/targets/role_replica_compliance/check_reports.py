@@ -34,6 +34,10 @@ VM_KEYS = {
     "rpo_age_seconds", "rpo_evidence_text", "never_replicated", "object_type", "job_schedule_enabled", "job_next_run",
     "job_overdue",
 }
+# Issue 19: the keys of the result's scope.
+SCOPE_KEYS = {"vm_names", "exclude_vm_names", "job_names", "exclude_job_names", "backup_server_names",
+              "exclude_backup_server_names", "lookback", "created_after", "created_before", "rpo", "rpo_by_job",
+              "rpo_basis", "include_unreplicated", "empty_scope", "inventory_group", "inventory_vm_names"}
 # Attributes the common JUnit schema (Jenkins, GitLab, Azure DevOps) allows on each element.
 JUNIT_ATTRIBUTES = {
     "testsuites": {"name", "tests", "failures", "errors", "skipped", "disabled", "time"},
@@ -74,6 +78,11 @@ def check_json(path: Path, args: argparse.Namespace) -> dict:
     assert report["enterprise_managers"] == expected_ems, (report["enterprise_managers"], expected_ems)
     for vm in report["vms"]:
         assert set(vm) == VM_KEYS, f"VM keys changed: {sorted(set(vm) ^ VM_KEYS)}"
+    assert set(report["scope"]) == SCOPE_KEYS, f"scope keys changed: {sorted(set(report['scope']) ^ SCOPE_KEYS)}"
+    assert report["scope"]["created_after"] == report["window"]["created_after"], report["scope"]
+    assert report["counts"]["not_found"] == len(report["not_found"]), report["not_found"]
+    assert all(set(item) == {"kind", "name", "message"} for item in report["not_found"]), report["not_found"]
+    assert isinstance(report["warnings"], list), report["warnings"]
     return report
 
 

@@ -95,3 +95,39 @@ python check_browser.py "$OUTPUT_DIR/empty" --search any --screenshot "$ARTIFACT
 cp -r "$OUTPUT_DIR/context" "$OUTPUT_DIR/scale" "$OUTPUT_DIR/empty" "$ARTIFACTS/"
 echo "replica_compliance artifacts (reports and screenshots): $ARTIFACTS"
 ls -1 "$ARTIFACTS"/screenshots/*.png
+
+
+# Never green on no evidence (issue 19). The expected failures go to logs that are checked, not echoed.
+start_em_simulator ESTCI --fixture "$PWD/files/estate.json" --case-insensitive
+start_em_simulator EMPTY --fixture "$PWD/files/empty.json"
+export REPORTS="$OUTPUT_DIR/scope-reports"
+ansible-playbook -i "$INVENTORY_PATH" scope.yml "$@" > "$OUTPUT_DIR/scope.log" 2>&1 || { cat "$OUTPUT_DIR/scope.log"; exit 1; }
+# The summary says it too: the name not found, why the run fails, and the empty scope's warning.
+for line in '"NOT FOUND backup_server vbr99.test.example: backup server '"'vbr99.test.example'"' matches nothing' \
+            '"FAILING: 1 name(s) not found; no VM in scope (replica_compliance_empty_scope is fail)"' \
+            '"WARNING: No VM is in scope: nothing Enterprise Manager returned'; do
+    grep -qF "$line" "$OUTPUT_DIR/scope.log" || { cat "$OUTPUT_DIR/scope.log"; echo "no summary line $line" >&2; exit 1; }
+done
+python check_reports.py "$REPORTS" --vms 10 --failing 4 --version "$VERSION" --em-url "$EST_URL" --context  # the last case's reports
+ansible-playbook -i "$INVENTORY_PATH" scope_inputs.yml "$@" > "$OUTPUT_DIR/scope_inputs.log" 2>&1 || { cat "$OUTPUT_DIR/scope_inputs.log"; exit 1; }
+# The scope from an inventory group: its VMs when the source logged on; a clear failure when it did not
+# (ansible-core only warns), and no run at all once a failing source is made fatal.
+GROUP_EXPECT=vms VEEAM_EM_CA_PATH="$EST_CA" ansible-playbook -i group.veeam_em.yml -i "$INVENTORY_PATH" inventory_group.yml "$@" \
+    > "$OUTPUT_DIR/group.log" 2>&1 || { cat "$OUTPUT_DIR/group.log"; exit 1; }
+GROUP_EXPECT=none GROUP_EM_REFUSE=1 VEEAM_EM_CA_PATH="$EST_CA" ANSIBLE_INVENTORY_UNPARSED_FAILED=false \
+    ansible-playbook -i group.veeam_em.yml -i "$INVENTORY_PATH" inventory_group.yml "$@" \
+    > "$OUTPUT_DIR/group-refused.log" 2>&1 || { cat "$OUTPUT_DIR/group-refused.log"; exit 1; }
+# ansible-core wraps its warnings anywhere: compare without line breaks and spaces.
+tr -d '\n ' < "$OUTPUT_DIR/group-refused.log" | grep -q "authenticationfailedforuser" || { cat "$OUTPUT_DIR/group-refused.log"; exit 1; }
+# Fatal as the message says: any_unparsed_is_failed next to another source, unparsed_is_failed when it is the only one.
+refused_source_stops_the_run() {  # VARIABLE [more ansible-playbook options]
+    local variable="$1"; shift
+    if env GROUP_EXPECT=none GROUP_EM_REFUSE=1 VEEAM_EM_CA_PATH="$EST_CA" "$variable=true" \
+        ansible-playbook -i group.veeam_em.yml "$@" inventory_group.yml > "$OUTPUT_DIR/group-fatal.log" 2>&1; then
+        echo "a refused inventory logon did not stop the run with $variable=true" >&2
+        cat "$OUTPUT_DIR/group-fatal.log"; exit 1
+    fi
+    tr -d '\n ' < "$OUTPUT_DIR/group-fatal.log" | grep -q "authenticationfailedforuser" || { cat "$OUTPUT_DIR/group-fatal.log"; exit 1; }
+}
+refused_source_stops_the_run ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED -i "$INVENTORY_PATH"
+refused_source_stops_the_run ANSIBLE_INVENTORY_UNPARSED_FAILED

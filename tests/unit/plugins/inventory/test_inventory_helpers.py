@@ -146,7 +146,7 @@ def test_settings_from_options():
 
 @pytest.mark.parametrize("options, message", [
     ({"created_after": "last week"}, "created_after: cannot read 'last week'"),
-    ({"rpo": "one day"}, "rpo: cannot read 'one day' as a duration"),
+    ({"rpo": "one day"}, "rpo must be a duration such as 24h, 30m or 7d .*, not 'one day'"),
 ])
 def test_bad_settings_name_the_option(options, message):
     with pytest.raises(ConfigurationError, match=message):

@@ -74,10 +74,16 @@ WRONG = [
     ({"rpo": 5}, "rpo", "5"),
     ({"cache": "sometimes"}, "cache", "sometimes"),
     # wrong values
-    ({"rpo": "soon"}, "rpo", "cannot read 'soon' as a duration"),
+    ({"rpo": "soon"}, "rpo", "must be a duration such as 24h, 30m or 7d (a number and s, m, h, d or w), not 'soon'"),
     ({"rpo": "-4h"}, "rpo", "-4h"),
     ({"created_after": "whenever"}, "created_after", "cannot read 'whenever' as a time"),
     ({"created_after": "2026-02-30T00:00:00Z"}, "created_after", "2026-02-30"),
+    # a window shorter than an RPO would make healthy VMs look never succeeded
+    ({"created_after": "12h", "rpo": "24h"}, "created_after",
+     "created_after (12h) is shorter than rpo (24h): a VM whose last success is older than 12h but within its RPO "
+     "would be reported as never succeeded. Set created_after to 24h or more"),
+    ({"created_after": "3d", "rpo": "4h", "rpo_by_job": {"Archive*": "1w"}}, "created_after",
+     "created_after (3d, 72h back) is shorter than rpo_by_job['Archive*'] (7d)"),
     ({"page_size": 0}, "page_size", "between 1 and 10000"),
     ({"page_size": 20000}, "page_size", "between 1 and 10000"),
     ({"max_concurrency": 0}, "max_concurrency", "between 1 and 16"),

@@ -46,7 +46,7 @@ def test_unreadable_moments_name_the_option(text):
 
 def test_durations():
     assert parse_duration("4h", "rpo") == timedelta(hours=4)
-    with pytest.raises(ConfigurationError, match="rpo: cannot read 'four hours'"):
+    with pytest.raises(ConfigurationError, match="rpo must be a duration such as 24h, 30m or 7d .*, not 'four hours'"):
         parse_duration("four hours", "rpo")
 
 

@@ -39,3 +39,10 @@ def test_without_now_the_moment_is_a_whole_second():
 def test_what_cannot_work_is_refused_naming_the_input(created_after, now, message):
     with pytest.raises(ConfigurationError, match=message):
         session_query(created_after, now)
+
+
+def test_a_window_shorter_than_the_longest_rpo_is_refused_in_the_callers_names():
+    with pytest.raises(ConfigurationError, match=r"^replica_compliance_created_after \(2026-11-29T00:00:00Z, 6h back\) "
+                                                 r"is shorter than replica_compliance_rpo \(24h\)"):
+        session_query("2026-11-29T00:00:00Z", NOW, rpo="24h", prefix="replica_compliance_")
+    assert session_query("24h", NOW, rpo="24h", rpo_by_job={"Gold*": "4h"})["created_after"] == "2026-11-28T06:00:00Z"
