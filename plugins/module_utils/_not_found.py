@@ -11,11 +11,11 @@ name in the wrong case is not found too, and the message names the spelling the 
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._selection import MATCH_KEYS, WILDCARD_CHARS, read_selection
+from ansible_collections.veeam_em.core.plugins.module_utils._selection import MATCH_KEYS, read_selection
+from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import case_variants, closest_first, exact_names
 
 # Selection key -> (the kind a report shows, the noun its message uses).
 KINDS = {"vm_name": ("vm", "VM"), "job_name": ("job", "replication job"), "backup_server_name": ("backup_server", "backup server")}
@@ -59,27 +59,17 @@ def not_found(include: Any, known: Mapping[str, set[str]]) -> list[dict[str, str
     found = []
     for key in MATCH_KEYS:
         name_filter = selection.filters.get(key)
-        exact = [name for name in dict.fromkeys(name_filter.include if name_filter else ())
-                 if not WILDCARD_CHARS & set(name)]
-        for name in exact:
+        for name in exact_names(name_filter.include if name_filter else ()):
             if name not in known.get(key, ()):
                 kind, noun = KINDS[key]
                 found.append({"kind": kind, "name": name, "message": _message(noun, name, known.get(key, set()))})
     return found
 
 
-def closest(name: str, candidates: Iterable[str]) -> list[str]:
-    """The candidates most like `name`, ignoring case (so a case variant comes first), most alike first,
-    then by name; at most SUGGESTIONS of them, none less than 60 % alike."""
-    scored = sorted(((-difflib.SequenceMatcher(None, name.casefold(), candidate.casefold()).ratio(), candidate)
-                     for candidate in set(candidates)))
-    return [candidate for score, candidate in scored if -score >= SIMILAR][:SUGGESTIONS]
-
-
 def _message(noun: str, name: str, known: set[str]) -> str:
     text = f"{noun} {name!r} matches nothing Enterprise Manager returned"
-    matches = closest(name, known)
-    same_case = [match for match in matches if match.casefold() == name.casefold()]
+    matches = closest_first(name, known, SIMILAR)[:SUGGESTIONS]
+    same_case = case_variants(name, known)
     if same_case:
         return f"{text}; it has {', '.join(map(repr, same_case))}, which differs only in case (names match case-sensitively)"
     if noun == "backup server" and known:

@@ -21,14 +21,18 @@ def exact_names(given: Iterable[Any] | None) -> list[str]:
     return [name for name in dict.fromkeys(names) if not WILDCARD_CHARS & set(name)]
 
 
-def closest_first(name: str, known: Iterable[str]) -> list[str]:
-    """The known names, most like `name` first (difflib's ratio on lowercased names), then by name."""
-    wanted = name.lower()
+def closest_first(name: str, known: Iterable[str], at_least: float = 0.0) -> list[str]:
+    """The known names at least `at_least` alike, most like `name` first (difflib's ratio,
+    ignoring case, so a case variant comes first), then by name."""
+    wanted = name.casefold()
+    scored = sorted((-difflib.SequenceMatcher(None, wanted, candidate.casefold()).ratio(), candidate)
+                    for candidate in set(known))
+    return [candidate for score, candidate in scored if -score >= at_least]
 
-    def likeness(candidate: str) -> float:
-        return difflib.SequenceMatcher(None, wanted, candidate.lower()).ratio()
 
-    return sorted(set(known), key=lambda candidate: (-likeness(candidate), candidate))
+def case_variants(name: str, known: Iterable[str]) -> list[str]:
+    """The known names that differ from `name` only in case, sorted."""
+    return sorted(candidate for candidate in set(known) if candidate != name and candidate.casefold() == name.casefold())
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -55,7 +59,7 @@ def unknown_name_warnings(option: str, kind: str, given: Iterable[Any] | None, k
 
 
 def _hint(name: str, kind: str, known: set[str]) -> str:
-    same_but_case = sorted(candidate for candidate in known if candidate.lower() == name.lower())
+    same_but_case = case_variants(name, known)
     if same_but_case:
         return (f"{same_but_case[0]!r} differs only in case, and Enterprise Manager's names are case-sensitive: "
                 f"write it as {same_but_case[0]!r}")

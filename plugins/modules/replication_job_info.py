@@ -25,10 +25,8 @@ options:
     elements: str
   backup_server_names:
     description:
-      - Exact backup server names, as Enterprise Manager lists them.
-      - Names are case-sensitive. A name Enterprise Manager does not know gives a warning that lists
-        the backup servers it knows, closest first (one more query, C(GET /api/query?type=BackupServer),
-        made only when this option is given).
+      - Exact backup server names, sent to Enterprise Manager as a filter and checked against the backup
+        servers it knows as O(veeam_em.core.replica_task_session_info#module:backup_server_names) describes.
     type: list
     elements: str
   include_objects:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._not_found import closest, known_names, not_found
+from ansible_collections.veeam_em.core.plugins.module_utils._not_found import SIMILAR, known_names, not_found
+from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import case_variants, closest_first
 
 SESSIONS = [
     {"vm_name": "db01", "job_name": "Gold Tier", "backup_server_name": "vbr-a.corp.example"},
@@ -62,8 +63,9 @@ def test_a_misspelt_vm_gets_the_closest_names_and_an_unknown_one_a_hint():
     ]
 
 
-def test_closest_puts_a_case_variant_first():
-    assert closest("Web01", {"web02", "web01", "db01", "mail99"}) == ["web01", "web02", "db01"]
+def test_closest_puts_a_case_variant_first_and_leaves_out_the_unlike():
+    assert closest_first("Web01", {"web02", "web01", "db01", "mail99"}, SIMILAR) == ["web01", "web02", "db01"]
+    assert case_variants("Web01", {"web02", "web01", "WEB01", "Web01"}) == ["WEB01", "web01"]
 
 
 def test_an_include_of_the_wrong_shape_is_refused():
