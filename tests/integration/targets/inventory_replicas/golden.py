@@ -35,6 +35,8 @@ BELOW_THE_HOUR = re.compile(r"(?<=[dh]) \d+[ms]$")
 EVIDENCE_BELOW_THE_HOUR = re.compile(r"(?<=[dh]) \d+[ms](?= ago)")
 # In hrefs, and inside texts such as the error of an EM that could not be reached.
 HREF_PORT = re.compile(r"(https?://[^/:\s]+):\d+/")
+# A simulator's (or a stopped EM's) address outside a URL, as "nothing listens at 127.0.0.1:<port>" has it.
+LOOPBACK_PORT = re.compile(r"\b127\.0\.0\.1:\d+\b")
 # EM names sessions "<job or VM>@<start time>" (no zone; the simulator writes UTC).
 NAME_TIME = re.compile(r"^(.*@)(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)$", re.DOTALL)
 
@@ -65,7 +67,7 @@ def normalise(value: Any, now: datetime, drift: float, key: str = "") -> Any:
         return f"{match.group(1)}now-{span((now - then).total_seconds())}"
     if isinstance(value, str):
         value = EMBEDDED_TIME.sub(lambda match: "now-" + span((now - _utc(match.group(0))).total_seconds()), value)
-        return HREF_PORT.sub(r"\1:PORT/", value)
+        return LOOPBACK_PORT.sub("127.0.0.1:PORT", HREF_PORT.sub(r"\1:PORT/", value))
     return value
 
 
