@@ -46,10 +46,23 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Fail on a name that matches nothing
-  ansible.builtin.assert:
-    that: missing | length == 0
-    fail_msg: "{{ missing | map(attribute='message') | join('; ') }}"
+- name: Gather the last week of replica task sessions
+  veeam_em.core.replica_task_session_info:
+    created_after: 7d
+  register: gathered
+  delegate_to: localhost
+
+- name: Gather the backup servers Enterprise Manager knows
+  veeam_em.core.backup_server_info:
+  register: em_servers
+  delegate_to: localhost
+
+- name: Say which exact names match nothing (a typo, or the right name in the wrong case)
+  ansible.builtin.debug:
+    msg: "{{ item.message }}"
+  loop: "{{ missing }}"
+  loop_control:
+    label: "{{ item.kind }} {{ item.name }}"
   vars:
     missing: >-
       {{ gathered.replica_task_sessions
