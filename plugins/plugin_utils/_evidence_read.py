@@ -4,13 +4,12 @@
 and replication jobs with their includes (coverage and schedule state).
 
 These reads run on one worker thread while the caller reads the task sessions, so EM
-answers them while the client is busy converting session pages (measured at 105,717
-sessions: read after the sessions they added 3.4 s to 10.4 s; beside them, see
-benchmarks/README.md). Points come page by page from one query (the window, and the exact
-VM and backup server names EM can filter on) and are kept as settled records until the
-sessions are folded; EM's retention bounds them per VM, so memory still follows the VMs.
-Jobs come from one query and their includes from one request per job, at most
-max_concurrency at a time. Private to the collection.
+answers them while the client is busy converting session pages (make bench's inventory_off
+row, judged on sessions without coverage, shows what they still cost). Points come page by page from
+one query (the window, and the exact VM and backup server names EM can filter on) and are
+kept as settled records until the sessions are folded; EM's retention bounds them per VM,
+so memory still follows the VMs. Jobs come from one query and their includes from one
+request per job, at most max_concurrency at a time. Private to the collection.
 """
 from __future__ import annotations
 
