@@ -12,7 +12,7 @@ import math
 import time
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, TaskSessionQuery
 from em_simulator.process import SimulatorProcess
 from em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME
 

@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_task_sessions
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_events import ReplicaEventPoller
-from ansible_collections.veeam_em.core.plugins.module_utils._source_options import read_source_settings
+from ansible_collections.veeam_em.core.plugins.module_utils.events._replica_events import ReplicaEventPoller
+from ansible_collections.veeam_em.core.plugins.module_utils.events._source_options import read_source_settings
 from ansible_collections.veeam_em.core.tests.em_simulator import (
     DEFAULT_PASSWORD,
     DEFAULT_USERNAME,

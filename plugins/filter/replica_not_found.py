@@ -95,8 +95,8 @@ from typing import Any, Callable
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import records_list
-from ansible_collections.veeam_em.core.plugins.module_utils._not_found import known_names, not_found
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import records_list
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_found import known_names, not_found
 
 
 def replica_not_found(records: Any, include: Any = None, points: Any = None, jobs: Any = None,

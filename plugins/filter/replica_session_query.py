@@ -104,7 +104,7 @@ from typing import Any, Callable
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._window import session_query
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._window import session_query
 
 
 def replica_session_query(created_after: Any, now: Any = None, include: Any = None, rpo: Any = None,

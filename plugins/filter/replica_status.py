@@ -268,7 +268,7 @@ from typing import Any, Callable
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import replica_statuses
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import replica_statuses
 
 
 def replica_status(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,

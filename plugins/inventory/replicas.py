@@ -356,11 +356,11 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, settled_task_session
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import judge_summaries
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import judge_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
-from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import did_you_mean
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import did_you_mean
 from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     CACHE_FORMAT,

@@ -67,7 +67,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     open_session,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_task_sessions
 from ansible_collections.veeam_em.core.plugins.module_utils._task_session_options import (
@@ -75,7 +75,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._task_session_option
     TASK_SESSION_OPTION_NAMES,
     check_choices,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import backup_server_warnings
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import backup_server_warnings
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe
 
 NAME = "veeam_em.core.replica_task_sessions"

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from ansible_collections.veeam_em.core.plugins.module_utils._ca_file import check_ca_file
-from ansible_collections.veeam_em.core.plugins.module_utils._control_characters import check_no_control_characters
+from ansible_collections.veeam_em.core.plugins.module_utils.em._ca_file import check_ca_file
+from ansible_collections.veeam_em.core.plugins.module_utils.em._control_characters import check_no_control_characters
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._paging import DEFAULT_MAX_CONCURRENCY, DEFAULT_PAGE_SIZE
-from ansible_collections.veeam_em.core.plugins.module_utils._proxy import check_proxy
-from ansible_collections.veeam_em.core.plugins.module_utils._session import LATEST, Credentials, EmSession
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
-from ansible_collections.veeam_em.core.plugins.module_utils._url import api_root
+from ansible_collections.veeam_em.core.plugins.module_utils.em._paging import DEFAULT_MAX_CONCURRENCY, DEFAULT_PAGE_SIZE
+from ansible_collections.veeam_em.core.plugins.module_utils.em._proxy import check_proxy
+from ansible_collections.veeam_em.core.plugins.module_utils.em._session import LATEST, Credentials, EmSession
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
+from ansible_collections.veeam_em.core.plugins.module_utils.em._url import api_root
 
 MAX_PAGE_SIZE = 10_000
 MAX_CONCURRENCY = 16

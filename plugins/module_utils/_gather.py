@@ -14,7 +14,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     replication_job_record,
     task_session_record,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, PointQuery, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery, TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, utc_now
 
 RESULTS = ["Success", "Warning", "Failed"]

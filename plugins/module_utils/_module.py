@@ -15,9 +15,9 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
-from ansible_collections.veeam_em.core.plugins.module_utils._session import EmSession
-from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import backup_server_warnings
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils.em._session import EmSession
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import backup_server_warnings
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:

@@ -3,10 +3,26 @@
 """Normalised records: the stable, snake_case keys users see (design.md)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import settle
 from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEHOLDER_BEFORE, iso
+
+
+def parse_record_time(value: Any) -> datetime | None:
+    """A record's time (ISO 8601 string or datetime) as an aware datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigurationError(f"not an ISO 8601 time in a task session record: {value!r}") from None
+    if moment.tzinfo is None:
+        raise ConfigurationError(f"a task session time has no time zone: {value!r}")
+    return moment
 
 
 def task_session_record(raw: dict[str, Any]) -> dict[str, Any]:

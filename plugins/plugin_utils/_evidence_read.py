@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._coverage import with_coverage
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, PointQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_replica_point
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 
 
 @dataclass

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, read_criteria
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import TaskSessionQuery
-from ansible_collections.veeam_em.core.plugins.module_utils._lookback import check_lookback
-from ansible_collections.veeam_em.core.plugins.module_utils._selection import NameFilter
-from ansible_collections.veeam_em.core.plugins.module_utils._status import parse_record_time
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, read_criteria
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._lookback import check_lookback
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import NameFilter
+from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
 from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_moment
 
 HOST_VAR_PREFIX = "veeam_"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import (
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import (
     unknown_name_warnings,
     unmatched_name_warnings,
 )

@@ -20,8 +20,8 @@ from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport
 from ansible_collections.veeam_em.core.tests.em_simulator import (
     DEFAULT_PASSWORD,
     DEFAULT_USERNAME,

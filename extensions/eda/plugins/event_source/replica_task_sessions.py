@@ -175,8 +175,8 @@ if _HERE.parents[6].name == "ansible_collections" and str(_HERE.parents[7]) not 
 
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries  # noqa: E402
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError  # noqa: E402
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_events import ReplicaEventPoller  # noqa: E402
-from ansible_collections.veeam_em.core.plugins.module_utils._source_options import read_source_settings  # noqa: E402
+from ansible_collections.veeam_em.core.plugins.module_utils.events._replica_events import ReplicaEventPoller  # noqa: E402
+from ansible_collections.veeam_em.core.plugins.module_utils.events._source_options import read_source_settings  # noqa: E402
 from ansible_collections.veeam_em.core.plugins.module_utils._times import utc_now  # noqa: E402
 
 NAME = "veeam_em.core.replica_task_sessions"

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConnectionFailure
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import read_settings
 

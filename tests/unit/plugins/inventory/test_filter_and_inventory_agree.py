@@ -25,7 +25,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._gather import (
     gather_replication_jobs,
     gather_task_sessions,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.tests.em_simulator import (
     DEFAULT_PASSWORD,
     DEFAULT_USERNAME,

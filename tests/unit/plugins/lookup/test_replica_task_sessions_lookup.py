@@ -14,7 +14,7 @@ from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_task_sessions
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import UNTRUSTED_UNLESS_TAGGED
 from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME, EmSimulator
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, leak_checked

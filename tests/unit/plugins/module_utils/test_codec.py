@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ApiError, ConfigurationError, ProtocolError
 
 etree = pytest.importorskip("lxml.etree")

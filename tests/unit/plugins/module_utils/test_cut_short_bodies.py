@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import IncompleteBody
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
 from ansible_collections.veeam_em.core.tests.unit.canned_em import CannedServer
 
 WHOLE = b'<?xml version="1.0"?><BackupServers xmlns="http://www.veeam.com/ent/v1.0"></BackupServers>'

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, TaskSessionQuery
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig
 from ansible_collections.veeam_em.core.tests.em_simulator.fixture_file import dataset_from_dict
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._coverage import with_coverage
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, judge_summaries, replica_statuses
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_summaries, replica_statuses
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 NOW_TEXT = "2026-11-29T12:00:00Z"

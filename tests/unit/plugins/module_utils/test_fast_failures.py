@@ -18,8 +18,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     RequestTimeout,
     VeeamEmError,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._peer_certificate import subject_alt_names
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
+from ansible_collections.veeam_em.core.plugins.module_utils.em._peer_certificate import subject_alt_names
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig, load_fixture
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED, connection_options
 

@@ -21,13 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import IncompleteBody
 from ansible_collections.veeam_em.core.plugins.module_utils._records import task_session_record
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
-from ansible_collections.veeam_em.core.plugins.module_utils._wrong_service import not_enterprise_manager
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.em._wrong_service import not_enterprise_manager
 from ansible_collections.veeam_em.core.tests.unit.canned_em import ConnectionRecorder
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator
 

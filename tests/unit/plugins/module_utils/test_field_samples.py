@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import NotEnterpriseManager
 from ansible_collections.veeam_em.core.plugins.module_utils._records import task_session_record
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 from ansible_collections.veeam_em.core.tests.unit.canned_em import CannedServer, read_http_sample
 
 FIELD = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "field")

@@ -6,9 +6,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ProtocolError
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
 
 MIB = 1024 * 1024
 HUGE = 200 * MIB

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._findings import findings_of, read_fail_on
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, judge_records
-from ansible_collections.veeam_em.core.plugins.module_utils._messages import human_duration
-from ansible_collections.veeam_em.core.plugins.module_utils._rpo import job_rpos, read_rpo
-from ansible_collections.veeam_em.core.plugins.module_utils._selection import read_selection
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import findings_of, read_fail_on
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_records
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._messages import human_duration
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._rpo import job_rpos, read_rpo
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import read_selection
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
 

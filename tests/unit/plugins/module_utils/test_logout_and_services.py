@@ -10,7 +10,7 @@ import pytest
 from ansible_collections.veeam_em.core.plugins.module_utils import _module
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import NotEnterpriseManager
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 
 

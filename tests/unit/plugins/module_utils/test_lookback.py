@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._lookback import check_lookback, duration_text
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._lookback import check_lookback, duration_text
 
 HOUR = timedelta(hours=1)
 

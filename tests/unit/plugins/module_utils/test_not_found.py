@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._not_found import SIMILAR, known_names, not_found
-from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import case_variants, closest_first
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_found import SIMILAR, known_names, not_found
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import case_variants, closest_first
 
 SESSIONS = [
     {"vm_name": "db01", "job_name": "Gold Tier", "backup_server_name": "vbr-a.corp.example"},

@@ -9,11 +9,11 @@ import uuid
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import IncompleteBody, ProtocolError
-from ansible_collections.veeam_em.core.plugins.module_utils._paging import READING_SWITCH_INTERVAL, iter_pages, query_all
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport
+from ansible_collections.veeam_em.core.plugins.module_utils.em._paging import READING_SWITCH_INTERVAL, iter_pages, query_all
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator, leak_checked
 
 TASKS = {"type": "ReplicaTaskSession", "format": "Entities", "sortDesc": "CreationTime"}

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
-from ansible_collections.veeam_em.core.plugins.module_utils._coverage import with_coverage
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, PointQuery, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery, TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ApiError
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, judge_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_task_session
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 from ansible_collections.veeam_em.core.tests.em_simulator.coverage_gen import NEVER_RUN_FOLDER, NEVER_RUN_JOB
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXED_NOW, connection_options, estate_simulator, leak_checked

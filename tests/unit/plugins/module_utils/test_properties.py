@@ -22,12 +22,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ProtocolError
-from ansible_collections.veeam_em.core.plugins.module_utils._query_filter import Any as AnyOf
-from ansible_collections.veeam_em.core.plugins.module_utils._query_filter import Comparison, QueryFilterBuilder
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.em._query_filter import Any as AnyOf
+from ansible_collections.veeam_em.core.plugins.module_utils.em._query_filter import Comparison, QueryFilterBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, TaskSessionQuery
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig, load_fixture
 from ansible_collections.veeam_em.core.tests.em_simulator import filters as simfilters
 from ansible_collections.veeam_em.core.tests.em_simulator.query import TASK_FIELDS

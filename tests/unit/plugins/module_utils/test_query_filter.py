@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._query_filter import (
+from ansible_collections.veeam_em.core.plugins.module_utils.em._query_filter import (
     BACKUP_SERVER_FIELDS,
     JOB_SESSION_FIELDS,
     OPERATORS,

@@ -12,7 +12,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ConfigurationError,
     ProtocolError,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport
 from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_USERNAME
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 

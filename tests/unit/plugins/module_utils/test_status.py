@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._status import (
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import (
     StatusBuilder,
     status_from_summary,
     statuses_from_summaries,

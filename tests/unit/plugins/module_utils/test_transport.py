@@ -14,7 +14,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ConnectionFailure,
     RequestTimeout,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import (
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import (
     Transport,
     TransportOptions,
     _certificate_error,
@@ -75,7 +75,7 @@ def test_backoff_grows_and_is_bounded_in_total_time(fresh_simulator):
 def test_503_after_the_retries_is_reported_with_ems_message(fresh_simulator):
     fresh_simulator.configure(error_rate=1.0)
     options = connection_options(fresh_simulator)
-    from ansible_collections.veeam_em.core.plugins.module_utils._session import Credentials, EmSession
+    from ansible_collections.veeam_em.core.plugins.module_utils.em._session import Credentials, EmSession
 
     transport = Transport(TransportOptions(ca_path=fresh_simulator.ca_path, max_retries=2), sleep=RecordingSleep())
     with pytest.raises(ApiError) as caught:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import (
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import (
     SHOWN,
     closest_first,
     did_you_mean,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._url import api_root
+from ansible_collections.veeam_em.core.plugins.module_utils.em._url import api_root
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._window import session_query
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._window import session_query
 
 NOW = "2026-11-29T06:00:00Z"
 

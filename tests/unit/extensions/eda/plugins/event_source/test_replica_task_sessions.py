@@ -20,7 +20,7 @@ from ansible_collections.veeam_em.core.extensions.eda.plugins.event_source.repli
     SourceError,
     main,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import replica_statuses
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import replica_statuses
 from ansible_collections.veeam_em.core.tests.em_simulator import (
     DEFAULT_PASSWORD,
     DEFAULT_USERNAME,

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Callable
 
-from ansible_collections.veeam_em.core.plugins.module_utils._completions import CompletionWatch
+from ansible_collections.veeam_em.core.plugins.module_utils.events._completions import CompletionWatch
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
     CertificateError,
@@ -26,12 +26,12 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     IncompleteBody,
     VeeamEmError,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._rpo_verdicts import RpoWatch
-from ansible_collections.veeam_em.core.plugins.module_utils._session import EmSession
-from ansible_collections.veeam_em.core.plugins.module_utils._source_options import SourceSettings
-from ansible_collections.veeam_em.core.plugins.module_utils._source_state import load_state, save_state
+from ansible_collections.veeam_em.core.plugins.module_utils.events._rpo_verdicts import RpoWatch
+from ansible_collections.veeam_em.core.plugins.module_utils.em._session import EmSession
+from ansible_collections.veeam_em.core.plugins.module_utils.events._source_options import SourceSettings
+from ansible_collections.veeam_em.core.plugins.module_utils.events._source_state import load_state, save_state
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport
 
 COMPLETED_EVENT = "task_session_completed"
 UNREACHABLE_EVENT, RECOVERED_EVENT = "em_unreachable", "em_recovered"

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._completions import SessionScope
+from ansible_collections.veeam_em.core.plugins.module_utils.events._completions import SessionScope
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import CONNECTION_OPTION_NAMES, ConnectionOptions
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import RESULTS
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, read_criteria
-from ansible_collections.veeam_em.core.plugins.module_utils._lookback import check_lookback
-from ansible_collections.veeam_em.core.plugins.module_utils._source_state import check_state_path
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, read_criteria
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._lookback import check_lookback
+from ansible_collections.veeam_em.core.plugins.module_utils.events._source_state import check_state_path
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_duration, parse_moment
 
 DEFAULT_INTERVAL = 60.0

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from itertools import chain, islice
 from typing import Any, Callable, Iterator
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 
 DEFAULT_PAGE_SIZE = 1000
 DEFAULT_MAX_CONCURRENCY = 4

@@ -17,7 +17,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ConnectionFailure,
     RequestTimeout,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._proxy import without_secret
+from ansible_collections.veeam_em.core.plugins.module_utils.em._proxy import without_secret
 
 # OpenSSL's RFC 5280 checks (X509_V_FLAG_X509_STRICT), on by default from Python 3.13
 # through urllib3: the reason text as OpenSSL words it, and what the certificate lacks.

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from ansible_collections.veeam_em.core.plugins.module_utils._coverage import with_coverage
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._evidence import DEFAULT_RPO_BASIS, read_rpo_basis
-from ansible_collections.veeam_em.core.plugins.module_utils._findings import DEFAULT_FAIL_ON, findings_of, read_fail_on
-from ansible_collections.veeam_em.core.plugins.module_utils._messages import findings_message, formatted_values
-from ansible_collections.veeam_em.core.plugins.module_utils._rpo import job_rpos, read_rpo, read_rpo_by_job
-from ansible_collections.veeam_em.core.plugins.module_utils._selection import RecordSelection, read_selection
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder, statuses_from_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._evidence import DEFAULT_RPO_BASIS, read_rpo_basis
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, findings_of, read_fail_on
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._messages import findings_message, formatted_values
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._rpo import job_rpos, read_rpo, read_rpo_by_job
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import RecordSelection, read_selection
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder, statuses_from_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._times import read_now
 
 

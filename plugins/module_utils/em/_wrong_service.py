@@ -15,7 +15,7 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import NotEnterpriseManager
-from ansible_collections.veeam_em.core.plugins.module_utils._url import https_instead
+from ansible_collections.veeam_em.core.plugins.module_utils.em._url import https_instead
 
 # Ports of the services users confuse with EM's REST API (Veeam's port reference).
 VBR_REST_PORT = 9419

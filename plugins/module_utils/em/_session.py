@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 from urllib.parse import quote
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
     AuthenticationError,
@@ -19,9 +19,9 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     RequestTimeout,
     VeeamEmError,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._transport import Transport, TransportOptions
-from ansible_collections.veeam_em.core.plugins.module_utils._url import on_origin
-from ansible_collections.veeam_em.core.plugins.module_utils._wrong_service import not_enterprise_manager
+from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
+from ansible_collections.veeam_em.core.plugins.module_utils.em._url import on_origin
+from ansible_collections.veeam_em.core.plugins.module_utils.em._wrong_service import not_enterprise_manager
 
 TOKEN_HEADER = "X-RestSvcSessionId"
 LATEST = "latest"

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
-from ansible_collections.veeam_em.core.plugins.module_utils._completions import SessionScope
-from ansible_collections.veeam_em.core.plugins.module_utils._em_api import EmApi
-from ansible_collections.veeam_em.core.plugins.module_utils._judgement import Criteria, judge_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils.events._completions import SessionScope
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_task_session
-from ansible_collections.veeam_em.core.plugins.module_utils._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 
 BREACHED, RECOVERED = "rpo_breached", "rpo_recovered"
 

@@ -16,32 +16,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._coverage import coverage_facts
-from ansible_collections.veeam_em.core.plugins.module_utils._evidence import DEFAULT_RPO_BASIS, PointFold, evidence
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import coverage_facts
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._evidence import DEFAULT_RPO_BASIS, PointFold, evidence
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import (
     is_running,
     real_time,
     settle,
     settled_result,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
 from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEHOLDER_BEFORE, iso
 
 # A Warning still produced the replica restore point; only Failed did not.
 SUCCESS_RESULTS = ("Success", "Warning")
-
-
-def parse_record_time(value: Any) -> datetime | None:
-    """A record's time (ISO 8601 string or datetime) as an aware datetime."""
-    if value is None or isinstance(value, datetime):
-        return value
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigurationError(f"not an ISO 8601 time in a task session record: {value!r}") from None
-    if moment.tzinfo is None:
-        raise ConfigurationError(f"a task session time has no time zone: {value!r}")
-    return moment
 
 
 @dataclass
@@ -232,7 +219,7 @@ def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelt
         # Exactly at the RPO is still within it; no evidence in the data is a breach.
         "rpo_breached": None if vm_rpo is None else (rpo_age is None or rpo_age > vm_rpo.total_seconds()),
     }
-    status.update(coverage_facts(summary, now, parse_record_time))
+    status.update(coverage_facts(summary, now))
     if "sessions" in summary:
         status["sessions"] = [dict(session) for session in summary["sessions"]]
     return status

@@ -26,7 +26,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     IncompleteBody,
     ProtocolError,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._network_failures import (
+from ansible_collections.veeam_em.core.plugins.module_utils.em._network_failures import (
     certificate_error as _certificate_error,
     connect_timeout_error,
     read_timeout_error,
@@ -37,9 +37,9 @@ from ansible_collections.veeam_em.core.plugins.module_utils._network_failures im
     unknown_host_error,
     unreachable_error,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._peer_certificate import certificate_names, speaks_tls
-from ansible_collections.veeam_em.core.plugins.module_utils._proxy import request_proxies, without_secret
-from ansible_collections.veeam_em.core.plugins.module_utils._url import https_instead
+from ansible_collections.veeam_em.core.plugins.module_utils.em._peer_certificate import certificate_names, speaks_tls
+from ansible_collections.veeam_em.core.plugins.module_utils.em._proxy import request_proxies, without_secret
+from ansible_collections.veeam_em.core.plugins.module_utils.em._url import https_instead
 
 requests = optional_import("requests")
 urllib3_exceptions = optional_import("urllib3.exceptions")  # installed with requests

@@ -13,8 +13,9 @@ session in the window. Pure functions, no I/O.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
+from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
 # The type part of a HierarchyObjRef (urn:VMware:Vm:..., urn:HyperV:Vm:..., urn:vCloud:Vm:...) of a VM.
@@ -75,14 +76,13 @@ def _never_replicated(name: str | None, object_type: str | None, job: Mapping[st
     }
 
 
-def coverage_facts(summary: Mapping[str, Any], now: datetime,
-                   parse: Callable[[Any], datetime | None]) -> dict[str, Any]:
+def coverage_facts(summary: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     """The coverage keys of a status at `now`: never_replicated, object_type (V(Vm) or the
     container's type for an included object; None for a VM known from its sessions),
     job_schedule_enabled, job_next_run and job_overdue (an enabled schedule whose next run
     is already past; None when the job is unknown)."""
     enabled = summary.get("job_schedule_enabled")
-    next_run = parse(summary.get("job_next_run"))
+    next_run = parse_record_time(summary.get("job_next_run"))
     return {
         "never_replicated": bool(summary.get("never_replicated")),
         "object_type": summary.get("object_type"),

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._lookback import check_lookback
-from ansible_collections.veeam_em.core.plugins.module_utils._rpo import read_rpo, read_rpo_by_job
-from ansible_collections.veeam_em.core.plugins.module_utils._selection import read_selection
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._lookback import check_lookback
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._rpo import read_rpo, read_rpo_by_job
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import read_selection
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, read_now, utc_now
 
 # The module option that takes the exact names of each selection key.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable, Sequence
 
-from ansible_collections.veeam_em.core.plugins.module_utils._selection import WILDCARD_CHARS
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import WILDCARD_CHARS
 
 # How many known names a warning lists; the rest are counted.
 SHOWN = 8

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterator
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ApiError
-from ansible_collections.veeam_em.core.plugins.module_utils._query_filter import All, QueryFilterBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.em._query_filter import All, QueryFilterBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import COMPLETED
-from ansible_collections.veeam_em.core.plugins.module_utils._paging import (
+from ansible_collections.veeam_em.core.plugins.module_utils.em._paging import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_PAGE_SIZE,
     iter_pages,

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._selection import MATCH_KEYS, read_selection
-from ansible_collections.veeam_em.core.plugins.module_utils._unknown_names import case_variants, closest_first, exact_names
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import MATCH_KEYS, read_selection
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import case_variants, closest_first, exact_names
 
 # Selection key -> (the kind a report shows, the noun its message uses).
 KINDS = {"vm_name": ("vm", "VM"), "job_name": ("job", "replication job"), "backup_server_name": ("backup_server", "backup server")}
