@@ -1,6 +1,6 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Normalised records: the stable, snake_case keys users see (design.md)."""
+"""Normalised records: the stable, snake_case keys users see (the modules' RETURN docs)."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -67,10 +67,11 @@ def _read(simulator: EmSimulator, concurrency: int) -> tuple[list[dict[str, Any]
                                 page_size=PAGE_SIZE, max_concurrency=concurrency)
     # Short backoffs: the soak is about correctness under faults, and backoff timing has
     # its own tests; real waits would make 300 runs take an hour.
-    transport = Transport(replace(options.transport_options(), backoff_base=0.01, backoff_max=0.1))
+    retried: list[str] = []
+    transport = Transport(replace(options.transport_options(), backoff_base=0.01, backoff_max=0.1), on_retry=retried.append)
     with open_session(options, transport) as session:
         records = EmApi(session, PAGE_SIZE, concurrency).task_sessions(TaskSessionQuery())
-        return records, session.transport.retries
+        return records, len(retried)
 
 
 def _faults_for(run: int, seed: int, rates: SoakFaults = SoakFaults()) -> dict[str, Any]:

@@ -133,7 +133,7 @@ def api_error(root: Any, url: str, status: int) -> ApiError | None:
         return None
     message = (root.get("Message") or "").strip()
     if not message:
-        # Older EM builds leave Message empty but fill this child (em-api.md section 6).
+        # Older EM builds leave Message empty but fill this child (docs/docsite/rst/em_api_notes.rst, "Errors").
         message = (_child_text(root, "FirstChanceExceptionMessage") or "").strip()
     code_text = (root.get("StatusCode") or "").strip()
     # A broken StatusCode must not hide EM's message, so the HTTP status stands in for it.
@@ -417,7 +417,7 @@ def backup_server(el: Any) -> Record:
 
 
 _POINT_TAGS = (_tag("VmReplicaPoint"),)
-# em-api.md "Replica restore points" [vmreplicapoints_id]: VmDisplayName is an attribute, the
+# Veeam's vmreplicapoints_id page (docs/docsite/rst/em_api_notes.rst, "Replica restore points"): VmDisplayName is an attribute, the
 # replica (named like its job) an Up link of Type ReplicaReference.
 _POINT_SPEC = _spec((_time, "CreationTimeUTC"), (_text, "Algorithm", "PointType"), renamed={"PointType": "type"})
 REPLICA_POINT_KEYS = (
@@ -476,24 +476,6 @@ def list_items(root: Any, list_tag: str, converter: Converter) -> list[Record]:
     return [converter(child) for child in root if isinstance(child.tag, str) and child.tag != _LINKS]
 
 
-_REFERENCE_TAGS = (_tag("Ref"), _tag("EntityRef"))
-
-
-def reference(el: Any) -> Record:
-    """A <Ref> or <EntityRef>: type, uid, id, name, href and links ({rel, type, href, name})."""
-    _expect(el, _REFERENCE_TAGS)
-    uid = el.get("UID")
-    links: list[Record] = []
-    for child in el:
-        if child.tag == _LINKS:
-            links.extend(
-                {"rel": link.get("Rel"), "type": link.get("Type"), "href": link.get("Href"), "name": link.get("Name")}
-                for link in child if link.tag == _LINK
-            )
-    return {"type": el.get("Type"), "uid": uid, "id": guid_of(uid), "name": el.get("Name"), "href": el.get("Href"),
-            "links": links}
-
-
 _LOGON_TAGS = (_tag("LogonSession"),)
 _LOGON_SPEC = _spec((_text, "UserName"), (_text_or_none, "SessionId"))
 
@@ -504,7 +486,7 @@ def logon_session(el: Any) -> Record:
     record: Record = {"href": el.get("Href"), "user_name": None, "session_id": None, "delete_href": None}
     links = _fill(el, _LOGON_SPEC, record)
     for link in links if links is not None else ():
-        # An action link has no Type (em-api.md section 8), so Rel is what marks it.
+        # An action link has no Type (docs/docsite/rst/em_api_notes.rst, "Links"), so Rel is what marks it.
         if link.tag == _LINK and link.get("Rel") == "Delete":
             record["delete_href"] = link.get("Href")
             break

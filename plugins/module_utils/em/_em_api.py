@@ -30,7 +30,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.em._paging import (
 JOB_SESSION_LEAD = timedelta(days=1)
 TASK_UID_PREFIX = "urn:veeam:ReplicaTaskSession:"
 # Whether an account without rights on restore points gets 403 or an empty result is
-# undocumented (em-api.md [UNKNOWN]); a 403 says what the user can change.
+# undocumented (docs/docsite/rst/em_api_notes.rst, "Replica restore points"); a 403 says what the user can change.
 POINTS_FORBIDDEN = ("the account may not read replica restore points: give it an Enterprise Manager role that may, "
                     "or judge the RPO on task sessions (rpo_basis: session; the role's replica_compliance_rpo_basis)")
 

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters for EM's query service (`/api/query?...&filter=<text>`), built and quoted safely.
 
-Grammar (em-api.md section 5): `field op value`, AND is `;`, OR is `,`, `( )` groups, a
+Grammar (docs/docsite/rst/em_api_notes.rst, "Query service"; Veeam's `filter` and
+`optional_query_parameters` pages): `field op value`, AND is `;`, OR is `,`, `( )` groups, a
 value in double quotes may hold anything and writes a literal `"` as `""`. EM does not
 document how `;` and `,` bind without parentheses, so every nested group is put in
 parentheses and the question never arises.
@@ -29,7 +30,6 @@ OPERATORS = ("==", "!=", ">", "<", ">=", "<=")
 
 # Kinds decide how a value is written: string/uid quoted, time as UTC, enum bare when it
 # is a plain word (EM compares enums by their place in the documented list).
-_KINDS = ("string", "uid", "time", "int", "bool", "enum")
 _PLAIN_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -61,7 +61,7 @@ class QueryFields:
         return found
 
 
-# em-api.md sections 2-5, "Filterable fields".
+# The fields each query type's page lists as filterable (docs/docsite/rst/em_api_notes.rst, "Filterable fields").
 TASK_SESSION_FIELDS = QueryFields("ReplicaTaskSession", {
     "UID": "uid", "Name": "string", "CreationTime": "time", "EndTime": "time", "State": "enum",
     "Result": "enum", "Reason": "string", "TotalSize": "int", "JobSessionUid": "uid", "JobUid": "uid",
@@ -76,7 +76,6 @@ BACKUP_SERVER_FIELDS = QueryFields("BackupServer", {
     "UID": "uid", "Name": "string", "Description": "string", "IpOrDnsName": "string", "Port": "int",
     "Version": "string",
 })
-# em-api.md "Replica restore points, jobs and job objects" [get_query_vmreplicapoint, get_query_job].
 REPLICA_POINT_FIELDS = QueryFields("VmReplicaPoint", {
     "UID": "uid", "Name": "string", "CreationTime": "time", "Type": "enum", "Algorithm": "enum",
     "ReplicaUid": "uid", "ReplicaName": "string", "VmDisplayName": "string", "BackupServerUid": "uid",

@@ -107,7 +107,6 @@ class Transport:
         self._sleep = sleep
         self._jitter = jitter
         self._on_retry = on_retry  # told each retry in one line (no secret in it)
-        self.retries = 0  # counted for diagnostics and benchmarks
         if not options.validate_certs:
             # The user chose this; the edges say so once per run instead of urllib3
             # repeating it for every request.
@@ -144,7 +143,6 @@ class Transport:
             outcome = self._attempt(method, url, read, limits, tries, kwargs)
             if not isinstance(outcome, _Retry):
                 return outcome
-            self.retries += 1
             tries.attempt += 1
             if self._on_retry is not None:
                 self._on_retry(f"{shown or f'{method} {url}'} failed ({outcome.why}); retry {tries.attempt} of "

@@ -23,6 +23,7 @@ def cut_first(times: int, status: int = 200):
 
 
 def transport(max_retries: int = 5) -> tuple[Transport, list[float]]:
+    """A transport that sleeps into a list: one entry per retry, each its backoff."""
     slept: list[float] = []
     return Transport(TransportOptions(max_retries=max_retries), sleep=slept.append, jitter=lambda: 1.0), slept
 
@@ -35,7 +36,7 @@ def test_a_cut_short_get_is_read_again_with_the_503_backoff():
     client, slept = transport()
     with CannedServer(cut_first(2)) as em:
         root = client.fetch("GET", em.origin + "/api/backupServers", parse("GET"))
-    assert root.tag.endswith("BackupServers") and client.retries == 2
+    assert root.tag.endswith("BackupServers")
     assert slept == [0.5, 1.0]  # backoff_base * 2**attempt, as for a 503
 
 
