@@ -1,25 +1,32 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection options shared by modules, the inventory plugin and the role, and the
-factory that turns them into a logged-on EM session."""
+"""The connection options checked (ConnectionOptions, connection_options_from) and the one way
+to a logged-on client (open_api), for every surface: modules, lookup, inventory, event source.
+The options themselves (names, types, defaults, bounds, environment) are _options' table."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils.em._ca_file import check_ca_file
 from ansible_collections.veeam_em.core.plugins.module_utils.em._control_characters import check_no_control_characters
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils.em._paging import DEFAULT_MAX_CONCURRENCY, DEFAULT_PAGE_SIZE
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils.em._proxy import check_proxy
-from ansible_collections.veeam_em.core.plugins.module_utils.em._session import LATEST, Credentials, EmSession
+from ansible_collections.veeam_em.core.plugins.module_utils.em._session import Credentials, EmSession
 from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._url import api_root
+from ansible_collections.veeam_em.core.plugins.module_utils._options import (
+    CONNECTION_OPTION_NAMES,
+    OPTIONS,
+    missing_required,
+    read_connection_values,
+)
 
-MAX_PAGE_SIZE = 10_000
-MAX_CONCURRENCY = 16
-MAX_RETRIES = 10
-MAX_RETRY_BACKOFF = 30.0
+__all__ = ["CONNECTION_OPTION_NAMES", "INSECURE_WARNING", "ConnectionOptions", "connection_options_from", "open_api",
+           "open_session"]
+
 # Said once per module run or inventory parse when validate_certs is false.
 INSECURE_WARNING = (
     "validate_certs is false: Enterprise Manager's certificate is not checked, so the credentials "
@@ -27,34 +34,31 @@ INSECURE_WARNING = (
 )
 
 
+def _default(name: str) -> Any:
+    return OPTIONS[name].default
+
+
 @dataclass(frozen=True)
 class ConnectionOptions:
+    """The connection options, checked; the defaults and bounds are _options.CONNECTION_OPTIONS'."""
+
     url: str
     username: str
     password: str = field(repr=False)
-    validate_certs: bool = True
-    ca_path: str | None = None
-    timeout: float = 60.0
-    api_version: str = LATEST
-    page_size: int = DEFAULT_PAGE_SIZE
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
-    proxy: str | None = field(default=None, repr=False)  # it may hold the proxy's own password
-    retries: int = TransportOptions.max_retries
-    retry_backoff: float = TransportOptions.backoff_base
+    validate_certs: bool = _default("validate_certs")
+    ca_path: str | None = _default("ca_path")
+    timeout: float = _default("timeout")
+    api_version: str = _default("api_version")
+    page_size: int = _default("page_size")
+    max_concurrency: int = _default("max_concurrency")
+    proxy: str | None = field(default=_default("proxy"), repr=False)  # it may hold the proxy's own password
+    retries: int = _default("retries")
+    retry_backoff: float = _default("retry_backoff")
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> ConnectionOptions:
-        """Build from Ansible-style options (None means 'use the default')."""
-        given = {name: options.get(name) for name in cls.__dataclass_fields__ if options.get(name) is not None}
-        missing = [name for name in ("url", "username", "password") if name not in given]
-        if missing:
-            raise ConfigurationError(
-                f"missing connection option(s): {', '.join(missing)}; set them as options or through "
-                + ", ".join(f"VEEAM_EM_{name.upper()}" for name in missing)
-            )
-        connection = cls(**given)
-        connection.check()
-        return connection
+        """Build from Ansible-style options (None means 'use the default'); see connection_options_from."""
+        return connection_options_from(options)
 
     def check(self) -> None:
         """Refuse unusable values before any request is sent."""
@@ -62,17 +66,10 @@ class ConnectionOptions:
         check_no_control_characters("username", self.username)
         check_no_control_characters("password", self.password, secret=True)
         self.root()
-        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
-            raise ConfigurationError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {self.page_size}")
-        if not 1 <= self.max_concurrency <= MAX_CONCURRENCY:
-            raise ConfigurationError(f"max_concurrency must be between 1 and {MAX_CONCURRENCY}, not {self.max_concurrency}")
-        if not self.timeout > 0:
-            raise ConfigurationError(f"timeout must be a positive number of seconds, not {self.timeout}")
-        if not 0 <= self.retries <= MAX_RETRIES:
-            raise ConfigurationError(f"retries must be between 0 and {MAX_RETRIES}, not {self.retries}")
-        if not 0 < self.retry_backoff <= MAX_RETRY_BACKOFF:
-            raise ConfigurationError(f"retry_backoff must be more than 0 and at most {MAX_RETRY_BACKOFF:g} seconds, "
-                                     f"not {self.retry_backoff}")
+        for name in ("page_size", "max_concurrency", "timeout", "retries", "retry_backoff"):
+            problem = OPTIONS[name].bounds_error(getattr(self, name))
+            if problem:
+                raise ConfigurationError(problem)
         check_proxy(self.proxy, self.root())
         if self.ca_path is not None:
             check_ca_file(self.ca_path)
@@ -95,8 +92,28 @@ class ConnectionOptions:
         )
 
 
-# Every connection option, in one place for modules and plugins alike.
-CONNECTION_OPTION_NAMES = tuple(ConnectionOptions.__dataclass_fields__)
+def connection_options_from(values: Mapping[str, Any], where: str = "",
+                            environ: Mapping[str, str] | None = None) -> ConnectionOptions:
+    """Checked ConnectionOptions from raw values: each in its natural YAML type or its string
+    form ("3", "no", "1.5"); None or a missing key means unset, so the table's default.
+
+    With `environ` (such as os.environ), an unset option comes from its VEEAM_EM_* variable.
+    Keys that are not connection options are ignored (check them with
+    _options.check_option_names). ConfigurationError names the option, the value and what it
+    takes, after `where` and a colon when given ("enterprise_managers[0] (eu)").
+    """
+    try:
+        given = read_connection_values(values, environ)
+        missing = missing_required(given)
+        if missing:
+            raise ConfigurationError(missing)
+        connection = ConnectionOptions(**given)
+        connection.check()
+    except ConfigurationError as error:
+        if not where:
+            raise
+        raise ConfigurationError(f"{where}: {error}") from None
+    return connection
 
 
 def open_session(options: ConnectionOptions, transport: Transport | None = None,
@@ -111,3 +128,24 @@ def open_session(options: ConnectionOptions, transport: Transport | None = None,
         Credentials(options.username, options.password),
         options.api_version,
     )
+
+
+@contextmanager
+def open_api(options: ConnectionOptions, on_retry: Callable[[str], Any] | None = None,
+             on_logout_failure: Callable[[str], Any] | None = None,
+             transport: Transport | None = None) -> Iterator[EmApi]:
+    """A logged-on EmApi for the `with` block; logged out on every way out of it (a return,
+    an exception, KeyboardInterrupt, a cancelled asyncio task's CancelledError).
+
+    `on_retry` is told each retry in one line (the edges show it at -vvv). A logout that
+    fails never raises: its warning (EmSession.logout_warning, the one wording of it) goes
+    to `on_logout_failure` once, after the logout, whether the block succeeded or not; each
+    surface only chooses how to show it (module.warn, display.warning, logger.warning).
+    """
+    session = open_session(options, transport, on_retry)
+    try:
+        with session:
+            yield EmApi(session, options.page_size, options.max_concurrency)
+    finally:
+        if session.logout_warning and on_logout_failure is not None:
+            on_logout_failure(session.logout_warning)
