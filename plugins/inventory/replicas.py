@@ -357,8 +357,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, settled_task_session
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import judge_summaries
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import judge_vms
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import did_you_mean
 from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
@@ -633,17 +633,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         Task sessions are folded page by page and not kept, so memory follows the VMs.
         """
-        builder = StatusBuilder(settings.include_sessions, points_read=settings.reads_points)
-        with self._create_client(connection) as api, EvidenceRead(api, settings) as evidence:
+        fold = VmFold(settings.selection, settings.include_sessions, points_read=settings.reads_points)
+        with self._create_client(connection) as api, EvidenceRead(api, settings) as reading:
             servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
-            for page in api.iter_task_sessions(settings.selection.query()):
-                for raw in page:
-                    # Times stay datetimes from the XML to the status: no text to parse back per session.
-                    record = settled_task_session(raw)
-                    if settings.selection.keeps_session(record):
-                        builder.add(record)
-            summaries = evidence.summaries(builder)
-        return summaries, servers
+            for page in api.iter_task_sessions(settings.session_query()):
+                # Times stay datetimes from the XML to the status: no text to parse back per session.
+                fold.add_sessions(settled_task_session(raw) for raw in page)
+            evidence = reading.result()
+        return fold.add_points(evidence.points).summaries(evidence.jobs, evidence.includes), servers
 
     @contextmanager
     def _create_client(self, connection: ConnectionOptions) -> Iterator[EmApi]:
@@ -681,11 +678,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                   now: datetime) -> list[tuple[str | None, dict[str, Any], dict[str, Any]]]:
         """(EM name, status, host vars) of every VM kept by the name patterns, then by filters/exclude_filters."""
         vms = []
-        for part in parts:  # judged per EM: judge_summaries gives its statuses in its own order
+        for part in parts:  # judged per EM: judge_vms gives its statuses in its own order
             # The VM and backup server filters apply here, to fetched and cached summaries alike.
-            kept = [summary for summary in part.summaries if settings.selection.keeps_summary(summary)]
             vms.extend((part.name, status, with_em_name(make_unsafe(vm_host_vars(status)), part.name))
-                       for status in judge_summaries(kept, now, settings.criteria))
+                       for status in judge_vms(part.summaries, now, settings.criteria, settings.selection))
         if expressions.filters or expressions.exclude_filters:
             vms = [vm for vm in vms if keeps_vm(expressions, vm[2], self._compose)]
         return vms

@@ -19,10 +19,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
-from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_replica_point
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 
 
 @dataclass
@@ -39,37 +37,38 @@ class _Stopped(Exception):
     """The session read failed, so the worker stops between two requests."""
 
 
-def read_points(api: EmApi, selection: Any, stop: threading.Event) -> list[dict[str, Any]]:
-    """The window's restore points the selection keeps; a point's replica is named like its
-    job (em-api.md [vmreplicapoints_id]), so the job patterns select points by it."""
-    query = selection.query()
-    points = PointQuery(vm_names=query.vm_names, backup_servers=query.backup_servers, created_after=query.created_after)
+def read_points(api: EmApi, settings: Any, stop: threading.Event) -> list[dict[str, Any]]:
+    """The window's restore points the selection keeps (Selection.keeps_point, which VmFold
+    applies again), dropped as they come so memory follows the kept VMs."""
     kept = []
-    for page in api.iter_replica_points(points):
+    for page in api.iter_replica_points(settings.point_query()):
         if stop.is_set():
             raise _Stopped()
-        kept.extend(settled_replica_point(raw) for raw in page if selection.keeps_point(raw))
+        kept.extend(settled_replica_point(raw) for raw in page if settings.selection.keeps_point(raw))
     return kept
 
 
 def read_evidence(api: EmApi, settings: Any, stop: threading.Event) -> Evidence:
-    """Points when the RPO is judged on them, jobs and includes when include_unreplicated."""
+    """Points when the RPO is judged on them, jobs and includes when include_unreplicated.
+
+    Only the jobs the selection keeps have their includes read (a request per job).
+    """
     evidence = Evidence()
     if settings.reads_points:
-        evidence.points = read_points(api, settings.selection, stop)
+        evidence.points = read_points(api, settings, stop)
     if settings.include_unreplicated and not stop.is_set():
         selection = settings.selection
-        jobs = api.replication_jobs(selection.query().backup_servers)
-        evidence.jobs = [job for job in jobs if selection.jobs.allows(job["name"])]
+        jobs = api.replication_jobs(selection.exact_names().backup_server_names)
+        evidence.jobs = [job for job in jobs if selection.keeps_job(job)]
         evidence.includes = api.job_includes([job["id"] for job in evidence.jobs])
     return evidence
 
 
 class EvidenceRead:
-    """`with EvidenceRead(api, settings) as evidence:` starts the read; read the sessions into
-    a StatusBuilder inside the block, then `evidence.summaries(builder)`.
+    """`with EvidenceRead(api, settings) as reading:` starts the read; read the sessions inside
+    the block, then `reading.result()` (the Evidence a VmFold takes).
 
-    An error of the worker is raised by summaries(), so no summary is built on part of the
+    An error of the worker is raised by result(), so no summary is built on part of the
     evidence; leaving the block on an error stops the worker at its next request and waits
     for it, so no request runs after the caller logs out.
     """
@@ -90,13 +89,6 @@ class EvidenceRead:
             self._stop.set()
         self._pool.shutdown(wait=True)
 
-    def summaries(self, builder: StatusBuilder) -> list[dict[str, Any]]:
-        """The per-VM summaries: points folded when the RPO is judged on them, coverage
-        added when include_unreplicated."""
-        evidence: Evidence = self._future.result()  # type: ignore[union-attr]
-        for point in evidence.points:
-            builder.add_point(point)
-        summaries = builder.summaries()
-        if evidence.jobs is not None:
-            summaries = with_coverage(summaries, evidence.jobs, evidence.includes)
-        return summaries
+    def result(self) -> Evidence:
+        """What the worker read, once it is done; its error, if it failed."""
+        return self._future.result()  # type: ignore[union-attr]

@@ -16,10 +16,9 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, read_criteria
-from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import PointQuery, TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._lookback import check_lookback
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import NameFilter
-from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import NameFilter, Selection
 from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_moment
 
 HOST_VAR_PREFIX = "veeam_"
@@ -30,49 +29,6 @@ CACHE_FORMAT = 3
 # Host vars that exist only when an RPO applies to the VM.
 RPO_KEYS = ("rpo_seconds", "rpo_breached", "rpo_text", "rpo_used_percent")
 RESULT_GROUPS = {"Success": "success", "Warning": "warning", "Failed": "failed"}
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which task sessions, VMs and backup servers the inventory keeps."""
-
-    created_after: datetime
-    vms: NameFilter = NameFilter()
-    jobs: NameFilter = NameFilter()
-    servers: NameFilter = NameFilter()
-
-    def query(self) -> TaskSessionQuery:
-        """What EM is asked for: the window and the exact include lists (wildcards stay client-side)."""
-        return TaskSessionQuery(
-            vm_names=self.vms.exact_names(), job_names=self.jobs.exact_names(),
-            backup_servers=self.servers.exact_names(), created_after=self.created_after,
-        )
-
-    def keeps_session(self, record: Mapping[str, Any]) -> bool:
-        """Whether a session is folded: within the window and of a kept job.
-
-        Only what varies per session is checked here; the VM and backup server of a
-        session are those of its fold, so keeps_summary() judges them once per VM.
-        """
-        # EM applies the window too; checked again so a session outside it never counts.
-        created = parse_record_time(record.get("creation_time"))
-        return created is not None and created >= self.created_after and self.jobs.allows(record.get("job_name"))
-
-    def keeps_summary(self, summary: Mapping[str, Any]) -> bool:
-        """Whether a VM's summary becomes a host: its VM name and backup server name are kept.
-
-        Applied after the fold, also to cached summaries, so these filters can change
-        without a new read.
-        """
-        return self.vms.allows(summary.get("vm_name")) and self.servers.allows(summary.get("backup_server_name"))
-
-    def keeps_server(self, record: Mapping[str, Any]) -> bool:
-        return self.servers.allows(record.get("name"))
-
-    def keeps_point(self, record: Mapping[str, Any]) -> bool:
-        """Whether a restore point is folded: within the window and of a kept job (its replica's name)."""
-        created = parse_record_time(record.get("creation_time"))
-        return created is not None and created >= self.created_after and self.jobs.allows(record.get("replica_name"))
 
 
 @dataclass(frozen=True)
@@ -93,6 +49,18 @@ class Settings:
         """Restore points are read only when the RPO is judged on them."""
         return self.criteria.rpo_basis == "restore_point"
 
+    def session_query(self) -> TaskSessionQuery:
+        """What EM is asked for: the window and the exact include names (wildcards stay client-side)."""
+        names = self.selection.exact_names()
+        return TaskSessionQuery(vm_names=names.vm_names, job_names=names.job_names,
+                                backup_servers=names.backup_server_names, created_after=self.selection.created_after)
+
+    def point_query(self) -> PointQuery:
+        """The restore points asked for: the window, and the exact VM and backup server names."""
+        names = self.selection.exact_names()
+        return PointQuery(vm_names=names.vm_names, backup_servers=names.backup_server_names,
+                          created_after=self.selection.created_after)
+
 
 def _patterns(value: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(str(pattern) for pattern in value or ())
@@ -110,10 +78,10 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
     window = _moment_text(options.get("created_after"))
     created_after = parse_moment(window, "created_after", now)
     selection = Selection(
-        created_after=created_after,
         vms=NameFilter(_patterns(options.get("vm_names")), _patterns(options.get("exclude_vm_names"))),
         jobs=NameFilter(_patterns(options.get("job_names")), _patterns(options.get("exclude_job_names"))),
         servers=NameFilter(_patterns(options.get("backup_server_names")), _patterns(options.get("exclude_backup_server_names"))),
+        created_after=created_after,
     )
     criteria = read_criteria(options.get("rpo"), options.get("rpo_by_job"), options.get("fail_on"), options.get("rpo_basis"))
     check_lookback(now - created_after, window, criteria.rpo, criteria.rpo_by_job)
@@ -133,11 +101,11 @@ def fetch_fingerprint(settings: Settings, url: str, username: str, api_version: 
 
     It covers what EM was asked for and everything that shapes the cached per-VM folds:
     the job patterns (applied to each session before folding) and include_sessions. The
-    VM and backup server patterns apply to whole folds (keeps_summary), so they are left
+    VM and backup server patterns apply to whole folds (Selection.keeps_vm), so they are left
     out and changing them reuses the entry. A digest, so neither the url nor the account
     name is written to the cache in clear.
     """
-    query = settings.selection.query()
+    query = settings.session_query()
     jobs = settings.selection.jobs
     asked = {
         "format": CACHE_FORMAT, "url": url, "username": username, "api_version": api_version,

@@ -22,8 +22,8 @@ from typing import Any, Iterable
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, TaskSessionQuery, task_filter
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import COMPLETED, RUNNING_STATES
 from ansible_collections.veeam_em.core.plugins.module_utils.em._query_filter import All, QueryFilterBuilder
-from ansible_collections.veeam_em.core.plugins.module_utils._records import task_session_record
-from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
+from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time, task_session_record
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import ExactNames
 from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEHOLDER_BEFORE, iso
 
 # EM's clock and this host's may differ, and EM records a session's end only when it next
@@ -38,16 +38,15 @@ KNOWN_JOBS_LIMIT = 5000
 
 @dataclass(frozen=True)
 class SessionScope:
-    """The exact names a source is limited to (EM applies them), and the results it reports."""
+    """The exact names a source is limited to (the selection's part EM applies, so nothing is
+    selected again here), and the results it reports."""
 
-    vm_names: tuple[str, ...] = ()
-    job_names: tuple[str, ...] = ()
-    backup_server_names: tuple[str, ...] = ()
+    names: ExactNames = ExactNames()
     results: tuple[str, ...] = ("Failed", "Warning")
 
     def query(self, **criteria: Any) -> TaskSessionQuery:
-        return TaskSessionQuery(vm_names=self.vm_names, job_names=self.job_names,
-                                backup_servers=self.backup_server_names, **criteria)
+        return TaskSessionQuery(vm_names=self.names.vm_names, job_names=self.names.job_names,
+                                backup_servers=self.names.backup_server_names, **criteria)
 
 
 class CompletionWatch:

@@ -2,10 +2,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """RPO verdicts that change: the event source's rpo_breached and rpo_recovered.
 
-The sessions of a window are folded once (StatusBuilder), each completion after that is
-added to the fold, and every poll judges the fold at its moment with _judgement, the
-function the replicas inventory and the replica_status filter (so the role) use: an event
-carries the same verdict and evidence they show.
+The sessions of a window are folded once (_fold.VmFold), each completion after that is
+added to the fold, and every poll judges the fold at its moment with _judgement.judge_vms:
+the fold and the judgement of the replicas inventory and the replica_status filter (so the
+role), so an event carries the same verdict and evidence they show. The source's names are
+applied by EM (SessionScope), so the fold selects nothing again.
 """
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils.events._completions import SessionScope
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_vms
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_task_session
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 
 BREACHED, RECOVERED = "rpo_breached", "rpo_recovered"
 
@@ -31,7 +32,7 @@ class RpoWatch:
 
     def __init__(self, scope: SessionScope, criteria: Criteria, window: timedelta) -> None:
         self.scope, self.criteria, self.window = scope, criteria, window
-        self.builder = StatusBuilder()
+        self.fold = VmFold()
         self.verdicts: dict[str, bool] = {}
         self.loaded = False
         self._window_uids: set[str] = set()  # completed when the window was read: not folded twice
@@ -39,20 +40,16 @@ class RpoWatch:
     def load(self, api: EmApi, now: datetime) -> None:
         """Fold the sessions created in the window before `now` (once per run, page by page)."""
         query = self.scope.query(created_after=now - self.window, created_before=now, descending=False)
-        builder, completed = StatusBuilder(), set()
+        fold, completed = VmFold(), set()
         for page in api.iter_task_sessions(query):
-            for raw in page:
-                record = settled_task_session(raw)
-                builder.add(record)
-                if record["result"] is not None:
-                    completed.add(record["uid"])
+            records = [settled_task_session(raw) for raw in page]
+            fold.add_sessions(records)
+            completed.update(record["uid"] for record in records if record["result"] is not None)
         # Kept only once the whole window is read: an outage half-way leaves nothing half-folded.
-        self.builder, self._window_uids, self.loaded = builder, completed, True
+        self.fold, self._window_uids, self.loaded = fold, completed, True
 
     def add(self, records: Iterable[Mapping[str, Any]]) -> None:
-        for record in records:
-            if record["uid"] not in self._window_uids:
-                self.builder.add(record)
+        self.fold.add_sessions(record for record in records if record["uid"] not in self._window_uids)
 
     def changes(self, now: datetime) -> list[tuple[str, dict[str, Any]]]:
         """(rpo_breached or rpo_recovered, judged status) for each VM whose verdict changed.
@@ -62,7 +59,7 @@ class RpoWatch:
         has no verdict.
         """
         changed = []
-        for status in judge_summaries(self.builder.summaries(), now, self.criteria):
+        for status in judge_vms(self.fold.summaries(), now, self.criteria):
             if status["rpo_breached"] is None:
                 continue
             key, breached = verdict_key(status), bool(status["rpo_breached"])

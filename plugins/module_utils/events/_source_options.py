@@ -19,6 +19,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import Confi
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import RESULTS
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, read_criteria
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._lookback import check_lookback
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import ExactNames
 from ansible_collections.veeam_em.core.plugins.module_utils.events._source_state import check_state_path
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_duration, parse_moment
 
@@ -55,7 +56,7 @@ def read_source_settings(args: Mapping[str, Any], environ: Mapping[str, str], no
     if unknown:
         raise ConfigurationError(f"unknown option(s) {', '.join(unknown)}; the options are "
                                  f"{', '.join(sorted(set(CONNECTION_OPTION_NAMES) | set(SOURCE_OPTIONS)))}")
-    scope = SessionScope(*(_names(args, option) for option in ("vm_names", "job_names", "backup_server_names")),
+    scope = SessionScope(ExactNames(*(_names(args, option) for option in ("vm_names", "job_names", "backup_server_names"))),
                          results=_results(args.get("results")))
     state_file = _text(args, "state_file")
     if state_file is not None:

@@ -1,8 +1,9 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The per-VM judgement: statuses (_status) with RPOs (_rpo), findings (_findings) and
-messages (_messages). The replica_status filter (and so the replica_compliance role) and
-the replicas inventory call these functions, so they judge the same data alike.
+messages (_messages), of the summaries of the one fold (_fold). The replica_status filter
+(and so the replica_compliance role), the replicas inventory and the event source call
+these functions, so they judge the same data alike.
 
 Pure functions over records and summaries, no I/O; times are datetimes.
 """
@@ -13,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._evidence import DEFAULT_RPO_BASIS, read_rpo_basis
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, findings_of, read_fail_on
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._messages import findings_message, formatted_values
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._rpo import job_rpos, read_rpo, read_rpo_by_job
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import RecordSelection, read_selection
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder, statuses_from_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import Selection, read_selection
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import statuses_from_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils._times import read_now
 
 
@@ -62,33 +63,24 @@ def judge_summaries(summaries: Iterable[Mapping[str, Any]], now: datetime, crite
     return [judge(status, criteria.fail_on) for status in statuses]
 
 
+def judge_vms(summaries: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria,
+              selection: Selection | None = None) -> list[dict[str, Any]]:
+    """The judged statuses at `now` of the VMs the selection keeps (Selection.keeps_vm), from
+    VmFold's summaries (fresh or cached): the last step of the one fold, in status order."""
+    kept = summaries if selection is None else (summary for summary in summaries if selection.keeps_vm(summary))
+    return judge_summaries(kept, now, criteria)
+
+
 def judge_records(records: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria,
-                  selection: RecordSelection | None = None, include_sessions: bool = False,
+                  selection: Selection | None = None, include_sessions: bool = False,
                   points: Iterable[Mapping[str, Any]] | None = None,
                   jobs: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Judged statuses at `now` of task session records and, when given, restore point
-    records and replication job records with their includes (None: not read), after the
-    selection keeps some."""
-    kept = selection.select(records) if selection is not None else records
-    builder = StatusBuilder(include_sessions, points_read=points is not None).add_all(kept)
-    for point in _selected_points(points or (), selection):
-        builder.add_point(point)
-    summaries = builder.summaries()
-    if jobs is not None:
-        jobs = [job for job in jobs if selection is None or selection.keeps(
-            {"job_name": job.get("name"), "backup_server_name": job.get("backup_server_name")})]
-        covered = with_coverage(summaries, jobs, {job.get("id") or "": job.get("includes") or [] for job in jobs})
-        # The sessions were selected already; the objects added for coverage by their own names.
-        summaries = [summary for summary in covered
-                     if selection is None or not summary.get("never_replicated") or selection.keeps(summary)]
-    return judge_summaries(summaries, now, criteria)
-
-
-def _selected_points(points: Iterable[Mapping[str, Any]], selection: RecordSelection | None) -> Iterable[Mapping[str, Any]]:
-    """The points the selection keeps; a point's replica is named like its job, so it stands for job_name."""
-    if selection is None:
-        return points
-    return [point for point in points if selection.keeps({**point, "job_name": point.get("replica_name")})]
+    records and replication job records with their includes (None: not read), through the
+    one fold (_fold.VmFold, then judge_vms)."""
+    fold = VmFold(selection, include_sessions, points_read=points is not None)
+    summaries = fold.add_sessions(records).add_points(points or ()).summaries(jobs)
+    return judge_vms(summaries, now, criteria, selection)
 
 
 def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,

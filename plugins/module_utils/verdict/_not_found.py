@@ -58,8 +58,7 @@ def not_found(include: Any, known: Mapping[str, set[str]]) -> list[dict[str, str
     selection = read_selection(include, None)
     found = []
     for key in MATCH_KEYS:
-        name_filter = selection.filters.get(key)
-        for name in exact_names(name_filter.include if name_filter else ()):
+        for name in exact_names(selection.by_key(key).include):
             if name not in known.get(key, ()):
                 kind, noun = KINDS[key]
                 found.append({"kind": kind, "name": name, "message": _message(noun, name, known.get(key, set()))})

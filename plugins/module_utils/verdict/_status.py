@@ -95,8 +95,8 @@ def settled_record(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class StatusBuilder:
-    """Fold task sessions (add()) and, with points_read, restore points (add_point()) into
-    per-VM statuses, then statuses() or summaries().
+    """Fold task sessions (add()) and restore points (add_point()) into per-VM summaries
+    (summaries()); _fold.VmFold selects what is added.
 
     points_read says that the caller read the restore points of the window: a VM without one
     then has none (restore_points 0), rather than unknown (None).
@@ -123,11 +123,6 @@ class StatusBuilder:
         self._servers[key[0]] = record.get("backup_server_name")
         self._folds.setdefault(key, _Fold()).add(record, created, self.include_sessions)
 
-    def add_all(self, records: Iterable[Mapping[str, Any]]) -> StatusBuilder:
-        for record in records:
-            self.add(record)
-        return self
-
     def summaries(self) -> list[dict[str, Any]]:
         """One summary per (backup server, VM), in status order: what the sessions say, not how old it is.
 
@@ -148,11 +143,6 @@ class StatusBuilder:
         summary["last_point_time"] = iso(points.newest)
         summary["restore_points"] = points.count if self.points_read else None
         return summary
-
-    def statuses(self, now: datetime, rpo: timedelta | None = None,
-                 rpo_by_job: Mapping[str, timedelta] | None = None) -> list[dict[str, Any]]:
-        """One status per (backup server, VM), sorted by server name then VM name."""
-        return statuses_from_summaries(self.summaries(), now, rpo, rpo_by_job)
 
 
 def _status_order(record: Mapping[str, Any]) -> tuple[str, str, str]:

@@ -12,9 +12,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._rpo import 
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import read_selection
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, read_now, utc_now
 
-# The module option that takes the exact names of each selection key.
-MODULE_OPTIONS = {"vm_name": "vm_names", "job_name": "job_names", "backup_server_name": "backup_server_names"}
-
 
 def session_query(created_after: Any, now: Any = None, include: Any = None, rpo: Any = None,
                   rpo_by_job: Any = None, prefix: str = "") -> dict[str, Any]:
@@ -38,9 +35,6 @@ def session_query(created_after: Any, now: Any = None, include: Any = None, rpo:
         raise ConfigurationError(f"{prefix}created_after: {iso(after)} is later than {prefix}now ({iso(moment)})")
     check_lookback(moment - after, str(created_after).strip(), read_rpo(rpo, f"{prefix}rpo"),
                    read_rpo_by_job(rpo_by_job, f"{prefix}rpo_by_job"), prefix=prefix)
-    selection = read_selection(include, None)
-    query: dict[str, Any] = {"created_after": iso(after), "created_before": iso(moment)}
-    for key, option in MODULE_OPTIONS.items():
-        name_filter = selection.filters.get(key)
-        query[option] = list(name_filter.exact_names()) if name_filter else []
-    return query
+    names = read_selection(include, None).exact_names()
+    return {"created_after": iso(after), "created_before": iso(moment), "vm_names": list(names.vm_names),
+            "job_names": list(names.job_names), "backup_server_names": list(names.backup_server_names)}

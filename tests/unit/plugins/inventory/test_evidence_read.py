@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConnectionFailure
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
 from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import read_settings
 
@@ -71,18 +71,18 @@ def _settings(**options: Any) -> Any:
     return read_settings({"created_after": "2d", "rpo": "24h", **options}, NOW)
 
 
-def _builder(settings: Any) -> StatusBuilder:
-    builder = StatusBuilder(points_read=settings.reads_points)
-    builder.add(_session("web01"))
-    return builder
+def _summaries(settings: Any, evidence: Any) -> list[dict[str, Any]]:
+    """What the inventory makes of the evidence: web01's session folded with it."""
+    fold = VmFold(settings.selection, points_read=settings.reads_points).add_sessions([_session("web01")])
+    return fold.add_points(evidence.points).summaries(evidence.jobs, evidence.includes)
 
 
 def test_points_and_coverage_read_beside_the_sessions_reach_the_summaries():
     api = FakeApi([_point("web01", 30), _point("web01", 2)])
     api.gate.set()
     settings = _settings()
-    with EvidenceRead(api, settings) as evidence:
-        summaries = {summary["vm_name"]: summary for summary in evidence.summaries(_builder(settings))}
+    with EvidenceRead(api, settings) as reading:
+        summaries = {summary["vm_name"]: summary for summary in _summaries(settings, reading.result())}
     assert summaries["web01"]["restore_points"] == 2
     assert summaries["web01"]["last_point_time"] == "2026-11-30T10:00:00Z", "the newest point, 2 h before NOW"
     assert "new-vm01" in summaries, "an included VM with no session or point is covered"
@@ -92,8 +92,8 @@ def test_points_and_coverage_read_beside_the_sessions_reach_the_summaries():
 def test_nothing_is_read_beside_the_sessions_when_neither_is_asked():
     api = FakeApi([_point("web01", 2)])
     settings = _settings(rpo_basis="session", include_unreplicated=False)
-    with EvidenceRead(api, settings) as evidence:
-        summaries = evidence.summaries(_builder(settings))
+    with EvidenceRead(api, settings) as reading:
+        summaries = _summaries(settings, reading.result())
     assert [summary["vm_name"] for summary in summaries] == ["web01"] and summaries[0]["restore_points"] is None
     assert api.requests == 0
 
@@ -103,8 +103,8 @@ def test_a_failed_point_page_fails_the_summaries_not_thins_them():
     api.gate.set()
     settings = _settings()
     with pytest.raises(ConnectionFailure, match="VmReplicaPoint"):
-        with EvidenceRead(api, settings) as evidence:
-            evidence.summaries(_builder(settings))
+        with EvidenceRead(api, settings) as reading:
+            _summaries(settings, reading.result())
 
 
 def test_a_failed_session_read_stops_the_evidence_read_before_logout():

@@ -8,10 +8,9 @@ import pytest
 from ansible.inventory.group import to_safe_group_name
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import NameFilter
 from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
     GroupNamer,
-    NameFilter,
-    Selection,
     assign_host_names,
     fetch_fingerprint,
     read_settings,
@@ -52,9 +51,13 @@ def test_exact_names_are_sent_to_em_only_without_wildcards():
 
 def test_selection_query_and_window():
     after = NOW - timedelta(days=1)
-    selection = Selection(after, vms=NameFilter(("web01",)), jobs=NameFilter(("Tier*",)), servers=NameFilter(("vbr01",)))
-    query = selection.query()
+    settings = read_settings({"created_after": "1d", "vm_names": ["web01"], "job_names": ["Tier*"],
+                              "backup_server_names": ["vbr01"]}, NOW)
+    selection = settings.selection
+    query = settings.session_query()
     assert (query.vm_names, query.job_names, query.backup_servers, query.created_after) == (("web01",), (), ("vbr01",), after)
+    points = settings.point_query()
+    assert (points.vm_names, points.backup_servers, points.created_after) == (("web01",), ("vbr01",), after)
     record = {"vm_name": "web01", "job_name": "Tier1", "backup_server_name": "vbr01", "creation_time": "2026-11-29T00:00:00Z"}
     assert selection.keeps_session(record)
     # A cached record older than this run's window is dropped.

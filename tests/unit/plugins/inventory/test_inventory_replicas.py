@@ -636,14 +636,14 @@ def test_links_on_another_host_are_not_followed_and_the_logout_reaches_this_em(r
 def test_a_failed_logout_is_one_quick_warning(run, mocker):
     from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
 
-    summaries = EvidenceRead.summaries  # after the sessions and the evidence beside them: every read is over
+    result = EvidenceRead.result  # after the sessions and the evidence beside them: every read is over
 
-    def read_then_break(self, builder):
-        built = summaries(self, builder)
+    def read_then_break(self):
+        evidence = result(self)
         run.simulator.configure(drop_rate=1.0)  # from here on, EM hangs up on every request
-        return built
+        return evidence
 
-    mocker.patch.object(EvidenceRead, "summaries", read_then_break)
+    mocker.patch.object(EvidenceRead, "result", read_then_break)
     plugin = inventory_loader.get(FQCN)
     warned = mocker.patch.object(plugin.display, "warning")
     try:

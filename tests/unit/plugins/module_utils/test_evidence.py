@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_summaries, replica_statuses
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 NOW_TEXT = "2026-11-29T12:00:00Z"
@@ -104,7 +104,7 @@ def include(name: str, kind: str = "Vm") -> dict:
 
 
 def test_coverage_adds_included_objects_without_evidence():
-    summaries = StatusBuilder(points_read=True).add_all([session(5)]).summaries()
+    summaries = VmFold(points_read=True).add_sessions([session(5)]).summaries()
     jobs = [job("Tier1", "j1", next_run=NOW - timedelta(hours=1)), job("Tier2", "j2", enabled=False),
             job("Tier3", "j3", next_run=NOW + timedelta(hours=1), configured=False)]
     includes = {"j1": [include("db01"), include("web01"), include("Prod", "Tag")],

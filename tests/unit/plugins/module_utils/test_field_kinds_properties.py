@@ -26,7 +26,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import o
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import IncompleteBody
 from ansible_collections.veeam_em.core.plugins.module_utils._records import task_session_record
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, TaskSessionQuery
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import statuses_from_summaries
 from ansible_collections.veeam_em.core.plugins.module_utils.em._wrong_service import not_enterprise_manager
 from ansible_collections.veeam_em.core.tests.unit.canned_em import ConnectionRecorder
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator
@@ -48,7 +49,8 @@ PLACEHOLDERS = st.one_of(
 def vm_statuses(records: Any, now: datetime, rpo: timedelta | None = None, rpo_by_job: Any = None,
                 include_sessions: bool = False) -> list:
     """Statuses of records through the fold the filter and the inventory use."""
-    return StatusBuilder(include_sessions).add_all(records).statuses(now, rpo, rpo_by_job)
+    return statuses_from_summaries(VmFold(include_sessions=include_sessions).add_sessions(records).summaries(),
+                                   now, rpo, rpo_by_job)
 
 
 def st_zone(moment: datetime) -> str:

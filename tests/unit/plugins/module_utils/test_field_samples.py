@@ -13,7 +13,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import NotEnterpriseManager
 from ansible_collections.veeam_em.core.plugins.module_utils._records import task_session_record
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import statuses_from_summaries
 from ansible_collections.veeam_em.core.tests.unit.canned_em import CannedServer, read_http_sample
 
 FIELD = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "field")
@@ -23,7 +24,8 @@ F6_SESSION_ID = "53722222-b7bf-554d-8c2d-6a11108f7e50"
 def vm_statuses(records: Any, now: datetime, rpo: timedelta | None = None, rpo_by_job: Any = None,
                 include_sessions: bool = False) -> list:
     """Statuses of records through the fold the filter and the inventory use."""
-    return StatusBuilder(include_sessions).add_all(records).statuses(now, rpo, rpo_by_job)
+    return statuses_from_summaries(VmFold(include_sessions=include_sessions).add_sessions(records).summaries(),
+                                   now, rpo, rpo_by_job)
 
 
 def sample(name: str) -> bytes:

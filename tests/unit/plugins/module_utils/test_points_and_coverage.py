@@ -8,12 +8,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery, TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ApiError
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_summaries
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_vms
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_task_session
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 from ansible_collections.veeam_em.core.tests.em_simulator.coverage_gen import NEVER_RUN_FOLDER, NEVER_RUN_JOB
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXED_NOW, connection_options, estate_simulator, leak_checked
@@ -136,16 +135,15 @@ class _BadFilter:
 
 def judged(simulator, basis: str, rpo: timedelta = timedelta(hours=24)) -> dict:
     def read(api):
-        builder = StatusBuilder(points_read=True)
-        for raw in api.task_sessions(TaskSessionQuery(created_after=NOW - timedelta(days=5))):
-            builder.add(settled_task_session(raw))
-        for raw in api.replica_points(PointQuery(created_after=NOW - timedelta(days=5))):
-            builder.add_point(raw)
+        fold = VmFold(points_read=True)
+        fold.add_sessions(settled_task_session(raw)
+                          for raw in api.task_sessions(TaskSessionQuery(created_after=NOW - timedelta(days=5))))
+        fold.add_points(api.replica_points(PointQuery(created_after=NOW - timedelta(days=5))))
         jobs = api.replication_jobs()
-        return with_coverage(builder.summaries(), jobs, api.job_includes([job["id"] for job in jobs]))
+        return fold.summaries(jobs, api.job_includes([job["id"] for job in jobs]))
 
     summaries = api_call(simulator, read)
-    statuses = judge_summaries(summaries, NOW, Criteria(rpo=rpo, rpo_basis=basis))
+    statuses = judge_vms(summaries, NOW, Criteria(rpo=rpo, rpo_basis=basis))
     return {(status["backup_server_name"], status["vm_name"]): status for status in statuses}
 
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import (
     StatusBuilder,
     status_from_summary,
@@ -23,7 +24,8 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 def vm_statuses(records: Any, now: datetime, rpo: timedelta | None = None, rpo_by_job: Any = None,
                 include_sessions: bool = False) -> list:
     """Statuses of records through the fold the filter and the inventory use."""
-    return StatusBuilder(include_sessions).add_all(records).statuses(now, rpo, rpo_by_job)
+    return statuses_from_summaries(VmFold(include_sessions=include_sessions).add_sessions(records).summaries(),
+                                   now, rpo, rpo_by_job)
 
 
 def session(hours_ago: float, result: str | None = "Success", vm: str = "vm1", server: str = "s1", state: str = "Completed",
@@ -147,10 +149,10 @@ def through_json(value):
 
 @pytest.mark.parametrize("include_sessions", [False, True])
 def test_summaries_through_json_give_exactly_the_statuses(include_sessions):
-    builder = StatusBuilder(include_sessions).add_all(estate_records())
+    builder = VmFold(include_sessions=include_sessions).add_sessions(estate_records())
     summaries = through_json(builder.summaries())
     for rpo, rpo_by_job in RPOS:
-        expected = builder.statuses(NOW, rpo, rpo_by_job)
+        expected = statuses_from_summaries(builder.summaries(), NOW, rpo, rpo_by_job)
         got = statuses_from_summaries(summaries, NOW, rpo, rpo_by_job)
         assert got == expected
         # The same JSON text: same key order (the golden files compare JSON), same types.
@@ -162,7 +164,7 @@ def test_summaries_through_json_give_exactly_the_statuses(include_sessions):
 
 
 def test_summaries_hold_nothing_that_depends_on_now():
-    summaries = StatusBuilder().add_all(estate_records()).summaries()
+    summaries = VmFold().add_sessions(estate_records()).summaries()
     assert [list(summary) for summary in summaries] == [SUMMARY_KEYS] * 5
     assert summaries == through_json(summaries), "a summary is not plain JSON data"
     later = NOW + timedelta(hours=3)
@@ -176,7 +178,7 @@ def test_summaries_hold_nothing_that_depends_on_now():
 
 
 def test_a_status_never_shares_containers_with_its_summary():
-    [summary] = StatusBuilder(include_sessions=True).add_all([session(1), session(2)]).summaries()
+    [summary] = VmFold(include_sessions=True).add_sessions([session(1), session(2)]).summaries()
     before = through_json(summary)
     status = status_from_summary(summary, NOW)
     status["job_names"].append("x")
@@ -186,10 +188,10 @@ def test_a_status_never_shares_containers_with_its_summary():
 
 
 def test_rpo_edges_from_a_summary():
-    [summary] = through_json(StatusBuilder().add_all([session(4)]).summaries())
+    [summary] = through_json(VmFold().add_sessions([session(4)]).summaries())
     assert status_from_summary(summary, NOW, timedelta(hours=4))["rpo_breached"] is False
     assert status_from_summary(summary, NOW + timedelta(microseconds=1), timedelta(hours=4))["rpo_breached"] is True
-    [failed] = through_json(StatusBuilder().add_all([session(1, "Failed", job="Tight")]).summaries())
+    [failed] = through_json(VmFold().add_sessions([session(1, "Failed", job="Tight")]).summaries())
     status = status_from_summary(failed, NOW, timedelta(days=7), {"Tight": timedelta(hours=1)})
     assert (status["rpo_seconds"], status["rpo_breached"], status["never_succeeded"]) == (3600, True, True)
 
@@ -215,10 +217,10 @@ def records_of(drawn: list) -> list[dict]:
 @settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(SESSIONS, st.booleans())
 def test_any_sessions_summaries_through_json_give_the_statuses(drawn, include_sessions):
-    builder = StatusBuilder(include_sessions).add_all(records_of(drawn))
+    builder = VmFold(include_sessions=include_sessions).add_sessions(records_of(drawn))
     summaries = through_json(builder.summaries())
     for rpo, rpo_by_job in RPOS:
-        expected = builder.statuses(NOW, rpo, rpo_by_job)
+        expected = statuses_from_summaries(builder.summaries(), NOW, rpo, rpo_by_job)
         assert json.dumps(statuses_from_summaries(summaries, NOW, rpo, rpo_by_job)) == json.dumps(expected)
 
 
@@ -229,7 +231,7 @@ def test_filtering_summaries_by_vm_and_server_equals_filtering_their_sessions(dr
     summaries): a fold holds the sessions of one VM on one backup server, nothing else."""
     records = records_of(drawn)
     kept = [record for record in records if record["vm_name"] in vms and record["backup_server_name"] in servers]
-    summaries = [summary for summary in StatusBuilder().add_all(records).summaries()
+    summaries = [summary for summary in VmFold().add_sessions(records).summaries()
                  if summary["vm_name"] in vms and summary["backup_server_name"] in servers]
     assert statuses_from_summaries(summaries, NOW) == vm_statuses(kept, NOW)
 
@@ -243,8 +245,8 @@ def test_records_with_datetimes_fold_as_the_same_records_with_iso_text():
         created = datetime.fromisoformat(record["creation_time"])
         ended = created + timedelta(minutes=5) if record["state"] == "Completed" else None
         raw.append({**record, "creation_time": created, "end_time": ended})
-    as_text = StatusBuilder(include_sessions=True).add_all(task_session_record(item) for item in raw).summaries()
-    as_datetimes = StatusBuilder(include_sessions=True).add_all(settled_task_session(item) for item in raw).summaries()
+    as_text = VmFold(include_sessions=True).add_sessions(task_session_record(item) for item in raw).summaries()
+    as_datetimes = VmFold(include_sessions=True).add_sessions(settled_task_session(item) for item in raw).summaries()
     assert as_datetimes == as_text
     assert through_json(as_datetimes) == as_datetimes  # plain JSON data: the cache can keep it
     first = as_text[0]["sessions"]

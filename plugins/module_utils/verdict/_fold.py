@@ -1,0 +1,69 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one per-VM fold: task sessions, restore points and replication jobs in, one summary
+per VM out, with the selection, the evidence and the coverage applied in one order.
+
+The replica_status filter (so the replica_compliance role), the replicas inventory and the
+event source's RPO verdicts all fold through VmFold and judge its summaries with
+_judgement.judge_vms, so they agree by construction. The order:
+
+1. each session and restore point is kept or not by what varies per record (the window and
+   its job: Selection.keeps_session, keeps_point) and folded (_status.StatusBuilder);
+2. the replication jobs the selection keeps (by name) add their never replicated objects and
+   schedule facts (_coverage.with_coverage);
+3. whole VMs are kept by VM and backup server name (Selection.keeps_vm) when judged, so the
+   inventory can cache the summaries of step 2 and select them again on a hit.
+
+Pure functions, no I/O.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import Selection
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
+
+
+class VmFold:
+    """`VmFold(selection).add_sessions(records).add_points(points).summaries(jobs)`.
+
+    Sessions and points may be added in any order and in several batches (the inventory adds
+    a page at a time and keeps none). `points_read` says that the restore points of the window
+    were read, so a VM without one has none (restore_points 0) rather than unknown (None).
+    """
+
+    def __init__(self, selection: Selection | None = None, include_sessions: bool = False,
+                 points_read: bool = False) -> None:
+        self.selection = selection if selection is not None else Selection()
+        self._builder = StatusBuilder(include_sessions, points_read=points_read)
+
+    def add_sessions(self, records: Iterable[Mapping[str, Any]]) -> VmFold:
+        """Fold task session records (the module's, or the client's settled ones) the selection keeps."""
+        for record in records:
+            if self.selection.keeps_session(record):
+                self._builder.add(record)
+        return self
+
+    def add_points(self, points: Iterable[Mapping[str, Any]]) -> VmFold:
+        """Fold restore point records (replica_point_info's, or the client's settled ones) the selection keeps."""
+        for point in points:
+            if self.selection.keeps_point(point):
+                self._builder.add_point(point)
+        return self
+
+    def summaries(self, jobs: Iterable[Mapping[str, Any]] | None = None,
+                  includes: Mapping[str, list[Mapping[str, Any]]] | None = None) -> list[dict[str, Any]]:
+        """One summary per (backup server, VM), plain JSON data; with `jobs` (replication job
+        records; None: not read) coverage added from the jobs the selection keeps.
+
+        `includes` maps a job id to the objects it includes; by default each job's own
+        `includes` (replication_job_info's records carry them).
+        """
+        summaries = self._builder.summaries()
+        if jobs is None:
+            return summaries
+        kept = [job for job in jobs if self.selection.keeps_job(job)]
+        if includes is None:
+            includes = {job.get("id") or "": job.get("includes") or [] for job in kept}
+        return with_coverage(summaries, kept, includes)
