@@ -54,6 +54,7 @@ _raw:
   elements: dict
 """
 
+import os
 from typing import Any
 
 from ansible.errors import AnsibleError
@@ -61,15 +62,15 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
-    CONNECTION_OPTION_NAMES,
     INSECURE_WARNING,
     ConnectionOptions,
-    open_session,
+    connection_options_from,
+    open_api,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
-from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_task_sessions
+from ansible_collections.veeam_em.core.plugins.module_utils._options import CONNECTION_OPTION_NAMES, check_option_names
 from ansible_collections.veeam_em.core.plugins.module_utils._task_session_options import (
     RENAMED,
     TASK_SESSION_OPTION_NAMES,
@@ -90,17 +91,20 @@ class LookupModule(LookupBase):
             raise AnsibleError(f"{NAME} takes no terms; give the filters as options, e.g. vm_names=['db01']")
         for library, _traceback in missing_libraries():
             raise AnsibleError(f"{NAME} needs the Python library {library} on the controller")
-        known = set(TASK_SESSION_OPTION_NAMES) | set(CONNECTION_OPTION_NAMES) | set(RENAMED)
-        unknown = sorted(name for name in kwargs if name not in known)
-        if unknown:
+        try:
             # Ansible's option parsing ignores unknown keywords: a typo would widen the query unseen.
-            raise AnsibleError(f"{NAME}: unknown option(s) {', '.join(unknown)}; the options are {', '.join(sorted(known - set(RENAMED)))}")
+            check_option_names(kwargs, TASK_SESSION_OPTION_NAMES + CONNECTION_OPTION_NAMES, also_accepted=RENAMED)
+            # Read from the table before Ansible's own parsing, so a bad value (given or from
+            # VEEAM_EM_*) is worded as on every other surface.
+            connection = connection_options_from(kwargs, environ=os.environ)
+        except VeeamEmError as error:
+            raise AnsibleError(f"{NAME}: {error}") from None
         self._warn_renamed(kwargs)
-        self.set_options(var_options=variables, direct=kwargs)
+        self.set_options(var_options=variables,
+                         direct={name: value for name, value in kwargs.items() if name not in CONNECTION_OPTION_NAMES})
         params = {name: self.get_option(name) for name in TASK_SESSION_OPTION_NAMES}
         try:
             check_choices(params)
-            connection = ConnectionOptions.from_mapping({name: self.get_option(name) for name in CONNECTION_OPTION_NAMES})
             if not connection.validate_certs:
                 display.warning(INSECURE_WARNING)
             return make_unsafe(self._read(connection, params))
@@ -109,15 +113,11 @@ class LookupModule(LookupBase):
 
     @staticmethod
     def _read(connection: ConnectionOptions, params: dict[str, Any]) -> list[dict[str, Any]]:
-        session = open_session(connection, on_retry=display.vvv)  # each retry at -vvv
-        try:
-            with session:
-                api = EmApi(session, connection.page_size, connection.max_concurrency)
-                found = gather_task_sessions(api, params)
-                warnings = backup_server_warnings(api, params.get("backup_server_names"))
-        finally:
-            if session.logout_warning:
-                display.warning(session.logout_warning)
+        # Each retry at -vvv; a failed logout is one warning, also when the read failed.
+        with open_api(connection, on_retry=display.vvv,
+                      on_logout_failure=lambda warning: display.warning(f"{NAME}: {warning}")) as api:
+            found = gather_task_sessions(api, params)
+            warnings = backup_server_warnings(api, params.get("backup_server_names"))
         for warning in warnings:
             display.warning(f"{NAME}: {warning}")
         return found["replica_task_sessions"]

@@ -11,32 +11,28 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     INSECURE_WARNING,
     ConnectionOptions,
-    open_session,
+    open_api,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._options import CONNECTION_OPTIONS
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
-from ansible_collections.veeam_em.core.plugins.module_utils.em._session import EmSession
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import backup_server_warnings
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
-    """The connection options of every module (documented in the connection doc fragment)."""
-    return {
-        "url": {"type": "str", "fallback": (env_fallback, ["VEEAM_EM_URL"])},
-        "username": {"type": "str", "fallback": (env_fallback, ["VEEAM_EM_USERNAME"])},
-        "password": {"type": "str", "no_log": True, "fallback": (env_fallback, ["VEEAM_EM_PASSWORD"])},
-        "validate_certs": {"type": "bool", "default": True, "fallback": (env_fallback, ["VEEAM_EM_VALIDATE_CERTS"])},
-        "ca_path": {"type": "path", "fallback": (env_fallback, ["VEEAM_EM_CA_PATH"])},
-        "timeout": {"type": "float", "default": 60.0, "fallback": (env_fallback, ["VEEAM_EM_TIMEOUT"])},
-        "api_version": {"type": "str", "default": "latest"},
-        "page_size": {"type": "int", "default": 1000},
-        "max_concurrency": {"type": "int", "default": 4},
-        # no_log: a proxy url may hold the proxy's own password.
-        "proxy": {"type": "str", "no_log": True},
-        "retries": {"type": "int", "default": 5},
-        "retry_backoff": {"type": "float", "default": 0.5},
-    }
+    """The connection options of every module, from the table (documented in the connection doc fragment)."""
+    spec: dict[str, dict[str, Any]] = {}
+    for option in CONNECTION_OPTIONS:
+        entry: dict[str, Any] = {"type": option.type}
+        if option.default is not None:
+            entry["default"] = option.default
+        if option.no_log:
+            entry["no_log"] = True
+        if option.env:
+            entry["fallback"] = (env_fallback, [option.env])
+        spec[option.name] = entry
+    return spec
 
 
 def run_info_module_with(options: dict[str, dict[str, Any]], gather: Callable[[EmApi, dict[str, Any]], dict[str, Any]]) -> None:
@@ -55,21 +51,17 @@ def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, An
     """
     for library, error in missing_libraries():
         module.fail_json(msg=missing_required_lib(library), exception=error)
-    session: EmSession | None = None
     retried: list[str] = []
     try:
         options = ConnectionOptions.from_mapping(module.params)
         if not options.validate_certs:
             module.warn(INSECURE_WARNING)
-        session = open_session(options, on_retry=retried.append)
-        with session:
-            api = EmApi(session, options.page_size, options.max_concurrency)
+        # A failed logout is one warning, whether the run succeeded or not.
+        with open_api(options, on_retry=retried.append, on_logout_failure=module.warn) as api:
             result = gather(api, module.params)
             warnings = backup_server_warnings(api, module.params.get("backup_server_names"))
     except VeeamEmError as error:
-        _warn_logout(module, session)
         module.fail_json(msg=str(error), **_retry_notes(module, retried))
-    _warn_logout(module, session)
     for warning in warnings:
         module.warn(warning)
     module.exit_json(changed=False, **result, **_retry_notes(module, retried))
@@ -84,8 +76,3 @@ def _retry_notes(module: AnsibleModule, retried: list[str]) -> dict[str, list[st
     """
     return {"retried_requests": retried} if retried and getattr(module, "_verbosity", 0) >= 3 else {}
 
-
-def _warn_logout(module: AnsibleModule, session: EmSession | None) -> None:
-    # Said once, in the module's warnings, whether the run succeeded or not.
-    if session is not None and session.logout_warning:
-        module.warn(session.logout_warning)

@@ -111,3 +111,52 @@ def test_a_backup_server_em_does_not_know_warns_naming_those_it_knows(em: EmSimu
     assert message.startswith(f"{FQCN}: backup_server_names: Enterprise Manager knows no backup server named "
                               "'vbr99.corp.example', so nothing matches it; the backup servers it knows, closest first: ")
     assert sorted(message.rsplit(": ", 1)[1].split(", ")) == known
+
+
+def test_connection_options_in_their_string_form_read_as_natural_ones(em: EmSimulator) -> None:
+    natural = run_lookup(em, limit=2, retries=3, retry_backoff=1, timeout=30, page_size=1)
+    assert run_lookup(em, limit=2, retries="3", retry_backoff="1", timeout="30", page_size="1") == natural
+
+
+@pytest.mark.parametrize("options, environ, message", [
+    ({"retries": "many"}, {}, "retries must be a whole number between 0 and 10, not 'many'"),
+    ({"retries": 11}, {}, "retries must be between 0 and 10, not 11"),
+    ({"validate_certs": "perhaps"}, {}, "validate_certs must be true or false (or yes/no), not 'perhaps'"),
+    ({}, {"VEEAM_EM_TIMEOUT": "slow"}, "timeout must be a positive number of seconds, not 'slow'"),
+    ({"retrys": 3}, {}, "unknown option(s) retrys (did you mean retries?)"),
+])
+def test_a_bad_connection_value_is_worded_by_the_table(em: EmSimulator, monkeypatch: pytest.MonkeyPatch,
+                                                        options: dict[str, Any], environ: dict[str, str],
+                                                        message: str) -> None:
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(AnsibleError) as raised:
+        run_lookup(em, **options)
+    assert str(raised.value).startswith(f"{FQCN}: {message}")
+
+
+def test_connection_options_come_from_the_environment(em: EmSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VEEAM_EM_URL", em.url)
+    monkeypatch.setenv("VEEAM_EM_USERNAME", DEFAULT_USERNAME)
+    monkeypatch.setenv("VEEAM_EM_PASSWORD", DEFAULT_PASSWORD)
+    monkeypatch.setenv("VEEAM_EM_CA_PATH", em.ca_path)
+    assert len(lookup_loader.get(FQCN).run([], variables={}, limit=1)) == 1
+
+
+def test_a_failed_logout_is_one_warning_naming_the_lookup(fresh_simulator: EmSimulator, mocker: Any) -> None:
+    from ansible_collections.veeam_em.core.plugins.lookup import replica_task_sessions
+
+    warned = mocker.patch.object(replica_task_sessions.display, "warning")
+    real_gather = replica_task_sessions.gather_task_sessions
+
+    def gather_then_break_em(api: Any, params: dict[str, Any]) -> dict[str, Any]:
+        found = real_gather(api, params)
+        fresh_simulator.configure(error_rate=1.0, error_statuses=(500,))
+        return found
+
+    mocker.patch.object(replica_task_sessions, "gather_task_sessions", gather_then_break_em)
+    mocker.patch.object(replica_task_sessions, "backup_server_warnings", return_value=[])
+    run_lookup(fresh_simulator, limit=1)
+    fresh_simulator.configure(error_rate=0.0)
+    [[message]] = [call.args for call in warned.call_args_list]
+    assert message.startswith(f"{FQCN}: could not log out of Enterprise Manager at ") and "answered HTTP 500" in message
