@@ -335,7 +335,6 @@ keyed_groups:
 """
 
 import os
-import re
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Iterator
@@ -343,105 +342,43 @@ from typing import Any, Iterator
 from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.inventory.group import to_safe_group_name
-from ansible.module_utils.common.text.converters import to_text
-from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
-    CONNECTION_OPTION_NAMES,
-    INSECURE_WARNING,
-    ConnectionOptions,
-    open_session,
-)
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import INSECURE_WARNING, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, settled_task_session
-from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import judge_vms
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import did_you_mean
-from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
-from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
-    CACHE_FORMAT,
-    GroupNamer,
-    Settings,
-    assign_host_names,
-    fetch_fingerprint,
-    read_settings,
-    server_host_vars,
-    vm_fixed_groups,
-    vm_host_vars,
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.plugin_utils._cache import (
+    cache_fingerprint,
+    get_cached_parts,
+    update_cached_parts,
 )
-from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import check_em_concurrency, read_em_sources
-from ansible_collections.veeam_em.core.plugins.plugin_utils._em_reads import EmRead, read_all
-from ansible_collections.veeam_em.core.plugins.plugin_utils._expressions import (
-    HostExpressions,
-    first_host_name,
-    keeps_vm,
-    read_host_expressions,
+from ansible_collections.veeam_em.core.plugins.plugin_utils._config_file import (
+    FILE_SUFFIXES,
+    check_option_names,
+    check_option_types,
+    names_this_plugin,
+    wrong_name_note,
 )
-from ansible_collections.veeam_em.core.plugins.plugin_utils._fleet import (
-    EmPart,
-    failure_message,
-    fleet_cache_document,
-    fleet_fingerprint,
-    parts_from_cache,
-    unreachable_host_vars,
-    vm_places,
-    warning_text,
-    with_em_name,
+from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import (
+    EmSource,
+    read_em_sources,
+    source_connection,
+    template_resolver,
 )
+from ansible_collections.veeam_em.core.plugins.plugin_utils._em_reads import EmRead
+from ansible_collections.veeam_em.core.plugins.plugin_utils._expressions import EXPRESSION_OPTIONS, HostExpressions, read_host_expressions
+from ansible_collections.veeam_em.core.plugins.plugin_utils._fetch import EmPart
+from ansible_collections.veeam_em.core.plugins.plugin_utils._fleet import check_em_concurrency, read_fleet
 from ansible_collections.veeam_em.core.plugins.plugin_utils._name_checks import name_warnings
-from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe, plain_host_name
-
-BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
-                   "leading_separator", "include_unreplicated")
-# Numeric options and their type, checked before ansible-core's own conversion.
-NUMBER_OPTIONS: dict[str, tuple[type, str]] = {
-    "page_size": (int, "a whole number"), "max_concurrency": (int, "a whole number"), "timeout": (float, "a number of seconds"),
-    "retries": (int, "a whole number"), "retry_backoff": (float, "a number of seconds"),
-    "em_concurrency": (int, "a whole number"),
-}
-# The `plugin:` line of a file meant for this plugin, quoted or not.
-PLUGIN_LINE = re.compile(r"""^plugin:\s*(["']?)veeam_em\.core\.replicas\1\s*(#.*)?$""", re.MULTILINE)
-# The options a user may give as templates or vaulted values (e.g. a password from a lookup).
-TEMPLATED_OPTIONS = ("url", "username", "password", "proxy")
-
-
-def _is_number(value: Any, kind: type) -> bool:
-    """Whether ansible-core can read the value as that kind of number (bools are not numbers)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return False
-    try:
-        kind(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _names_this_plugin(path: str) -> bool:
-    """Whether a YAML file's `plugin:` line names this plugin (a read of its first 64 KiB only:
-    verify_file is asked about every inventory source when the plugin is enabled by name)."""
-    if not path.endswith((".yml", ".yaml")):
-        return False
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(65536)
-    except OSError:
-        return False
-    return PLUGIN_LINE.search(head) is not None
-
-
-def _suggested_name(path: str) -> str:
-    """The file's name with the suffix the plugin reads (inventory.yml -> inventory.veeam_em.yml)."""
-    stem, _dot, extension = os.path.basename(path).rpartition(".")
-    return f"{stem}.veeam_em.{extension}"
+from ansible_collections.veeam_em.core.plugins.plugin_utils._populate import InventoryWriter
+from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import SETTINGS_OPTIONS, Settings, read_settings
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = "veeam_em.core.replicas"
-    INVENTORY_FILE_SUFFIXES = ("veeam_em.yml", "veeam_em.yaml")
+    INVENTORY_FILE_SUFFIXES = FILE_SUFFIXES
 
     @staticmethod
     def _sanitize_group_name(name: str) -> str:
@@ -454,288 +391,80 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return False
         if path.endswith(self.INVENTORY_FILE_SUFFIXES):
             return True
-        if _names_this_plugin(path):
+        if names_this_plugin(path):
             # ansible-core's own words ("could not be verified") do not say why; -v does.
-            self.display.v(f"{self.NAME}: {path} names this plugin but is not read by it: the file name must end in "
-                           f"{' or '.join(self.INVENTORY_FILE_SUFFIXES)} (for example {_suggested_name(path)})")
+            self.display.v(f"{self.NAME}: {wrong_name_note(path)}")
         return False
 
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
-        # Before ansible-core coerces the options: it reads an unknown word as false, and
-        # 2.18 crashes on a list given for a yes/no option or says nothing of a bad number.
-        config = self.loader.load_from_file(path)
-        self._check_option_names(config, path)
-        self._check_option_types(config)
-        self._read_config_data(path)
-        for library, _traceback in missing_libraries():
-            raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
         now = self._now()
-        self._logout_warnings: list[str] = []
-        self._em_labels: dict[ConnectionOptions, str] = {}
+        logout_warnings: list[str] = []  # from the reads' threads; said here once they are over
         try:
-            settings = read_settings(self._options_mapping(), now)
-            expressions = read_host_expressions(self._expression_options())
-            if self.get_option("enterprise_managers"):
-                parts, failed = self._read_fleet(path, cache, settings)
-            else:
-                parts, failed = [self._read_one(path, cache, settings)], []
+            settings, expressions = self._read_options(path, now)
+            parts, failed = self._read(path, cache, settings, logout_warnings)
         except VeeamEmError as error:
             raise AnsibleError(f"{self.NAME}: {error}") from None
         finally:
-            for warning in getattr(self, "_logout_warnings", []):
+            for warning in logout_warnings:
                 self.display.warning(f"{self.NAME}: {warning}")
         for warning in name_warnings(parts, settings, complete=not failed):
             self.display.warning(f"{self.NAME}: {warning}")
         try:
-            self._populate(parts, settings, expressions, now, failed)
+            InventoryWriter(self, settings, expressions).write(parts, failed, now)
         except VeeamEmError as error:
             raise AnsibleError(f"{self.NAME}: {error}") from None
-
-    def _check_option_names(self, config: Any, path: str) -> None:
-        """Refuse a key that is none of this plugin's options or aliases, with the closest one.
-
-        ansible-core ignores such a key, so `created_afer: 1d` would quietly read the default window.
-        """
-        if not isinstance(config, dict):
-            return
-        definitions = C.config.get_configuration_definitions("inventory", self._load_name) or {}
-        if not definitions:
-            return  # nothing to check against (the plugin's docs were not loaded)
-        known = set(definitions) | {alias for definition in definitions.values() for alias in definition.get("aliases") or ()}
-        for key in config:
-            if str(key) not in known:
-                raise AnsibleError(f"{self.NAME}: unknown option {key} in {path}{did_you_mean(str(key), known)}")
-
-    def _check_option_types(self, config: Any) -> None:
-        """Refuse a yes/no option that is neither and a number that is not one, naming the option.
-
-        Ansible's option parsing turns any unknown word into false, so `validate_certs:
-        perhaps` would quietly switch certificate checking off.
-        """
-        given = dict(config) if isinstance(config, dict) else {}
-        if given.get("enterprise_managers") and "url" in given:
-            raise AnsibleError(f"{self.NAME}: give url or enterprise_managers, not both: with enterprise_managers "
-                               "each EM has its own url")
-        for name in BOOLEAN_OPTIONS:
-            if name in given:
-                self._require_boolean(name, given[name])
-        from_env = os.environ.get("VEEAM_EM_VALIDATE_CERTS")
-        if from_env is not None and "validate_certs" not in given:
-            self._require_boolean("validate_certs (from VEEAM_EM_VALIDATE_CERTS)", from_env)
-        for name, (kind, wording) in NUMBER_OPTIONS.items():
-            if name in given and not _is_number(given[name], kind):
-                raise AnsibleError(f"{self.NAME}: option {name} must be {wording}, not {given[name]!r}")
-
-    def _require_boolean(self, label: str, value: Any) -> None:
-        try:
-            boolean(value, strict=True)
-        except TypeError:
-            raise AnsibleError(f"{self.NAME}: option {label} must be true or false, not {value!r}") from None
-
-    # -- options -----------------------------------------------------------------------------
 
     def _now(self) -> datetime:
         """The moment ages and relative windows are measured from (a seam for tests)."""
         return utc_now()
 
-    def _options_mapping(self) -> dict[str, Any]:
-        names = ("created_after", "vm_names", "exclude_vm_names", "job_names", "exclude_job_names",
-                 "backup_server_names", "exclude_backup_server_names", "rpo", "rpo_by_job", "fail_on", "hostname",
-                 "group_prefix", "include_backup_servers", "include_sessions", "rpo_basis", "include_unreplicated")
-        return {name: self.get_option(name) for name in names}
+    def _read_options(self, path: str, now: datetime) -> tuple[Settings, HostExpressions]:
+        """The options, checked: the file's keys and types before ansible-core coerces them (it
+        reads an unknown word as false, and 2.18 crashes on a list given for a yes/no option),
+        then the values ansible-core read."""
+        config = self.loader.load_from_file(path)
+        check_option_names(config, path, C.config.get_configuration_definitions("inventory", self._load_name) or {})
+        check_option_types(config, os.environ)
+        self._read_config_data(path)
+        for library, _traceback in missing_libraries():
+            raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
+        settings = read_settings({name: self.get_option(name) for name in SETTINGS_OPTIONS}, now)
+        return settings, read_host_expressions({name: self.get_option(name) for name in EXPRESSION_OPTIONS})
 
-    def _expression_options(self) -> dict[str, Any]:
-        names = ("hostnames", "hostname", "strict", "filters", "exclude_filters")
-        return {name: self.get_option(name) for name in names}
-
-    def _connection_mapping(self) -> dict[str, Any]:
-        mapping = {name: self.get_option(name) for name in CONNECTION_OPTION_NAMES}
-        for name in TEMPLATED_OPTIONS:
-            mapping[name] = self._resolve(name, mapping[name])
-        return mapping
-
-    def _resolve(self, name: str, value: Any) -> Any:
-        """A templated option's value rendered (e.g. an env lookup) and a vaulted one decrypted.
-
-        Every text value of an enterprise_managers entry may be a template (ca_path too); at the
-        top level, the options in TEMPLATED_OPTIONS.
-        """
-        if value is None or isinstance(value, (bool, int, float)):
-            return value
-        if self.templar.is_template(value):
-            value = self.templar.template(value)
-        # to_text also decrypts a vaulted value from the configuration file.
-        return to_text(value)
-
-    # -- data: cache or Enterprise Manager ------------------------------------------------------
-
-    def _cache_key_if_used(self, path: str) -> str | None:
-        return self.get_cache_key(path) if self.get_option("cache") else None
-
-    def _read_one(self, path: str, cache: bool, settings: Settings) -> EmPart:
-        """One EM's part, from the cache when allowed and valid, else from EM.
-
-        What is cached is one summary per VM (the fold of its sessions, not its age), so a
-        hit costs what the VMs cost, however many sessions they had. The cache is written
-        only after the whole read succeeded.
-        """
-        connection = ConnectionOptions.from_mapping(self._connection_mapping())
-        fingerprint = fetch_fingerprint(settings, connection.url, connection.username, connection.api_version)
-        cache_key = self._cache_key_if_used(path)
-        if cache_key and cache:  # cache is False for --flush-cache and meta: refresh_inventory
-            cached = self._cache.get(cache_key)
-            if isinstance(cached, dict) and cached.get("fingerprint") == fingerprint:
-                # A hit is never written back, so the entry's lifetime still runs from the fetch.
-                self.display.vvv(f"{self.NAME}: using the VM summaries cached at {cached.get('fetched_at')}")
-                return EmPart(None, cached["vms"], cached["backup_servers"])
-        if not connection.validate_certs:
-            self.display.warning(INSECURE_WARNING)
-        summaries, servers = self._fetch(settings, connection)
-        if cache_key:
-            self._cache[cache_key] = {"format": CACHE_FORMAT, "fetched_at": iso(utc_now()), "fingerprint": fingerprint,
-                                      "vms": summaries, "backup_servers": servers}
-        return EmPart(None, summaries, servers)
-
-    def _read_fleet(self, path: str, cache: bool, settings: Settings) -> tuple[list[EmPart], list[EmRead]]:
-        """Every EM of enterprise_managers, read at once; the parts that answered and the reads that failed.
-
-        on_em_error: fail (the default) refuses a partial fleet; warn keeps it, and it is never
-        cached, so the next run asks every EM again.
-        """
-        sources = read_em_sources(self.get_option("enterprise_managers"), self._connection_mapping(), self._resolve)
-        if os.environ.get("VEEAM_EM_URL"):
+    def _read(self, path: str, cache: bool, settings: Settings, said: list[str]) -> tuple[list[EmPart], list[EmRead]]:
+        """Every EM's part, from the cache when allowed and valid, else from the EMs; and the
+        reads that failed (kept only with on_em_error: warn, and then never cached)."""
+        resolve = template_resolver(self.templar)
+        sources = read_em_sources(self.get_option("enterprise_managers"), source_connection(self.get_option, resolve), resolve)
+        if sources[0].name is not None and os.environ.get("VEEAM_EM_URL"):
             # Set for the modules, perhaps; an EM of this source is only what enterprise_managers lists.
             self.display.v(f"{self.NAME}: VEEAM_EM_URL is not used: with enterprise_managers each entry gives its own url")
-        fingerprint = fleet_fingerprint(settings, sources)
-        cache_key = self._cache_key_if_used(path)
-        if cache_key and cache:
-            parts = parts_from_cache(self._cache.get(cache_key), fingerprint)
-            if parts is not None:
-                self.display.vvv(f"{self.NAME}: using the VM summaries of {len(parts)} Enterprise Managers from the cache")
-                return parts, []
+        fingerprint = cache_fingerprint(settings, sources)
+        key = self.get_cache_key(path) if self.get_option("cache") else None
+        cached = get_cached_parts(self._cache, key, fingerprint) if key and cache else None  # not with --flush-cache
+        if cached is not None:
+            # A hit is never written back, so the entry's lifetime still runs from the fetch.
+            self.display.vvv(f"{self.NAME}: using the VM summaries cached at {cached[1]}")
+            return cached[0], []
+        concurrency = check_em_concurrency(self.get_option("em_concurrency"))
         for source in sources:
             if not source.connection.validate_certs:
-                self.display.warning(f"{source.label}: {INSECURE_WARNING}")
-        concurrency = check_em_concurrency(self.get_option("em_concurrency"))
-        self._em_labels.update({source.connection: source.label for source in sources})
-        reads = read_all(sources, lambda source: self._fetch(settings, source.connection), concurrency)
-        failed = [read for read in reads if read.error is not None]
-        if failed and self.get_option("on_em_error") != "warn":
-            raise AnsibleError(f"{self.NAME}: {failure_message(failed)}")
-        parts = [EmPart(read.source.name, *read.result) for read in reads if read.error is None]
-        if cache_key and not failed:
-            self._cache[cache_key] = fleet_cache_document(fingerprint, iso(utc_now()), parts)
+                self.display.warning(source.said(INSECURE_WARNING))
+        parts, failed = read_fleet(sources, settings, lambda source: self._create_client(source, said), concurrency,
+                                   self.get_option("on_em_error"))
+        if key and not failed:
+            update_cached_parts(self._cache, key, fingerprint, parts, iso(utc_now()))
         return parts, failed
 
-    def _fetch(self, settings: Settings, connection: ConnectionOptions) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Per-VM summaries and backup server records from one EM (on a worker thread with several EMs).
-
-        Task sessions are folded page by page and not kept, so memory follows the VMs.
-        """
-        fold = VmFold(settings.selection, settings.include_sessions, points_read=settings.reads_points)
-        with self._create_client(connection) as api, EvidenceRead(api, settings) as reading:
-            servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
-            for page in api.iter_task_sessions(settings.session_query()):
-                # Times stay datetimes from the XML to the status: no text to parse back per session.
-                fold.add_sessions(settled_task_session(raw) for raw in page)
-            evidence = reading.result()
-        return fold.add_points(evidence.points).summaries(evidence.jobs, evidence.includes), servers
-
     @contextmanager
-    def _create_client(self, connection: ConnectionOptions) -> Iterator[EmApi]:
-        """A logged-on EmApi, logged out on exit (the seam unit tests replace)."""
+    def _create_client(self, source: EmSource, said: list[str]) -> Iterator[EmApi]:
+        """A logged-on EmApi, logged out on exit; a failed logout's warning goes to `said` (the seam unit tests replace)."""
+        connection = source.connection
         session = open_session(connection, on_retry=self.display.vvv)  # each retry at -vvv
         try:
             with session:
                 yield EmApi(session, connection.page_size, connection.max_concurrency)
         finally:
             if session.logout_warning:
-                # Said by parse() on the main thread, once the reads are over.
-                label = self._em_labels.get(connection)
-                self._logout_warnings.append(f"{label}: {session.logout_warning}" if label else session.logout_warning)
-
-    # -- inventory -------------------------------------------------------------------------------
-
-    def _populate(self, parts: list[EmPart], settings: Settings, expressions: HostExpressions, now: datetime,
-                  failed: list[EmRead]) -> None:
-        namer = GroupNamer(settings.group_prefix, self._sanitize_group_name)
-        reserved = self._add_unreachable_hosts(failed, namer)
-        reserved |= self._add_server_hosts(parts, settings, namer, reserved)
-        vms = self._kept_vms(parts, settings, expressions, now)
-        names = self._vm_host_names(vms, expressions, reserved)
-        server_groups = namer.family("server", {status["backup_server_name"] or "unknown" for _em, status, _vars in vms})
-        job_groups = namer.family("job", {job for _em, status, _vars in vms for job in status["job_names"]})
-        for (em_name, status, variables), name in zip(vms, names):
-            groups = [namer.fixed(group) for group in vm_fixed_groups(status)]
-            groups.append(server_groups[status["backup_server_name"] or "unknown"])
-            groups.extend(job_groups[job] for job in status["job_names"])
-            if em_name is not None:
-                groups.append(namer.fixed(f"em_{em_name}"))
-            self._add_host(name, variables, groups)
-
-    def _kept_vms(self, parts: list[EmPart], settings: Settings, expressions: HostExpressions,
-                  now: datetime) -> list[tuple[str | None, dict[str, Any], dict[str, Any]]]:
-        """(EM name, status, host vars) of every VM kept by the name patterns, then by filters/exclude_filters."""
-        vms = []
-        for part in parts:  # judged per EM: judge_vms gives its statuses in its own order
-            # The VM and backup server filters apply here, to fetched and cached summaries alike.
-            vms.extend((part.name, status, with_em_name(make_unsafe(vm_host_vars(status)), part.name))
-                       for status in judge_vms(part.summaries, now, settings.criteria, settings.selection))
-        if expressions.filters or expressions.exclude_filters:
-            vms = [vm for vm in vms if keeps_vm(expressions, vm[2], self._compose)]
-        return vms
-
-    def _add_unreachable_hosts(self, failed: list[EmRead], namer: GroupNamer) -> set[str]:
-        """One host per EM that failed (on_em_error: warn), named by its name, in veeam_em_unreachable."""
-        group = namer.fixed("em_unreachable")
-        for read in failed:
-            self.display.warning(f"{self.NAME}: {warning_text(read, group)}")
-            host = self.inventory.add_host(read.source.name)
-            self.inventory.add_child(self.inventory.add_group(group), host)
-            for key, value in make_unsafe(unreachable_host_vars(read)).items():
-                self.inventory.set_variable(host, key, value)
-        return {read.source.name for read in failed}
-
-    def _add_server_hosts(self, parts: list[EmPart], settings: Settings, namer: GroupNamer, reserved: set[str]) -> set[str]:
-        group = namer.fixed("backup_servers")
-        servers = [(part.name, record) for part in parts for record in part.servers if settings.selection.keeps_server(record)]
-        # Two backup servers of one name: told apart by their EM's name, or by their id within one EM.
-        proposed = [(plain_host_name(record["name"] or record["id"]), em_name or record["id"]) for em_name, record in servers]
-        names = assign_host_names(proposed, reserved)
-        for name, (em_name, record) in zip(names, servers):
-            groups = [group] if em_name is None else [group, namer.fixed(f"em_{em_name}")]
-            self._add_host(name, with_em_name(make_unsafe(server_host_vars(record)), em_name), groups)
-        return set(names)
-
-    def _vm_host_names(self, vms: list[tuple[str | None, dict[str, Any], dict[str, Any]]], expressions: HostExpressions,
-                       reserved: set[str]) -> list[str]:
-        wanted = [plain_host_name(self._host_name(expressions, variables)) for _em, _status, variables in vms]
-        places = vm_places(wanted, [em for em, _status, _vars in vms], [status["backup_server_name"] for _em, status, _vars in vms])
-        names = assign_host_names(list(zip(wanted, places)), reserved)
-        for name, place, given in zip(wanted, places, names):
-            if given != name:
-                self.display.v(f"{self.NAME}: host {name!r} is used more than once (VMs of the same name on "
-                               f"several backup servers or Enterprise Managers, or a backup server); the VM on {place!r} is {given!r}")
-        return names
-
-    def _host_name(self, expressions: HostExpressions, variables: dict[str, Any]) -> str:
-        if not expressions.default_names:
-            name = first_host_name(expressions, variables, self._compose)
-            if name is not None:
-                return to_text(name)
-        # No templating for the default (and the fallback when no hostnames expression gave a
-        # name): it is faster, and a default from the docs is not trusted as a template by 2.19+.
-        return variables["veeam_vm_name"] or variables["veeam_backup_server_name"] or "unknown"
-
-    def _add_host(self, name: str, variables: dict[str, Any], groups: list[str]) -> None:
-        host = self.inventory.add_host(name)  # plain text from plain_host_name
-        for group in groups:
-            self.inventory.add_child(self.inventory.add_group(group), host)
-        for key, value in variables.items():
-            self.inventory.set_variable(host, key, value)
-        strict = self.get_option("strict")
-        # Constructed features see the host vars this plugin set, and extra vars when use_extra_vars.
-        self._set_composite_vars(self.get_option("compose"), variables, host, strict=strict)
-        self._add_host_to_composed_groups(self.get_option("groups"), variables, host, strict=strict)
-        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, host, strict=strict)
+                said.append(source.said(session.logout_warning))

@@ -15,6 +15,8 @@ from typing import Any, Callable, Mapping
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 
 DEFAULT_HOSTNAME = "veeam_vm_name"
+# The options read_host_expressions reads (the plugin passes their values).
+EXPRESSION_OPTIONS = ("hostnames", "hostname", "strict", "filters", "exclude_filters")
 # Characters a host name may not hold: ansible-inventory, AWX and INI files break on them.
 _BREAKING = ("\n", "\r", "\t", "\x00")
 Render = Callable[[str, Mapping[str, Any]], Any]
@@ -111,7 +113,7 @@ def _holds(expression: Any, variables: Mapping[str, Any], render: Render, option
         ) from None
 
 
-def keeps_vm(expressions: HostExpressions, variables: Mapping[str, Any], render: Render) -> bool:
+def passes_filters(expressions: HostExpressions, variables: Mapping[str, Any], render: Render) -> bool:
     """Whether every `filters` expression is true and no `exclude_filters` one is."""
     return (all(_holds(item, variables, render, "filters") for item in expressions.filters)
             and not any(_holds(item, variables, render, "exclude_filters") for item in expressions.exclude_filters))

@@ -4,7 +4,7 @@
 returned: a typo in backup_server_names, vm_names or job_names otherwise gives an empty
 inventory and no word. With several EMs a name is unknown only if no EM knows it.
 
-Private to the collection. No I/O and no Ansible objects, like _inventory; the wording is
+Private to the collection. No I/O and no Ansible objects; the wording is
 module_utils._unknown_names', which the modules share.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_nam
     unknown_name_warnings,
     unmatched_name_warnings,
 )
-from ansible_collections.veeam_em.core.plugins.plugin_utils._fleet import EmPart
-from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import Settings
+from ansible_collections.veeam_em.core.plugins.plugin_utils._fetch import EmPart
+from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import Settings
 
 
 def name_warnings(parts: Sequence[EmPart], settings: Settings, complete: bool = True) -> list[str]:

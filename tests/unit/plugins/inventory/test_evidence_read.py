@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConnectionFailure
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
 from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
-from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import read_settings
+from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import read_settings
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 

@@ -9,15 +9,17 @@ from ansible.inventory.group import to_safe_group_name
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import NameFilter
-from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import (
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions
+from ansible_collections.veeam_em.core.plugins.plugin_utils._cache import cache_fingerprint
+from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import EmSource
+from ansible_collections.veeam_em.core.plugins.plugin_utils._host_names import assign_host_names, vm_places
+from ansible_collections.veeam_em.core.plugins.plugin_utils._host_vars import (
     GroupNamer,
-    assign_host_names,
-    fetch_fingerprint,
-    read_settings,
     server_host_vars,
     vm_fixed_groups,
     vm_host_vars,
 )
+from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import read_settings
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
@@ -129,7 +131,7 @@ def test_settings_defaults():
     settings = read_settings({}, NOW)
     assert settings.selection.created_after == NOW - timedelta(days=7)
     assert settings.criteria.rpo is None and settings.criteria.rpo_by_job == {}
-    assert settings.hostname == "veeam_vm_name" and settings.group_prefix == "veeam_"
+    assert settings.group_prefix == "veeam_"
     assert settings.include_backup_servers and not settings.include_sessions
 
 
@@ -156,12 +158,32 @@ def test_bad_settings_name_the_option(options, message):
         read_settings(options, NOW)
 
 
+def sources(url: str = "https://em:9398/api", *names: str | None) -> list[EmSource]:
+    connection = ConnectionOptions.from_mapping({"url": url, "username": "CORP\\reader", "password": "p"})
+    return [EmSource(name, index, connection) for index, name in enumerate(names or (None,))]
+
+
 def test_fingerprint_follows_the_query_not_the_presentation():
     base = read_settings({"rpo": "4h"}, NOW)
     same = read_settings({"rpo": "1d", "exclude_vm_names": ["x"], "hostname": "x"}, NOW)
     other = read_settings({"vm_names": ["web01"]}, NOW)
-    digest = fetch_fingerprint(base, "https://em:9398/api", "CORP\\reader", "latest")
-    assert digest == fetch_fingerprint(same, "https://em:9398/api", "CORP\\reader", "latest")
-    assert digest != fetch_fingerprint(other, "https://em:9398/api", "CORP\\reader", "latest")
-    assert digest != fetch_fingerprint(base, "https://em2:9398/api", "CORP\\reader", "latest")
+    digest = cache_fingerprint(base, sources())
+    assert digest == cache_fingerprint(same, sources())
+    assert digest != cache_fingerprint(other, sources())
+    assert digest != cache_fingerprint(base, sources("https://em2:9398/api"))
     assert "reader" not in digest and len(digest) == 64
+
+
+def test_one_url_and_a_named_em_at_that_url_are_cached_apart():
+    """The EM's name is a host var and a group, so an entry made without it cannot serve it."""
+    settings = read_settings({}, NOW)
+    assert cache_fingerprint(settings, sources()) != cache_fingerprint(settings, sources("https://em:9398/api", "eu"))
+    assert cache_fingerprint(settings, sources("https://em:9398/api", "eu")) != \
+        cache_fingerprint(settings, sources("https://em:9398/api", "us"))
+
+
+def test_vm_places_tell_apart_by_server_then_em():
+    names, servers = ["web01", "web01", "web01", "db01"], ["vbr01", "vbr02", "vbr01", "vbr01"]
+    assert vm_places(names, [None] * 4, servers) == ["vbr01", "vbr02", "vbr01", "vbr01"]
+    # Named EMs: the EM alone, unless the name is used twice within that EM too.
+    assert vm_places(names, ["eu", "eu", "us", "us"], servers) == ["eu_vbr01", "eu_vbr02", "us", "us"]

@@ -381,6 +381,13 @@ def cache_document(cache_file: str) -> dict[str, Any]:
     return json.loads(document["__payload__"]) if "__payload__" in document else document
 
 
+def cached_part(cache_file: str) -> dict[str, Any]:
+    """The cached part of the one EM of `url`: a fleet of one, without a name."""
+    [part] = cache_document(cache_file)["enterprise_managers"]
+    assert part["name"] is None
+    return part
+
+
 def shown(inventory: InventoryData) -> dict[str, Any]:
     """Every host's vars and groups, without the vars measured in seconds from the real now."""
     measured = ("veeam_last_success_age_seconds", "veeam_rpo_age_seconds", "veeam_last_point_age_seconds")
@@ -397,7 +404,7 @@ def test_cache_miss_then_hit_without_requests_or_rewrite(run):
     [cache_file] = cache_files(run)
     text = open(cache_file, encoding="utf-8").read()
     assert DEFAULT_PASSWORD not in text and "em-reader" not in text, "credentials were cached"
-    document = cache_document(cache_file)
+    document = cached_part(cache_file)
     assert "task_sessions" not in document, "raw task sessions were cached"
     # One summary per (backup server, VM): web01 twice, db01, app01 and the template-named VM.
     assert len(document["vms"]) == 5 and len(document["backup_servers"]) == 2, "per-VM summaries are cached"
@@ -485,7 +492,7 @@ def test_the_cache_grows_with_vms_not_with_sessions(tmp_path, monkeypatch):
             (tmp_path / window[:10]).mkdir()
             run.parse(cached(run, created_after=window))
             [cache_file] = cache_files(run)
-            sizes[window], documents[window] = os.path.getsize(cache_file), cache_document(cache_file)
+            sizes[window], documents[window] = os.path.getsize(cache_file), cached_part(cache_file)
     short, long = documents["2026-11-19T00:00:00Z"], documents["2026-11-01T00:00:00Z"]
     assert [vm["session_count"] for vm in short["vms"]] == [2, 2, 2]
     assert [vm["session_count"] for vm in long["vms"]] == [20, 20, 20]
@@ -523,7 +530,7 @@ def test_failed_fetch_never_writes_the_cache(run):
 def test_failed_fetch_through_the_client_seam(run, mocker):
     plugin = inventory_loader.get(FQCN)
 
-    def broken(_connection):
+    def broken(_source, _said):
         raise ConnectionFailure("cannot reach Enterprise Manager at https://em.example:9398/api/")
 
     mocker.patch.object(plugin, "_create_client", broken)
@@ -558,7 +565,7 @@ def test_client_seam_feeds_the_inventory(run, mocker):
             return {}
 
     @contextmanager
-    def fake(_connection):
+    def fake(_source, _said):
         yield FakeApi()
 
     mocker.patch.object(plugin, "_create_client", fake)

@@ -1,10 +1,10 @@
-"""plugin_utils._unsafe: EM values never evaluated, host names plain text; both feature paths tested."""
+"""plugin_utils._unsafe and _host_names: EM values never evaluated, host names plain text; both feature paths tested."""
 from __future__ import annotations
 
 import pytest
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.veeam_em.core.plugins.plugin_utils import _unsafe
+from ansible_collections.veeam_em.core.plugins.plugin_utils import _host_names, _unsafe
 
 NAMES = ["vbr01.corp.example", "db 01 (prod)", "a{b}c", "{{ 6*7 }}", "{% if x %}y{% endif %}", "{# note #}x",
          "{{{x}}}"]
@@ -12,8 +12,8 @@ NAMES = ["vbr01.corp.example", "db 01 (prod)", "a{b}c", "{{ 6*7 }}", "{% if x %}
 
 @pytest.mark.parametrize("name", NAMES)
 def test_with_data_tagging_a_name_is_kept_exactly(monkeypatch, name):
-    monkeypatch.setattr(_unsafe, "UNTRUSTED_UNLESS_TAGGED", True)
-    assert _unsafe.plain_host_name(name) == name
+    monkeypatch.setattr(_host_names, "UNTRUSTED_UNLESS_TAGGED", True)
+    assert _host_names.plain_host_name(name) == name
 
 
 @pytest.mark.parametrize("name, host", [
@@ -25,16 +25,16 @@ def test_with_data_tagging_a_name_is_kept_exactly(monkeypatch, name):
     ("{{{x}}}", "__{x}}}"),
 ])
 def test_without_data_tagging_template_openings_are_defused(monkeypatch, name, host):
-    monkeypatch.setattr(_unsafe, "UNTRUSTED_UNLESS_TAGGED", False)
-    assert _unsafe.plain_host_name(name) == host
+    monkeypatch.setattr(_host_names, "UNTRUSTED_UNLESS_TAGGED", False)
+    assert _host_names.plain_host_name(name) == host
 
 
 @pytest.mark.parametrize("tagging", [True, False])
 def test_the_name_is_an_exact_str_even_from_an_unsafe_or_tagged_value(monkeypatch, tagging):
     # ansible-inventory --list prints anything but an exact str as {"__ansible_unsafe": ...}
     # before 2.19; from 2.19 wrap_var gives a tagged str.
-    monkeypatch.setattr(_unsafe, "UNTRUSTED_UNLESS_TAGGED", tagging)
-    name = _unsafe.plain_host_name(wrap_var("vbr01.corp.example"))
+    monkeypatch.setattr(_host_names, "UNTRUSTED_UNLESS_TAGGED", tagging)
+    name = _host_names.plain_host_name(wrap_var("vbr01.corp.example"))
     assert name.__class__ is str and name == "vbr01.corp.example"
 
 
@@ -42,7 +42,7 @@ def test_the_installed_ansible_core_takes_the_path_its_features_call_for():
     from ansible.template import Templar
     from ansible.parsing.dataloader import DataLoader
 
-    host = _unsafe.plain_host_name("{{ 6*7 }}")
+    host = _host_names.plain_host_name("{{ 6*7 }}")
     # Whichever path applies, a playbook's {{ inventory_hostname }} gives the name back, not 42.
     template = "{{ inventory_hostname }}"
     if _unsafe.trust_as_template is not None:  # a playbook's own templates are trusted

@@ -12,8 +12,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_nam
     unknown_name_warnings,
     unmatched_name_warnings,
 )
-from ansible_collections.veeam_em.core.plugins.plugin_utils._fleet import EmPart
-from ansible_collections.veeam_em.core.plugins.plugin_utils._inventory import read_settings
+from ansible_collections.veeam_em.core.plugins.plugin_utils._fetch import EmPart
+from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import read_settings
 from ansible_collections.veeam_em.core.plugins.plugin_utils._name_checks import name_warnings
 
 NOW = datetime(2026, 11, 29, 6, tzinfo=timezone.utc)
