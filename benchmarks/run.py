@@ -171,8 +171,9 @@ def measure_size(sessions: int, args: argparse.Namespace) -> list[dict[str, Any]
 
 def startup_seconds() -> float:
     """ansible-inventory --list over an empty inventory: the fixed cost of every collection run."""
-    collection = BenchCollection(tempfile.mkdtemp(prefix="em-bench-"), "https://127.0.0.1:1/api/", "")
-    child = collection.run(os.path.join(BIN, "ansible-inventory"), "-i", "localhost,", "--list")
+    with tempfile.TemporaryDirectory(prefix="em-bench-") as workdir:
+        collection = BenchCollection(workdir, "https://127.0.0.1:1/api/", "")
+        child = collection.run(os.path.join(BIN, "ansible-inventory"), "-i", "localhost,", "--list")
     return round(child.seconds, 2)
 
 

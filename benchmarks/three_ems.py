@@ -59,7 +59,7 @@ def measure(sessions_each: int) -> dict[str, Any]:
         three = [stack.enter_context(SimulatorProcess(*estate(SERVERS_EACH, sessions_each, seed)))
                  for seed in (1, 2, 3)]
         one = stack.enter_context(SimulatorProcess(*estate(3 * SERVERS_EACH, 3 * sessions_each, 1)))
-        workdir = tempfile.mkdtemp(prefix="em-bench-three-")
+        workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="em-bench-three-"))
         single = timed_source(BenchCollection(workdir, one.url, one.ca_path), [one], ())
         fleet = timed_source(BenchCollection(workdir, one.url, one.ca_path), three, fleet_lines(three))
         return {

@@ -30,7 +30,7 @@ python3 -c 'import requests, lxml, cryptography' 2> /dev/null || {
     echo "demo: $(command -v python3) lacks requests or lxml; install them (pip install requests lxml) next to ansible-core" >&2
     exit 1; }
 REPORTS="$ROOT/tests/output/demo"
-WORK="$(mktemp -d)"
+WORK=""
 SIM_PID=""
 
 if [ -t 1 ]; then
@@ -45,10 +45,11 @@ cleanup() {
         wait "$SIM_PID" 2> /dev/null || true
         echo "demo: simulator stopped"
     fi
-    rm -rf "$WORK"
+    [ -z "$WORK" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+WORK="$(mktemp -d)"  # made once cleanup is in place, so that no exit path leaves it behind
 
 # Ansible finds the collection as veeam_em.core through a throwaway collections path.
 mkdir -p "$WORK/collections/ansible_collections/veeam_em"
@@ -61,7 +62,8 @@ export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-}" ANSIBLE_RETRY_FILES_ENABLED=false
 export ANSIBLE_INVENTORY_UNPARSED_FAILED=true
 
 say "Starting the EM simulator with the demo estate (2 backup servers, 4 jobs, 20 VMs, 7 days of history)"
-PYTHONPATH="$ROOT/tests" python3 -m em_simulator --port 0 --ready-file "$WORK/ready.json" --ca-out "$WORK/ca.pem" \
+# TMPDIR: the simulator's folder of certificates goes in WORK, removed even if the simulator is killed.
+PYTHONPATH="$ROOT/tests" TMPDIR="$WORK" python3 -m em_simulator --port 0 --ready-file "$WORK/ready.json" --ca-out "$WORK/ca.pem" \
     --seed 2038 --servers 2 --jobs-per-server 2 --vms-per-job 5 --days 7 > "$WORK/simulator.log" 2>&1 &
 SIM_PID=$!
 for _ in $(seq 300); do

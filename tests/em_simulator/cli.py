@@ -215,16 +215,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.username is not None or password is not None:
         simulator.sessions.accounts.clear()
         simulator.add_user(args.username or "CORP\\em-reader", password or "Sim-Passw0rd!")
+    # Before start(), so that a signal during start-up also ends in stop(), which removes the
+    # folder of throwaway certificates (a signal's default action would leave it behind).
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_signal_args: stopping.set())
     try:
         simulator.start()
     except OSError as error:
         fail(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}")
-    _announce(simulator, args)
-    stopping = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_signal_args: stopping.set())
-    stopping.wait()
-    simulator.stop()
+    try:
+        _announce(simulator, args)
+        stopping.wait()
+    finally:
+        simulator.stop()
     print(f"{PROG}: stopped", flush=True)
     return 0
 

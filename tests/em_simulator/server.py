@@ -1,7 +1,9 @@
 """The simulator's HTTP(S) server: keep-alive, TLS per connection, faults, control endpoints."""
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import shutil
 import socket
 import ssl
@@ -10,7 +12,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .api import EmApi, Request, Response, error_response
@@ -26,6 +28,16 @@ from .tls import DEFAULT_HOSTNAMES, CertificateFiles, make_certificates, server_
 
 CONTROL_PREFIX = "/_simulator/"
 CONNECTION_IDLE_SECONDS = 30
+# Folders of throwaway certificates (private keys) not yet removed, each with the pid that made
+# it: what a simulator never stopped leaves, removed when its interpreter exits.
+_LIVE_TEMPDIRS: dict[str, int] = {}
+
+
+@atexit.register
+def _remove_unstopped_tempdirs() -> None:
+    for path, pid in list(_LIVE_TEMPDIRS.items()):
+        if pid == os.getpid():  # a forked child that exits normally must not take its parent's folders
+            shutil.rmtree(path, ignore_errors=True)
 
 
 PLAIN_HTTP_PAGE = (b"<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n"
@@ -170,7 +182,14 @@ class EmSimulator:
 
     Use as a context manager, or call start() and stop(). `url` is the API root
     (https://127.0.0.1:PORT/api/); `ca_path` is the CA to trust when TLS is on.
+    The folder of made certificates is removed by stop(), by a start() that fails, and at
+    interpreter exit when stop() never ran.
     """
+
+    # Where start() makes that folder (None: the system's temp directory). A process that
+    # forks children which end with os._exit (ansible-test's per-test fork) names a folder
+    # of its own here and removes it itself: nothing in such a child runs to remove it.
+    temp_parent: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -199,10 +218,17 @@ class EmSimulator:
         self._thread: threading.Thread | None = None
 
     def start(self) -> EmSimulator:
+        try:
+            return self._start()
+        except BaseException:
+            self._abandon()  # a port in use or unusable certificates: leave no folder behind
+            raise
+
+    def _start(self) -> EmSimulator:
         context = None
         if self._tls:
             if self._certificates is None:
-                self._tempdir = tempfile.mkdtemp(prefix="em-simulator-")
+                self._tempdir = self._make_tempdir()
                 self._certificates = make_certificates(self._tempdir, self._cert_hostnames, self._certificate_profile)
             context = server_context(self._certificates)
         self._server = _Server((self.host, self.port), self, context)
@@ -211,15 +237,31 @@ class EmSimulator:
         self._thread.start()
         return self
 
+    def _make_tempdir(self) -> str:
+        path = tempfile.mkdtemp(prefix="em-simulator-", dir=self.temp_parent)
+        _LIVE_TEMPDIRS[path] = os.getpid()
+        return path
+
+    def _remove_tempdir(self) -> None:
+        if self._tempdir is not None:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
+            _LIVE_TEMPDIRS.pop(self._tempdir, None)
+            self._tempdir = None
+
+    def _abandon(self) -> None:
+        """Undo a start that failed half-way (shutdown() would wait for a serve_forever that never ran)."""
+        if self._server is not None and (self._thread is None or not self._thread.is_alive()):
+            self._server.server_close()
+            self._server = None
+        self.stop()
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
             self._server.close_connections()
             self._server.server_close()
             self._server = None
-        if self._tempdir is not None:
-            shutil.rmtree(self._tempdir, ignore_errors=True)
-            self._tempdir = None
+        self._remove_tempdir()
 
     def __enter__(self) -> EmSimulator:
         return self.start()

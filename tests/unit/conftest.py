@@ -1,6 +1,8 @@
 """Shared fixtures: EM simulators on loopback over real TLS."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 from typing import Iterator
 
 import pytest
@@ -13,6 +15,23 @@ from ansible_collections.veeam_em.core.tests.em_simulator import (
     load_fixture,
 )
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED, FIXED_NOW, EmTestClient
+
+# ansible-test runs each test in a fork that ends with os._exit(): there the teardown that
+# stops a module's simulator never runs (it runs only after a module's last test), nor does
+# atexit. So this process (the pytest process, or each xdist worker), which outlives its
+# forks, gives simulators a folder of its own and removes it, with what they left, at the end.
+_SIMULATOR_FOLDERS = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_SIMULATOR_FOLDERS] = EmSimulator.temp_parent = tempfile.mkdtemp(prefix="em-unit-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_SIMULATOR_FOLDERS, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    EmSimulator.temp_parent = None
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ start_em_simulator COV --fixture "$PWD/files/coverage.json"
 if [ -n "${JUNIT_OUTPUT_DIR:-}" ]; then
     ARTIFACTS="$(dirname "$JUNIT_OUTPUT_DIR")/data/replica_compliance"
 else
-    ARTIFACTS="${OUTPUT_DIR:-$(mktemp -d)}/replica_compliance"
+    ARTIFACTS="${OUTPUT_DIR:-$EM_SIMULATOR_DIR}/replica_compliance"  # EM_SIMULATOR_DIR is removed on exit
 fi
 rm -rf "$ARTIFACTS" && mkdir -p "$ARTIFACTS"
 export REPORTS="$OUTPUT_DIR/reports"

@@ -25,7 +25,9 @@ trap stop_em_simulators EXIT
 start_em_simulator() {
     local name="$1"; shift
     local ready="$EM_SIMULATOR_DIR/$name.json"
-    PYTHONPATH="$COLLECTION_ROOT/tests" python -m em_simulator --port 0 --ready-file "$ready" \
+    # TMPDIR: the simulator's own folder of certificates goes in EM_SIMULATOR_DIR, removed on exit
+    # even when a simulator was killed before it could remove it.
+    PYTHONPATH="$COLLECTION_ROOT/tests" TMPDIR="$EM_SIMULATOR_DIR" python -m em_simulator --port 0 --ready-file "$ready" \
         --ca-out "$EM_SIMULATOR_DIR/$name-ca.pem" "$@" > "$EM_SIMULATOR_DIR/$name.log" 2>&1 &
     EM_SIMULATOR_PIDS+=("$!")
     local waited=0
