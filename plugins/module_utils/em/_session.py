@@ -65,6 +65,7 @@ class EmSession:
         self._lock = threading.Lock()
         self._relogon_lock = threading.Lock()  # one logon at a time; held across the request
         self.logout_error: VeeamEmError | None = None  # why the last logout failed; see logout_warning
+        self._closed = False  # set by close(): a request still running on another thread logs on no more
 
     def __repr__(self) -> str:
         return f"EmSession({self.api_root!r}, user={self.credentials.username!r})"
@@ -81,8 +82,13 @@ class EmSession:
         self.close()
 
     def close(self) -> None:
+        """Log out and close the transport, for good: a re-logon in progress (a request of
+        another thread that met a 401) ends first and its session is the one logged out,
+        and none starts after."""
+        self._closed = True
         try:
-            self.logout()
+            with self._relogon_lock:
+                self.logout()
         finally:
             self.transport.close()
 
@@ -232,6 +238,8 @@ class EmSession:
         if fresh:
             return fresh
         with self._relogon_lock:
+            if self._closed:
+                raise VeeamEmError(f"the session with Enterprise Manager at {self.api_root} was closed; not logging on again")
             with self._lock:
                 if self._token != stale_token and self._token is not None:
                     return self._token

@@ -12,12 +12,14 @@ minute would lock the account.
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Callable
 
 from ansible_collections.veeam_em.core.plugins.module_utils.events._completions import CompletionWatch
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import INSECURE_WARNING, open_api
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
@@ -27,7 +29,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     VeeamEmError,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils.events._rpo_verdicts import RpoWatch
-from ansible_collections.veeam_em.core.plugins.module_utils.em._session import EmSession
 from ansible_collections.veeam_em.core.plugins.module_utils.events._source_options import SourceSettings
 from ansible_collections.veeam_em.core.plugins.module_utils.events._source_state import load_state, save_state
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
@@ -37,8 +38,13 @@ COMPLETED_EVENT = "task_session_completed"
 UNREACHABLE_EVENT, RECOVERED_EVENT = "em_unreachable", "em_recovered"
 # The longest wait between attempts while EM is unreachable (or the interval, when longer).
 MAX_BACKOFF = 600.0
-# The source retries across polls; within one request the transport retries only briefly.
+# The source retries across polls; within one request the transport retries at most this
+# briefly (fewer times when the source's retries say so).
 TRANSPORT_RETRIES, TRANSPORT_RETRY_BUDGET = 2, 5.0
+
+
+class SourceStopped(VeeamEmError):
+    """A poll that was still running on its thread when the source stopped: it opens nothing."""
 
 
 def is_outage(error: VeeamEmError) -> bool:
@@ -67,8 +73,14 @@ class ReplicaEventPoller:
                                            all_results=settings.criteria is not None)
         self.rpo = RpoWatch(settings.scope, settings.criteria, settings.rpo_window) if settings.criteria else None
         self.outage: Outage | None = None
-        self.session: EmSession | None = None
         self.api: EmApi | None = None
+        # The logged-on client (open_api's), its lock and whether close() ran: close() may run
+        # on another thread while a cancelled poll still runs, and no logon may outlive it.
+        self._client: ExitStack | None = None
+        self._client_lock = threading.Lock()
+        self._closed = False
+        if not settings.connection.validate_certs:
+            logger.warning("%s", INSECURE_WARNING)
         saved = load_state(settings.state_file, self.em_url) if settings.state_file else None
         if saved is not None:
             self.completions.restore(saved["completions"])
@@ -112,30 +124,37 @@ class ReplicaEventPoller:
             save_state(self.settings.state_file, state)
 
     def close(self) -> None:
-        """Log out of EM (never raises; a failed logout is logged)."""
+        """Log out of EM and open no session again (never raises; a failed logout is logged).
+
+        Safe from any thread while a poll runs: it waits for a logon in progress, then logs out.
+        """
+        with self._client_lock:
+            self._closed = True
         self._drop_session()
 
     def _api(self) -> EmApi:
-        if self.api is None:
-            options = self.settings.connection
-            limits = replace(options.transport_options(), max_retries=TRANSPORT_RETRIES,
-                             retry_budget=min(TRANSPORT_RETRY_BUDGET, self.settings.interval))
-            # Retries are told at DEBUG (ansible-rulebook -vv); the outages themselves at WARNING.
-            session = open_session(options, Transport(limits, on_retry=self.logger.debug))
-            try:
-                session.logon()
-            except BaseException:
-                session.close()
-                raise
-            self.session, self.api = session, EmApi(session, options.page_size, options.max_concurrency)
-        return self.api
+        with self._client_lock:
+            if self._closed:
+                raise SourceStopped("the source is stopping")
+            if self.api is None:
+                options = self.settings.connection
+                limits = replace(options.transport_options(), max_retries=min(options.retries, TRANSPORT_RETRIES),
+                                 retry_budget=min(TRANSPORT_RETRY_BUDGET, self.settings.interval))
+                client = ExitStack()
+                # Retries are told at DEBUG (ansible-rulebook -vv); the outages themselves at WARNING.
+                self.api = client.enter_context(open_api(options, transport=Transport(limits, on_retry=self.logger.debug),
+                                                         on_logout_failure=self._warn_logout))
+                self._client = client
+            return self.api
 
     def _drop_session(self) -> None:
-        session, self.session, self.api = self.session, None, None
-        if session is not None:
-            session.close()
-            if session.logout_warning:
-                self.logger.warning("%s", session.logout_warning)
+        with self._client_lock:
+            client, self._client, self.api = self._client, None, None
+        if client is not None:
+            client.close()
+
+    def _warn_logout(self, warning: str) -> None:
+        self.logger.warning("%s", warning)
 
     def _rpo_events(self, rpo: RpoWatch, records: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
         rpo.add(records)

@@ -4,7 +4,8 @@
 
 A rulebook gives plain YAML values, with no Ansible option machinery in between, so every
 type is checked here and each error names the option and what to give instead. The
-connection options fall back to the same VEEAM_EM_* variables as the modules'.
+connection options are read by the table (_options), in their natural YAML type or their
+string form, falling back to the same VEEAM_EM_* variables as the modules'.
 """
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils.events._completions import SessionScope
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import CONNECTION_OPTION_NAMES, ConnectionOptions
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, connection_options_from
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import RESULTS
+from ansible_collections.veeam_em.core.plugins.module_utils._options import CONNECTION_OPTION_NAMES, check_option_names
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, read_criteria
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._lookback import check_lookback
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import ExactNames
@@ -26,14 +28,10 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, p
 DEFAULT_INTERVAL = 60.0
 DEFAULT_RESULTS = ("Failed", "Warning")
 DEFAULT_RPO_WINDOW = "7d"
-ENVIRONMENT = {name: f"VEEAM_EM_{name.upper()}" for name in
-               ("url", "username", "password", "validate_certs", "ca_path", "timeout")}
 SOURCE_OPTIONS = ("interval", "results", "vm_names", "job_names", "backup_server_names", "since", "state_file",
                   "rpo", "rpo_by_job", "rpo_window")
 # What ansible-rulebook itself adds to a source's arguments.
 RULEBOOK_ARGUMENTS = ("eda_feedback_queue",)
-_NUMBERS = {"timeout": float, "page_size": int, "max_concurrency": int}
-_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
 
 @dataclass(frozen=True)
@@ -51,11 +49,7 @@ def read_source_settings(args: Mapping[str, Any], environ: Mapping[str, str], no
     """The settings of a source from its rulebook arguments; ConfigurationError naming the option."""
     if not isinstance(args, Mapping):
         raise ConfigurationError(f"the source's arguments must be a mapping of options, not {type(args).__name__}")
-    known = set(CONNECTION_OPTION_NAMES) | set(SOURCE_OPTIONS) | set(RULEBOOK_ARGUMENTS)
-    unknown = sorted(str(name) for name in args if name not in known)
-    if unknown:
-        raise ConfigurationError(f"unknown option(s) {', '.join(unknown)}; the options are "
-                                 f"{', '.join(sorted(set(CONNECTION_OPTION_NAMES) | set(SOURCE_OPTIONS)))}")
+    check_option_names(args, CONNECTION_OPTION_NAMES + SOURCE_OPTIONS, also_accepted=RULEBOOK_ARGUMENTS)
     scope = SessionScope(ExactNames(*(_names(args, option) for option in ("vm_names", "job_names", "backup_server_names"))),
                          results=_results(args.get("results")))
     state_file = _text(args, "state_file")
@@ -63,48 +57,9 @@ def read_source_settings(args: Mapping[str, Any], environ: Mapping[str, str], no
         check_state_path(state_file)
     criteria, window = _rpo_criteria(args)
     return SourceSettings(
-        connection=read_connection(args, environ), scope=scope, interval=_interval(args.get("interval")),
+        connection=connection_options_from(args, environ=environ), scope=scope, interval=_interval(args.get("interval")),
         since=_since(args.get("since"), now), state_file=state_file, criteria=criteria, rpo_window=window,
     )
-
-
-def read_connection(args: Mapping[str, Any], environ: Mapping[str, str]) -> ConnectionOptions:
-    """ConnectionOptions from the arguments, each missing one from its VEEAM_EM_* variable."""
-    values: dict[str, Any] = {}
-    for name in CONNECTION_OPTION_NAMES:
-        value = args.get(name)
-        if value is None and name in ENVIRONMENT:
-            value = environ.get(ENVIRONMENT[name]) or None
-        if value is not None:
-            values[name] = _connection_value(name, value)
-    return ConnectionOptions.from_mapping(values)
-
-
-def _connection_value(name: str, value: Any) -> Any:
-    if name == "validate_certs":
-        return _boolean(name, value)
-    if name in _NUMBERS:
-        kind = _NUMBERS[name]
-        try:
-            if isinstance(value, bool) or (kind is int and isinstance(value, float)):
-                raise ValueError
-            return kind(value)
-        except (TypeError, ValueError):
-            wording = "a whole number" if kind is int else "a number of seconds"
-            raise ConfigurationError(f"{name} must be {wording}, not {value!r}") from None
-    if not isinstance(value, str):
-        raise ConfigurationError(f"{name} must be text, not {type(value).__name__}")
-    return value
-
-
-def _boolean(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if str(value).strip().lower() in _TRUE:
-        return True
-    if str(value).strip().lower() in _FALSE:
-        return False
-    raise ConfigurationError(f"{name} must be true or false, not {value!r}")
 
 
 def _interval(value: Any) -> float:

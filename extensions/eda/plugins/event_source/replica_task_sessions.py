@@ -34,7 +34,10 @@ description:
     the source with a message (retrying a refused password would lock the account). So do invalid options, before
     any request.
   - No event and no log line holds the password or a session token. The source logs in once and keeps the EM
-    session from poll to poll (logging in again when EM expired it), and logs out when it stops.
+    session from poll to poll (logging in again when EM expired it), and logs out when it stops, also when
+    ansible-rulebook is stopped (Ctrl-C, SIGINT or SIGTERM) and its sources are cancelled.
+  - Every option may be written in its natural YAML type or as a string (V(retries: 3) or V(retries: "3"),
+    V(validate_certs: false) or V(validate_certs: "no")), as in a playbook.
 options:
   url:
     description:
@@ -79,6 +82,25 @@ options:
     description: Pages read at the same time (1 to 16).
     type: int
     default: 4
+  proxy:
+    description:
+      - An HTTP(S) proxy to reach Enterprise Manager through, such as V(http://proxy.example.com:3128); the requests
+        still go to O(url)'s host in a TLS tunnel the proxy opens with C(CONNECT). Never shown in messages.
+      - When not set, the environment's proxy settings apply (E(HTTPS_PROXY), E(NO_PROXY)).
+    type: str
+  retries:
+    description:
+      - How many times a transient failure (a connection reset, an answer cut short, HTTP 502, 503 or 504) is tried
+        again within one request (0 to 10). The source itself retries across polls (see above), so within a poll it
+        tries again at most twice and for at most 5 seconds (or O(interval), if shorter); V(0) never retries within
+        a poll.
+    type: int
+    default: 5
+  retry_backoff:
+    description:
+      - Seconds before the first retry within a request (more than 0, at most 30); each next wait doubles.
+    type: float
+    default: 0.5
   interval:
     description:
       - Seconds between polls, or a duration such as V(30s), V(5m).
@@ -177,6 +199,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError  # noqa: E402
 from ansible_collections.veeam_em.core.plugins.module_utils.events._replica_events import ReplicaEventPoller  # noqa: E402
 from ansible_collections.veeam_em.core.plugins.module_utils.events._source_options import read_source_settings  # noqa: E402
+from ansible_collections.veeam_em.core.plugins.module_utils.events._stop_signals import logged_out_on_stop_signals  # noqa: E402
 from ansible_collections.veeam_em.core.plugins.module_utils._times import utc_now  # noqa: E402
 
 NAME = "veeam_em.core.replica_task_sessions"
@@ -196,15 +219,20 @@ async def main(queue: asyncio.Queue, args: dict[str, Any]) -> None:
     except VeeamEmError as error:
         raise SourceError(f"{NAME}: {error}") from None
     try:
-        while True:
-            events = await asyncio.to_thread(poller.poll)
-            for event in events:
-                await queue.put(event)
-            poller.save()  # after the events are queued: a restart repeats none and skips none
-            await asyncio.sleep(poller.delay())
+        # SIGINT and SIGTERM reach ansible-rulebook's JVM first, which ends the process without
+        # cancelling this task: the source logs out on them itself (see _stop_signals).
+        with logged_out_on_stop_signals(poller.close):
+            while True:
+                events = await asyncio.to_thread(poller.poll)
+                for event in events:
+                    await queue.put(event)
+                poller.save()  # after the events are queued: a restart repeats none and skips none
+                await asyncio.sleep(poller.delay())
     except VeeamEmError as error:
         raise SourceError(f"{NAME}: {error}") from None
     finally:
+        # Cancelled (ansible-rulebook's shutdown) or failed: a poll may still run on its thread;
+        # close() waits for a logon in progress and lets no new one start.
         await asyncio.to_thread(poller.close)
 
 

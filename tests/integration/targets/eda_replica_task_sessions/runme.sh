@@ -4,6 +4,9 @@
 # a playbook when a replica fails. The source starts from now; once it has polled, the
 # simulator ends a running session as Failed; the playbook prints and saves the event, and
 # check_event.py compares it with the simulator's session.
+# Then a second rulebook, with retries, retry_backoff, timeout and validate_certs in their
+# natural YAML types, is stopped with SIGINT (as Ctrl-C stops it) once it polls: the
+# simulator must then show no EM session open (stop_when_polled.py).
 # The simulator's default account, set before tracing starts (see simulator.sh).
 export VEEAM_EM_USERNAME='CORP\em-reader' VEEAM_EM_PASSWORD='Sim-Passw0rd!'
 set -eux
@@ -33,3 +36,19 @@ wait "$rulebook" || code=$?
 cat "$work/rulebook.log"
 [ "$code" -eq 0 ] || { echo "ansible-rulebook exited with $code" >&2; exit 1; }
 python check_event.py "$work/completed.json" "$work/event.json" "$work/rulebook.log" "$EM_URL" "$work/state.json"
+
+# The connection options as a user writes them; stopped by SIGINT, it logs out of EM.
+python - "$EM_CONTROL" "$EM_CA" <<'PY'
+import sys, requests
+stats = requests.post(f"{sys.argv[1]}/reset", json={}, verify=sys.argv[2], timeout=10).json()
+assert stats["sessions"]["open"] == 0, f"the first rulebook run left an EM session open: {stats['sessions']}"
+PY
+ansible-rulebook --rulebook rulebook_stopped.yml -i inventory.yml --verbose > "$work/stopped.log" 2>&1 &
+stopped=$!
+EM_SIMULATOR_PIDS+=("$stopped")
+python stop_when_polled.py "$EM_CONTROL" "$EM_CA" "$stopped" || { cat "$work/stopped.log"; exit 1; }
+code=0
+wait "$stopped" || code=$?
+cat "$work/stopped.log"
+[ "$code" -eq 0 ] || { echo "ansible-rulebook stopped by SIGINT exited with $code" >&2; exit 1; }
+grep -q "validate_certs is false" "$work/stopped.log" || { echo "validate_certs: false was not warned of" >&2; exit 1; }

@@ -16,6 +16,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._gather import gathe
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import UNTRUSTED_UNLESS_TAGGED
+from ansible_collections.veeam_em.core.tests.unit.plugins.module_utils.test_options import SAME_ON_EVERY_SURFACE
 from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME, EmSimulator
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, leak_checked
 
@@ -119,10 +120,7 @@ def test_connection_options_in_their_string_form_read_as_natural_ones(em: EmSimu
 
 
 @pytest.mark.parametrize("options, environ, message", [
-    ({"retries": "many"}, {}, "retries must be a whole number between 0 and 10, not 'many'"),
-    ({"retries": 11}, {}, "retries must be between 0 and 10, not 11"),
-    ({"validate_certs": "perhaps"}, {}, "validate_certs must be true or false (or yes/no), not 'perhaps'"),
-    ({}, {"VEEAM_EM_TIMEOUT": "slow"}, "timeout must be a positive number of seconds, not 'slow'"),
+    *SAME_ON_EVERY_SURFACE,
     ({"retrys": 3}, {}, "unknown option(s) retrys (did you mean retries?)"),
 ])
 def test_a_bad_connection_value_is_worded_by_the_table(em: EmSimulator, monkeypatch: pytest.MonkeyPatch,

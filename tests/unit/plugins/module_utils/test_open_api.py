@@ -6,6 +6,8 @@ told once through the surface's own callback; against the simulator over real TL
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from typing import Iterator
 
 import pytest
@@ -89,3 +91,28 @@ def test_a_refused_logon_leaves_nothing_open(em: EmSimulator) -> None:
         with open_api(connection_options(em, password="wrong")):
             pytest.fail("the block must not run without a logon")
     assert open_sessions(em) == 0
+
+
+def test_a_request_that_meets_a_401_after_the_close_logs_on_no_more(fresh_simulator: EmSimulator) -> None:
+    """A request of another thread (an event source's poll, cancelled) still in flight when the
+    block ends: EM answers it 401, and the session must not log on again behind the close."""
+    raised: list[BaseException] = []
+
+    def read(api: EmApi) -> None:
+        try:
+            api.session.get("backupServers")
+        except VeeamEmError as error:
+            raised.append(error)
+
+    with open_api(connection_options(fresh_simulator)) as api:
+        api.session.get("backupServers")
+        fresh_simulator.configure(latency_ms=300, token_expiry_after=1)  # the next request wears the token out
+        reader = threading.Thread(target=read, args=(api,))
+        reader.start()
+        time.sleep(0.1)  # the request is on its way; the block ends before EM answers it
+    reader.join(10)
+    fresh_simulator.configure(latency_ms=0, token_expiry_after=None)
+    assert [str(error) for error in raised] == [
+        f"the session with Enterprise Manager at {fresh_simulator.url.rstrip('/')} was closed; not logging on again"]
+    sessions = fresh_simulator.snapshot()["sessions"]
+    assert (sessions["logons"], sessions["open"]) == (1, 0)

@@ -31,6 +31,17 @@ PUBLISHED = {
     "proxy": ("str", None, None), "retries": ("int", 5, None), "retry_backoff": ("float", 0.5, None),
 }
 
+# Bad values (given, or from the environment) and the one message each gets: the lookup's and the
+# event source's tests hold their surface to this same list.
+SAME_ON_EVERY_SURFACE = [
+    ({"retries": "many"}, {}, "retries must be a whole number between 0 and 10, not 'many'"),
+    ({"retries": 11}, {}, "retries must be between 0 and 10, not 11"),
+    ({"retries": "11"}, {}, "retries must be between 0 and 10, not 11"),
+    ({"validate_certs": "perhaps"}, {}, "validate_certs must be true or false (or yes/no), not 'perhaps'"),
+    ({}, {"VEEAM_EM_TIMEOUT": "slow"}, "timeout must be a positive number of seconds, not 'slow'"),
+    ({}, {"VEEAM_EM_VALIDATE_CERTS": "maybe"}, "validate_certs must be true or false (or yes/no), not 'maybe'"),
+]
+
 
 def test_the_table_keeps_every_published_option_type_default_and_variable() -> None:
     assert {option.name: (option.type, option.default, option.env) for option in CONNECTION_OPTIONS} == PUBLISHED
@@ -125,6 +136,13 @@ def test_environment_fallbacks_apply_only_when_asked_and_only_where_the_table_na
 def test_a_bad_environment_value_is_named_like_a_given_one() -> None:
     with pytest.raises(ConfigurationError, match=r"^timeout must be a positive number of seconds, not 'slow'$"):
         connection_options_from(REQUIRED, environ={"VEEAM_EM_TIMEOUT": "slow"})
+
+
+@pytest.mark.parametrize("given, environ, message", SAME_ON_EVERY_SURFACE)
+def test_the_messages_every_surface_shares(given: dict[str, Any], environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        connection_options_from({**REQUIRED, **given}, environ=environ)
+    assert str(raised.value) == message
 
 
 def test_missing_options_name_their_variables_and_where_they_were_missing() -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import signal
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
@@ -30,6 +32,7 @@ from ansible_collections.veeam_em.core.tests.em_simulator import (
     generate,
 )
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND, format_utc
+from ansible_collections.veeam_em.core.tests.unit.plugins.module_utils.test_options import SAME_ON_EVERY_SURFACE
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXED_NOW
 
 WAIT = 30.0  # seconds a step may take at most before the test fails
@@ -318,3 +321,90 @@ def test_a_state_file_that_is_not_this_sources_is_refused(simulator: EmSimulator
         asyncio.run(main(asyncio.Queue(), source_args(simulator, state_file=str(state_file))))
     assert wording in str(raised.value)
     assert simulator.snapshot()["requests"] == 0
+
+
+@pytest.mark.parametrize("given", [
+    {"retries": 3, "retry_backoff": 1, "timeout": 30, "validate_certs": False},
+    {"retries": "3", "retry_backoff": "1", "timeout": "30", "validate_certs": "no"},
+], ids=["natural", "strings"])
+def test_connection_options_in_their_natural_types_or_as_strings(simulator: EmSimulator, caplog: Any,
+                                                                 given: dict[str, Any]) -> None:
+    """What a rulebook writes (retries: 3) and its quoted form both run the source; with
+    validate_certs false it says once that the certificate is not checked."""
+    async def scenario() -> None:
+        async with SourceRun(simulator, source_args(simulator, **given)) as run:
+            task = running(simulator)[0]
+            simulator.complete_task_session(task.id, "Failed", "natural types")
+            check_completion(await run.event(), task, simulator)
+
+    with caplog.at_level(logging.WARNING):
+        asyncio.run(scenario())
+    assert caplog.text.count("validate_certs is false") == 1
+
+
+@pytest.mark.parametrize("extra, environ, message", [
+    *SAME_ON_EVERY_SURFACE,
+    ({"retrys": 3}, {}, "unknown option(s) retrys (did you mean retries?)"),
+])
+def test_a_bad_connection_value_is_worded_as_in_the_lookup(simulator: EmSimulator, monkeypatch: Any,
+                                                           extra: dict[str, Any], environ: dict[str, str],
+                                                           message: str) -> None:
+    """The messages of test_options' SAME_ON_EVERY_SURFACE, which the lookup's test holds too."""
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SourceError) as raised:
+        asyncio.run(main(asyncio.Queue(), source_args(simulator, **extra)))
+    assert str(raised.value).startswith(f"veeam_em.core.replica_task_sessions: {message}")
+    assert simulator.snapshot()["requests"] == 0
+
+
+@pytest.mark.parametrize("fault, cancel_after", [
+    ({"logon_delay_ms": 800}, 0.3),  # EM answers the logon at 0.8 s
+    ({"latency_ms": 300}, 0.9),  # logon answered at 0.3 s, then each query of the poll 0.3 s later
+], ids=["in-logon", "in-query"])
+def test_a_source_cancelled_mid_poll_leaves_no_session_open(simulator: EmSimulator, fault: dict[str, float],
+                                                            cancel_after: float) -> None:
+    """ansible-rulebook cancels its sources when it stops (SIGINT, SIGTERM, shutdown): the poll
+    still running on its thread then must neither keep nor open an EM session."""
+    async def scenario() -> None:
+        simulator.configure(**fault)
+        task = asyncio.create_task(main(asyncio.Queue(), source_args(simulator, interval=0.05)))
+        await asyncio.sleep(cancel_after)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(scenario())  # also waits for the poll's thread to end
+    simulator.configure(logon_delay_ms=0, latency_ms=0)
+    sessions = simulator.snapshot()["sessions"]
+    assert sessions["logons"] >= 1 and sessions["open"] == 0
+
+
+def test_a_stop_signal_logs_the_source_out_before_the_handler_it_had(simulator: EmSimulator) -> None:
+    """SIGTERM (or SIGINT) while the source runs: the loop takes it, the source logs out, then
+    the handler Python had for it runs (ansible-rulebook's raises KeyboardInterrupt, as here),
+    and it is that handler again afterwards. In ansible-rulebook the JVM's handler would
+    otherwise end the process with the session open (integration target eda_replica_task_sessions)."""
+    told: list[tuple[int, int]] = []
+
+    def rulebook_handler(number: int, _frame: Any) -> None:
+        told.append((number, simulator.snapshot()["sessions"]["open"]))
+        raise KeyboardInterrupt
+
+    async def scenario() -> None:
+        async with SourceRun(simulator, source_args(simulator)):
+            assert simulator.snapshot()["sessions"]["open"] == 1
+            os.kill(os.getpid(), signal.SIGTERM)
+            await asyncio.sleep(WAIT)
+        raise AssertionError("the signal did not stop the source")
+
+    previous = signal.signal(signal.SIGTERM, rulebook_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            asyncio.run(scenario())
+        assert told == [(signal.SIGTERM, 0)], "the handler ran before the logout, or not once"
+        assert signal.getsignal(signal.SIGTERM) is rulebook_handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    sessions = simulator.snapshot()["sessions"]
+    assert (sessions["logons"], sessions["logouts"], sessions["open"]) == (1, 1, 0)
