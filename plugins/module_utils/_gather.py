@@ -66,14 +66,16 @@ def _latest_per_vm(records: list[dict[str, Any]], params: dict[str, Any], descen
     return latest[: params.get("limit") or None]
 
 
-def gather_task_sessions(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
-    query = task_session_query(params, utc_now())
+def gather_task_sessions(api: EmApi, params: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """Task sessions; durations in created_after/_before count back from `now` (default: this second)."""
+    query = task_session_query(params, now or utc_now())
     sessions = _latest_per_vm(api.task_sessions(query), params, query.descending)
     return {"replica_task_sessions": [task_session_record(session) for session in sessions]}
 
 
-def gather_replica_points(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
-    query = PointQuery(**listing_options(params, utc_now()))
+def gather_replica_points(api: EmApi, params: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """Restore points; `now` as for gather_task_sessions."""
+    query = PointQuery(**listing_options(params, now or utc_now()))
     points = _latest_per_vm(api.replica_points(query), params, query.descending)
     return {"replica_points": [replica_point_record(point) for point in points]}
 
@@ -89,5 +91,26 @@ def gather_replication_jobs(api: EmApi, params: dict[str, Any]) -> dict[str, Any
 
 
 def gather_backup_servers(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
-    servers = api.backup_servers(names=tuple(params.get("name") or ()), ids=tuple(params.get("id") or ()))
+    """Backup servers by name or id; all of them (the query the name checks share) when neither is given."""
+    names, ids = tuple(params.get("name") or ()), tuple(params.get("id") or ())
+    servers = api.backup_servers(names=names, ids=ids) if names or ids else api.all_backup_servers()
     return {"backup_servers": [backup_server_record(server) for server in servers]}
+
+
+def gather_replica_evidence(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
+    """What a compliance check reads, over the one logged-on `api`: the task sessions of the
+    window (created_after, created_before, vm_names, job_names, backup_server_names), and with
+    include_restore_points the restore points of the same window and names (EM cannot filter
+    points by job), with include_replication_jobs the jobs of those names and servers with their
+    includes, with include_backup_servers every backup server. A part not included is left out
+    of the result (not read), which is not the same as read and empty."""
+    now = utc_now()  # one moment, so a duration gives the sessions and the points the same window
+    evidence = gather_task_sessions(api, params, now)
+    if params.get("include_restore_points"):
+        evidence.update(gather_replica_points(api, params, now))
+    if params.get("include_replication_jobs"):
+        jobs = {"backup_server_names": params.get("backup_server_names"), "names": params.get("job_names")}
+        evidence.update(gather_replication_jobs(api, jobs))
+    if params.get("include_backup_servers"):
+        evidence.update(gather_backup_servers(api, {}))
+    return evidence

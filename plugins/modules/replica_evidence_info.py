@@ -1,0 +1,135 @@
+#!/usr/bin/python
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: replica_evidence_info
+short_description: Gather everything a replica compliance check judges, in one logon to Enterprise Manager
+version_added: 0.1.0
+description:
+  - Reads, over one logon to Veeam Backup Enterprise Manager, the replica task sessions of a window and, as asked,
+    the restore points of the same window, the replication jobs with the objects they include, and the backup
+    servers. Each part is what M(veeam_em.core.replica_task_session_info), M(veeam_em.core.replica_point_info),
+    M(veeam_em.core.replication_job_info) and M(veeam_em.core.backup_server_info) return, read the same way.
+  - One task instead of four logs on and off once, and asks for the backup servers at most once for every
+    part that needs them. The C(veeam_em.core.replica_compliance) role reads its evidence with it.
+  - The parts are the inputs of the V(veeam_em.core.replica_status) filter (the sessions, O(veeam_em.core.replica_status#filter:points)
+    and O(veeam_em.core.replica_status#filter:jobs)) and of the V(veeam_em.core.replica_not_found) filter.
+extends_documentation_fragment:
+  - veeam_em.core.connection
+  - veeam_em.core.connection.info_module
+options:
+  created_after:
+    description:
+      - Start of the window of the task sessions and restore points, in the forms of
+        O(veeam_em.core.replica_task_session_info#module:created_after) (an ISO 8601 time, or a duration back from
+        now such as V(7d)). Both parts are read over the same window, measured from the same moment.
+    type: str
+  created_before:
+    description:
+      - End of that window, in the same forms.
+    type: str
+  vm_names:
+    description:
+      - Exact VM names, sent to Enterprise Manager as a filter of the task sessions and the restore points.
+    type: list
+    elements: str
+  job_names:
+    description:
+      - Exact replication job names, sent to Enterprise Manager as a filter of the task sessions and the jobs
+        (Enterprise Manager cannot filter restore points by job).
+    type: list
+    elements: str
+  backup_server_names:
+    description:
+      - Exact backup server names, sent to Enterprise Manager as a filter of every part but the backup servers, and
+        checked against the backup servers it knows as O(veeam_em.core.replica_task_session_info#module:backup_server_names)
+        describes.
+    type: list
+    elements: str
+  include_restore_points:
+    description:
+      - Whether the restore points of the window are read (RV(replica_points)), the RPO evidence Veeam's own
+        monitoring uses.
+    type: bool
+    default: true
+  include_replication_jobs:
+    description:
+      - Whether the replication jobs and the objects each includes are read (RV(replication_jobs); one request per job),
+        to find the VMs a job includes that were never replicated.
+    type: bool
+    default: true
+  include_backup_servers:
+    description:
+      - Whether every backup server Enterprise Manager knows is read (RV(backup_servers)), so that a backup server
+        name that matches nothing can be told from a server without evidence.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: The evidence of the last week, in one logon
+  veeam_em.core.replica_evidence_info:
+    created_after: 7d
+  register: evidence
+  delegate_to: localhost
+
+- name: Judge each VM on its newest restore point, and find the VMs never replicated
+  ansible.builtin.debug:
+    msg: "{{ statuses | rejectattr('status', 'eq', 'ok') | map(attribute='message') }}"
+  vars:
+    statuses: >-
+      {{ evidence.replica_task_sessions
+         | veeam_em.core.replica_status(rpo='24h', points=evidence.replica_points, jobs=evidence.replication_jobs) }}
+"""
+
+RETURN = r"""
+replica_task_sessions:
+  description:
+    - The replica task sessions of the window, newest first, as M(veeam_em.core.replica_task_session_info) returns them.
+  returned: success
+  type: list
+  elements: dict
+replica_points:
+  description:
+    - The restore points of the window, newest first, as M(veeam_em.core.replica_point_info) returns them.
+  returned: success and O(include_restore_points)
+  type: list
+  elements: dict
+replication_jobs:
+  description:
+    - The replication jobs with the objects each includes, by name, as M(veeam_em.core.replication_job_info) returns them.
+  returned: success and O(include_replication_jobs)
+  type: list
+  elements: dict
+backup_servers:
+  description:
+    - Every backup server Enterprise Manager knows, by name, as M(veeam_em.core.backup_server_info) returns them.
+  returned: success and O(include_backup_servers)
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_replica_evidence
+from ansible_collections.veeam_em.core.plugins.module_utils._module import run_info_module_with
+
+
+def main() -> None:
+    run_info_module_with(
+        {
+            "created_after": {"type": "str"},
+            "created_before": {"type": "str"},
+            "vm_names": {"type": "list", "elements": "str"},
+            "job_names": {"type": "list", "elements": "str"},
+            "backup_server_names": {"type": "list", "elements": "str"},
+            "include_restore_points": {"type": "bool", "default": True},
+            "include_replication_jobs": {"type": "bool", "default": True},
+            "include_backup_servers": {"type": "bool", "default": False},
+        },
+        gather_replica_evidence,
+    )
+
+
+if __name__ == "__main__":
+    main()
