@@ -43,6 +43,25 @@ def _without_userinfo(parts) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+def public_url(url: str | None) -> str | None:
+    """The url as a report may show it: scheme, host, port (when given) and path, without the
+    user, password, query or fragment, any of which may hold a secret; scheme and host in lower
+    case, as urlsplit gives them. None when it names no host (empty, or unreadable).
+
+    >>> public_url("https://CORP%5Cuser:pw@EM.example.com:9398/api/?token=x#y")
+    'https://em.example.com:9398/api/'
+    """
+    parts = urlsplit(url.strip()) if isinstance(url, str) else None
+    if parts is None or not parts.hostname:
+        return None
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
 def on_origin(href: str, root: str) -> str:
     """A link EM sent, re-based onto the configured API root's origin.
 

@@ -1,0 +1,161 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: replica_compliance_summary
+short_description: A compliance check summed up from its judged VMs - counts, verdict, warnings, worst first
+version_added: 0.1.0
+author:
+  - veeam_em.core maintainers (@veeam-em)
+description:
+  - Takes the VMs the V(veeam_em.core.replica_status) filter judged and gives what a compliance check reports
+    about them as a whole - the counts by status and finding, whether the check passed and why not, its
+    warnings, and the VMs worst first.
+  - The check fails when a VM is failing (RV(_value.counts.failing)), when a name matched nothing
+    (O(not_found)) while V(not_found) is in O(fail_on), and when no VM is in scope while O(empty_scope) is V(fail).
+  - The C(veeam_em.core.replica_compliance) role builds its result, its summary and its reports from this
+    filter, so its HTML report lists the VMs in RV(_value.worst_first)'s order.
+options:
+  _input:
+    description: Judged VMs, as the V(veeam_em.core.replica_status) filter returns them.
+    type: list
+    elements: dict
+    required: true
+  not_found:
+    description: The names that matched nothing, as the V(veeam_em.core.replica_not_found) filter returns them.
+    type: list
+    elements: dict
+  fail_on:
+    description:
+      - What fails the check - the findings of O(veeam_em.core.replica_status#filter:fail_on) and V(not_found).
+      - Each VM's RV(veeam_em.core.replica_status#filter:_value[].failing) was decided by that filter already;
+        here only whether V(not_found) is listed matters.
+    type: list
+    elements: str
+    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated, not_found]
+    default: [rpo_breach, failed, never_succeeded, not_found]
+  empty_scope:
+    description: Whether no VM in scope fails the check (V(fail)) or is only a warning (V(warn)).
+    type: str
+    choices: [fail, warn]
+    default: fail
+  sessions:
+    description: The replica task session records read, counted in RV(_value.counts.sessions).
+    type: list
+    elements: dict
+  points:
+    description: The restore point records read, counted in RV(_value.counts.restore_points).
+    type: list
+    elements: dict
+  url:
+    description:
+      - The address of the Enterprise Manager that was read, for RV(_value.enterprise_managers).
+      - Reduced to its scheme, host, port and path, so a user, password, query or fragment in it never
+        reaches a report.
+    type: str
+  option_prefix:
+    description:
+      - Text put before the option names that errors and warnings mention, such as V(replica_compliance_),
+        so a role's messages name its own variables.
+    type: str
+    default: ""
+"""
+
+EXAMPLES = r"""
+- name: Read a week of evidence in one logon
+  veeam_em.core.replica_evidence_info:
+    created_after: 7d
+  register: evidence
+  delegate_to: localhost
+
+- name: Say whether the estate passes, how many VMs breach the RPO, and name the worst five
+  ansible.builtin.debug:
+    msg: >-
+      {{ 'passed' if summary.passed else 'failing' }}: {{ summary.counts.rpo_breach }} of {{ summary.counts.vms }} VMs
+      breach the RPO; worst first: {{ summary.worst_first[:5] | map(attribute='vm_name') | join(', ') }}
+  vars:
+    summary: >-
+      {{ evidence.replica_task_sessions
+         | veeam_em.core.replica_status(rpo='24h', points=evidence.replica_points, jobs=evidence.replication_jobs)
+         | veeam_em.core.replica_compliance_summary(sessions=evidence.replica_task_sessions, points=evidence.replica_points) }}
+"""
+
+RETURN = r"""
+_value:
+  description: The check summed up.
+  type: dict
+  contains:
+    passed:
+      description: Whether nothing fails the check.
+      type: bool
+    fails_on_not_found:
+      description: Whether the names not found fail the check (V(not_found) is in O(fail_on) and a name matched nothing).
+      type: bool
+    fails_on_empty:
+      description: Whether the empty scope fails the check (no VM, and O(empty_scope) is V(fail)).
+      type: bool
+    empty_scope_message:
+      description: Why no VM in scope is suspect, for a failure or a warning; null while a VM is in scope.
+      type: str
+    warnings:
+      description:
+        - What does not fail the check but should be read - no VM in scope with O(empty_scope=warn), and each
+          name not found while V(not_found) is not in O(fail_on).
+      type: list
+      elements: str
+    counts:
+      description:
+        - V(vms), V(ok), V(failing), one count per finding (a VM counts once for each finding it has), V(running),
+          V(judged_on_restore_point) and V(judged_on_session) (the evidence each VM's RPO was judged on), the
+          records read (V(sessions), V(restore_points)) and V(not_found).
+      type: dict
+    statuses:
+      description:
+        - Every status worst first (V(never_replicated), V(never_succeeded), V(rpo_breach), V(failed), V(warning),
+          V(ok)), each with C(status) and C(vms), its number of VMs (0 included).
+      type: list
+      elements: dict
+    worst_first:
+      description:
+        - The VMs, failing before not, then by status as RV(_value.statuses) orders them, then the larger
+          share of the RPO used (a VM without evidence first), the older evidence, and the VM name (ignoring case).
+      type: list
+      elements: dict
+    enterprise_managers:
+      description:
+        - The Enterprise Manager of O(url) as C(url) (scheme, host, port and path only); empty without O(url)
+          or when it names no host.
+      type: list
+      elements: dict
+"""
+
+from typing import Any, Callable
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils.em._url import public_url
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._summary import compliance_summary
+
+
+def replica_compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
+                               sessions: Any = None, points: Any = None, url: Any = None,
+                               option_prefix: str = "") -> dict[str, Any]:
+    """The filter: module_utils' compliance_summary, and the EM's URL without credentials."""
+    prefix = str(option_prefix or "")
+    try:
+        summary = compliance_summary(vms, not_found, fail_on, empty_scope, sessions, points, prefix)
+    except ConfigurationError as error:
+        # A role names its own variables: the filter's name would only point at its internals.
+        raise AnsibleFilterError(str(error) if prefix else f"replica_compliance_summary: {error}") from None
+    shown = public_url(url) if url else None
+    summary["enterprise_managers"] = [{"url": shown}] if shown else []
+    return summary
+
+
+class FilterModule:
+    """veeam_em.core.replica_compliance_summary."""
+
+    def filters(self) -> dict[str, Callable[..., Any]]:
+        return {"replica_compliance_summary": replica_compliance_summary}

@@ -1,0 +1,138 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A compliance run summed up from its judged VMs (the replica_status filter's statuses): the
+counts, whether the run passed and why not, its warnings, and the VMs worst first.
+
+The replica_compliance role's result, summary, failure message and reports read these, so the
+order the HTML report shows and the counts the JSON report holds are decided here only.
+Pure functions, no I/O.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, FINDINGS
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import records_list
+
+# A VM's status is its worst finding, else ok: every status, worst first.
+STATUSES = FINDINGS + ("ok",)
+NOT_FOUND = "not_found"  # a finding of the scope (names that match nothing), not of a VM
+RUN_FAIL_ON = DEFAULT_FAIL_ON + (NOT_FOUND,)
+EMPTY_SCOPE_CHOICES = ("fail", "warn")
+# Sorts a VM without evidence (None) before any VM with some: never is the worst age.
+_NEVER = float("inf")
+# The findings counted, in the order the result has always listed them.
+_COUNTED = ("never_succeeded", "never_replicated", "rpo_breach", "failed", "warning")
+
+EMPTY_SCOPE_MESSAGE = (
+    "No VM is in scope: nothing Enterprise Manager returned for the window and the name lists is a VM to judge "
+    "(see scope in the reports). A name that matches nothing, an account that sees too little of the estate, or an "
+    "Enterprise Manager that stopped collecting all look like this.")
+
+
+def worst_first(vms: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The VMs worst first: failing before not, then by status (STATUSES' order), then the
+    larger share of the RPO used (none: the most), then the older evidence, then by VM name
+    ignoring case; VMs equal in all of these keep their order."""
+    def key(vm: Mapping[str, Any]) -> tuple[Any, ...]:
+        status = vm.get("status")
+        percent, age = vm.get("rpo_used_percent"), vm.get("rpo_age_seconds")
+        return (not vm.get("failing"), STATUSES.index(status) if status in STATUSES else len(STATUSES),
+                -(_NEVER if percent is None else percent), -(_NEVER if age is None else age),
+                str(vm.get("vm_name")).lower())
+
+    return sorted(vms, key=key)
+
+
+def status_counts(vms: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """[{'status': 'never_replicated', 'vms': 2}, ...]: every status worst first, with its VMs (0 included)."""
+    return [{"status": status, "vms": sum(1 for vm in vms if vm.get("status") == status)} for status in STATUSES]
+
+
+def counts(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], sessions: int, points: int) -> dict[str, int]:
+    """The counts of a run's result: VMs by status, failing, by finding (a VM counts once per
+    finding it has), running, by the evidence the RPO was judged on; the records read; the names not found."""
+    def having(test: Any) -> int:
+        return sum(1 for vm in vms if test(vm))
+
+    return {
+        "vms": len(vms),
+        "ok": having(lambda vm: vm.get("status") == "ok"),
+        "failing": having(lambda vm: vm.get("failing")),
+        **{finding: having(lambda vm, finding=finding: finding in (vm.get("findings") or ())) for finding in _COUNTED},
+        "running": having(lambda vm: vm.get("running")),
+        "sessions": sessions,
+        "restore_points": points,
+        "judged_on_restore_point": having(lambda vm: vm.get("rpo_basis") == "restore_point"),
+        "judged_on_session": having(lambda vm: vm.get("rpo_basis") == "session"),
+        NOT_FOUND: len(not_found),
+    }
+
+
+
+def read_run_fail_on(value: Any, prefix: str = "") -> tuple[str, ...]:
+    """A run's fail_on (findings of VMs and not_found) as a tuple; RUN_FAIL_ON for None.
+    ConfigurationError naming `prefix`fail_on for anything else."""
+    if value is None:
+        return RUN_FAIL_ON
+    listed = [value] if isinstance(value, str) else value
+    if not isinstance(listed, Sequence):
+        raise ConfigurationError(f"{prefix}fail_on must be a list of findings, got {type(value).__name__}")
+    unknown = sorted({str(item) for item in listed} - set(FINDINGS + (NOT_FOUND,)))
+    if unknown:
+        raise ConfigurationError(f"{prefix}fail_on has unknown finding(s) {', '.join(unknown)}; "
+                                 f"choose from {', '.join(FINDINGS + (NOT_FOUND,))}")
+    return tuple(listed)
+
+
+def read_empty_scope(value: Any, prefix: str = "") -> str:
+    """'fail' (also for None) or 'warn'; ConfigurationError naming `prefix`empty_scope otherwise."""
+    if value is None:
+        return "fail"
+    if value not in EMPTY_SCOPE_CHOICES:
+        raise ConfigurationError(f"{prefix}empty_scope must be fail or warn, not {value!r}")
+    return str(value)
+
+
+def verdict(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Mapping[str, Any]], fail_on: Sequence[str],
+            empty_scope: str, prefix: str = "") -> dict[str, Any]:
+    """Whether the run passed, and why not: {'passed', 'fails_on_not_found', 'fails_on_empty',
+    'warnings'}. A failing VM, a name not found while not_found is in fail_on, and no VM at all
+    while empty_scope is fail each fail the run; not_found outside fail_on and an empty scope
+    with empty_scope warn are warnings instead. `prefix` goes before the option names the
+    warnings mention (a role's replica_compliance_)."""
+    fails_on_not_found = NOT_FOUND in fail_on and len(not_found) > 0
+    fails_on_empty = len(vms) == 0 and empty_scope == "fail"
+    warnings = []
+    if len(vms) == 0 and empty_scope == "warn":
+        warnings.append(f"{EMPTY_SCOPE_MESSAGE} {prefix}empty_scope is warn, so this does not fail the run.")
+    if NOT_FOUND not in fail_on:
+        warnings += [f"{NOT_FOUND} (not in {prefix}fail_on): {missing.get('message')}" for missing in not_found]
+    return {
+        "passed": not any(vm.get("failing") for vm in vms) and not fails_on_not_found and not fails_on_empty,
+        "fails_on_not_found": fails_on_not_found,
+        "fails_on_empty": fails_on_empty,
+        "warnings": warnings,
+    }
+
+
+def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
+                       sessions: Any = None, points: Any = None, prefix: str = "") -> dict[str, Any]:
+    """A run summed up: verdict() with 'counts', 'statuses' (status_counts), 'worst_first' and
+    'empty_scope_message' (None while a VM is in scope). `sessions` and `points` are the
+    records read (lists, counted; None counts 0). ConfigurationError, naming the option after
+    `prefix`, for input that is not judged VMs, not_found entries or the choices above."""
+    judged = records_list(vms, "judged VMs (as the replica_status filter returns them)")
+    for index, vm in enumerate(judged):
+        if "status" not in vm:
+            raise ConfigurationError(f"VM {index} has no status: give the replica_status filter's output")
+    missing = records_list(not_found or [], "names not found (as the replica_not_found filter returns them)",
+                           f"{prefix}not_found: ")
+    read = {name: len(records_list(records or [], "records", f"{name}: ")) for name, records in
+            (("sessions", sessions), ("points", points))}
+    summary = verdict(judged, missing, read_run_fail_on(fail_on, prefix), read_empty_scope(empty_scope, prefix), prefix)
+    summary.update(counts=counts(judged, missing, read["sessions"], read["points"]), statuses=status_counts(judged),
+                   worst_first=worst_first(judged), empty_scope_message=None if judged else EMPTY_SCOPE_MESSAGE)
+    return summary
