@@ -36,8 +36,8 @@ description:
   - No event and no log line holds the password or a session token. The source logs in once and keeps the EM
     session from poll to poll (logging in again when EM expired it), and logs out when it stops, also when
     ansible-rulebook is stopped (Ctrl-C, SIGINT or SIGTERM) and its sources are cancelled.
-  - Every option may be written in its natural YAML type or as a string (V(retries: 3) or V(retries: "3"),
-    V(validate_certs: false) or V(validate_certs: "no")), as in a playbook.
+  - 'Every option may be written in its natural YAML type or as a string (V(retries: 3) or V(retries: "3"),
+    V(validate_certs: false) or V(validate_certs: "no")), as in a playbook.'
 options:
   url:
     description:
@@ -127,8 +127,8 @@ options:
     elements: str
   since:
     description:
-      - Replay the completions from this moment: an ISO 8601 time (V(2026-11-29T06:00:00Z)) or a duration back
-        from the start such as V(24h).
+      - Replay the completions from this moment, given as an ISO 8601 time (V(2026-11-29T06:00:00Z)) or as a
+        duration back from the start such as V(24h).
       - Without it the source reports only what completes after it started (or, with O(state_file), after the
         state saved).
     type: str
