@@ -282,8 +282,11 @@ options:
     type: bool
     default: false
 notes:
-  - O(url), O(username) and O(password) may be Jinja2 templates (such as an
-    C(ansible.builtin.env) lookup) or vaulted values in the configuration file.
+  - Every text connection option (O(url), O(username), O(password), O(ca_path), O(proxy)...) may be a Jinja2
+    template (such as an C(ansible.builtin.env) lookup) or a vaulted value in the configuration file.
+  - The connection options are read as the file gives them, in their natural YAML type or as text
+    (O(retries) V(3) or V("3"), O(validate_certs) V(false) or V(no)), and a bad value gets the same
+    message as in the modules, the lookup and the event source.
   - The inventory plugin runs on the controller. Per Enterprise Manager (O(url), or each entry of
     O(enterprise_managers)) it makes one logon, one paged query for the task sessions, one for their
     job sessions and, with O(include_backup_servers), one for the backup servers, and logs out.
@@ -335,16 +338,15 @@ keyed_groups:
 """
 
 import os
-from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any, ContextManager
 
 from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.inventory.group import to_safe_group_name
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import INSECURE_WARNING, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import INSECURE_WARNING, open_api
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
@@ -358,15 +360,11 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._config_file import 
     FILE_SUFFIXES,
     check_option_names,
     check_option_types,
+    load_config,
     names_this_plugin,
     wrong_name_note,
 )
-from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import (
-    EmSource,
-    read_em_sources,
-    source_connection,
-    template_resolver,
-)
+from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import EmSource, read_em_sources, template_resolver
 from ansible_collections.veeam_em.core.plugins.plugin_utils._em_reads import EmRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._expressions import EXPRESSION_OPTIONS, HostExpressions, read_host_expressions
 from ansible_collections.veeam_em.core.plugins.plugin_utils._fetch import EmPart
@@ -401,8 +399,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         now = self._now()
         logout_warnings: list[str] = []  # from the reads' threads; said here once they are over
         try:
-            settings, expressions = self._read_options(path, now)
-            parts, failed = self._read(path, cache, settings, logout_warnings)
+            sources, settings, expressions = self._read_options(path, now)
+            parts, failed = self._read(path, cache, sources, settings, logout_warnings)
         except VeeamEmError as error:
             raise AnsibleError(f"{self.NAME}: {error}") from None
         finally:
@@ -419,24 +417,25 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """The moment ages and relative windows are measured from (a seam for tests)."""
         return utc_now()
 
-    def _read_options(self, path: str, now: datetime) -> tuple[Settings, HostExpressions]:
-        """The options, checked: the file's keys and types before ansible-core coerces them (it
-        reads an unknown word as false, and 2.18 crashes on a list given for a yes/no option),
-        then the values ansible-core read."""
-        config = self.loader.load_from_file(path)
+    def _read_options(self, path: str, now: datetime) -> tuple[list[EmSource], Settings, HostExpressions]:
+        """The options, checked: the file's keys, then the values as the file gives them that
+        ansible-core would read wrongly (an unknown word is false to it; 2.18 crashes on a
+        list for a yes/no option) and the connection options (the options table's reader),
+        then what ansible-core read."""
+        config = load_config(self.loader, path)
         check_option_names(config, path, C.config.get_configuration_definitions("inventory", self._load_name) or {})
-        check_option_types(config, os.environ)
+        check_option_types(config)
+        sources = read_em_sources(config if isinstance(config, dict) else {}, template_resolver(self.templar), os.environ)
         self._read_config_data(path)
         for library, _traceback in missing_libraries():
             raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")
         settings = read_settings({name: self.get_option(name) for name in SETTINGS_OPTIONS}, now)
-        return settings, read_host_expressions({name: self.get_option(name) for name in EXPRESSION_OPTIONS})
+        return sources, settings, read_host_expressions({name: self.get_option(name) for name in EXPRESSION_OPTIONS})
 
-    def _read(self, path: str, cache: bool, settings: Settings, said: list[str]) -> tuple[list[EmPart], list[EmRead]]:
+    def _read(self, path: str, cache: bool, sources: list[EmSource], settings: Settings,
+              said: list[str]) -> tuple[list[EmPart], list[EmRead]]:
         """Every EM's part, from the cache when allowed and valid, else from the EMs; and the
         reads that failed (kept only with on_em_error: warn, and then never cached)."""
-        resolve = template_resolver(self.templar)
-        sources = read_em_sources(self.get_option("enterprise_managers"), source_connection(self.get_option, resolve), resolve)
         if sources[0].name is not None and os.environ.get("VEEAM_EM_URL"):
             # Set for the modules, perhaps; an EM of this source is only what enterprise_managers lists.
             self.display.v(f"{self.NAME}: VEEAM_EM_URL is not used: with enterprise_managers each entry gives its own url")
@@ -457,14 +456,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             update_cached_parts(self._cache, key, fingerprint, parts, iso(utc_now()))
         return parts, failed
 
-    @contextmanager
-    def _create_client(self, source: EmSource, said: list[str]) -> Iterator[EmApi]:
-        """A logged-on EmApi, logged out on exit; a failed logout's warning goes to `said` (the seam unit tests replace)."""
-        connection = source.connection
-        session = open_session(connection, on_retry=self.display.vvv)  # each retry at -vvv
-        try:
-            with session:
-                yield EmApi(session, connection.page_size, connection.max_concurrency)
-        finally:
-            if session.logout_warning:
-                said.append(source.said(session.logout_warning))
+    def _create_client(self, source: EmSource, said: list[str]) -> ContextManager[EmApi]:
+        """The collection's one logged-on client (the seam unit tests replace): each retry at
+        -vvv, a failed logout's warning, labelled with its EM, into `said`."""
+        return open_api(source.connection, on_retry=self.display.vvv,
+                        on_logout_failure=lambda warning: said.append(source.said(warning)))

@@ -1,9 +1,9 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The replicas inventory's configuration file, checked before ansible-core reads its options:
-its name, its keys and the types ansible-core would read wrongly.
+"""The replicas inventory's configuration file, read and checked before ansible-core reads its
+options: its name, its keys and the types ansible-core would read wrongly.
 
-Private to the collection. No Ansible objects: the plugin passes its option definitions.
+Private to the collection. The plugin passes its loader and its option definitions.
 """
 from __future__ import annotations
 
@@ -15,18 +15,16 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import did_you_mean
+from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import UNTRUSTED_UNLESS_TAGGED
 
 FILE_SUFFIXES = ("veeam_em.yml", "veeam_em.yaml")
 # The `plugin:` line of a file meant for this plugin, quoted or not.
 PLUGIN_LINE = re.compile(r"""^plugin:\s*(["']?)veeam_em\.core\.replicas\1\s*(#.*)?$""", re.MULTILINE)
-BOOLEAN_OPTIONS = ("validate_certs", "include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
+# The plugin's own yes/no and number options (the connection options are the options table's:
+# _em_list reads them), checked before ansible-core's own conversion.
+BOOLEAN_OPTIONS = ("include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
                    "leading_separator", "include_unreplicated")
-# Numeric options and their type, checked before ansible-core's own conversion.
-NUMBER_OPTIONS: dict[str, tuple[type, str]] = {
-    "page_size": (int, "a whole number"), "max_concurrency": (int, "a whole number"), "timeout": (float, "a number of seconds"),
-    "retries": (int, "a whole number"), "retry_backoff": (float, "a number of seconds"),
-    "em_concurrency": (int, "a whole number"),
-}
+NUMBER_OPTIONS: dict[str, tuple[type, str]] = {"em_concurrency": (int, "a whole number")}
 
 
 def names_this_plugin(path: str) -> bool:
@@ -49,6 +47,15 @@ def wrong_name_note(path: str) -> str:
             f"{' or '.join(FILE_SUFFIXES)} (for example {stem}.veeam_em.{extension})")
 
 
+def load_config(loader: Any, path: str) -> Any:
+    """The file's data as given, read as ansible-core's own _read_config_data reads it: not
+    from the loader's cache (meta: refresh_inventory reads the file again) and, from 2.19,
+    trusted as templates (a password from a lookup), since the file is the user's own."""
+    if UNTRUSTED_UNLESS_TAGGED:
+        return loader.load_from_file(path, cache="none", trusted_as_template=True)
+    return loader.load_from_file(path, cache=False)
+
+
 def check_option_names(config: Any, path: str, definitions: Mapping[str, Mapping[str, Any]]) -> None:
     """Refuse a key that is none of the plugin's options or aliases, with the closest one.
 
@@ -62,11 +69,12 @@ def check_option_names(config: Any, path: str, definitions: Mapping[str, Mapping
             raise ConfigurationError(f"unknown option {key} in {path}{did_you_mean(str(key), known)}")
 
 
-def check_option_types(config: Any, environ: Mapping[str, str]) -> None:
-    """Refuse a yes/no option that is neither and a number that is not one, naming the option.
+def check_option_types(config: Any) -> None:
+    """Refuse a yes/no option that is neither and a number that is not one, naming the option,
+    and url beside enterprise_managers.
 
-    Ansible's option parsing turns any unknown word into false, so `validate_certs:
-    perhaps` would quietly switch certificate checking off.
+    Ansible's option parsing turns any unknown word into false, so `include_sessions:
+    perhaps` would quietly be false.
     """
     given = dict(config) if isinstance(config, dict) else {}
     if given.get("enterprise_managers") and "url" in given:
@@ -75,9 +83,6 @@ def check_option_types(config: Any, environ: Mapping[str, str]) -> None:
     for name in BOOLEAN_OPTIONS:
         if name in given:
             _require_boolean(name, given[name])
-    from_env = environ.get("VEEAM_EM_VALIDATE_CERTS")
-    if from_env is not None and "validate_certs" not in given:
-        _require_boolean("validate_certs (from VEEAM_EM_VALIDATE_CERTS)", from_env)
     for name, (kind, wording) in NUMBER_OPTIONS.items():
         if name in given and not _is_number(given[name], kind):
             raise ConfigurationError(f"option {name} must be {wording}, not {given[name]!r}")

@@ -3,36 +3,36 @@
 """The Enterprise Managers of an inventory source: the one of `url` (a fleet of one, without a
 name), or each entry of `enterprise_managers`.
 
-Private to the collection. Each entry is checked and turned into its ConnectionOptions
-before any request; what an entry leaves out comes from the source's own connection
-options (so timeout, retries or ca_path can be set once for every EM).
+Private to the collection. The connection options are read from the configuration file as
+given, before ansible-core coerces them, through the collection's one options table
+(module_utils._options, _connection.connection_options_from): each in its natural YAML type
+or its string form, with the same error as every other surface, and VEEAM_EM_* for what the
+file leaves out. What an entry leaves out comes from the source's own connection options (so
+timeout, retries or ca_path can be set once for every EM); `url` never does.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from ansible.module_utils.common.text.converters import to_text
-from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import CONNECTION_OPTION_NAMES, ConnectionOptions
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
+    CONNECTION_OPTION_NAMES,
+    ConnectionOptions,
+    connection_options_from,
+)
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._options import check_option_names, read_connection_values
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 # Reserved: C(veeam_em_unreachable) is the group of the EMs that failed.
 RESERVED_NAMES = frozenset(("unreachable",))
 # Never taken from the source's options: each EM has its own address.
 PER_EM_ONLY = ("url",)
-ENTRY_KEYS = frozenset(("name",) + CONNECTION_OPTION_NAMES)
-# The source's options a user may give as templates or vaulted values (a password from a
-# lookup); every text value of an enterprise_managers entry may be one too.
-TEMPLATED_OPTIONS = ("url", "username", "password", "proxy")
-Resolve = Callable[[str, Any], Any]
-# The typed connection options an entry may give, and how each is read.
-NUMBERS: dict[str, type] = {"timeout": float, "retry_backoff": float, "page_size": int, "max_concurrency": int,
-                            "retries": int}
+ENTRY_KEYS = ("name",) + CONNECTION_OPTION_NAMES
+Resolve = Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,45 @@ class EmSource:
         return text if self.label is None else f"{self.label}: {text}"
 
 
-def _entry_name(entry: Mapping[str, Any], index: int, seen: set[str]) -> str:
+def template_resolver(templar: Any) -> Resolve:
+    """resolve(value): a text value rendered when it is a template (an env lookup, say) and
+    decrypted when vaulted, with the plugin's templar; other values as they are."""
+    def resolve(value: Any) -> Any:
+        if value is None or isinstance(value, (bool, int, float, list, tuple, dict)):
+            return value
+        if templar.is_template(value):
+            value = templar.template(value)
+        # to_text also decrypts a vaulted value from the configuration file.
+        return to_text(value)
+    return resolve
+
+
+def read_em_sources(config: Mapping[str, Any], resolve: Resolve, environ: Mapping[str, str]) -> list[EmSource]:
+    """The EMs of the source from its configuration file's values (`config`, as given): without
+    `enterprise_managers`, the one EM of its connection options; else each entry, in the order given.
+
+    `resolve` renders a template or decrypts a vaulted value (template_resolver). ConfigurationError,
+    naming the option (and the entry), for anything that cannot work, before any request.
+    """
+    given = {name: resolve(config.get(name)) for name in CONNECTION_OPTION_NAMES}
+    entries = config.get("enterprise_managers")
+    if not entries:
+        return [EmSource(None, None, connection_options_from(given, environ=environ))]
+    if not isinstance(entries, list):
+        raise ConfigurationError("enterprise_managers must be a non-empty list of mappings, each with name and url")
+    defaults = {name: value for name, value in read_connection_values(given, environ).items() if name not in PER_EM_ONLY}
+    sources: list[EmSource] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            raise ConfigurationError(f"enterprise_managers[{index}] must be a mapping with name and url, not {entry!r}")
+        check_option_names(entry, ENTRY_KEYS, where=f"enterprise_managers[{index}]")
+        name = _entry_name(entry, index, {source.name for source in sources})
+        values = {**defaults, **{key: resolve(value) for key, value in entry.items() if key != "name"}}
+        sources.append(EmSource(name, index, connection_options_from(values, where=f"enterprise_managers[{index}] ({name})")))
+    return sources
+
+
+def _entry_name(entry: Mapping[str, Any], index: int, seen: set[str | None]) -> str:
     name = entry.get("name")
     if not isinstance(name, str) or not NAME_PATTERN.match(name) or name in RESERVED_NAMES:
         raise ConfigurationError(
@@ -65,76 +103,4 @@ def _entry_name(entry: Mapping[str, Any], index: int, seen: set[str]) -> str:
         )
     if name in seen:
         raise ConfigurationError(f"enterprise_managers[{index}]: the name {name!r} is used twice; give each EM its own")
-    seen.add(name)
     return name
-
-
-def _typed(index: int, key: str, value: Any) -> Any:
-    """An entry's value as ConnectionOptions takes it; a clear error naming the entry otherwise."""
-    if value is None:
-        return None
-    try:
-        if key == "validate_certs":
-            return boolean(value, strict=True)
-        if key in NUMBERS and not isinstance(value, bool):
-            return NUMBERS[key](value)
-    except (TypeError, ValueError):
-        pass
-    else:
-        if key == "ca_path":
-            return os.path.expanduser(str(value))
-        if key not in NUMBERS:
-            return value
-    wanted = "true or false" if key == "validate_certs" else "a number"
-    raise ConfigurationError(f"enterprise_managers[{index}]: {key} must be {wanted}, not {value!r}")
-
-
-def read_em_sources(entries: Any, defaults: Mapping[str, Any], resolve: Resolve) -> list[EmSource]:
-    """The EMs of the source: without `enterprise_managers` (None or empty), the one EM of its
-    connection options; else each entry, in the order given.
-
-    `defaults` are the source's connection options; `resolve(option, value)` renders a
-    template or decrypts a vaulted value (the plugin's templar does it).
-    """
-    if not entries:
-        return [EmSource(None, None, ConnectionOptions.from_mapping(defaults))]
-    if not isinstance(entries, list):
-        raise ConfigurationError("enterprise_managers must be a non-empty list of mappings, each with name and url")
-    sources, seen = [], set()
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, Mapping):
-            raise ConfigurationError(f"enterprise_managers[{index}] must be a mapping with name and url, not {entry!r}")
-        unknown = sorted(str(key) for key in entry if key not in ENTRY_KEYS)
-        if unknown:
-            raise ConfigurationError(f"enterprise_managers[{index}] has unknown option(s) {', '.join(unknown)}; "
-                                     f"known are {', '.join(sorted(ENTRY_KEYS))}")
-        name = _entry_name(entry, index, seen)
-        options = {key: value for key, value in defaults.items() if key not in PER_EM_ONLY}
-        options.update({key: _typed(index, key, resolve(key, value)) for key, value in entry.items() if key != "name"})
-        try:
-            connection = ConnectionOptions.from_mapping(options)
-        except ConfigurationError as error:
-            raise ConfigurationError(f"enterprise_managers[{index}] ({name}): {error}") from None
-        sources.append(EmSource(name, index, connection))
-    return sources
-
-
-def template_resolver(templar: Any) -> Resolve:
-    """resolve(option, value): a templated value rendered with the plugin's templar (an env
-    lookup, say) and a vaulted one decrypted; other values as they are."""
-    def resolve(_option: str, value: Any) -> Any:
-        if value is None or isinstance(value, (bool, int, float)):
-            return value
-        if templar.is_template(value):
-            value = templar.template(value)
-        # to_text also decrypts a vaulted value from the configuration file.
-        return to_text(value)
-    return resolve
-
-
-def source_connection(get_option: Callable[[str], Any], resolve: Resolve) -> dict[str, Any]:
-    """The source's own connection options (with their environment fallbacks), the templated ones resolved."""
-    mapping = {name: get_option(name) for name in CONNECTION_OPTION_NAMES}
-    for name in TEMPLATED_OPTIONS:
-        mapping[name] = resolve(name, mapping[name])
-    return mapping

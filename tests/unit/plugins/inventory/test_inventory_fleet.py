@@ -125,8 +125,11 @@ def test_entry_values_come_from_templates_and_the_source_defaults(fleet, both, m
     ([{"name": "eu", "url": "https://a.example.com"}, {"name": "eu", "url": "https://b.example.com"}], "used twice"),
     ([{"name": "eu", "url": "https://a.example.com", "passwrd": "x"}], "unknown option.*passwrd"),
     ([{"name": "eu"}], r"enterprise_managers\[0\] \(eu\): missing connection option\(s\): url"),
-    ([{"name": "eu", "url": "https://a.example.com", "validate_certs": "perhaps"}], "validate_certs must be true or false"),
-    ([{"name": "eu", "url": "https://a.example.com", "retries": "many"}], "retries must be a number"),
+    ([{"name": "eu", "url": "https://a.example.com", "validate_certs": "perhaps"}],
+     r"enterprise_managers\[0\] \(eu\): validate_certs must be true or false"),
+    ([{"name": "eu", "url": "https://a.example.com", "retries": "many"}],
+     r"enterprise_managers\[0\] \(eu\): retries must be a whole number"),
+    ([{"name": "eu", "url": "https://a.example.com", "retries": 11}], r"retries must be between 0 and 10, not 11"),
     (["https://a.example.com"], "must be a mapping"),
 ])
 def test_a_wrong_entry_is_refused_before_any_request(fleet, managers, wanted):

@@ -16,6 +16,8 @@ from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._options import convert
 from ansible_collections.veeam_em.core.tests.em_simulator import (
     DEFAULT_PASSWORD,
     DEFAULT_USERNAME,
@@ -128,3 +130,40 @@ def test_a_group_prefix_with_spaces_and_symbols_still_makes_safe_groups(tmp_path
     unsafe = [name for name in made if not SAFE_GROUP.match(name)]
     assert not unsafe, unsafe
     assert any(name.startswith("my_prefix_") for name in made), made
+
+
+# -- the connection options, through the collection's one options table ------------------------
+
+@pytest.mark.parametrize("options", [
+    {"retries": 3, "retry_backoff": 1, "timeout": 30, "validate_certs": True, "page_size": 500, "max_concurrency": 2},
+    {"retries": "3", "retry_backoff": "1", "timeout": "30", "validate_certs": "yes", "page_size": "500",
+     "max_concurrency": "2"},
+], ids=["natural", "text"])
+def test_connection_options_take_their_natural_type_and_their_text(tmp_path, em, options):
+    inventory = parse(tmp_path, em, **options)
+    assert [host for host in inventory.hosts.values() if host.get_vars()["veeam_kind"] == "replicated_vm"]
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("retries", "many"), ("retries", 11), ("retries", "3.5"), ("timeout", "soon"), ("timeout", 0),
+    ("validate_certs", "perhaps"), ("validate_certs", [1]), ("page_size", "0"), ("retry_backoff", "x"),
+    ("max_concurrency", 99),
+])
+def test_a_bad_connection_value_gets_the_message_of_every_surface(tmp_path, em, name, value):
+    """The inventory's message is the options table's own (the modules', the lookup's and the event source's)."""
+    with pytest.raises(ConfigurationError) as table:
+        convert(name, value)
+    with pytest.raises(AnsibleError) as caught:
+        parse(tmp_path, em, **{name: value})
+    assert str(caught.value) == f"{FQCN}: {table.value}"
+    assert em.snapshot()["requests"] == 0
+
+
+def test_connection_options_left_out_come_from_the_environment_in_text(tmp_path, em, monkeypatch):
+    monkeypatch.setenv("VEEAM_EM_TIMEOUT", "30")
+    monkeypatch.setenv("VEEAM_EM_VALIDATE_CERTS", "perhaps")
+    with pytest.raises(AnsibleError) as caught:
+        parse(tmp_path, em)
+    assert str(caught.value) == f"{FQCN}: validate_certs must be true or false (or yes/no), not 'perhaps'"
+    monkeypatch.setenv("VEEAM_EM_VALIDATE_CERTS", "true")
+    assert parse(tmp_path, em).hosts
