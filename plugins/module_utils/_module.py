@@ -75,4 +75,3 @@ def _retry_notes(module: AnsibleModule, retried: list[str]) -> dict[str, list[st
     at lower verbosity, and it is not named `retries`, which ansible-core writes for `until`.
     """
     return {"retried_requests": retried} if retried and getattr(module, "_verbosity", 0) >= 3 else {}
-

@@ -124,8 +124,8 @@ def test_connection_options_in_their_string_form_read_as_natural_ones(em: EmSimu
     ({"retrys": 3}, {}, "unknown option(s) retrys (did you mean retries?)"),
 ])
 def test_a_bad_connection_value_is_worded_by_the_table(em: EmSimulator, monkeypatch: pytest.MonkeyPatch,
-                                                        options: dict[str, Any], environ: dict[str, str],
-                                                        message: str) -> None:
+                                                       options: dict[str, Any], environ: dict[str, str],
+                                                       message: str) -> None:
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(AnsibleError) as raised:
