@@ -2,6 +2,7 @@
 # The replica_compliance role against a pinned estate (files/estate.json, now = 2026-11-29T06:00:00Z):
 #   findings.yml  - the exact findings, counts, report shapes, idempotence, connection from role variables;
 #   restore_points.yml - the same estate judged on restore points and on sessions;
+#   one_logon.yml - one logon to EM per role run, every part of the evidence read;
 #   coverage.yml  - files/coverage.json: VMs and a folder included in jobs but never replicated;
 #   switches.yml  - each fail switch: the failing VMs, and reports written before the role fails;
 #   check_mode.yml - under --check;
@@ -34,6 +35,7 @@ except FileNotFoundError:
 ansible-playbook -i "$INVENTORY_PATH" findings.yml "$@" | tee "$OUTPUT_DIR/findings.log"
 python check_reports.py "$REPORTS" --vms 10 --failing 0 --version "$VERSION"
 ansible-playbook -i "$INVENTORY_PATH" restore_points.yml "$@"
+ansible-playbook -i "$INVENTORY_PATH" one_logon.yml "$@"
 quietly coverage ansible-playbook -i "$INVENTORY_PATH" coverage.yml "$@"
 python check_reports.py "$OUTPUT_DIR/coverage" --vms 4 --failing 3 --version "$VERSION"
 quietly switches ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
