@@ -86,7 +86,8 @@ options:
       - Given, every VM gets its job's schedule state (RV(_value[].job_schedule_enabled), RV(_value[].job_overdue)),
         and each included VM with neither a session nor a point in the data becomes a status with the finding
         V(never_replicated); a folder or tag of a job with no session at all becomes one as itself.
-      - O(include) and O(exclude) select jobs by name and backup server, and the added statuses by VM name.
+      - O(include) and O(exclude) select jobs by name, and every status (also those added for coverage) by VM and
+        backup server name.
     type: list
     elements: dict
   rpo_basis:

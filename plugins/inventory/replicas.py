@@ -271,7 +271,8 @@ options:
         objects each includes (C(GET /api/jobs/{ID}/includes), one request per job, at most O(max_concurrency)
         at a time) are read, to add the included objects never replicated in the window and each VM's
         job schedule state.
-      - The job name and backup server patterns select the jobs; the VM patterns the hosts.
+      - The job name patterns select the jobs (and EM the exact backup server names); the VM and backup server
+        patterns select the hosts.
     type: bool
     default: true
   include_sessions:

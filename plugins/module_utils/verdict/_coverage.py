@@ -6,9 +6,10 @@ A VM in a replication job that has never been processed has no task session and 
 restore point, so it is invisible to a judgement of sessions. with_coverage() adds one
 summary for each such VM (never_replicated), and gives every summary its job's schedule
 state; coverage_facts() turns them into status keys at a moment. An include can be a
-container (a folder, tag or host, em-api.md [jobs_id_includes]): EM does not say which VMs
-it holds, so it is reported as itself, by the name EM gives it, when its job shows no
-session in the window. Pure functions, no I/O.
+container (a folder, tag or host; Veeam's jobs_id_includes page, and
+docs/docsite/rst/em_api_notes.rst, "Replication jobs and what they include"): EM does not
+say which VMs it holds, so it is reported as itself, by the name EM gives it, when its job
+shows no session in the window. Pure functions, no I/O.
 """
 from __future__ import annotations
 

@@ -4,9 +4,9 @@
 
 Veeam's own monitoring measures a replica's RPO as the age of its newest restore point. A
 replica job that replicates from backup ends in Warning without a new point when the
-source backup has none, and its points carry the backup's time (em-api.md, "Replica
-restore points"), so with points read a Warning session is never evidence of a fresh
-replica. Pure functions, no I/O.
+source backup has none, and its points carry the backup's time (Veeam's user guide, "How
+Replica from Backup Works"; docs/docsite/rst/em_api_notes.rst, "Replica restore points"), so
+with points read a Warning session is never evidence of a fresh replica. Pure functions, no I/O.
 """
 from __future__ import annotations
 

@@ -124,6 +124,19 @@ def test_excluding_a_job_judges_the_vm_on_its_other_jobs():
     assert status["last_result"] == "Success" and status["job_names"] == ["Good"]
 
 
+def test_a_folder_of_a_job_that_ran_is_not_never_replicated_whatever_vms_are_left_out():
+    """The job ran in the window, so the folder's VMs show through their own sessions; leaving
+    those VMs out (exclude vm_name) must not make the folder look never replicated."""
+    jobs = [{"id": "j1", "name": "Job A", "backup_server_id": "id-vbr01", "backup_server_name": "vbr01",
+             "schedule_enabled": True, "next_run": None,
+             "includes": [{"name": "Prod", "display_name": "Prod", "object_type": "Folder"}]}]
+    records = [session(1, vm="db01"), session(2, vm="web01")]
+    assert sorted(by_vm(replica_status(records, now=NOW_TEXT, jobs=jobs))) == ["db01@vbr01", "web01@vbr01"]
+    kept = replica_status(records, now=NOW_TEXT, jobs=jobs, exclude={"vm_name": ["db*"]})
+    assert sorted(by_vm(kept)) == ["web01@vbr01"]
+    assert replica_status(records, now=NOW_TEXT, jobs=jobs, exclude={"vm_name": ["*01"]}) == []
+
+
 @pytest.mark.parametrize(("fail_on", "failing"), [
     (None, {"breached", "failed", "never"}),
     (["warning"], {"warned"}),
