@@ -71,7 +71,6 @@ def counts(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], sessions:
     }
 
 
-
 def read_run_fail_on(value: Any, prefix: str = "") -> tuple[str, ...]:
     """A run's fail_on (findings of VMs and not_found) as a tuple; RUN_FAIL_ON for None.
     ConfigurationError naming `prefix`fail_on for anything else."""
