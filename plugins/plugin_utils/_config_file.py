@@ -104,4 +104,3 @@ def _is_number(value: Any, kind: type) -> bool:
     except ValueError:
         return False
     return True
-
