@@ -100,10 +100,10 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Gather the last week of replica task sessions
-  veeam_em.core.replica_task_session_info:
+- name: Gather the last week's task sessions, restore points and replication jobs in one logon
+  veeam_em.core.replica_evidence_info:
     created_after: 7d
-  register: gathered
+  register: evidence
   delegate_to: localhost
 
 - name: VMs whose last successful replica is older than 4 hours (1 hour for the Tier 1 jobs)
@@ -111,27 +111,21 @@ EXAMPLES = r"""
     msg: "{{ statuses | selectattr('rpo_breached') | map(attribute='vm_name') }}"
   vars:
     statuses: >-
-      {{ gathered.replica_task_sessions
+      {{ evidence.replica_task_sessions
          | veeam_em.core.replica_status(rpo='4h', rpo_by_job={'Tier 1*': '1h'}) }}
 
-- name: Gather the restore points of the same week
-  veeam_em.core.replica_point_info:
-    created_after: 7d
-  register: gathered_points
-  delegate_to: localhost
-
-- name: The same judged on replica restore points, as Veeam ONE measures the RPO
+- name: The same judged on replica restore points, as Veeam ONE measures the RPO, with the VMs never replicated
   ansible.builtin.debug:
     msg: "{{ statuses | map(attribute='message') }}"
   vars:
     statuses: >-
-      {{ gathered.replica_task_sessions
-         | veeam_em.core.replica_status(rpo='4h', points=gathered_points.replica_points) }}
+      {{ evidence.replica_task_sessions
+         | veeam_em.core.replica_status(rpo='4h', points=evidence.replica_points, jobs=evidence.replication_jobs) }}
 
 - name: Reproducible statuses of the production VMs, test VMs left out
   ansible.builtin.set_fact:
     replica_statuses: >-
-      {{ gathered.replica_task_sessions
+      {{ evidence.replica_task_sessions
          | veeam_em.core.replica_status(rpo='24h', now='2026-11-29T06:00:00Z',
                                         include={'backup_server_name': ['vbr*.corp.example']},
                                         exclude={'vm_name': ['test-*', '*-tmp']}) }}
