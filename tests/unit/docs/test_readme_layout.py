@@ -42,7 +42,7 @@ PLUGINS = (
 )
 
 
-@pytest.mark.parametrize(("folder", "name"), PLUGINS, ids=lambda value: str(value))
+@pytest.mark.parametrize(("folder", "name"), PLUGINS, ids=str)
 def test_every_plugin_is_in_the_layout_and_in_what_the_collection_does(folder, name):
     assert names(section("Layout"), name), f"the README's Layout does not name {folder}/{name}"
     assert names(section("What the collection does"), f"veeam_em.core.{name}"), \
