@@ -105,11 +105,51 @@ _value:
       type: list
       elements: str
     counts:
-      description:
-        - V(vms), V(ok), V(failing), one count per finding (a VM counts once for each finding it has), V(running),
-          V(judged_on_restore_point) and V(judged_on_session) (the evidence each VM's RPO was judged on), the
-          records read (V(sessions), V(restore_points)) and V(not_found).
+      description: The counts of the check.
       type: dict
+      contains:
+        vms:
+          description: VMs judged.
+          type: int
+        ok:
+          description: VMs without a finding.
+          type: int
+        failing:
+          description: VMs with a finding in the V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:fail_on).
+          type: int
+        never_succeeded:
+          description: VMs with the finding V(never_succeeded); a VM with several findings counts under each.
+          type: int
+        never_replicated:
+          description: VMs with the finding V(never_replicated).
+          type: int
+        rpo_breach:
+          description: VMs with the finding V(rpo_breach).
+          type: int
+        failed:
+          description: VMs with the finding V(failed).
+          type: int
+        warning:
+          description: VMs with the finding V(warning).
+          type: int
+        running:
+          description: VMs with a session running now.
+          type: int
+        sessions:
+          description: Task session records read (O(sessions)).
+          type: int
+        restore_points:
+          description: Restore point records read (O(points)).
+          type: int
+        judged_on_restore_point:
+          description: VMs whose RPO was judged on their newest restore point.
+          type: int
+        judged_on_session:
+          description: VMs whose RPO was judged on a session (no restore point, or points not read).
+          type: int
+        not_found:
+          description: Names that matched nothing (O(not_found)).
+          type: int
     statuses:
       description:
         - Every status worst first (V(never_replicated), V(never_succeeded), V(rpo_breach), V(failed), V(warning),
