@@ -244,6 +244,17 @@ def cache_value(data: bytes) -> Any:
     return value
 
 
+def one_em_entry(value: Any) -> dict[str, Any]:
+    """The part of a cache document this soak's one url wrote (a fleet of one: one EM part,
+    nameless), with the document's fingerprint: {"vms", "backup_servers", "fingerprint"}.
+    Anything else (another shape, several parts) raises ValueError naming what it found."""
+    parts = value.get("enterprise_managers") if isinstance(value, dict) else None
+    if not isinstance(parts, list) or len(parts) != 1 or not isinstance(parts[0], dict):
+        raise ValueError(f"not a cache document of one Enterprise Manager: {str(value)[:200]}")
+    return {"vms": parts[0].get("vms"), "backup_servers": parts[0].get("backup_servers"),
+            "fingerprint": value.get("fingerprint")}
+
+
 def comparable(report: dict[str, Any]) -> dict[str, Any]:
     """A role report without its file paths (each run writes to a directory of its own)."""
     return {key: value for key, value in report.items() if key != "reports"}
@@ -272,7 +283,7 @@ def take_reference(soak: Soak) -> Reference:
     cold_dir = os.path.join(soak.workdir, "cache-reference")
     cold = soak.inventory(cold_dir, 4)
     _require(cold.code == 0, "the fault-free inventory run failed", cold)
-    entries = [cache_value(data) for data in cache_entries(cold_dir).values()]
+    entries = [one_em_entry(cache_value(data)) for data in cache_entries(cold_dir).values()]
     _require(len(entries) == 1, f"the fault-free run left {len(entries)} cache files, not 1", cold)
     inventory, entry = normalised(cold.stdout), entries[0]
     _require_complete(entry, inventory, soak.simulator.task_sessions, cold)
@@ -352,9 +363,9 @@ def _cache_problems(after: dict[str, bytes], before: dict[str, bytes], reference
         problems.append(f"a failed run changed the cache ({sorted(before)} -> {sorted(after)})")
     for name, data in after.items():
         try:
-            entry = cache_value(data)
-        except ValueError:
-            problems.append(f"cache file {name} is not JSON ({len(data)} bytes)")
+            entry = one_em_entry(cache_value(data))
+        except ValueError as error:
+            problems.append(f"cache file {name} is not a cache document of the inventory's one EM ({len(data)} bytes): {error}")
             continue
         if entry.get("vms") != reference.cache_entry["vms"]:
             problems.append(f"cache file {name} holds {len(entry.get('vms') or [])} VM summaries that differ from "
