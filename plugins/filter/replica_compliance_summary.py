@@ -12,7 +12,7 @@ description:
   - Takes the VMs the V(veeam_em.core.replica_status) filter judged and gives what a compliance check reports
     about them as a whole - the counts by status and finding, whether the check passed and why not, its
     warnings, and the VMs worst first.
-  - The check fails when a VM is failing (RV(_value.counts.failing)), when a name matched nothing
+  - The check fails when a VM is failing (C(failing) in RV(_value.counts)), when a name matched nothing
     (O(not_found)) while V(not_found) is in O(fail_on), and when no VM is in scope while O(empty_scope) is V(fail).
   - The C(veeam_em.core.replica_compliance) role builds its result, its summary and its reports from this
     filter, so its HTML report lists the VMs in RV(_value.worst_first)'s order.
@@ -41,11 +41,11 @@ options:
     choices: [fail, warn]
     default: fail
   sessions:
-    description: The replica task session records read, counted in RV(_value.counts.sessions).
+    description: The replica task session records read, counted as C(sessions) in RV(_value.counts).
     type: list
     elements: dict
   points:
-    description: The restore point records read, counted in RV(_value.counts.restore_points).
+    description: The restore point records read, counted as C(restore_points) in RV(_value.counts).
     type: list
     elements: dict
   url:
@@ -105,51 +105,17 @@ _value:
       type: list
       elements: str
     counts:
-      description: The counts of the check.
+      description:
+        - The counts of the check, each a whole number, by key.
+        - C(vms) is the VMs judged; C(ok) those without a finding; C(failing) those with a finding in the
+          V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:fail_on).
+        - By finding (a VM with several findings counts under each) - C(never_succeeded), C(never_replicated),
+          C(rpo_breach), C(failed) and C(warning); C(running) is the VMs with a session running now.
+        - By evidence - C(judged_on_restore_point) (the RPO judged on the VM's newest restore point) and
+          C(judged_on_session) (on a session - no restore point, or points not read).
+        - Records read - C(sessions) (O(sessions)) and C(restore_points) (O(points)); C(not_found) is the names
+          that matched nothing (O(not_found)).
       type: dict
-      contains:
-        vms:
-          description: VMs judged.
-          type: int
-        ok:
-          description: VMs without a finding.
-          type: int
-        failing:
-          description: VMs with a finding in the V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:fail_on).
-          type: int
-        never_succeeded:
-          description: VMs with the finding V(never_succeeded); a VM with several findings counts under each.
-          type: int
-        never_replicated:
-          description: VMs with the finding V(never_replicated).
-          type: int
-        rpo_breach:
-          description: VMs with the finding V(rpo_breach).
-          type: int
-        failed:
-          description: VMs with the finding V(failed).
-          type: int
-        warning:
-          description: VMs with the finding V(warning).
-          type: int
-        running:
-          description: VMs with a session running now.
-          type: int
-        sessions:
-          description: Task session records read (O(sessions)).
-          type: int
-        restore_points:
-          description: Restore point records read (O(points)).
-          type: int
-        judged_on_restore_point:
-          description: VMs whose RPO was judged on their newest restore point.
-          type: int
-        judged_on_session:
-          description: VMs whose RPO was judged on a session (no restore point, or points not read).
-          type: int
-        not_found:
-          description: Names that matched nothing (O(not_found)).
-          type: int
     statuses:
       description:
         - Every status worst first (V(never_replicated), V(never_succeeded), V(rpo_breach), V(failed), V(warning),

@@ -46,15 +46,11 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Gather the last week of replica task sessions
-  veeam_em.core.replica_task_session_info:
+- name: Gather a week of sessions, restore points and jobs, and the backup servers EM knows, in one logon
+  veeam_em.core.replica_evidence_info:
     created_after: 7d
-  register: gathered
-  delegate_to: localhost
-
-- name: Gather the backup servers Enterprise Manager knows
-  veeam_em.core.backup_server_info:
-  register: em_servers
+    include_backup_servers: true
+  register: evidence
   delegate_to: localhost
 
 - name: Say which exact names match nothing (a typo, or the right name in the wrong case)
@@ -65,9 +61,10 @@ EXAMPLES = r"""
     label: "{{ item.kind }} {{ item.name }}"
   vars:
     missing: >-
-      {{ gathered.replica_task_sessions
+      {{ evidence.replica_task_sessions
          | veeam_em.core.replica_not_found(include={'vm_name': ['db01', 'web*'], 'backup_server_name': ['vbr01.corp.example']},
-                                           backup_servers=em_servers.backup_servers) }}
+                                           points=evidence.replica_points, jobs=evidence.replication_jobs,
+                                           backup_servers=evidence.backup_servers) }}
 """
 
 RETURN = r"""

@@ -88,18 +88,21 @@ RETURN = r"""
 replica_task_sessions:
   description:
     - The replica task sessions of the window, newest first, as M(veeam_em.core.replica_task_session_info) returns them.
+    - Always read; the other keys are there only when their part was asked for, so a part not read is never
+      mistaken for a part read and empty.
   returned: success
   type: list
   elements: dict
 replica_points:
-  description:
-    - The restore points of the window, newest first, as M(veeam_em.core.replica_point_info) returns them.
+  description: The restore points of the window, newest first, as M(veeam_em.core.replica_point_info) returns them.
   returned: success and O(include_restore_points)
   type: list
   elements: dict
 replication_jobs:
   description:
-    - The replication jobs with the objects each includes, by name, as M(veeam_em.core.replication_job_info) returns them.
+    - The replication jobs, by name, as M(veeam_em.core.replication_job_info) returns them with O(veeam_em.core.replication_job_info#module:include_objects).
+    - A job's C(includes) are what it replicates - VMs, and containers such as folders and tags.
+    - The V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:jobs) takes them as they are.
   returned: success and O(include_replication_jobs)
   type: list
   elements: dict
