@@ -128,6 +128,19 @@ _value:
           share of the RPO used (a VM without evidence first), the older evidence, and the VM name (ignoring case).
       type: list
       elements: dict
+    junit:
+      description:
+        - What a JUnit report of the check counts and decides - one test suite per backup server, one test case
+          per VM, and a suite for the scope holding a case for no VM in scope and one per name not found.
+        - C(tests), C(failures) and C(skipped) are over every suite.
+        - C(scope) has C(tests), C(failures) and C(skipped) of the scope's suite; C(empty) (no VM in scope, so one
+          case), C(empty_warns) (that case is skipped, O(empty_scope=warn), rather than failing) and
+          C(not_found_fails) (each name not found is a failing case, V(not_found) being in O(fail_on), rather than skipped).
+        - C(servers) lists the backup servers by name ignoring case (C(name), V('') for a VM without one), each with
+          C(tests), C(failures) and C(cases), its VMs in the order given, each C(vm) (the VM as given) with
+          C(failure_type) (its first finding that O(fail_on) lists; null when the VM is not failing).
+        - The C(veeam_em.core.replica_compliance) role's JUnit report is laid out from this.
+      type: dict
     enterprise_managers:
       description:
         - The Enterprise Manager of O(url) as C(url) (scheme, host, port and path only); empty without O(url)

@@ -10,6 +10,7 @@ Pure functions, no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import groupby
 from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
@@ -117,10 +118,57 @@ def verdict(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Mapping[str, A
     }
 
 
+def _server_name(vm: Mapping[str, Any]) -> str:
+    """The VM's backup server name, '' for none (its suite is then replica_compliance.)."""
+    name = vm.get("backup_server_name")
+    return "" if name is None else str(name)
+
+
+def _server_key(vm: Mapping[str, Any]) -> str:
+    return _server_name(vm).lower()
+
+
+def _failure_type(vm: Mapping[str, Any], fail_on: Sequence[str]) -> str | None:
+    """A failing VM's first finding that fail_on lists (its status if none does); None when it is not failing."""
+    if not vm.get("failing"):
+        return None
+    return next((finding for finding in vm.get("findings") or () if finding in fail_on), str(vm.get("status")))
+
+
+def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fail_on: Sequence[str],
+                 empty_scope: str) -> dict[str, Any]:
+    """What the JUnit report counts and decides, so its template only lays it out:
+    {'tests', 'failures', 'skipped': over every suite,
+     'scope': {'empty': no VM in scope (one test case), 'empty_warns': that case skipped (empty_scope warn)
+               rather than failing, 'not_found_fails': each name not found (one test case each) failing
+               rather than skipped, 'tests', 'failures', 'skipped'},
+     'servers': [{'name': backup server name ('' for none), 'tests', 'failures',
+                  'cases': [{'vm': the VM as given, 'failure_type': its first finding in fail_on, None if passing}]}]}.
+    Servers sorted by name ignoring case (names equal but for case share one suite, named as its first VM
+    spells it), each server's VMs in their given order."""
+    empty, empty_warns, not_found_fails = len(vms) == 0, empty_scope == "warn", NOT_FOUND in fail_on
+    scope_tests = int(empty) + len(not_found)
+    scope_failures = int(empty and not empty_warns) + (len(not_found) if not_found_fails else 0)
+    servers = []
+    # As Jinja's groupby did when the template grouped them: sorted and grouped ignoring case, stable.
+    for _key, grouped in groupby(sorted(vms, key=_server_key), key=_server_key):
+        cases = [{"vm": vm, "failure_type": _failure_type(vm, fail_on)} for vm in grouped]
+        servers.append({"name": _server_name(cases[0]["vm"]), "tests": len(cases),
+                        "failures": sum(1 for case in cases if case["failure_type"] is not None), "cases": cases})
+    return {
+        "tests": len(vms) + scope_tests,
+        "failures": sum(server["failures"] for server in servers) + scope_failures,
+        "skipped": scope_tests - scope_failures,
+        "scope": {"empty": empty, "empty_warns": empty_warns, "not_found_fails": not_found_fails,
+                  "tests": scope_tests, "failures": scope_failures, "skipped": scope_tests - scope_failures},
+        "servers": servers,
+    }
+
+
 def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
                        sessions: Any = None, points: Any = None, prefix: str = "") -> dict[str, Any]:
-    """A run summed up: verdict() with 'counts', 'statuses' (status_counts), 'worst_first' and
-    'empty_scope_message' (None while a VM is in scope). `sessions` and `points` are the
+    """A run summed up: verdict() with 'counts', 'statuses' (status_counts), 'worst_first',
+    'empty_scope_message' (None while a VM is in scope) and 'junit' (junit_suites). `sessions` and `points` are the
     records read (lists, counted; None counts 0). ConfigurationError, naming the option after
     `prefix`, for input that is not judged VMs, not_found entries or the choices above."""
     judged = records_list(vms, "judged VMs (as the replica_status filter returns them)")
@@ -131,7 +179,9 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
                            f"{prefix}not_found: ")
     read = {name: len(records_list(records or [], "records", f"{name}: ")) for name, records in
             (("sessions", sessions), ("points", points))}
-    summary = verdict(judged, missing, read_run_fail_on(fail_on, prefix), read_empty_scope(empty_scope, prefix), prefix)
+    run_fail_on, run_empty_scope = read_run_fail_on(fail_on, prefix), read_empty_scope(empty_scope, prefix)
+    summary = verdict(judged, missing, run_fail_on, run_empty_scope, prefix)
     summary.update(counts=counts(judged, missing, read["sessions"], read["points"]), statuses=status_counts(judged),
-                   worst_first=worst_first(judged), empty_scope_message=None if judged else EMPTY_SCOPE_MESSAGE)
+                   worst_first=worst_first(judged), empty_scope_message=None if judged else EMPTY_SCOPE_MESSAGE,
+                   junit=junit_suites(judged, missing, run_fail_on, run_empty_scope))
     return summary

@@ -134,3 +134,50 @@ def test_it_sums_up_what_the_replica_status_filter_judged():
     summary = replica_compliance_summary(judged, sessions=sessions)
     assert [entry["vm_name"] for entry in summary["worst_first"]] == ["db01", "web01"]
     assert (summary["passed"], summary["counts"]["failing"], summary["counts"]["never_succeeded"]) == (False, 1, 1)
+
+
+def on(server, entry):
+    """The VM `entry` on backup server `server` (None: without a backup_server_name)."""
+    entry = {key: value for key, value in entry.items() if key != "backup_server_name"}
+    return entry if server is None else {**entry, "backup_server_name": server}
+
+
+def test_junit_has_a_suite_per_backup_server_by_name_ignoring_case_with_its_vms_in_the_order_given():
+    vms = [on("vbr-b", vm("db01", "rpo_breach", True, ["warning", "rpo_breach", "failed"])), on("VBR-a", vm("web01")),
+           on("vbr-b", vm("mail01", "warning")), on("vbr-A", vm("app01", "failed", True)), on(None, vm("x01"))]
+    junit = replica_compliance_summary(vms, not_found=NOT_FOUND, fail_on=["rpo_breach", "failed", "not_found"])["junit"]
+    # '' sorts first; VBR-a and vbr-A are one suite named as its first VM spells it; db01's first finding
+    # in fail_on is rpo_breach (warning is not listed).
+    assert [(server["name"], server["tests"], server["failures"],
+             [(case["vm"]["vm_name"], case["failure_type"]) for case in server["cases"]]) for server in junit["servers"]] == [
+        ("", 1, 0, [("x01", None)]),
+        ("VBR-a", 2, 1, [("web01", None), ("app01", "failed")]),
+        ("vbr-b", 2, 1, [("db01", "rpo_breach"), ("mail01", None)])]
+    assert junit["servers"][1]["cases"][1]["vm"] is vms[3]
+    # Five VMs and the one name not found (failing: not_found is in fail_on).
+    assert (junit["tests"], junit["failures"], junit["skipped"]) == (6, 3, 0)
+    assert junit["scope"] == {"empty": False, "empty_warns": False, "not_found_fails": True,
+                              "tests": 1, "failures": 1, "skipped": 0}
+
+
+@pytest.mark.parametrize(("not_found", "fail_on", "empty_scope", "scope"), [
+    # no VM: one case for the empty scope, one per name not found; failing or skipped as the options say.
+    ([], None, None, {"empty": True, "empty_warns": False, "not_found_fails": True, "tests": 1, "failures": 1, "skipped": 0}),
+    ([], None, "warn", {"empty": True, "empty_warns": True, "not_found_fails": True, "tests": 1, "failures": 0, "skipped": 1}),
+    (NOT_FOUND * 2, None, None,
+     {"empty": True, "empty_warns": False, "not_found_fails": True, "tests": 3, "failures": 3, "skipped": 0}),
+    (NOT_FOUND * 2, ["failed"], "warn",
+     {"empty": True, "empty_warns": True, "not_found_fails": False, "tests": 3, "failures": 0, "skipped": 3}),
+    (NOT_FOUND * 2, ["failed"], "fail",
+     {"empty": True, "empty_warns": False, "not_found_fails": False, "tests": 3, "failures": 1, "skipped": 2}),
+])
+def test_junit_without_vms_has_only_the_scope_suite_never_a_green_zero(not_found, fail_on, empty_scope, scope):
+    junit = replica_compliance_summary([], not_found=not_found, fail_on=fail_on, empty_scope=empty_scope)["junit"]
+    assert junit == {"tests": scope["tests"], "failures": scope["failures"], "skipped": scope["skipped"],
+                     "scope": scope, "servers": []}
+
+
+def test_junit_names_a_failing_vm_without_a_listed_finding_by_its_status():
+    junit = replica_compliance_summary([vm("z01", "warning", True)], fail_on=["failed"])["junit"]
+    assert [case["failure_type"] for case in junit["servers"][0]["cases"]] == ["warning"]
+    assert (junit["tests"], junit["failures"], junit["skipped"], junit["scope"]["tests"]) == (1, 1, 0, 0)
