@@ -192,7 +192,7 @@ class EmApi:
         return self._listing(request, renderer, resources.POINT, self._visible_points(self.dataset.replica_points))
 
     def _visible_points(self, points: list[Any]) -> list[Any]:
-        """The restore points this account is shown (config.points_access, em-api.md [UNKNOWN])."""
+        """The restore points this account is shown (config.points_access; EM does not document it)."""
         if self.config.points_access == "forbidden":
             raise ApiError(403, "Access denied")
         return points if self.config.points_access == "full" else []

@@ -27,7 +27,7 @@ NEXT_RUN_ELEMENTS = ("NextRun", "NextRunUTC")
 # What NextRun holds for a job whose schedule is disabled (undocumented): the last planned
 # run ("keep") or nothing ("omit").
 DISABLED_NEXT_RUN_MODES = ("keep", "omit")
-# What an account without rights on replica restore points is given (em-api.md [UNKNOWN]):
+# What an account without rights on replica restore points is given (undocumented: docs/docsite/rst/em_api_notes.rst, "Replica restore points"):
 # every point (full), an empty result (empty), or 403 Forbidden (forbidden).
 POINTS_ACCESS_MODES = ("full", "empty", "forbidden")
 _LINK_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?\Z")

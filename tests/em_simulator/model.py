@@ -127,8 +127,8 @@ def name_time(ticks: int) -> str:
     return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
-# -- replication jobs, their objects and replica restore points (em-api.md, "Replica restore
-# points, jobs and job objects") ------------------------------------------------------------
+# -- replication jobs, their objects and replica restore points (docs/docsite/rst/em_api_notes.rst,
+# "Replica restore points" and "Replication jobs and what they include") ---------------------
 JOB_TYPES_OF_JOBS = ("Backup", "Replica", "Copy", "BackupCopy", "ImmediateBackupCopy")
 PLATFORMS = ("VMware", "HyperV", "vCloud")
 POINT_TYPES = ("Full", "ReverseIncrement", "Increment", "Snapshot")
