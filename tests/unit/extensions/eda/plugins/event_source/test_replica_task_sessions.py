@@ -187,7 +187,8 @@ def test_an_outage_is_one_event_pair_and_loses_nothing(simulator: EmSimulator, c
     seen: list[dict[str, Any]] = []
 
     async def scenario() -> None:
-        async with SourceRun(simulator, source_args(simulator)) as run:
+        # Short waits between retries: the test is about events, not backoff (tested in the transport).
+        async with SourceRun(simulator, source_args(simulator, retry_backoff=0.05)) as run:
             simulator.configure(error_rate=1.0)
             down = await run.event()
             assert down["event_type"] == "em_unreachable" and "503" in down["error"]
