@@ -17,15 +17,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.em._proxy import che
 from ansible_collections.veeam_em.core.plugins.module_utils.em._session import Credentials, EmSession
 from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._url import api_root
-from ansible_collections.veeam_em.core.plugins.module_utils._options import (
-    CONNECTION_OPTION_NAMES,
-    OPTIONS,
-    missing_required,
-    read_connection_values,
-)
-
-__all__ = ["CONNECTION_OPTION_NAMES", "INSECURE_WARNING", "ConnectionOptions", "connection_options_from", "open_api",
-           "open_session"]
+from ansible_collections.veeam_em.core.plugins.module_utils._options import OPTIONS, missing_required, read_connection_values
 
 # Said once per module run or inventory parse when validate_certs is false.
 INSECURE_WARNING = (
@@ -54,11 +46,6 @@ class ConnectionOptions:
     proxy: str | None = field(default=_default("proxy"), repr=False)  # it may hold the proxy's own password
     retries: int = _default("retries")
     retry_backoff: float = _default("retry_backoff")
-
-    @classmethod
-    def from_mapping(cls, options: Mapping[str, Any]) -> ConnectionOptions:
-        """Build from Ansible-style options (None means 'use the default'); see connection_options_from."""
-        return connection_options_from(options)
 
     def check(self) -> None:
         """Refuse unusable values before any request is sent."""

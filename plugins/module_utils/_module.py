@@ -10,7 +10,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     INSECURE_WARNING,
-    ConnectionOptions,
+    connection_options_from,
     open_api,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
@@ -53,7 +53,7 @@ def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, An
         module.fail_json(msg=missing_required_lib(library), exception=error)
     retried: list[str] = []
     try:
-        options = ConnectionOptions.from_mapping(module.params)
+        options = connection_options_from(module.params)
         if not options.validate_certs:
             module.warn(INSECURE_WARNING)
         # A failed logout is one warning, whether the run succeeded or not.

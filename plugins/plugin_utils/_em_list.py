@@ -18,13 +18,13 @@ from typing import Any, Callable, Mapping
 
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
-    CONNECTION_OPTION_NAMES,
-    ConnectionOptions,
-    connection_options_from,
-)
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, connection_options_from
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._options import check_option_names, read_connection_values
+from ansible_collections.veeam_em.core.plugins.module_utils._options import (
+    CONNECTION_OPTION_NAMES,
+    check_option_names,
+    read_connection_values,
+)
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 # Reserved: C(veeam_em_unreachable) is the group of the EMs that failed.

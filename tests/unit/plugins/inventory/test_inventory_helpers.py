@@ -9,7 +9,7 @@ from ansible.inventory.group import to_safe_group_name
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import NameFilter
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import connection_options_from
 from ansible_collections.veeam_em.core.plugins.plugin_utils._cache import cache_fingerprint
 from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import EmSource
 from ansible_collections.veeam_em.core.plugins.plugin_utils._host_names import assign_host_names, vm_places
@@ -159,7 +159,7 @@ def test_bad_settings_name_the_option(options, message):
 
 
 def sources(url: str = "https://em:9398/api", *names: str | None) -> list[EmSource]:
-    connection = ConnectionOptions.from_mapping({"url": url, "username": "CORP\\reader", "password": "p"})
+    connection = connection_options_from({"url": url, "username": "CORP\\reader", "password": "p"})
     return [EmSource(name, index, connection) for index, name in enumerate(names or (None,))]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from cryptography import x509
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, connection_options_from, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     CertificateError,
     ConfigurationError,
@@ -25,10 +25,10 @@ from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED, 
 
 
 def checked(simulator: EmSimulator, **overrides: Any) -> ConnectionOptions:
-    """Options as every edge builds them: through from_mapping, so checked before any request."""
+    """Options as every edge builds them: through connection_options_from, so checked before any request."""
     options = dataclasses.asdict(connection_options(simulator))
     options.update(overrides)
-    return ConnectionOptions.from_mapping(options)
+    return connection_options_from(options)
 
 
 def failure(options: ConnectionOptions, notes: list[str] | None = None) -> VeeamEmError:

@@ -162,12 +162,6 @@ def test_other_keys_are_left_to_the_caller() -> None:
     assert connection_options_from({**REQUIRED, "interval": 5, "name": "eu"}) == connection_options_from(REQUIRED)
 
 
-def test_from_mapping_reads_as_connection_options_from() -> None:
-    values = {**REQUIRED, "page_size": "10", "proxy": None}
-    assert ConnectionOptions.from_mapping(values) == connection_options_from(values)
-    assert ConnectionOptions.from_mapping(values).page_size == 10
-
-
 def test_unknown_names_are_named_with_the_closest_known_one() -> None:
     with pytest.raises(ConfigurationError) as raised:
         check_option_names(["retrys", "url", "zzz"], CONNECTION_OPTION_NAMES, where="enterprise_managers[0]")

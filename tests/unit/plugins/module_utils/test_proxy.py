@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, connection_options_from, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError, ConnectionFailure
 from ansible_collections.veeam_em.core.tests.em_simulator import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from ansible_collections.veeam_em.core.tests.unit.connect_proxy import ConnectProxy
@@ -104,14 +104,14 @@ def test_refused_tunnel_fails_with_the_reason(fresh_simulator):
 ])
 def test_unusable_proxy_is_refused_before_any_request(proxy, wanted):
     with pytest.raises(ConfigurationError) as caught:
-        ConnectionOptions.from_mapping({"url": "https://em.example.com", "username": "u", "password": "p",
+        connection_options_from({"url": "https://em.example.com", "username": "u", "password": "p",
                                         "proxy": proxy})
     assert wanted in str(caught.value) and "Secret-Pw-1" not in str(caught.value)
 
 
 def test_explicit_proxy_with_plain_http_url_is_refused():
     with pytest.raises(ConfigurationError, match="proxy would read the credentials"):
-        ConnectionOptions.from_mapping({"url": "http://em.example.com", "username": "u", "password": "p",
+        connection_options_from({"url": "http://em.example.com", "username": "u", "password": "p",
                                         "proxy": "http://proxy.example.com:3128"})
 
 
@@ -121,7 +121,7 @@ def test_explicit_proxy_with_plain_http_url_is_refused():
 ])
 def test_retry_options_are_bounded(name, value, wanted):
     with pytest.raises(ConfigurationError, match=wanted):
-        ConnectionOptions.from_mapping({"url": "https://em.example.com", "username": "u", "password": "p",
+        connection_options_from({"url": "https://em.example.com", "username": "u", "password": "p",
                                         name: value})
 
 

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import ConnectionOptions, open_session
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import connection_options_from, open_session
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
     AuthenticationError,
@@ -125,6 +125,6 @@ def test_secrets_stay_out_of_reprs_and_messages(fresh_simulator):
 
 def test_missing_connection_options_name_the_env_vars():
     with pytest.raises(ConfigurationError, match="password.*VEEAM_EM_PASSWORD"):
-        ConnectionOptions.from_mapping({"url": "https://em", "username": "u"})
+        connection_options_from({"url": "https://em", "username": "u"})
     with pytest.raises(ConfigurationError, match="ca_path /nonexistent/ca.pem cannot be read"):
-        ConnectionOptions.from_mapping({"url": "https://em", "username": "u", "password": "p", "ca_path": "/nonexistent/ca.pem"})
+        connection_options_from({"url": "https://em", "username": "u", "password": "p", "ca_path": "/nonexistent/ca.pem"})
