@@ -8,12 +8,14 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any, Callable
 
 from . import foreign, resources
-from .auth import SessionManager
+from .auth import LogonSession, SessionManager
 from .config import SimulatorConfig
 from .dataset import Dataset
 from .filters import FilterError
 from .model import TICKS_PER_SECOND
 from .query import QUERY_TYPES, QueryEngine, paginate
+from .roles import may_read, resource_of
+from .stats import Stats
 from .xmlrender import SUPPORTED_VERSIONS, Renderer, error_body
 
 TOKEN_HEADER = "X-RestSvcSessionId"
@@ -28,6 +30,9 @@ class Request:
     params: dict[str, str]  # names lower-cased: EM treats parameter names case-insensitively
     headers: Any  # a case-insensitive mapping (email.message.Message)
     base: str  # e.g. https://127.0.0.1:9398/api
+    # Set when the account may not read what it asked for and EM answers as if there were
+    # nothing to show (config.denied_answer "empty").
+    hidden: bool = False
 
 
 @dataclass
@@ -54,6 +59,8 @@ def _ok(body: bytes, status: int = 200) -> Response:
 
 
 UNAUTHORIZED_HEADERS = [("WWW-Authenticate", "Basic Realm=RestSvc")]
+TOKEN_REFUSED = "Authorization header has been expected but not found (or found but is expired)"
+ACCESS_DENIED = "Access is denied."
 _ID = "([0-9a-fA-F-]{36})"
 Route = tuple[str, "re.Pattern[str]", str]
 ROUTES: list[Route] = [
@@ -74,15 +81,19 @@ ROUTES: list[Route] = [
     ("GET", re.compile(r"/api/jobs/?"), "list_jobs"),
     ("GET", re.compile(rf"/api/jobs/{_ID}"), "get_job"),
     ("GET", re.compile(rf"/api/jobs/{_ID}/includes/?"), "list_job_includes"),
+    ("GET", re.compile(r"/api/tasks/?"), "list_tasks"),
+    ("GET", re.compile(r"/api/tasks/([^/]+)"), "get_task"),
     ("GET", re.compile(r"/api/query/?"), "query"),
 ]
 PUBLIC_ACTIONS = {"entry_point", "logon"}
 
 
 class EmApi:
-    def __init__(self, dataset: Dataset, config: SimulatorConfig, sessions: SessionManager) -> None:
+    def __init__(self, dataset: Dataset, config: SimulatorConfig, sessions: SessionManager,
+                 stats: Stats | None = None) -> None:
         self.dataset = dataset
         self.sessions = sessions
+        self.stats = stats or Stats()
         self.apply(config)
 
     def apply(self, config: SimulatorConfig) -> None:
@@ -97,7 +108,7 @@ class EmApi:
         try:
             action, args = self._route(request)
             if action not in PUBLIC_ACTIONS:
-                self._authorize(request)
+                self._judge_rights(request, action, self._authorize(request))
             handler: Callable[..., Response] = getattr(self, action)
             renderer = Renderer(request.base, self.config.running_result, self.config.running_end_time,
                                 self.config.next_run_element, self.config.disabled_next_run)
@@ -119,12 +130,27 @@ class EmApi:
             raise ApiError(405, f"Method {request.method} is not allowed for {request.path}")
         raise ApiError(404, f"Resource {request.path} was not found")
 
-    def _authorize(self, request: Request) -> None:
+    def _authorize(self, request: Request) -> LogonSession:
         # EM prefers the cookie when a client sends both it and the header.
         token = _cookie_token(request.headers.get("Cookie")) or request.headers.get(TOKEN_HEADER)
-        if self.sessions.resolve(token) is None:
-            raise ApiError(401, "Authorization header has been expected but not found (or found but is expired)",
-                           UNAUTHORIZED_HEADERS)
+        session = self.sessions.resolve(token)
+        if session is None:
+            raise ApiError(401, TOKEN_REFUSED, UNAUTHORIZED_HEADERS)
+        return session
+
+    def _judge_rights(self, request: Request, action: str, session: LogonSession) -> None:
+        """Answer a read the session's roles do not allow (roles.py) as config.denied_answer says."""
+        resource = resource_of(action, request.params.get("type"))
+        if resource is None or may_read(session.roles, resource):
+            return
+        self.stats.deny(resource)
+        mode = self.config.denied_answer_to(resource)
+        if mode == "forbidden":
+            raise ApiError(403, ACCESS_DENIED)
+        if mode == "unauthorized":
+            # The token stays valid for what the account may read, as a role check would leave it.
+            raise ApiError(401, TOKEN_REFUSED, UNAUTHORIZED_HEADERS)
+        request.hidden = True
 
     # -- entry point and logon ------------------------------------------------------------
     def entry_point(self, request: Request, renderer: Renderer) -> Response:
@@ -138,9 +164,9 @@ class EmApi:
         if account is None:
             raise ApiError(401, "Logon failed: the user name or password is incorrect", UNAUTHORIZED_HEADERS)
         user, details = account
-        if details.role is None:
+        if not details.roles:
             raise ApiError(403, "Access denied")
-        session = self.sessions.logon(user)
+        session = self.sessions.logon(user, details.roles)
         response = _ok(renderer.logon_session(session.id, user), status=201)
         response.headers += [
             (TOKEN_HEADER, session.token),
@@ -177,6 +203,8 @@ class EmApi:
         return self._single(request, renderer, resources.JOB_SESSION, self.dataset.job_sessions_by_id.get(job_id))
 
     def list_tasks_of_job_session(self, request: Request, renderer: Renderer, job_id: str) -> Response:
+        if request.hidden:
+            return self._listing(request, renderer, resources.TASK_SESSION, [])
         job = self.dataset.job_sessions_by_id.get(job_id)
         if job is None:
             raise ApiError(404, f"Replica job session {job_id} was not found")
@@ -189,10 +217,13 @@ class EmApi:
         return self._single(request, renderer, resources.TASK_SESSION, self.dataset.task_sessions_by_id.get(task_id))
 
     def list_points(self, request: Request, renderer: Renderer) -> Response:
-        return self._listing(request, renderer, resources.POINT, self._visible_points(self.dataset.replica_points))
+        return self._listing(request, renderer, resources.POINT,
+                             self._visible_points(request, self.dataset.replica_points))
 
-    def _visible_points(self, points: list[Any]) -> list[Any]:
+    def _visible_points(self, request: Request, points: list[Any]) -> list[Any]:
         """The restore points this account is shown (config.points_access; EM does not document it)."""
+        if request.hidden:
+            return []  # a role without the right was already answered for (config.denied_answer)
         if self.config.points_access == "forbidden":
             raise ApiError(403, "Access denied")
         return points if self.config.points_access == "full" else []
@@ -207,10 +238,19 @@ class EmApi:
         return self._single(request, renderer, resources.JOB, self.dataset.jobs_by_id.get(job_id))
 
     def list_job_includes(self, request: Request, renderer: Renderer, job_id: str) -> Response:
+        if request.hidden:
+            return _ok(renderer.includes_document(None))
         job = self.dataset.jobs_by_id.get(job_id)
         if job is None:
             raise ApiError(404, f"Job {job_id} was not found")
         return _ok(renderer.includes_document(job))
+
+    # -- tasks [tasks, get_tasks, get_tasks_id]: those of this logon session; none are started yet
+    def list_tasks(self, request: Request, renderer: Renderer) -> Response:
+        return _ok(renderer.tasks_document())
+
+    def get_task(self, request: Request, renderer: Renderer, task_id: str) -> Response:
+        raise ApiError(404, f"Task {task_id} was not found")
 
     def _recent(self, records: list[Any]) -> list[Any]:
         """EM 12.x/13 return only the last 30 days from plain session collections."""
@@ -221,12 +261,13 @@ class EmApi:
         return [record for record in records if record.created >= oldest]
 
     def _listing(self, request: Request, renderer: Renderer, kind: resources.Kind, records: list[Any]) -> Response:
+        records = [] if request.hidden else records
         if _format(request, ("entity",)) == "entity":
             return _ok(resources.entity_list_document(renderer, kind, records))
         return _ok(resources.reference_list_document(renderer, kind, records))
 
     def _single(self, request: Request, renderer: Renderer, kind: resources.Kind, record: Any) -> Response:
-        if record is None:
+        if record is None or request.hidden:
             raise ApiError(404, f"{kind.tag} {request.path.rsplit('/', 1)[-1]} was not found")
         if _format(request, ("entity",)) == "entity":
             return _ok(resources.entity_document(renderer, kind, record))
@@ -242,8 +283,10 @@ class EmApi:
         sort_param, sort = self._sort(params, query_type)
         records = self.engine.run(query_type, params.get("filter"), sort)
         records = self._query_window(records)
-        if query_type.name == "VmReplicaPoint":
-            records = self._visible_points(records)
+        if request.hidden:
+            records = []
+        elif query_type.name == "VmReplicaPoint":
+            records = self._visible_points(request, records)
         page_size, page = self._paging(params)
         kind = resources.KIND_BY_QUERY_TYPE[query_type.name]
         echo = resources.QueryEcho(query_type.name, "Entities" if entities else "References", sort_param, params.get("filter"))

@@ -10,8 +10,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
-# EM's roles; a user with none of them may not log on (403).
-ROLES = ("PortalAdministrator", "PortalUser", "RestoreOperator")
+from .roles import PORTAL_ADMINISTRATOR, ROLES
+
 DEFAULT_USERNAME = "CORP\\em-reader"
 DEFAULT_PASSWORD = "Sim-Passw0rd!"
 
@@ -23,12 +23,20 @@ class LogonSession:
     user: str
     last_used: float
     requests: int = 0
+    # The account's roles at logon: every request of the session is judged on them.
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Account:
     password: str
-    role: str | None
+    # EM's roles (roles.ROLES) the account holds; with none it may not log on (403).
+    roles: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        # A bare string would read as a tuple of letters.
+        if isinstance(self.roles, str) or any(role not in ROLES for role in self.roles):
+            raise ValueError(f"roles must be a tuple of {', '.join(ROLES)}; got {self.roles!r}")
 
 
 def parse_basic(header: str | None) -> tuple[str, str] | None:
@@ -48,7 +56,7 @@ class SessionManager:
         self.idle_timeout = idle_timeout
         self.token_expiry_after: int | None = None
         self.clock = clock
-        self.accounts: dict[str, Account] = {DEFAULT_USERNAME: Account(DEFAULT_PASSWORD, ROLES[0])}
+        self.accounts: dict[str, Account] = {DEFAULT_USERNAME: Account(DEFAULT_PASSWORD, (PORTAL_ADMINISTRATOR,))}
         self._by_token: dict[str, LogonSession] = {}
         self._lock = threading.Lock()
         self.reset_counts()
@@ -69,9 +77,10 @@ class SessionManager:
             return None
         return credentials[0], account
 
-    def logon(self, user: str) -> LogonSession:
+    def logon(self, user: str, roles: tuple[str, ...]) -> LogonSession:
         # The token is unrelated to the session id, as on EM: clients must read the header.
-        session = LogonSession(str(uuid.uuid4()), base64.b64encode(secrets.token_bytes(16)).decode(), user, self.clock())
+        token = base64.b64encode(secrets.token_bytes(16)).decode()
+        session = LogonSession(str(uuid.uuid4()), token, user, self.clock(), roles=roles)
         with self._lock:
             self._by_token[session.token] = session
             self.counts["logons"] += 1

@@ -11,8 +11,10 @@ import sys
 import threading
 from typing import NoReturn, Sequence
 
+from .cli_accounts import accounts_from_args, add_account_options
 from .config import (
     ANSWER_AS_MODES,
+    DENIED_ANSWER_MODES,
     DISABLED_NEXT_RUN_MODES,
     NEXT_RUN_ELEMENTS,
     PAGE_LIMIT_MODES,
@@ -70,6 +72,13 @@ def _utc(text: str) -> int:
         raise argparse.ArgumentTypeError(f"invalid time {text!r}: use YYYY-MM-DDTHH:MM:SSZ") from None
 
 
+def _denied_answer_for(text: str) -> tuple[str, str]:
+    name, separator, mode = text.partition("=")
+    if not separator or not name or not mode:
+        raise argparse.ArgumentTypeError(f"invalid {text!r}: use RESOURCE=MODE, e.g. Job=empty")
+    return name, mode
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog=PROG, description="A simulator of Veeam Backup Enterprise Manager's REST API (/api, XML).")
     server = parser.add_argument_group("server")
@@ -84,12 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="what the made certificates carry: strict (RFC 5280, as Python 3.13 checks; default) "
                              "or legacy (no key identifiers, like many installers' self-signed certificates)")
     server.add_argument("--ready-file", help="write {url, ca_path, pid, ...} as JSON here once listening")
-    server.add_argument("--username", default=None, help="the EM account to accept (default CORP\\em-reader)")
-    server.add_argument("--password", default=None, help="its password (default Sim-Passw0rd!)")
-    server.add_argument("--password-env", metavar="NAME",
-                        help="read the password from this environment variable: it is then on no command line "
-                             "and in no `set -x` trace of a test script")
     server.add_argument("--verbose", action="store_true", help="log every request")
+    add_account_options(parser)
     data = parser.add_argument_group("data")
     data.add_argument("--fixture", help="load exact data from a JSON fixture instead of generating it")
     data.add_argument("--seed", type=int, default=1)
@@ -124,6 +129,12 @@ def _add_behaviour_options(parser: argparse.ArgumentParser) -> None:
                           help="NextRun of a job whose schedule is disabled: the last planned run, or none")
     readings.add_argument("--points-access", choices=POINTS_ACCESS_MODES, default="full",
                           help="replica restore points for an account without rights on them: all, none, or 403")
+    readings.add_argument("--denied-answer", choices=DENIED_ANSWER_MODES, default="forbidden",
+                          help="a read the account's roles do not allow: 403 (forbidden), 401 as for an expired "
+                               "token (unauthorized), or no records and 404 by id (empty)")
+    readings.add_argument("--denied-answer-for", metavar="RESOURCE=MODE", type=_denied_answer_for, action="append",
+                          help="answer denied reads of one collection (jobs) or query type (Job) otherwise "
+                               "(repeatable)")
     readings.add_argument("--plain-collection-days", type=_non_negative(int), default=30)
     readings.add_argument("--query-window-days", type=_non_negative(int), default=0)
     readings.add_argument("--idle-timeout", type=_non_negative(float), default=900.0, help="seconds")
@@ -156,7 +167,9 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
             case_sensitive_strings=not args.case_insensitive, lenient_dates=args.lenient_dates,
             utc_field_aliases=args.utc_field_aliases, running_result=args.running_result,
             running_end_time=args.running_end_time, next_run_element=args.next_run_element,
-            disabled_next_run=args.disabled_next_run, points_access=args.points_access, link_host=args.link_host,
+            disabled_next_run=args.disabled_next_run, points_access=args.points_access,
+            denied_answer=args.denied_answer, denied_answer_for=tuple(args.denied_answer_for or ()),
+            link_host=args.link_host,
             answer_as=args.answer_as, plain_http_on_tls=args.plain_http_on_tls,
             plain_collection_days=args.plain_collection_days, query_window_days=args.query_window_days,
             idle_timeout=args.idle_timeout, latency_ms=args.latency_ms, latency_jitter_ms=args.latency_jitter_ms,
@@ -193,28 +206,18 @@ def certificates_from_args(args: argparse.Namespace) -> CertificateFiles | None:
     return files
 
 
-def _password(args: argparse.Namespace) -> str | None:
-    if not args.password_env:
-        return args.password
-    if args.password is not None:
-        fail("give --password or --password-env, not both")
-    if not os.environ.get(args.password_env):
-        fail(f"--password-env: the environment variable {args.password_env} is not set or empty")
-    return os.environ[args.password_env]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    accounts = accounts_from_args(args, fail)
     config = config_from_args(args)
     certificates = certificates_from_args(args)
     dataset = dataset_from_args(args)
     simulator = EmSimulator(dataset, config, host=args.host, port=args.port, tls=args.tls, certificates=certificates,
                             cert_hostnames=tuple(args.cert_hostname or DEFAULT_HOSTNAMES),
                             certificate_profile=args.certificate_profile, verbose=args.verbose)
-    password = _password(args)
-    if args.username is not None or password is not None:
-        simulator.sessions.accounts.clear()
-        simulator.add_user(args.username or "CORP\\em-reader", password or "Sim-Passw0rd!")
+    simulator.sessions.accounts.clear()
+    for name, (password, roles) in accounts.items():
+        simulator.add_user(name, password, roles)
     # Before start(), so that a signal during start-up also ends in stop(), which removes the
     # folder of throwaway certificates (a signal's default action would leave it behind).
     stopping = threading.Event()
@@ -241,6 +244,7 @@ def _announce(simulator: EmSimulator, args: argparse.Namespace) -> None:
         "backup_servers": len(simulator.dataset.servers), "task_sessions": len(simulator.dataset.task_sessions),
         "job_sessions": len(simulator.dataset.job_sessions), "jobs": len(simulator.dataset.jobs),
         "replica_points": len(simulator.dataset.replica_points),
+        "accounts": {name: list(account.roles) for name, account in simulator.sessions.accounts.items()},
     }
     if args.ready_file:
         with open(args.ready_file, "w", encoding="utf-8") as handle:

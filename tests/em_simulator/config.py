@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .filters import PRECEDENCE_MODES, FilterOptions
+from .roles import RESOURCE_NAMES
 
 # "success": a running session already claims Result Success (seen on real EMs, F1).
 RUNNING_RESULT_MODES = ("value", "empty", "omit", "success")
@@ -30,6 +31,11 @@ DISABLED_NEXT_RUN_MODES = ("keep", "omit")
 # What an account without rights on replica restore points is given (undocumented: docs/docsite/rst/em_api_notes.rst, "Replica restore points"):
 # every point (full), an empty result (empty), or 403 Forbidden (forbidden).
 POINTS_ACCESS_MODES = ("full", "empty", "forbidden")
+# How EM answers a read the account's roles do not allow: security_roles_concept lists the
+# rights, not the answer. 403 with an Error body ("forbidden"); 401 as for an expired token
+# ("unauthorized", indistinguishable from one); or no records ("empty": lists and query
+# results hold none, a read by id answers 404).
+DENIED_ANSWER_MODES = ("forbidden", "unauthorized", "empty")
 _LINK_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?\Z")
 
 
@@ -56,6 +62,10 @@ class SimulatorConfig:
     next_run_element: str = "NextRun"
     disabled_next_run: str = "keep"
     points_access: str = "full"
+    denied_answer: str = "forbidden"
+    # (resource, mode) pairs that answer otherwise than denied_answer; a resource is a
+    # collection by the name in its URL ("jobs") or a query type ("Job"), as in roles.py.
+    denied_answer_for: tuple[tuple[str, str], ...] = ()
     # -- what EM is configured with ---------------------------------------------------
     # EM builds every Href from its own configured host name; None uses the request's
     # Host header. "NAME" keeps the listening port, "NAME:PORT" names both.
@@ -91,6 +101,10 @@ class SimulatorConfig:
     def filter_options(self) -> FilterOptions:
         return FilterOptions(self.filter_precedence, self.case_sensitive_strings, self.lenient_dates)
 
+    def denied_answer_to(self, resource: str) -> str:
+        """How a denied read of this resource is answered (DENIED_ANSWER_MODES)."""
+        return dict(self.denied_answer_for).get(resource, self.denied_answer)
+
     def link_base(self, scheme: str, request_host: str, port: int) -> str:
         """The API root EM writes into every Href: its configured host name (link_host),
         else the host the request named."""
@@ -106,7 +120,29 @@ class SimulatorConfig:
             raise ValueError(f"unknown simulator setting(s): {', '.join(unknown)}")
         if "error_statuses" in changes:
             changes["error_statuses"] = tuple(changes["error_statuses"])
+        if "denied_answer_for" in changes:
+            changes["denied_answer_for"] = denied_answer_pairs(changes["denied_answer_for"])
         return replace(self, **changes)
+
+
+def denied_answer_pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    """denied_answer_for as pairs, from pairs or (the control endpoint's JSON) a mapping."""
+    items = value.items() if isinstance(value, dict) else value
+    return tuple((str(name), str(mode)) for name, mode in items)
+
+
+def _denied_answer_problems(config: SimulatorConfig) -> list[str]:
+    problems = []
+    modes = [config.denied_answer, *(mode for _name, mode in config.denied_answer_for)]
+    if any(mode not in DENIED_ANSWER_MODES for mode in modes):
+        problems.append(f"denied_answer must be one of {', '.join(DENIED_ANSWER_MODES)}")
+    names = [name for name, _mode in config.denied_answer_for]
+    unknown = sorted(set(names) - RESOURCE_NAMES)
+    if unknown:
+        problems.append(f"denied_answer_for names no resource or query type of roles.py: {', '.join(unknown)}")
+    if len(set(names)) != len(names):
+        problems.append("denied_answer_for names a resource twice")
+    return problems
 
 
 def validate(config: SimulatorConfig) -> list[str]:
@@ -130,6 +166,7 @@ def validate(config: SimulatorConfig) -> list[str]:
                         ("points_access", POINTS_ACCESS_MODES)):
         if getattr(config, name) not in modes:
             problems.append(f"{name} must be one of {', '.join(modes)}")
+    problems += _denied_answer_problems(config)
     if config.link_host is not None and not _LINK_HOST.match(config.link_host):
         problems.append("link_host must be a host name or address, optionally with :PORT")
     if config.max_page_size_mode not in PAGE_LIMIT_MODES:

@@ -16,13 +16,14 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .api import EmApi, Request, Response, error_response
-from .auth import ROLES, Account, SessionManager
+from .auth import Account, SessionManager
 from .config import SimulatorConfig
 from .datagen import GeneratorSpec, generate
 from .dataset import Dataset
 from .faults import FaultPlan
 from .model import RESULTS, format_utc, ticks_from_datetime
 from .query import QUERY_TYPES
+from .roles import PORTAL_ADMINISTRATOR
 from .stats import Stats, path_key
 from .tls import DEFAULT_HOSTNAMES, CertificateFiles, make_certificates, server_context
 
@@ -208,9 +209,9 @@ class EmSimulator:
         self.config = config or SimulatorConfig()
         self.host, self.port, self.verbose = host, port, verbose
         self.sessions = SessionManager(self.config.idle_timeout)
-        self.api = EmApi(self.dataset, self.config, self.sessions)
-        self.faults = FaultPlan(self.config)
         self.stats = Stats()
+        self.api = EmApi(self.dataset, self.config, self.sessions, self.stats)
+        self.faults = FaultPlan(self.config)
         self._tls, self._certificates, self._cert_hostnames = tls, certificates, cert_hostnames
         self._certificate_profile = certificate_profile
         self._tempdir: str | None = None
@@ -285,8 +286,10 @@ class EmSimulator:
         self.faults.reconfigure(self.config)
         return self.config
 
-    def add_user(self, name: str, password: str, role: str | None = ROLES[0]) -> None:
-        self.sessions.accounts[name] = Account(password, role)
+    def add_user(self, name: str, password: str, roles: tuple[str, ...] = (PORTAL_ADMINISTRATOR,)) -> None:
+        """Accept this account, holding these EM roles (roles.ROLES); () means none, so its logon
+        is refused with 403. ValueError for a role EM does not have."""
+        self.sessions.accounts[name] = Account(password, tuple(roles))
 
     def snapshot(self) -> dict[str, Any]:
         """Counts since the last reset, and the EM logon sessions open right now."""

@@ -268,8 +268,10 @@ class Renderer:
                 f"<ScheduleEnabled>{'true' if job.schedule_enabled else 'false'}</ScheduleEnabled>")
         return f'Type="Job" Href="{href}?format=Entity" Name={attr(job.name)} UID="{job.uid}"', body
 
-    def includes_document(self, job: Job) -> bytes:
-        return document("ObjectsInJob", "", "".join(self._object_in_job(job, item) for item in job.includes))
+    def includes_document(self, job: Job | None) -> bytes:
+        """/jobs/{ID}/includes; None: the list with nothing in it (an account not shown the job)."""
+        items = "" if job is None else "".join(self._object_in_job(job, item) for item in job.includes)
+        return document("ObjectsInJob", "", items)
 
     def _object_in_job(self, job: Job, item: ObjectInJob) -> str:
         href = f"{self.job_entity_href(job)}/includes/{item.id}"
@@ -279,6 +281,13 @@ class Renderer:
                 f"<ObjectInJobId>{item.id}</ObjectInJobId><HierarchyObjRef>{escape(item.hierarchy_ref)}</HierarchyObjRef>"
                 f"{element('Name', item.name)}{element('DisplayName', item.name)}<Order>{item.order}</Order>"
                 "</ObjectInJob>")
+
+    # -- tasks [tasks, get_tasks] ------------------------------------------------------------
+    @staticmethod
+    def tasks_document() -> bytes:
+        """/tasks: the tasks of the current logon session. The simulator starts none (it has no
+        job actions yet), so the list is always empty: <Tasks> with no <Task>."""
+        return document("Tasks", "", "")
 
     # -- references -----------------------------------------------------------------
     @staticmethod

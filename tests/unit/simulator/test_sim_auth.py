@@ -47,7 +47,7 @@ def test_logon_without_version_parameter_means_latest(client):
 
 
 def test_user_without_an_em_role_gets_403(fresh_simulator):
-    fresh_simulator.add_user("CORP\\nobody", "pw", role=None)
+    fresh_simulator.add_user("CORP\\nobody", "pw", roles=())
     with EmTestClient(fresh_simulator) as em:
         response = em.logon("CORP\\nobody", "pw")
         assert response.status_code == 403 and parse(response).get("Message") == "Access denied"

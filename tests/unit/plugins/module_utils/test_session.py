@@ -48,7 +48,7 @@ def test_wrong_password_is_an_authentication_error_naming_user_and_url(fresh_sim
 
 
 def test_account_without_role_is_told_which_roles_exist(fresh_simulator):
-    fresh_simulator.add_user("CORP\\norole", "pw", role=None)
+    fresh_simulator.add_user("CORP\\norole", "pw", roles=())
     with pytest.raises(AuthenticationError, match="Portal Administrator"):
         with open_session(connection_options(fresh_simulator, username="CORP\\norole", password="pw")):
             pass
