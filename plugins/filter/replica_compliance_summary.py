@@ -48,6 +48,12 @@ options:
     description: The restore point records read, counted as C(restore_points) in RV(_value.counts).
     type: list
     elements: dict
+  not_judged:
+    description:
+      - What the reader could not judge, as M(veeam_em.core.replica_evidence_info) returns it; joined with each VM's
+        C(not_judged) into RV(_value.not_judged), so a check with no VM in scope still says what it could not judge.
+    type: list
+    elements: dict
   url:
     description:
       - The address of the Enterprise Manager that was read, for RV(_value.enterprise_managers).
@@ -77,8 +83,10 @@ EXAMPLES = r"""
   vars:
     summary: >-
       {{ evidence.replica_task_sessions
-         | veeam_em.core.replica_status(rpo='24h', points=evidence.replica_points, jobs=evidence.replication_jobs)
-         | veeam_em.core.replica_compliance_summary(sessions=evidence.replica_task_sessions, points=evidence.replica_points) }}
+         | veeam_em.core.replica_status(rpo='24h', points=evidence.replica_points,
+                                        jobs=evidence.replication_jobs | default(none), not_judged=evidence.not_judged)
+         | veeam_em.core.replica_compliance_summary(sessions=evidence.replica_task_sessions, points=evidence.replica_points,
+                                                    not_judged=evidence.not_judged) }}
 """
 
 RETURN = r"""
@@ -116,6 +124,14 @@ _value:
         - Records read - C(sessions) (O(sessions)) and C(restore_points) (O(points)); C(not_found) is the names
           that matched nothing (O(not_found)).
       type: dict
+    not_judged:
+      description:
+        - What the check did not judge (O(not_judged) and every VM's C(not_judged), each once) - never shown as judged
+          and found fine. Each has C(checks) (V(coverage)), C(reason) (such as V(no right to read replication jobs)),
+          C(label) (V(not judged:) and the reason, as a report's scope shows it) and C(message) (the warning the
+          reader gave once, naming the Enterprise Manager role that would allow it).
+      type: list
+      elements: dict
     statuses:
       description:
         - Every status worst first (V(never_replicated), V(never_succeeded), V(rpo_breach), V(failed), V(warning),
@@ -131,11 +147,13 @@ _value:
     junit:
       description:
         - What a JUnit report of the check counts and decides - one test suite per backup server, one test case
-          per VM, and a suite for the scope holding a case for no VM in scope and one per name not found.
+          per VM, and a suite for the scope holding a case for no VM in scope, one per name not found and one
+          per check not judged.
         - C(tests), C(failures) and C(skipped) are over every suite.
         - C(scope) has C(tests), C(failures) and C(skipped) of the scope's suite; C(empty) (no VM in scope, so one
           case), C(empty_warns) (that case is skipped, O(empty_scope=warn), rather than failing) and
-          C(not_found_fails) (each name not found is a failing case, V(not_found) being in O(fail_on), rather than skipped).
+          C(not_found_fails) (each name not found is a failing case, V(not_found) being in O(fail_on), rather than skipped);
+          C(not_judged) (RV(_value.not_judged), each a skipped case whose message is its C(label)).
         - C(servers) lists the backup servers by name ignoring case (C(name), V('') for a VM without one), each with
           C(tests), C(failures) and C(cases), its VMs in the order given, each C(vm) (the VM as given) with
           C(failure_type) (its first finding that O(fail_on) lists; null when the VM is not failing).
@@ -160,11 +178,11 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._summary imp
 
 def replica_compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
                                sessions: Any = None, points: Any = None, url: Any = None,
-                               option_prefix: str = "") -> dict[str, Any]:
+                               option_prefix: str = "", not_judged: Any = None) -> dict[str, Any]:
     """The filter: module_utils' compliance_summary, and the EM's URL without credentials."""
     prefix = str(option_prefix or "")
     try:
-        summary = compliance_summary(vms, not_found, fail_on, empty_scope, sessions, points, prefix)
+        summary = compliance_summary(vms, not_found, fail_on, empty_scope, sessions, points, prefix, not_judged)
     except ConfigurationError as error:
         # A role names its own variables: the filter's name would only point at its internals.
         raise AnsibleFilterError(str(error) if prefix else f"replica_compliance_summary: {error}") from None

@@ -90,6 +90,14 @@ options:
         backup server name.
     type: list
     elements: dict
+  not_judged:
+    description:
+      - What the reader could not judge, as M(veeam_em.core.replica_evidence_info) returns it
+        (RV(veeam_em.core.replica_evidence_info#module:not_judged)). Each VM's RV(_value[].not_judged) holds it,
+        and with V(coverage) in it RV(_value[].never_replicated) is null.
+      - O(jobs) given empty although the sessions name jobs adds the same for coverage by itself.
+    type: list
+    elements: dict
   rpo_basis:
     description:
       - With O(points), what the RPO is judged on; V(session) ignores the points for the verdict (their
@@ -204,7 +212,9 @@ _value:
       description: The evidence in words, such as V(restore point 5h ago) or V(no restore point; session 1d 7h ago).
       type: str
     never_replicated:
-      description: Whether the status is that of an object a job in O(jobs) includes but that has no session and no point.
+      description:
+        - Whether the status is that of an object a job in O(jobs) includes but that has no session and no point.
+        - Null when coverage was not judged (RV(_value[].not_judged)), so it is never shown as judged and found fine.
       type: bool
     object_type:
       description: For such an object, V(Vm) or the container's type (V(Folder), V(Tag)); null otherwise.
@@ -218,6 +228,14 @@ _value:
     job_overdue:
       description: Whether that job's schedule is enabled and its next run is before O(now); null without O(jobs).
       type: bool
+    not_judged:
+      description:
+        - What was not judged for this VM and why, each as C(checks) (V(coverage)) and C(reason) (such as
+          V(no right to read replication jobs)); empty when everything given was judged.
+        - From O(not_judged), and from O(jobs) given empty although the sessions name jobs (what Enterprise Manager
+          may show an account without the right to read jobs).
+      type: list
+      elements: dict
     session_count:
       description: Sessions of the VM in the data.
       type: int
@@ -268,11 +286,11 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement i
 
 def replica_status(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
                    exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
-                   rpo_basis: Any = None, jobs: Any = None) -> list[dict[str, Any]]:
+                   rpo_basis: Any = None, jobs: Any = None, not_judged: Any = None) -> list[dict[str, Any]]:
     """The filter: the collection's one judgement, with its errors as filter errors."""
     try:
         return replica_statuses(records, rpo, rpo_by_job, now, include, exclude, fail_on, include_sessions, points,
-                                rpo_basis, jobs)
+                                rpo_basis, jobs, not_judged)
     except ConfigurationError as error:
         raise AnsibleFilterError(f"replica_status: {error}") from None
 

@@ -8,6 +8,8 @@ Authorization header.
 """
 from __future__ import annotations
 
+from typing import Any
+
 
 class VeeamEmError(Exception):
     """Base of every error the client raises."""
@@ -55,3 +57,18 @@ class ApiError(VeeamEmError):
         self.em_message = message
         self.status_code = status_code
         self.url = url
+
+
+class AccessDenied(ApiError):
+    """EM refused an operation the account's roles do not allow (403, or 401 to a token that is
+    alive). `right` is the Right (module _rights) the operation needs, None when the request is
+    not one the collection knows; the message names the operation, the roles that may do it and
+    what to do."""
+
+    def __init__(self, message: str, status_code: int, url: str, right: Any = None) -> None:
+        ApiError.__init__(self, message, status_code, url)
+        self.args = (message,)
+        self.right = right
+
+    def __str__(self) -> str:
+        return str(self.args[0])

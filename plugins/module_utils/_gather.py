@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied, ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     backup_server_record,
     latest_per_vm,
@@ -15,7 +15,13 @@ from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     task_session_record,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._rights import REPLICATION_JOBS
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, utc_now
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import (
+    JOBS_REFUSED,
+    jobs_not_shown,
+    require_judged,
+)
 
 RESULTS = ["Success", "Warning", "Failed"]
 STATES = ["InProgress", "Pending", "Completed"]
@@ -103,14 +109,35 @@ def gather_replica_evidence(api: EmApi, params: dict[str, Any]) -> dict[str, Any
     include_restore_points the restore points of the same window and names (EM cannot filter
     points by job), with include_replication_jobs the jobs of those names and servers with their
     includes, with include_backup_servers every backup server. A part not included is left out
-    of the result (not read), which is not the same as read and empty."""
+    of the result (not read), which is not the same as read and empty; not_judged lists what the
+    account could not be shown (_jobs_for_coverage)."""
     now = utc_now()  # one moment, so a duration gives the sessions and the points the same window
     evidence = gather_task_sessions(api, params, now)
     if params.get("include_restore_points"):
         evidence.update(gather_replica_points(api, params, now))
+    evidence["not_judged"] = []
     if params.get("include_replication_jobs"):
-        jobs = {"backup_server_names": params.get("backup_server_names"), "names": params.get("job_names")}
-        evidence.update(gather_replication_jobs(api, jobs))
+        evidence.update(_jobs_for_coverage(api, params, evidence["replica_task_sessions"]))
     if params.get("include_backup_servers"):
         evidence.update(gather_backup_servers(api, {}))
     return evidence
+
+
+def _jobs_for_coverage(api: EmApi, params: dict[str, Any], sessions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The replication jobs coverage needs, or what was not judged without them: refused
+    (replication_jobs left out) or none shown although sessions name jobs; with
+    require_coverage either is NotJudgedError instead."""
+    wanted = {"backup_server_names": params.get("backup_server_names"), "names": params.get("job_names")}
+    try:
+        jobs = gather_replication_jobs(api, wanted)
+    except AccessDenied as refusal:
+        if refusal.right is not REPLICATION_JOBS:
+            raise
+        jobs, entry = {}, dict(JOBS_REFUSED)
+    else:
+        entry = jobs_not_shown(jobs["replication_jobs"], (session["job_name"] for session in sessions))
+    if entry is None:
+        return jobs
+    if params.get("require_coverage"):
+        require_judged([entry], "require_coverage")
+    return {**jobs, "not_judged": [entry]}

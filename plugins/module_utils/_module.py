@@ -18,6 +18,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import Veeam
 from ansible_collections.veeam_em.core.plugins.module_utils._options import CONNECTION_OPTIONS
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import backup_server_warnings
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import message as not_judged_message
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
@@ -62,7 +63,7 @@ def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, An
             warnings = backup_server_warnings(api, module.params.get("backup_server_names"))
     except VeeamEmError as error:
         module.fail_json(msg=str(error), **_retry_notes(module, retried))
-    for warning in warnings:
+    for warning in warnings + [not_judged_message(entry) for entry in result.get("not_judged") or ()]:
         module.warn(warning)
     module.exit_json(changed=False, **result, **_retry_notes(module, retried))
 

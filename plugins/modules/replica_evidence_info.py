@@ -57,9 +57,19 @@ options:
   include_replication_jobs:
     description:
       - Whether the replication jobs and the objects each includes are read (RV(replication_jobs); one request per job),
-        to find the VMs a job includes that were never replicated.
+        to find the VMs a job includes that were never replicated, and disabled and overdue jobs (coverage).
+      - Reading jobs needs the Portal Administrator role in Enterprise Manager (Veeam's C(security_roles_concept) page).
+        An account without it (a Portal User) is refused them, or may be shown none although the task sessions name
+        jobs. Coverage is then not judged, RV(replication_jobs) is left out when refused, RV(not_judged) says why, and
+        the module warns once, unless O(require_coverage) makes it fail.
     type: bool
     default: true
+  require_coverage:
+    description:
+      - Whether the module fails, with the same words as the warning, when O(include_replication_jobs) is set and
+        coverage cannot be judged (the account may not read replication jobs), instead of warning and going on.
+    type: bool
+    default: false
   include_backup_servers:
     description:
       - Whether every backup server Enterprise Manager knows is read (RV(backup_servers)), so that a backup server
@@ -81,7 +91,8 @@ EXAMPLES = r"""
   vars:
     statuses: >-
       {{ evidence.replica_task_sessions
-         | veeam_em.core.replica_status(rpo='24h', points=evidence.replica_points, jobs=evidence.replication_jobs) }}
+         | veeam_em.core.replica_status(rpo='24h', points=evidence.replica_points,
+                                        jobs=evidence.replication_jobs | default(none), not_judged=evidence.not_judged) }}
 """
 
 RETURN = r"""
@@ -112,6 +123,23 @@ backup_servers:
   returned: success and O(include_backup_servers)
   type: list
   elements: dict
+not_judged:
+  description:
+    - What could not be judged from what this account was shown, and why; empty when everything asked for was read.
+    - The V(veeam_em.core.replica_status) filter and the V(veeam_em.core.replica_compliance_summary) filter take it as
+      their O(veeam_em.core.replica_status#filter:not_judged), so statuses and reports say it too.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    checks:
+      description: The checks left out; V(coverage) is never replicated objects, disabled jobs and overdue jobs.
+      type: str
+      sample: coverage
+    reason:
+      description: Why, as the reports show it after C(not judged:).
+      type: str
+      sample: no right to read replication jobs
 """
 
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_replica_evidence
@@ -129,6 +157,7 @@ def main() -> None:
             "include_restore_points": {"type": "bool", "default": True},
             "include_replication_jobs": {"type": "bool", "default": True},
             "include_backup_servers": {"type": "bool", "default": False},
+            "require_coverage": {"type": "bool", "default": False},
         },
         gather_replica_evidence,
     )

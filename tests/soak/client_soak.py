@@ -6,7 +6,9 @@ neutral errors with a message; anything else counts as wrong (must stay 0).
     make soak                       # 300 runs, the full report
     # issue 13's measure: cut bodies and dropped connections only, 2,000+ sessions in pages
     ... client_soak --runs 50 --error-rate 0 --drop-rate 0.03 --truncate-rate 0.03 --days 26
-    (a 20-run slice runs in `make test` as tests/unit/plugins/module_utils/test_soak.py)
+    # issue 25's measure: tokens that die after 5 uses among 503s, drops and cut bodies
+    ... client_soak --runs 20 --error-rate 0.10 --drop-rate 0.03 --truncate-rate 0.03 --token-expiry-after 5
+    (20-run slices run in `make test` as tests/unit/plugins/module_utils/test_soak.py)
 """
 from __future__ import annotations
 
@@ -60,6 +62,8 @@ class SoakFaults:
     drop_rate: float = 0.02
     truncate_rate: float = 0.01
     days: float = 4.0  # 4 runs a day of 20 VMs: about 80 task sessions a day
+    # Requests a session token serves before EM ends it; None draws 5 to 60 per run.
+    token_expiry_after: int | None = None
 
 
 def _read(simulator: EmSimulator, concurrency: int) -> tuple[list[dict[str, Any]], int]:
@@ -78,7 +82,8 @@ def _faults_for(run: int, seed: int, rates: SoakFaults = SoakFaults()) -> dict[s
     rng = random.Random(seed * 1000 + run)
     return {
         "error_rate": rates.error_rate, "drop_rate": rates.drop_rate, "truncate_rate": rates.truncate_rate,
-        "token_expiry_after": rng.randint(5, 60), "latency_ms": rng.uniform(0, 3), "latency_jitter_ms": 3.0,
+        "token_expiry_after": rates.token_expiry_after or rng.randint(5, 60),
+        "latency_ms": rng.uniform(0, 3), "latency_jitter_ms": 3.0,
         "fault_seed": seed * 1000 + run,
     }
 
@@ -136,9 +141,11 @@ def main() -> None:
     defaults = SoakFaults()
     for name in ("error_rate", "drop_rate", "truncate_rate", "days"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name))
+    parser.add_argument("--token-expiry-after", type=int, default=None,
+                        help="requests each session token serves (default: 5 to 60, drawn per run)")
     args = parser.parse_args()
     started = time.monotonic()
-    rates = SoakFaults(args.error_rate, args.drop_rate, args.truncate_rate, args.days)
+    rates = SoakFaults(args.error_rate, args.drop_rate, args.truncate_rate, args.days, args.token_expiry_after)
     report = run_soak(args.runs, args.seed, rates)
     print(f"{report.sessions_read} task sessions per read, pages of {PAGE_SIZE}; {rates}")
     print(f"runs {report.runs}: correct {report.correct}, clean failures {report.clean_failures}, wrong {report.wrong}")

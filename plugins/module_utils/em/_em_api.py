@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any, Iterator
 
 from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import ApiError
 from ansible_collections.veeam_em.core.plugins.module_utils.em._query_filter import All, QueryFilterBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import COMPLETED
 from ansible_collections.veeam_em.core.plugins.module_utils.em._paging import (
@@ -29,10 +28,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils.em._paging import (
 # first task finds nearly all of them in the bulk query.
 JOB_SESSION_LEAD = timedelta(days=1)
 TASK_UID_PREFIX = "urn:veeam:ReplicaTaskSession:"
-# Whether an account without rights on restore points gets 403 or an empty result is
-# undocumented (docs/docsite/rst/em_api_notes.rst, "Replica restore points"); a 403 says what the user can change.
-POINTS_FORBIDDEN = ("the account may not read replica restore points: give it an Enterprise Manager role that may, "
-                    "or judge the RPO on task sessions (rpo_basis: session; the role's replica_compliance_rpo_basis)")
 
 
 @dataclass(frozen=True)
@@ -132,18 +127,12 @@ class EmApi:
     def replica_points(self, query: PointQuery) -> list[dict[str, Any]]:
         """VM replica restore points, sorted by creation time, at most query.limit of them."""
         sort = {"sortDesc" if query.descending else "sortAsc": "CreationTime"}
-        try:
-            return self._query("VmReplicaPoint", point_filter(query), codec.replica_point, sort, query.limit)
-        except ApiError as error:
-            raise _points_refusal(error) from None
+        return self._query("VmReplicaPoint", point_filter(query), codec.replica_point, sort, query.limit)
 
     def iter_replica_points(self, query: PointQuery) -> Iterator[list[dict[str, Any]]]:
         """The same page by page, for callers that fold them without keeping them."""
-        try:
-            yield from self._query_pages("VmReplicaPoint", point_filter(query), codec.replica_point,
-                                         {"sortDesc": "CreationTime"})
-        except ApiError as error:
-            raise _points_refusal(error) from None
+        yield from self._query_pages("VmReplicaPoint", point_filter(query), codec.replica_point,
+                                     {"sortDesc": "CreationTime"})
 
     def replication_jobs(self, backup_servers: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         """The replication jobs (JobType Replica) with their schedule state and next run."""
@@ -266,10 +255,3 @@ class EmApi:
         for task in tasks:
             if not task.get("backup_server_name"):
                 task["backup_server_name"] = names.get(task.get("backup_server_id"))
-
-
-def _points_refusal(error: ApiError) -> ApiError:
-    """A 403 on the restore points with what to do about it; any other refusal as it was."""
-    if error.status_code != 403:
-        return error
-    return ApiError(f"{error.em_message}; {POINTS_FORBIDDEN}", error.status_code, error.url)

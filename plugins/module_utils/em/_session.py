@@ -1,6 +1,6 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""EM's logon lifecycle: logon, the token header, one re-logon on 401, logout on every exit."""
+"""EM's logon lifecycle: logon, the token header, re-logons on 401, refusals named, logout on every exit."""
 from __future__ import annotations
 
 import base64
@@ -19,6 +19,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     RequestTimeout,
     VeeamEmError,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils.em._refusal import access_denied, right_for
 from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._url import on_origin
 from ansible_collections.veeam_em.core.plugins.module_utils.em._wrong_service import not_enterprise_manager
@@ -29,6 +30,10 @@ LATEST = "latest"
 # ends the session; a run must not hang for seconds on its way out.
 LOGOUT_TIMEOUT = 10.0
 LOGOUT_RETRY_BUDGET = 1.0
+# Fresh sessions EM may end in a row (a 401 to each before it answered one request) before a
+# read gives up: an EM restart or a session purge ends one or two, never three in a row.
+MAX_RELOGONS = 3
+REPLACED_KEPT = 8
 
 
 def logout_limits(options: TransportOptions) -> TransportOptions:
@@ -66,6 +71,10 @@ class EmSession:
         self._relogon_lock = threading.Lock()  # one logon at a time; held across the request
         self.logout_error: VeeamEmError | None = None  # why the last logout failed; see logout_warning
         self._closed = False  # set by close(): a request still running on another thread logs on no more
+        # Re-logons since a request was last answered; shared by the requests in flight (_relogon).
+        self._relogons_in_a_row = 0
+        # Sessions a re-logon replaced, by token: one refused (not ended) is logged out (_end_replaced).
+        self._replaced: dict[str, str | None] = {}
 
     def __repr__(self) -> str:
         return f"EmSession({self.api_root!r}, user={self.credentials.username!r})"
@@ -169,18 +178,29 @@ class EmSession:
         if not session_id:
             self.logout_error = VeeamEmError("its logon answer named no SessionId to log out")
             return False
+        self.logout_error = self._end_session(session_id, token)
+        return self.logout_error is None
+
+    def _end_session(self, session_id: str, token: str) -> VeeamEmError | None:
+        """DELETE one logon session; why it failed, or None."""
         url = f"{self.api_root}/logonSessions/{quote(session_id, safe='')}"
         try:
             response = self.transport.request("DELETE", url, logout_limits(self.transport.options),
                                               self._logout_shown, headers={TOKEN_HEADER: token})
         except VeeamEmError as error:
-            self.logout_error = VeeamEmError(str(error).replace(url, self._logout_shown))
-            return False
+            return VeeamEmError(str(error).replace(url, self._logout_shown))
         # 401 or 404: EM already ended the session (idle expiry); nothing is left open.
         if response.status_code in (204, 200, 401, 404):
-            return True
-        self.logout_error = VeeamEmError(f"{self._logout_shown} answered HTTP {response.status_code}")
-        return False
+            return None
+        return VeeamEmError(f"{self._logout_shown} answered HTTP {response.status_code}")
+
+    def _end_replaced(self, token: str) -> None:
+        """Log out the session a re-logon replaced, once a 401 proved a refusal, not its end:
+        it is still open on EM. A failure is left to EM's idle timeout."""
+        with self._lock:
+            session_id = self._replaced.pop(token, None)
+        if session_id:
+            self._end_session(session_id, token)
 
     @property
     def _logout_shown(self) -> str:
@@ -200,22 +220,42 @@ class EmSession:
         """GET an EM resource (an Href EM sent, or a path under the API root) as parsed XML.
 
         Every request goes to the configured url's origin: an Href naming another host
-        is re-based onto it, never followed there.
+        is re-based onto it, never followed there. A 401 logs on again (shared by the
+        requests in flight, at most MAX_RELOGONS fresh sessions in a row that EM ends before
+        answering one request); a fresh token refused here while EM still accepts it
+        elsewhere, or a 403, is AccessDenied naming the role the read needs.
         """
         url = on_origin(url, self.api_root)
-        token = self._current_token()
-        status, root = self.transport.fetch("GET", url, self._reader(url), params=params, headers={TOKEN_HEADER: token})
-        if status == 401:
+        token = first_token = self._current_token()
+        after_relogon = False
+        while True:
+            status, root = self._fetch_as(token, url, params)
+            if status != 401:
+                self._relogons_in_a_row = 0
+                return root
+            if after_relogon and self._token_alive(token):
+                self._end_replaced(first_token)
+                raise access_denied(None, 401, "GET", url, right_for("GET", url, self.api_root, params),
+                                    self.credentials.username)
             token = self._relogon(token)
-            status, root = self.transport.fetch("GET", url, self._reader(url), params=params,
-                                                headers={TOKEN_HEADER: token})
-            if status == 401:
-                raise AuthenticationError(
-                    f"Enterprise Manager at {self.api_root} refused a fresh session token for user "
-                    f"{self.credentials.username} (HTTP 401 twice, the second right after a new logon): EM "
-                    "ended the new session at once, or the account may not read this resource"
-                )
-        return root
+            after_relogon = True
+
+    def _fetch_as(self, token: str, url: str, params: dict[str, Any] | None) -> tuple[int, Any]:
+        try:
+            return self.transport.fetch("GET", url, self._reader(url), params=params, headers={TOKEN_HEADER: token})
+        except ApiError as error:
+            if error.status_code != 403:
+                raise
+            raise access_denied(error, 403, "GET", url, right_for("GET", url, self.api_root, params),
+                                self.credentials.username) from None
+
+    def _token_alive(self, token: str) -> bool:
+        """Whether EM still accepts `token`: GET /tasks (the current session's tasks, which
+        every role may read) answers anything but 401. Tells a token that died from a
+        resource refused to this account with a 401."""
+        status = self.transport.fetch("GET", f"{self.api_root}/tasks", lambda answer: answer.status_code,
+                                      headers={TOKEN_HEADER: token})
+        return status != 401
 
     def _reader(self, url: str) -> Callable[[Any], tuple[int, Any]]:
         """(status, parsed document) of an answer; a 401 is left unparsed for the re-logon."""
@@ -232,7 +272,11 @@ class EmSession:
             return self._token
 
     def _relogon(self, stale_token: str) -> str:
-        """Log on again once for a token EM rejected; concurrent callers share the new one."""
+        """Log on again for a token EM rejected; concurrent callers share the new one.
+
+        AuthenticationError when EM has ended MAX_RELOGONS fresh sessions in a row before
+        answering one request with any of them: logging on again would not end.
+        """
         with self._lock:
             fresh = self._token if self._token != stale_token else None
         if fresh:
@@ -243,6 +287,16 @@ class EmSession:
             with self._lock:
                 if self._token != stale_token and self._token is not None:
                     return self._token
+            if self._relogons_in_a_row >= MAX_RELOGONS:
+                raise AuthenticationError(
+                    f"Enterprise Manager at {self.api_root} ended {MAX_RELOGONS} fresh sessions of user "
+                    f"{self.credentials.username} in a row before answering one request with them (HTTP 401 each "
+                    "time): EM may be restarting or purging sessions. Try again when it is stable")
+            self._relogons_in_a_row += 1
+            with self._lock:
+                self._replaced[stale_token] = self._session_id
+                while len(self._replaced) > REPLACED_KEPT:
+                    self._replaced.pop(next(iter(self._replaced)))
             self.logon()
             return self._current_token()
 

@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import COVERAGE
 
 # The type part of a HierarchyObjRef (urn:VMware:Vm:..., urn:HyperV:Vm:..., urn:vCloud:Vm:...) of a VM.
 VM_OBJECT_TYPES = ("vm",)
@@ -78,14 +79,15 @@ def _never_replicated(name: str | None, object_type: str | None, job: Mapping[st
 
 
 def coverage_facts(summary: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """The coverage keys of a status at `now`: never_replicated, object_type (V(Vm) or the
-    container's type for an included object; None for a VM known from its sessions),
-    job_schedule_enabled, job_next_run and job_overdue (an enabled schedule whose next run
-    is already past; None when the job is unknown)."""
+    """The coverage keys of a status at `now`: never_replicated (None when coverage was not
+    judged: _not_judged), object_type (V(Vm) or the container's type for an included object;
+    None for a VM known from its sessions), job_schedule_enabled, job_next_run and job_overdue
+    (an enabled schedule whose next run is already past; None when the job is unknown)."""
     enabled = summary.get("job_schedule_enabled")
     next_run = parse_record_time(summary.get("job_next_run"))
+    unjudged = any(entry.get("checks") == COVERAGE for entry in summary.get("not_judged") or ())
     return {
-        "never_replicated": bool(summary.get("never_replicated")),
+        "never_replicated": None if unjudged else bool(summary.get("never_replicated")),
         "object_type": summary.get("object_type"),
         "job_schedule_enabled": enabled,
         "job_next_run": summary.get("job_next_run"),

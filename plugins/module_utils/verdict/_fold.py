@@ -11,8 +11,9 @@ _judgement.judge_vms, so they agree by construction. The order:
    its job: Selection.keeps_session, keeps_point) and folded (_status.StatusBuilder);
 2. the replication jobs the selection keeps (by name) add their never replicated objects and
    schedule facts (_coverage.with_coverage);
-3. whole VMs are kept by VM and backup server name (Selection.keeps_vm) when judged, so the
-   inventory can cache the summaries of step 2 and select them again on a hit.
+3. what could not be judged (_not_judged: jobs refused, or none shown) is put on every summary;
+4. whole VMs are kept by VM and backup server name (Selection.keeps_vm) when judged, so the
+   inventory can cache the summaries of step 3 and select them again on a hit.
 
 Pure functions, no I/O.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import jobs_not_shown, union
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import Selection
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
 
@@ -53,17 +55,25 @@ class VmFold:
         return self
 
     def summaries(self, jobs: Iterable[Mapping[str, Any]] | None = None,
-                  includes: Mapping[str, list[Mapping[str, Any]]] | None = None) -> list[dict[str, Any]]:
+                  includes: Mapping[str, list[Mapping[str, Any]]] | None = None,
+                  not_judged: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
         """One summary per (backup server, VM), plain JSON data; with `jobs` (replication job
         records; None: not read) coverage added from the jobs the selection keeps.
 
         `includes` maps a job id to the objects it includes; by default each job's own
-        `includes` (replication_job_info's records carry them).
+        `includes` (replication_job_info's records carry them). `not_judged` holds what the
+        reader could not judge (_not_judged entries, such as the jobs refused); jobs read
+        empty while sessions name jobs add JOBS_NOT_SHOWN. Every summary carries them all.
         """
         summaries = self._builder.summaries()
-        if jobs is None:
-            return summaries
-        kept = [job for job in jobs if self.selection.keeps_job(job)]
-        if includes is None:
-            includes = {job.get("id") or "": job.get("includes") or [] for job in kept}
-        return with_coverage(summaries, kept, includes)
+        jobs = None if jobs is None else list(jobs)
+        shown = jobs_not_shown(jobs, (summary["job_name"] for summary in summaries))
+        entries = union(not_judged, [shown] if shown else [])
+        if jobs is not None and shown is None:
+            kept = [job for job in jobs if self.selection.keeps_job(job)]
+            if includes is None:
+                includes = {job.get("id") or "": job.get("includes") or [] for job in kept}
+            summaries = with_coverage(summaries, kept, includes)
+        for summary in summaries:
+            summary["not_judged"] = [dict(entry) for entry in entries]
+        return summaries

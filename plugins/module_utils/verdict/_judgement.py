@@ -74,18 +74,19 @@ def judge_vms(summaries: Iterable[Mapping[str, Any]], now: datetime, criteria: C
 def judge_records(records: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria,
                   selection: Selection | None = None, include_sessions: bool = False,
                   points: Iterable[Mapping[str, Any]] | None = None,
-                  jobs: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+                  jobs: Iterable[Mapping[str, Any]] | None = None,
+                  not_judged: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
     """Judged statuses at `now` of task session records and, when given, restore point
     records and replication job records with their includes (None: not read), through the
-    one fold (_fold.VmFold, then judge_vms)."""
+    one fold (_fold.VmFold, then judge_vms); `not_judged` as VmFold.summaries takes it."""
     fold = VmFold(selection, include_sessions, points_read=points is not None)
-    summaries = fold.add_sessions(records).add_points(points or ()).summaries(jobs)
+    summaries = fold.add_sessions(records).add_points(points or ()).summaries(jobs, not_judged=not_judged)
     return judge_vms(summaries, now, criteria, selection)
 
 
 def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
                      exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
-                     rpo_basis: Any = None, jobs: Any = None) -> list[dict[str, Any]]:
+                     rpo_basis: Any = None, jobs: Any = None, not_judged: Any = None) -> list[dict[str, Any]]:
     """The replica_status filter's contract: option values as users give them, judged statuses out.
 
     ConfigurationError, with a message that names the option, for anything that cannot work.
@@ -96,7 +97,9 @@ def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now:
                          points=None if points is None else records_list(
                              points, "restore point records (as replica_point_info returns them)", "points: "),
                          jobs=None if jobs is None else records_list(
-                             jobs, "replication job records (as replication_job_info returns them)", "jobs: "))
+                             jobs, "replication job records (as replication_job_info returns them)", "jobs: "),
+                         not_judged=records_list(not_judged or [], "entries (as replica_evidence_info returns them)",
+                                                 "not_judged: "))
 
 
 def records_list(records: Any, wanted: str, option: str = "") -> list[Mapping[str, Any]]:

@@ -210,6 +210,7 @@ def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelt
         "rpo_breached": None if vm_rpo is None else (rpo_age is None or rpo_age > vm_rpo.total_seconds()),
     }
     status.update(coverage_facts(summary, now))
+    status["not_judged"] = [dict(entry) for entry in summary.get("not_judged") or ()]
     if "sessions" in summary:
         status["sessions"] = [dict(session) for session in summary["sessions"]]
     return status

@@ -10,7 +10,7 @@ plugin_utils does not exist. The event source under extensions/ stands on module
 ansible-rulebook loads it without Ansible's plugin loader.
 
 Inside module_utils the layers are its sub-packages, bottom up:
-- the foundations at its top (errors, times, the record and its outcome, the dependencies);
+- the foundations at its top (errors, times, the record and its outcome, the dependencies, EM's roles and rights);
 - em/ (the EM client: transport, session, codec, paging, query service, URL rules) and
   verdict/ (records judged: status, evidence, RPO, coverage, findings, messages, selection),
   side by side: the client never judges, the verdict never reads EM;
@@ -29,7 +29,7 @@ PLUGINS = ROOT / "plugins"
 EXTENSIONS = ROOT / "extensions"
 PACKAGE = "ansible_collections.veeam_em.core.plugins."
 MODULE_UTILS = PACKAGE + "module_utils."
-FOUNDATIONS = {"_errors", "_times", "_outcome", "_records", "_dependencies"}
+FOUNDATIONS = {"_errors", "_times", "_outcome", "_records", "_dependencies", "_rights"}
 # What each layer of module_utils may import; "glue" is every other file at its top.
 MODULE_UTILS_ALLOWED = {
     "foundations": {"foundations"},

@@ -156,20 +156,22 @@ def test_junit_has_a_suite_per_backup_server_by_name_ignoring_case_with_its_vms_
     assert junit["servers"][1]["cases"][1]["vm"] is vms[3]
     # Five VMs and the one name not found (failing: not_found is in fail_on).
     assert (junit["tests"], junit["failures"], junit["skipped"]) == (6, 3, 0)
-    assert junit["scope"] == {"empty": False, "empty_warns": False, "not_found_fails": True,
+    assert junit["scope"] == {"empty": False, "empty_warns": False, "not_found_fails": True, "not_judged": [],
                               "tests": 1, "failures": 1, "skipped": 0}
 
 
 @pytest.mark.parametrize(("not_found", "fail_on", "empty_scope", "scope"), [
     # no VM: one case for the empty scope, one per name not found; failing or skipped as the options say.
-    ([], None, None, {"empty": True, "empty_warns": False, "not_found_fails": True, "tests": 1, "failures": 1, "skipped": 0}),
-    ([], None, "warn", {"empty": True, "empty_warns": True, "not_found_fails": True, "tests": 1, "failures": 0, "skipped": 1}),
+    ([], None, None,
+     {"empty": True, "empty_warns": False, "not_found_fails": True, "not_judged": [], "tests": 1, "failures": 1, "skipped": 0}),
+    ([], None, "warn",
+     {"empty": True, "empty_warns": True, "not_found_fails": True, "not_judged": [], "tests": 1, "failures": 0, "skipped": 1}),
     (NOT_FOUND * 2, None, None,
-     {"empty": True, "empty_warns": False, "not_found_fails": True, "tests": 3, "failures": 3, "skipped": 0}),
+     {"empty": True, "empty_warns": False, "not_found_fails": True, "not_judged": [], "tests": 3, "failures": 3, "skipped": 0}),
     (NOT_FOUND * 2, ["failed"], "warn",
-     {"empty": True, "empty_warns": True, "not_found_fails": False, "tests": 3, "failures": 0, "skipped": 3}),
+     {"empty": True, "empty_warns": True, "not_found_fails": False, "not_judged": [], "tests": 3, "failures": 0, "skipped": 3}),
     (NOT_FOUND * 2, ["failed"], "fail",
-     {"empty": True, "empty_warns": False, "not_found_fails": False, "tests": 3, "failures": 1, "skipped": 2}),
+     {"empty": True, "empty_warns": False, "not_found_fails": False, "not_judged": [], "tests": 3, "failures": 1, "skipped": 2}),
 ])
 def test_junit_without_vms_has_only_the_scope_suite_never_a_green_zero(not_found, fail_on, empty_scope, scope):
     junit = replica_compliance_summary([], not_found=not_found, fail_on=fail_on, empty_scope=empty_scope)["junit"]

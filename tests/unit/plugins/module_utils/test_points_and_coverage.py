@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery, TaskSessionQuery
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import ApiError
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied, ApiError
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, judge_vms
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_task_session
@@ -107,8 +107,9 @@ def test_an_account_refused_the_points_is_told_what_to_change(simulator):
     with pytest.raises(ApiError) as refused_pages:
         api_call(simulator, lambda api: list(api.iter_replica_points(PointQuery())))
     for error in (refused.value, refused_pages.value):
-        assert error.status_code == 403 and error.url.endswith("/api/query")
-        assert "may not read replica restore points" in str(error) and "rpo_basis: session" in str(error)
+        assert isinstance(error, AccessDenied) and error.status_code == 403 and error.url.endswith("/api/query")
+        assert ("reading replica restore points needs the Portal User, VM Restore Operator or Portal Administrator "
+                "role in Enterprise Manager" in str(error)) and "rpo_basis: session" in str(error)
 
 
 def test_an_account_shown_no_points_falls_back_to_sessions_per_vm(simulator):

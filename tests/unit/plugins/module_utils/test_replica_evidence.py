@@ -58,7 +58,8 @@ def test_one_logon_gives_what_the_four_modules_give_each_with_its_own(generated_
 def test_a_part_not_included_is_not_read_and_not_in_the_result(generated_simulator):
     result, _warnings, counts = run_module(generated_simulator, **WINDOW, include_restore_points=False,
                                            include_replication_jobs=False, include_backup_servers=False)
-    assert set(result) == {"changed", "replica_task_sessions"}
+    # not_judged is about the run, not a part: empty, since nothing asked for was refused.
+    assert set(result) == {"changed", "replica_task_sessions", "not_judged"} and result["not_judged"] == []
     assert not [path for path in counts["by_path"] if "VmReplicaPoint" in path or "type=Job" in path or "/includes" in path]
     assert counts["by_path"][LOGON] == 1
 
@@ -81,3 +82,28 @@ def test_an_unknown_backup_server_name_is_warned_once(generated_simulator):
     assert len(warnings) == 1 and "knows no backup server named 'vbr99.example'" in warnings[0]
     assert result["replica_task_sessions"] == [] and result["replica_points"] == [] and result["replication_jobs"] == []
     assert counts["by_path"]["GET /api/query?type=BackupServer"] == 1
+
+
+PORTAL_USER = {"username": "CORP\\evidence-reader", "password": "Evidence-Pw-9"}
+COVERAGE_REFUSED = ("reading replication jobs needs the Portal Administrator role in Enterprise Manager; this account "
+                    "was refused, so VMs in jobs that never ran, disabled jobs and overdue jobs are not judged")
+
+
+def test_a_portal_user_gets_everything_but_the_jobs_and_one_warning_why(generated_simulator):
+    generated_simulator.add_user(PORTAL_USER["username"], PORTAL_USER["password"], roles=("PortalUser",))
+    admin, admin_warnings, _counts = run_module(generated_simulator, **WINDOW, **EVERYTHING)
+    result, warnings, counts = run_module(generated_simulator, **WINDOW, **EVERYTHING, **PORTAL_USER)
+    assert admin_warnings == [] and admin["not_judged"] == []
+    assert warnings == [COVERAGE_REFUSED]
+    assert result["not_judged"] == [{"checks": "coverage", "reason": "no right to read replication jobs"}]
+    assert set(admin) - set(result) == {"replication_jobs"}
+    assert all(result[part] == admin[part] for part in ("replica_task_sessions", "replica_points", "backup_servers"))
+    assert counts["sessions"]["open"] == 0
+
+
+def test_require_coverage_fails_the_module_in_the_words_of_the_warning(generated_simulator):
+    generated_simulator.add_user(PORTAL_USER["username"], PORTAL_USER["password"], roles=("PortalUser",))
+    result, warnings, _counts = run_module(generated_simulator, **WINDOW, **EVERYTHING, **PORTAL_USER,
+                                           require_coverage=True)
+    assert result["msg"].startswith(COVERAGE_REFUSED + "; require_coverage is true, so this fails")
+    assert "replica_task_sessions" not in result and warnings == []

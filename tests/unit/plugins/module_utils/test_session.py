@@ -73,12 +73,15 @@ def test_expired_token_logs_on_once_more_and_repeats_the_request(fresh_simulator
     assert counts["logons"] == 3 and counts["open"] == 0
 
 
-def test_a_second_401_is_an_authentication_error(fresh_simulator):
+def test_sessions_that_end_at_once_are_logged_on_again_three_times_then_an_authentication_error(fresh_simulator):
     with open_session(connection_options(fresh_simulator)) as em:
+        logons_before = sessions(fresh_simulator)["logons"]
         fresh_simulator.configure(token_expiry_after=None, idle_timeout=1e-6)
-        with pytest.raises(AuthenticationError, match="refused a fresh session token"):
+        with pytest.raises(AuthenticationError, match="ended 3 fresh sessions of user .* in a row"):
             em.get("backupServers")
+        logons = sessions(fresh_simulator)["logons"] - logons_before
     fresh_simulator.configure(idle_timeout=900)
+    assert logons == 3
     assert sessions(fresh_simulator)["open"] == 0
 
 

@@ -1,0 +1,72 @@
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a run could not judge, and why: never shown as if it had been judged and found fine.
+
+An entry is plain JSON data, `{'checks': 'coverage', 'reason': 'no right to read replication
+jobs'}`: the checks left out and why. Every status carries the entries that apply to it
+(`not_judged`), a run's scope the union of them, and each entry's message() is the warning
+every surface gives once per run. Today the one kind is coverage (never replicated objects,
+disabled and overdue jobs), which needs the replication jobs: an account without the Portal
+Administrator role is refused them (403 or 401), or may be shown none (Veeam does not
+document which; docs/docsite/rst/em_api_notes.rst, "Roles"). Pure functions, no I/O.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._rights import REPLICATION_JOBS
+
+COVERAGE = "coverage"
+_COVERAGE_CHECKS = "VMs in jobs that never ran, disabled jobs and overdue jobs"
+JOBS_REFUSED = {"checks": COVERAGE, "reason": REPLICATION_JOBS.reason}
+JOBS_NOT_SHOWN = {"checks": COVERAGE, "reason": "Enterprise Manager showed no replication job"}
+_MESSAGES = {
+    JOBS_REFUSED["reason"]: f"{REPLICATION_JOBS.needs()}; this account was refused, so {_COVERAGE_CHECKS} are not judged",
+    JOBS_NOT_SHOWN["reason"]: (
+        "Enterprise Manager showed this account no replication job although the task sessions of the window name "
+        f"jobs; {REPLICATION_JOBS.needs()}, and an account without it may be shown none, so {_COVERAGE_CHECKS} "
+        "are not judged"),
+}
+
+
+class NotJudgedError(VeeamEmError):
+    """A check the user requires (require_coverage) could not be made."""
+
+
+def message(entry: Mapping[str, Any]) -> str:
+    """The warning for an entry: what it needs, what happened, what is not judged."""
+    reason = str(entry.get("reason"))
+    return _MESSAGES.get(reason, f"{entry.get('checks')} is not judged: {reason}")
+
+
+def label(entry: Mapping[str, Any]) -> str:
+    """How a report's scope shows an entry: "not judged: no right to read replication jobs"."""
+    return f"not judged: {entry.get('reason')}"
+
+
+def union(*groups: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The entries of every group, each once, in the order first met."""
+    seen: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for group in groups:
+        for entry in group or ():
+            seen.setdefault((entry.get("checks"), entry.get("reason")), {"checks": entry.get("checks"),
+                                                                         "reason": entry.get("reason")})
+    return list(seen.values())
+
+
+def jobs_not_shown(jobs: Iterable[Mapping[str, Any]] | None, session_job_names: Iterable[Any]) -> dict[str, Any] | None:
+    """JOBS_NOT_SHOWN when the replication jobs were read and none came back although sessions
+    name jobs (the answer an account without the right may get); None otherwise."""
+    if jobs is None or list(jobs):
+        return None
+    return dict(JOBS_NOT_SHOWN) if any(name for name in session_job_names) else None
+
+
+def require_judged(entries: Iterable[Mapping[str, Any]], option: str) -> None:
+    """NotJudgedError, in the words of the warning, when `option` (require_coverage, as the
+    surface spells it) asks for coverage and an entry says it was not judged."""
+    missing = [entry for entry in entries if entry.get("checks") == COVERAGE]
+    if missing:
+        raise NotJudgedError(f"{message(missing[0])}; {option} is true, so this fails: give the account the "
+                             f"{REPLICATION_JOBS.roles[0]} role, or set {option}: false to judge without coverage")
