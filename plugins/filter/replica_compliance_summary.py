@@ -54,6 +54,12 @@ options:
         C(not_judged) into RV(_value.not_judged), so a check with no VM in scope still says what it could not judge.
     type: list
     elements: dict
+  require_coverage:
+    description:
+      - Whether coverage not judged (RV(_value.not_judged)) fails the check, with RV(_value.not_judged_failure) saying
+        why in the words of the warning, instead of being reported only.
+    type: bool
+    default: false
   url:
     description:
       - The address of the Enterprise Manager that was read, for RV(_value.enterprise_managers).
@@ -132,6 +138,11 @@ _value:
           reader gave once, naming the Enterprise Manager role that would allow it).
       type: list
       elements: dict
+    not_judged_failure:
+      description:
+        - With O(require_coverage) and coverage not judged, why the check fails (naming the Enterprise Manager role
+          that would allow it and the option, after O(option_prefix)); null otherwise.
+      type: str
     statuses:
       description:
         - Every status worst first (V(never_replicated), V(never_succeeded), V(rpo_breach), V(failed), V(warning),
@@ -153,7 +164,8 @@ _value:
         - C(scope) has C(tests), C(failures) and C(skipped) of the scope's suite; C(empty) (no VM in scope, so one
           case), C(empty_warns) (that case is skipped, O(empty_scope=warn), rather than failing) and
           C(not_found_fails) (each name not found is a failing case, V(not_found) being in O(fail_on), rather than skipped);
-          C(not_judged) (RV(_value.not_judged), each a skipped case whose message is its C(label)).
+          C(not_judged) (RV(_value.not_judged), each a case whose message is its C(label)), and C(not_judged_fails)
+          (those cases failing, O(require_coverage), rather than skipped).
         - C(servers) lists the backup servers by name ignoring case (C(name), V('') for a VM without one), each with
           C(tests), C(failures) and C(cases), its VMs in the order given, each C(vm) (the VM as given) with
           C(failure_type) (its first finding that O(fail_on) lists; null when the VM is not failing).
@@ -178,11 +190,13 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._summary imp
 
 def replica_compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
                                sessions: Any = None, points: Any = None, url: Any = None,
-                               option_prefix: str = "", not_judged: Any = None) -> dict[str, Any]:
+                               option_prefix: str = "", not_judged: Any = None,
+                               require_coverage: Any = False) -> dict[str, Any]:
     """The filter: module_utils' compliance_summary, and the EM's URL without credentials."""
     prefix = str(option_prefix or "")
     try:
-        summary = compliance_summary(vms, not_found, fail_on, empty_scope, sessions, points, prefix, not_judged)
+        summary = compliance_summary(vms, not_found, fail_on, empty_scope, sessions, points, prefix, not_judged,
+                                     require_coverage)
     except ConfigurationError as error:
         # A role names its own variables: the filter's name would only point at its internals.
         raise AnsibleFilterError(str(error) if prefix else f"replica_compliance_summary: {error}") from None

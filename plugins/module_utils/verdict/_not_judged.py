@@ -63,10 +63,18 @@ def jobs_not_shown(jobs: Iterable[Mapping[str, Any]] | None, session_job_names: 
     return dict(JOBS_NOT_SHOWN) if any(name for name in session_job_names) else None
 
 
-def require_judged(entries: Iterable[Mapping[str, Any]], option: str) -> None:
-    """NotJudgedError, in the words of the warning, when `option` (require_coverage, as the
-    surface spells it) asks for coverage and an entry says it was not judged."""
+def unmet_requirement(entries: Iterable[Mapping[str, Any]], option: str) -> str | None:
+    """Why `option` (require_coverage, as the surface spells it), set, is not met, in the words
+    of the warning; None when coverage was judged."""
     missing = [entry for entry in entries if entry.get("checks") == COVERAGE]
-    if missing:
-        raise NotJudgedError(f"{message(missing[0])}; {option} is true, so this fails: give the account the "
-                             f"{REPLICATION_JOBS.roles[0]} role, or set {option}: false to judge without coverage")
+    if not missing:
+        return None
+    return (f"{message(missing[0])}; {option} is true, so this fails: give the account the "
+            f"{REPLICATION_JOBS.roles[0]} role, or set {option}: false to judge without coverage")
+
+
+def require_judged(entries: Iterable[Mapping[str, Any]], option: str) -> None:
+    """NotJudgedError (unmet_requirement's words) when coverage is required and was not judged."""
+    unmet = unmet_requirement(entries, option)
+    if unmet is not None:
+        raise NotJudgedError(unmet)

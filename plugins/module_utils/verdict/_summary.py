@@ -16,7 +16,12 @@ from typing import Any
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, FINDINGS
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import records_list
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import label, message, union
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import (
+    label,
+    message,
+    union,
+    unmet_requirement,
+)
 
 # A VM's status is its worst finding, else ok: every status, worst first.
 STATUSES = FINDINGS + ("ok",)
@@ -137,20 +142,23 @@ def _failure_type(vm: Mapping[str, Any], fail_on: Sequence[str]) -> str | None:
 
 
 def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fail_on: Sequence[str],
-                 empty_scope: str, not_judged: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+                 empty_scope: str, not_judged: Sequence[Mapping[str, Any]] = (),
+                 not_judged_fails: bool = False) -> dict[str, Any]:
     """What the JUnit report counts and decides, so its template only lays it out:
     {'tests', 'failures', 'skipped': over every suite,
      'scope': {'empty': no VM in scope (one test case), 'empty_warns': that case skipped (empty_scope warn)
                rather than failing, 'not_found_fails': each name not found (one test case each) failing
-               rather than skipped, 'not_judged': the checks not judged (one skipped test case each, its
-               label the reason), 'tests', 'failures', 'skipped'},
+               rather than skipped, 'not_judged': the checks not judged (one test case each, its label the
+               reason), 'not_judged_fails': those cases failing (coverage required) rather than skipped,
+               'tests', 'failures', 'skipped'},
      'servers': [{'name': backup server name ('' for none), 'tests', 'failures',
                   'cases': [{'vm': the VM as given, 'failure_type': its first finding in fail_on, None if passing}]}]}.
     Servers sorted by name ignoring case (names equal but for case share one suite, named as its first VM
     spells it), each server's VMs in their given order."""
     empty, empty_warns, not_found_fails = len(vms) == 0, empty_scope == "warn", NOT_FOUND in fail_on
     scope_tests = int(empty) + len(not_found) + len(not_judged)
-    scope_failures = int(empty and not empty_warns) + (len(not_found) if not_found_fails else 0)
+    scope_failures = (int(empty and not empty_warns) + (len(not_found) if not_found_fails else 0)
+                      + (len(not_judged) if not_judged_fails else 0))
     servers = []
     # As Jinja's groupby did when the template grouped them: sorted and grouped ignoring case, stable.
     for _key, grouped in groupby(sorted(vms, key=_server_key), key=_server_key):
@@ -162,20 +170,22 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
         "failures": sum(server["failures"] for server in servers) + scope_failures,
         "skipped": scope_tests - scope_failures,
         "scope": {"empty": empty, "empty_warns": empty_warns, "not_found_fails": not_found_fails,
-                  "not_judged": list(not_judged), "tests": scope_tests, "failures": scope_failures, "skipped": scope_tests - scope_failures},
+                  "not_judged": list(not_judged), "not_judged_fails": not_judged_fails, "tests": scope_tests, "failures": scope_failures, "skipped": scope_tests - scope_failures},
         "servers": servers,
     }
 
 
 def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
                        sessions: Any = None, points: Any = None, prefix: str = "",
-                       not_judged: Any = None) -> dict[str, Any]:
+                       not_judged: Any = None, require_coverage: Any = False) -> dict[str, Any]:
     """A run summed up: verdict() with 'counts', 'statuses' (status_counts), 'worst_first',
     'empty_scope_message' (None while a VM is in scope), 'not_judged' (scope_not_judged; not in
-    'warnings': the reader warned of each once) and 'junit' (junit_suites). `sessions` and `points` are the records read (lists, counted; None
-    counts 0); `not_judged` the entries the reader could not judge (replica_evidence_info's),
-    joined with those of the VMs. ConfigurationError, naming the option after `prefix`, for
-    input that is not judged VMs, not_found entries or the choices above."""
+    'warnings': the reader warned of each once), 'not_judged_failure' (with `require_coverage`,
+    why coverage not judged fails the run, else None) and 'junit' (junit_suites). `sessions` and
+    `points` are the records read (lists, counted; None counts 0); `not_judged` the entries the
+    reader could not judge (replica_evidence_info's), joined with those of the VMs.
+    ConfigurationError, naming the option after `prefix`, for input that is not judged VMs,
+    not_found entries or the choices above."""
     judged = records_list(vms, "judged VMs (as the replica_status filter returns them)")
     for index, vm in enumerate(judged):
         if "status" not in vm:
@@ -186,12 +196,22 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
             (("sessions", sessions), ("points", points))}
     unjudged = scope_not_judged(judged, records_list(not_judged or [], "entries (as replica_evidence_info "
                                                      "returns them)", f"{prefix}not_judged: "))
+    unmet = unmet_requirement(unjudged, f"{prefix}require_coverage") if _flag(require_coverage, prefix) else None
     run_fail_on, run_empty_scope = read_run_fail_on(fail_on, prefix), read_empty_scope(empty_scope, prefix)
     summary = verdict(judged, missing, run_fail_on, run_empty_scope, prefix)
+    summary["passed"] = summary["passed"] and unmet is None
     summary.update(counts=counts(judged, missing, read["sessions"], read["points"]), statuses=status_counts(judged),
                    worst_first=worst_first(judged), empty_scope_message=None if judged else EMPTY_SCOPE_MESSAGE,
-                   not_judged=unjudged, junit=junit_suites(judged, missing, run_fail_on, run_empty_scope, unjudged))
+                   not_judged=unjudged, not_judged_failure=unmet,
+                   junit=junit_suites(judged, missing, run_fail_on, run_empty_scope, unjudged, unmet is not None))
     return summary
+
+
+def _flag(value: Any, prefix: str) -> bool:
+    """require_coverage as a bool; ConfigurationError naming it for anything else."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    raise ConfigurationError(f"{prefix}require_coverage must be true or false, not {value!r}")
 
 
 def scope_not_judged(vms: Sequence[Mapping[str, Any]], given: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

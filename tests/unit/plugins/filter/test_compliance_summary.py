@@ -157,21 +157,22 @@ def test_junit_has_a_suite_per_backup_server_by_name_ignoring_case_with_its_vms_
     # Five VMs and the one name not found (failing: not_found is in fail_on).
     assert (junit["tests"], junit["failures"], junit["skipped"]) == (6, 3, 0)
     assert junit["scope"] == {"empty": False, "empty_warns": False, "not_found_fails": True, "not_judged": [],
-                              "tests": 1, "failures": 1, "skipped": 0}
+                              "not_judged_fails": False, "tests": 1, "failures": 1, "skipped": 0}
+
+
+def no_vm_scope(empty_warns: bool, not_found_fails: bool, tests: int, failures: int, skipped: int) -> dict:
+    """The scope suite of a run with no VM and nothing left unjudged."""
+    return {"empty": True, "empty_warns": empty_warns, "not_found_fails": not_found_fails, "not_judged": [],
+            "not_judged_fails": False, "tests": tests, "failures": failures, "skipped": skipped}
 
 
 @pytest.mark.parametrize(("not_found", "fail_on", "empty_scope", "scope"), [
     # no VM: one case for the empty scope, one per name not found; failing or skipped as the options say.
-    ([], None, None,
-     {"empty": True, "empty_warns": False, "not_found_fails": True, "not_judged": [], "tests": 1, "failures": 1, "skipped": 0}),
-    ([], None, "warn",
-     {"empty": True, "empty_warns": True, "not_found_fails": True, "not_judged": [], "tests": 1, "failures": 0, "skipped": 1}),
-    (NOT_FOUND * 2, None, None,
-     {"empty": True, "empty_warns": False, "not_found_fails": True, "not_judged": [], "tests": 3, "failures": 3, "skipped": 0}),
-    (NOT_FOUND * 2, ["failed"], "warn",
-     {"empty": True, "empty_warns": True, "not_found_fails": False, "not_judged": [], "tests": 3, "failures": 0, "skipped": 3}),
-    (NOT_FOUND * 2, ["failed"], "fail",
-     {"empty": True, "empty_warns": False, "not_found_fails": False, "not_judged": [], "tests": 3, "failures": 1, "skipped": 2}),
+    ([], None, None, no_vm_scope(False, True, 1, 1, 0)),
+    ([], None, "warn", no_vm_scope(True, True, 1, 0, 1)),
+    (NOT_FOUND * 2, None, None, no_vm_scope(False, True, 3, 3, 0)),
+    (NOT_FOUND * 2, ["failed"], "warn", no_vm_scope(True, False, 3, 0, 3)),
+    (NOT_FOUND * 2, ["failed"], "fail", no_vm_scope(False, False, 3, 1, 2)),
 ])
 def test_junit_without_vms_has_only_the_scope_suite_never_a_green_zero(not_found, fail_on, empty_scope, scope):
     junit = replica_compliance_summary([], not_found=not_found, fail_on=fail_on, empty_scope=empty_scope)["junit"]

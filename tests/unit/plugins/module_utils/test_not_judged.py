@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import replica_statuses
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import (
     JOBS_NOT_SHOWN,
@@ -87,3 +88,20 @@ def test_require_coverage_names_the_option_as_the_surface_spells_it():
     assert str(failed.value) == (
         f"{message(REFUSED)}; replica_compliance_require_coverage is true, so this fails: give the account the Portal "
         "Administrator role, or set replica_compliance_require_coverage: false to judge without coverage")
+
+
+def test_a_summary_that_requires_coverage_fails_in_the_words_of_the_warning_and_its_junit_case_fails():
+    vms = replica_statuses([session("web01")], rpo="24h", now=NOW, not_judged=[REFUSED])
+    summary = compliance_summary(vms, not_judged=[REFUSED], require_coverage=True, prefix="replica_compliance_")
+    assert summary["passed"] is False
+    assert summary["not_judged_failure"] == (
+        f"{message(REFUSED)}; replica_compliance_require_coverage is true, so this fails: give the account the Portal "
+        "Administrator role, or set replica_compliance_require_coverage: false to judge without coverage")
+    scope = summary["junit"]["scope"]
+    assert scope["not_judged_fails"] is True and (scope["tests"], scope["failures"], scope["skipped"]) == (1, 1, 0)
+    only_web01 = {**JOB, "includes": JOB["includes"][:1]}  # no VM never replicated: nothing fails
+    judged = compliance_summary(replica_statuses([session("web01")], rpo="24h", now=NOW, jobs=[only_web01]),
+                                require_coverage=True)
+    assert judged["passed"] is True and judged["not_judged_failure"] is None
+    with pytest.raises(ConfigurationError, match="replica_compliance_require_coverage must be true or false, not 'yes'"):
+        compliance_summary(vms, require_coverage="yes", prefix="replica_compliance_")
