@@ -3,61 +3,27 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, Callable
 
 from . import foreign, resources
+from .actions import Actions
+from .answers import ApiError, Request, Response, error_response, ok
 from .auth import LogonSession, SessionManager
+from .clock import SimClock
+from .collection import CollectionSchedule
 from .config import SimulatorConfig
 from .dataset import Dataset
 from .filters import FilterError
 from .model import TICKS_PER_SECOND
 from .query import QUERY_TYPES, QueryEngine, paginate
 from .roles import may_read, resource_of
+from .run_engine import RunEngine
 from .stats import Stats
-from .xmlrender import SUPPORTED_VERSIONS, Renderer, error_body
+from .xmlrender import SUPPORTED_VERSIONS, Renderer
 
 TOKEN_HEADER = "X-RestSvcSessionId"
-XML_TYPE = "application/xml; charset=utf-8"
 DAY_TICKS = 86_400 * TICKS_PER_SECOND
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    params: dict[str, str]  # names lower-cased: EM treats parameter names case-insensitively
-    headers: Any  # a case-insensitive mapping (email.message.Message)
-    base: str  # e.g. https://127.0.0.1:9398/api
-    # Set when the account may not read what it asked for and EM answers as if there were
-    # nothing to show (config.denied_answer "empty").
-    hidden: bool = False
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, headers: list[tuple[str, str]] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or []
-
-
-def error_response(status: int, message: str, headers: list[tuple[str, str]] | None = None) -> Response:
-    return Response(status, error_body(status, message), [("Content-Type", XML_TYPE), *(headers or [])])
-
-
-def _ok(body: bytes, status: int = 200) -> Response:
-    return Response(status, body, [("Content-Type", XML_TYPE)])
-
-
 UNAUTHORIZED_HEADERS = [("WWW-Authenticate", "Basic Realm=RestSvc")]
 TOKEN_REFUSED = "Authorization header has been expected but not found (or found but is expired)"
 ACCESS_DENIED = "Access is denied."
@@ -71,6 +37,7 @@ ROUTES: list[Route] = [
     ("DELETE", re.compile(rf"/api/logonSessions/{_ID}"), "logout"),
     ("GET", re.compile(r"/api/backupServers/?"), "list_servers"),
     ("GET", re.compile(rf"/api/backupServers/{_ID}"), "get_server"),
+    ("POST", re.compile(rf"/api/backupServers/{_ID}"), "server_action"),
     ("GET", re.compile(r"/api/replicaSessions/?"), "list_job_sessions"),
     ("GET", re.compile(rf"/api/replicaSessions/{_ID}"), "get_job_session"),
     ("GET", re.compile(rf"/api/replicaSessions/{_ID}/replicaTaskSessions/?"), "list_tasks_of_job_session"),
@@ -80,20 +47,28 @@ ROUTES: list[Route] = [
     ("GET", re.compile(rf"/api/vmReplicaPoints/{_ID}"), "get_point"),
     ("GET", re.compile(r"/api/jobs/?"), "list_jobs"),
     ("GET", re.compile(rf"/api/jobs/{_ID}"), "get_job"),
+    ("POST", re.compile(rf"/api/jobs/{_ID}"), "job_action"),
     ("GET", re.compile(rf"/api/jobs/{_ID}/includes/?"), "list_job_includes"),
     ("GET", re.compile(r"/api/tasks/?"), "list_tasks"),
     ("GET", re.compile(r"/api/tasks/([^/]+)"), "get_task"),
+    ("DELETE", re.compile(r"/api/tasks/([^/]+)"), "delete_task"),
     ("GET", re.compile(r"/api/query/?"), "query"),
 ]
 PUBLIC_ACTIONS = {"entry_point", "logon"}
+# Served by actions.py: what a client does rather than reads, and the tasks that come of it.
+DOING_ACTIONS = {"job_action", "server_action", "list_tasks", "get_task", "delete_task"}
 
 
 class EmApi:
     def __init__(self, dataset: Dataset, config: SimulatorConfig, sessions: SessionManager,
-                 stats: Stats | None = None) -> None:
+                 stats: Stats | None = None, clock: SimClock | None = None) -> None:
         self.dataset = dataset
         self.sessions = sessions
         self.stats = stats or Stats()
+        self.clock = clock or SimClock()
+        schedule = CollectionSchedule(self.clock.now())
+        self.runs = RunEngine(dataset, schedule)
+        self.actions = Actions(dataset, self.runs, schedule, self.clock, lambda: self.config)
         self.apply(config)
 
     def apply(self, config: SimulatorConfig) -> None:
@@ -108,8 +83,11 @@ class EmApi:
         try:
             action, args = self._route(request)
             if action not in PUBLIC_ACTIONS:
-                self._judge_rights(request, action, self._authorize(request))
-            handler: Callable[..., Response] = getattr(self, action)
+                request.session = self._authorize(request)
+                self._judge_rights(request, action, request.session)
+            # What runs did since the last request, as far as EM has collected it (run_engine.py).
+            self.runs.refresh(self.config, self.clock.now())
+            handler: Callable[..., Response] = getattr(self.actions if action in DOING_ACTIONS else self, action)
             renderer = Renderer(request.base, self.config.running_result, self.config.running_end_time,
                                 self.config.next_run_element, self.config.disabled_next_run)
             return handler(request, renderer, *args)
@@ -154,7 +132,7 @@ class EmApi:
 
     # -- entry point and logon ------------------------------------------------------------
     def entry_point(self, request: Request, renderer: Renderer) -> Response:
-        return _ok(renderer.entry_point())
+        return ok(renderer.entry_point())
 
     def logon(self, request: Request, renderer: Renderer) -> Response:
         version = request.params.get("v", "latest")
@@ -167,7 +145,7 @@ class EmApi:
         if not details.roles:
             raise ApiError(403, "Access denied")
         session = self.sessions.logon(user, details.roles)
-        response = _ok(renderer.logon_session(session.id, user), status=201)
+        response = ok(renderer.logon_session(session.id, user), status=201)
         response.headers += [
             (TOKEN_HEADER, session.token),
             ("Set-Cookie", f"{TOKEN_HEADER}={session.token}; Path=/api;"),
@@ -176,12 +154,12 @@ class EmApi:
         return response
 
     def list_logon_sessions(self, request: Request, renderer: Renderer) -> Response:
-        return _ok(renderer.logon_sessions((s.id, s.user) for s in self.sessions.open_sessions()))
+        return ok(renderer.logon_sessions((s.id, s.user) for s in self.sessions.open_sessions()))
 
     def get_logon_session(self, request: Request, renderer: Renderer, session_id: str) -> Response:
         for session in self.sessions.open_sessions():
             if session.id == session_id:
-                return _ok(renderer.logon_session(session.id, session.user))
+                return ok(renderer.logon_session(session.id, session.user))
         raise ApiError(404, f"Logon session {session_id} was not found")
 
     def logout(self, request: Request, renderer: Renderer, session_id: str) -> Response:
@@ -239,18 +217,11 @@ class EmApi:
 
     def list_job_includes(self, request: Request, renderer: Renderer, job_id: str) -> Response:
         if request.hidden:
-            return _ok(renderer.includes_document(None))
+            return ok(renderer.includes_document(None))
         job = self.dataset.jobs_by_id.get(job_id)
         if job is None:
             raise ApiError(404, f"Job {job_id} was not found")
-        return _ok(renderer.includes_document(job))
-
-    # -- tasks [tasks, get_tasks, get_tasks_id]: those of this logon session; none are started yet
-    def list_tasks(self, request: Request, renderer: Renderer) -> Response:
-        return _ok(renderer.tasks_document())
-
-    def get_task(self, request: Request, renderer: Renderer, task_id: str) -> Response:
-        raise ApiError(404, f"Task {task_id} was not found")
+        return ok(renderer.includes_document(job))
 
     def _recent(self, records: list[Any]) -> list[Any]:
         """EM 12.x/13 return only the last 30 days from plain session collections."""
@@ -263,15 +234,15 @@ class EmApi:
     def _listing(self, request: Request, renderer: Renderer, kind: resources.Kind, records: list[Any]) -> Response:
         records = [] if request.hidden else records
         if _format(request, ("entity",)) == "entity":
-            return _ok(resources.entity_list_document(renderer, kind, records))
-        return _ok(resources.reference_list_document(renderer, kind, records))
+            return ok(resources.entity_list_document(renderer, kind, records))
+        return ok(resources.reference_list_document(renderer, kind, records))
 
     def _single(self, request: Request, renderer: Renderer, kind: resources.Kind, record: Any) -> Response:
         if record is None or request.hidden:
             raise ApiError(404, f"{kind.tag} {request.path.rsplit('/', 1)[-1]} was not found")
         if _format(request, ("entity",)) == "entity":
-            return _ok(resources.entity_document(renderer, kind, record))
-        return _ok(resources.reference_document(renderer, kind, record))
+            return ok(resources.entity_document(renderer, kind, record))
+        return ok(resources.reference_document(renderer, kind, record))
 
     # -- query service ------------------------------------------------------------------
     def query(self, request: Request, renderer: Renderer) -> Response:
@@ -291,7 +262,7 @@ class EmApi:
         kind = resources.KIND_BY_QUERY_TYPE[query_type.name]
         echo = resources.QueryEcho(query_type.name, "Entities" if entities else "References", sort_param, params.get("filter"))
         body = resources.query_result_document(renderer, kind, paginate(records, page_size, page), entities, echo)
-        return _ok(body)
+        return ok(body)
 
     def _sort(self, params: dict[str, str], query_type: Any) -> tuple[str | None, Any]:
         if "sortasc" in params and "sortdesc" in params:

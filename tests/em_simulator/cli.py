@@ -12,6 +12,7 @@ import threading
 from typing import NoReturn, Sequence
 
 from .cli_accounts import accounts_from_args, add_account_options
+from .cli_jobs import add_job_options, job_settings_from_args
 from .config import (
     ANSWER_AS_MODES,
     DENIED_ANSWER_MODES,
@@ -157,6 +158,7 @@ def _add_behaviour_options(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--truncate-rate", type=_non_negative(float), default=0.0, help="share of cut bodies")
     faults.add_argument("--token-expiry-after", type=_non_negative(int), default=0, help="requests per token; 0: off")
     faults.add_argument("--fault-seed", type=int)
+    add_job_options(parser, _non_negative(float))
 
 
 def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
@@ -177,6 +179,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
             error_rate=args.error_rate, error_statuses=tuple(args.error_status or (503,)),
             retry_after=args.retry_after, drop_rate=args.drop_rate, truncate_rate=args.truncate_rate,
             token_expiry_after=args.token_expiry_after or None, fault_seed=args.fault_seed,
+            **job_settings_from_args(args),
         )
     except ValueError as error:
         fail(str(error))

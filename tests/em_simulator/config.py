@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from .config_jobs import job_problems
 from .filters import PRECEDENCE_MODES, FilterOptions
 from .roles import RESOURCE_NAMES
 
@@ -79,6 +80,24 @@ class SimulatorConfig:
     query_window_days: int = 0
     # -- sessions ----------------------------------------------------------------------
     idle_timeout: float = 900.0
+    # -- jobs that run, EM tasks, EM's collection (config_jobs.py) ---------------------
+    # How long a started run takes on the backup server, in simulated seconds (clock.py).
+    job_run_seconds: float = 10.0
+    # How a run ends, for every job and (job name, result) pairs for some.
+    job_run_result: str = "Success"
+    job_run_result_for: tuple[tuple[str, str], ...] = ()
+    # A task is Running for the first half of this, OperationFinished for the second, then Finished.
+    task_seconds: float = 2.0
+    # How long a Finished task stays readable before it answers 404; None: while its logon session lives.
+    task_lifetime_seconds: float | None = None
+    failed_task_shape: str = "result-false"
+    already_running_answer: str = "failed-task"
+    retry_not_failed_answer: str = "failed-task"
+    # EM's automatic collection from each backup server every this many seconds (EM's default
+    # is 15 minutes); None: what a run does is visible through EM at once.
+    collection_interval_seconds: float | None = None
+    # How long a collection asked for (?action=collect) takes before its data is visible.
+    collect_seconds: float = 3.0
     # -- faults ------------------------------------------------------------------------
     latency_ms: float = 0.0
     latency_jitter_ms: float = 0.0
@@ -101,6 +120,10 @@ class SimulatorConfig:
     def filter_options(self) -> FilterOptions:
         return FilterOptions(self.filter_precedence, self.case_sensitive_strings, self.lenient_dates)
 
+    def run_result_of(self, job_name: str) -> str:
+        """How a run of this job ends (job_run_result_for, else job_run_result)."""
+        return dict(self.job_run_result_for).get(job_name, self.job_run_result)
+
     def denied_answer_to(self, resource: str) -> str:
         """How a denied read of this resource is answered (DENIED_ANSWER_MODES)."""
         return dict(self.denied_answer_for).get(resource, self.denied_answer)
@@ -120,13 +143,15 @@ class SimulatorConfig:
             raise ValueError(f"unknown simulator setting(s): {', '.join(unknown)}")
         if "error_statuses" in changes:
             changes["error_statuses"] = tuple(changes["error_statuses"])
-        if "denied_answer_for" in changes:
-            changes["denied_answer_for"] = denied_answer_pairs(changes["denied_answer_for"])
+        for name in ("denied_answer_for", "job_run_result_for"):
+            if name in changes:
+                changes[name] = name_pairs(changes[name])
         return replace(self, **changes)
 
 
-def denied_answer_pairs(value: Any) -> tuple[tuple[str, str], ...]:
-    """denied_answer_for as pairs, from pairs or (the control endpoint's JSON) a mapping."""
+def name_pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    """denied_answer_for or job_run_result_for as pairs, from pairs or (the control endpoint's
+    JSON) a mapping."""
     items = value.items() if isinstance(value, dict) else value
     return tuple((str(name), str(mode)) for name, mode in items)
 
@@ -167,6 +192,7 @@ def validate(config: SimulatorConfig) -> list[str]:
         if getattr(config, name) not in modes:
             problems.append(f"{name} must be one of {', '.join(modes)}")
     problems += _denied_answer_problems(config)
+    problems += job_problems(config)
     if config.link_host is not None and not _LINK_HOST.match(config.link_host):
         problems.append("link_host must be a host name or address, optionally with :PORT")
     if config.max_page_size_mode not in PAGE_LIMIT_MODES:

@@ -185,8 +185,7 @@ class _Generator:
         return whole + self.rng.randrange(TICKS_PER_SECOND)
 
     def _new_job_session(self, job: _Job, created: int, is_retry: bool) -> ReplicaJobSession:
-        # FailureMessage is optional in EM's schema: servers of the first version omit it.
-        server_reports_failure = job.server.version != names.SERVER_VERSIONS[0][0]
+        server_reports_failure = names.reports_failure_message(job.server.version)
         return ReplicaJobSession(
             id=self._guid(), server=job.server, job_id=job.id, job_name=job.name,
             created=self._stamp(created), ended=None, state="Stopped", result="Success",

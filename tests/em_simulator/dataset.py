@@ -55,6 +55,27 @@ class Dataset:
                 self.task_sessions_by_id[task.id] = task
             self.version += 1
 
+    def add_job_session(self, job: ReplicaJobSession) -> None:
+        """Insert a job session that has no task sessions yet (a run that is Starting)."""
+        with self._lock:
+            job.tasks = []
+            bisect.insort(self.job_sessions, job, key=_creation_key)
+            self.job_sessions_by_id[job.id] = job
+            self.version += 1
+
+    def add_points(self, points: list[ReplicaPoint]) -> None:
+        """Insert the restore points a run made."""
+        with self._lock:
+            for point in points:
+                bisect.insort(self.replica_points, point, key=_creation_key)
+                self.replica_points_by_id[point.id] = point
+            self.version += 1
+
+    def touch(self) -> None:
+        """Note that records changed in place (a run moved on), so no cached query serves them stale."""
+        with self._lock:
+            self.version += 1
+
     def complete_task_session(self, task_id: str | None, result: str, ended: int, reason: str = "") -> ReplicaTaskSession:
         """End a running task session as EM records it when its run finishes (the event source's
         tests and the rulebook run use it): State Completed, the Result, EndTime and Reason set.

@@ -37,6 +37,13 @@ SERVER_VERSIONS = (
     ("11.0.1.1261", False, False),
 )
 
+
+def reports_failure_message(version: str) -> bool:
+    """Whether a backup server of this version writes FailureMessage into its job sessions
+    (optional in EM's schema: servers of the first version above omit it)."""
+    return version != SERVER_VERSIONS[0][0]
+
+
 FAILURE_REASONS = (
     "Error: Failed to connect to host esx03.corp.example: operation timed out",
     "Error: Insufficient free space on datastore 'DR-DS01'",

@@ -71,6 +71,9 @@ QUERY_TYPE_READERS: dict[str, frozenset[str]] = {
 
 # The route actions of api.py and the collection each reads. /jobs/{ID}/includes is part of
 # /jobs on the page; /replicaSessions/{ID}/replicaTaskSessions is listed with /replicaSessions.
+# What a role may do follows the same rows: the page gives job actions (start, stop, retry) to
+# whoever has /jobs, the Portal User "POST /backupServers/{ID}?action=collect" with
+# /backupServers, and every role its own tasks.
 ACTION_COLLECTIONS: dict[str, str] = {
     "list_logon_sessions": "logonSessions",
     "get_logon_session": "logonSessions",
@@ -87,8 +90,11 @@ ACTION_COLLECTIONS: dict[str, str] = {
     "list_jobs": "jobs",
     "get_job": "jobs",
     "list_job_includes": "jobs",
+    "job_action": "jobs",
+    "server_action": "backupServers",
     "list_tasks": "tasks",
     "get_task": "tasks",
+    "delete_task": "tasks",
 }
 QUERY_ACTION = "query"
 _QUERY_TYPE_NAMES = {name.lower(): name for name in QUERY_TYPE_READERS}

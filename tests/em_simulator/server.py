@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .api import EmApi, Request, Response, error_response
 from .auth import Account, SessionManager
+from .clock import SimClock
 from .config import SimulatorConfig
 from .datagen import GeneratorSpec, generate
 from .dataset import Dataset
@@ -24,7 +25,7 @@ from .faults import FaultPlan
 from .model import RESULTS, format_utc, ticks_from_datetime
 from .query import QUERY_TYPES
 from .roles import PORTAL_ADMINISTRATOR
-from .stats import Stats, path_key
+from .stats import Stats, path_key, write_key
 from .tls import DEFAULT_HOSTNAMES, CertificateFiles, make_certificates, server_context
 
 CONTROL_PREFIX = "/_simulator/"
@@ -132,12 +133,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         query_type = QUERY_TYPES.get(params.get("type", "").lower()) if path.rstrip("/") == "/api/query" else None
         simulator.stats.begin(path_key(self.command, path, query_type.name if query_type else None))
+        write = write_key(self.command, path, params.get("action"))
+        entry = simulator.stats.write(write) if write else None
         try:
-            self._answer(simulator, path, params)
+            self._answer(simulator, path, params, entry)
         finally:
             simulator.stats.end()
 
-    def _answer(self, simulator: EmSimulator, path: str, params: dict[str, str]) -> None:
+    def _answer(self, simulator: EmSimulator, path: str, params: dict[str, str], entry: dict[str, Any] | None) -> None:
         fault = simulator.faults.next()
         if fault.delay:
             time.sleep(fault.delay)
@@ -152,6 +155,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = error_response(fault.status, "The service is temporarily unavailable; try again later")
             if simulator.config.retry_after is not None:
                 response.headers.append(("Retry-After", str(simulator.config.retry_after)))
+            simulator.stats.answered(entry, response.status)
             self._send(response)
             return
         port = self.server.server_address[1]
@@ -162,6 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
             simulator.stats.fault("truncate")
             response.body = response.body[: len(response.body) // 2]
             self.close_connection = True
+        simulator.stats.answered(entry, response.status)
         self._send(response)
 
     def _read_body(self) -> bytes:
@@ -210,7 +215,9 @@ class EmSimulator:
         self.host, self.port, self.verbose = host, port, verbose
         self.sessions = SessionManager(self.config.idle_timeout)
         self.stats = Stats()
-        self.api = EmApi(self.dataset, self.config, self.sessions, self.stats)
+        # Simulated time for runs, tasks and collections; advance() moves it on (clock.py).
+        self.clock = SimClock()
+        self.api = EmApi(self.dataset, self.config, self.sessions, self.stats, self.clock)
         self.faults = FaultPlan(self.config)
         self._tls, self._certificates, self._cert_hostnames = tls, certificates, cert_hostnames
         self._certificate_profile = certificate_profile
@@ -292,11 +299,20 @@ class EmSimulator:
         self.sessions.accounts[name] = Account(password, tuple(roles))
 
     def snapshot(self) -> dict[str, Any]:
-        """Counts since the last reset, and the EM logon sessions open right now."""
+        """Counts since the last reset, the EM logon sessions open right now, and every job run
+        started here as its backup server knows it now (run_engine.summary)."""
         counts = self.stats.snapshot()
         counts["sessions"] = {**self.sessions.counts, "open": len(self.sessions.open_sessions())}
         counts["issued_tokens"] = list(self.sessions.issued_tokens)
+        now = self.clock.now()
+        self.api.runs.refresh(self.config, now)
+        counts["runs"] = self.api.runs.summary(now)
+        counts["now"] = format_utc(now)
         return counts
+
+    def advance(self, seconds: float) -> str:
+        """Move simulated time on (runs, tasks, collections; clock.py); the new now, as EM writes it."""
+        return format_utc(self.clock.advance(float(seconds)))
 
     def reset_stats(self, drop_sessions: bool = False) -> None:
         self.stats.reset()
@@ -315,8 +331,9 @@ class EmSimulator:
                 "reason": task.reason, "end_time": format_utc(task.ended)}
 
     def control(self, method: str, action: str, body: bytes) -> Response:
-        """The /_simulator/ endpoints: GET stats, POST reset, POST config (JSON), and POST complete
-        ({"id": task session id or absent for the oldest running one, "result": "Failed", "reason": ...})."""
+        """The /_simulator/ endpoints: GET stats, POST reset, POST config (JSON), POST complete
+        ({"id": task session id or absent for the oldest running one, "result": "Failed", "reason": ...})
+        and POST advance ({"seconds": N}: simulated time moves on; answers {"now": ...})."""
         try:
             request = json.loads(body or b"{}")
             if method == "GET" and action == "stats":
@@ -329,6 +346,8 @@ class EmSimulator:
             elif method == "POST" and action == "complete":
                 answer = self.complete_task_session(request.get("id"), request.get("result", "Failed"),
                                                     request.get("reason", ""))
+            elif method == "POST" and action == "advance":
+                answer = {"now": self.advance(request["seconds"])}
             else:
                 return error_response(404, f"No simulator control {method} {action}")
         except (ValueError, TypeError, AttributeError, KeyError) as error:

@@ -282,13 +282,6 @@ class Renderer:
                 f"{element('Name', item.name)}{element('DisplayName', item.name)}<Order>{item.order}</Order>"
                 "</ObjectInJob>")
 
-    # -- tasks [tasks, get_tasks] ------------------------------------------------------------
-    @staticmethod
-    def tasks_document() -> bytes:
-        """/tasks: the tasks of the current logon session. The simulator starts none (it has no
-        job actions yet), so the list is always empty: <Tasks> with no <Task>."""
-        return document("Tasks", "", "")
-
     # -- references -----------------------------------------------------------------
     @staticmethod
     def reference_parts(type_: str, href: str, name: str, uid: str, links: str) -> tuple[str, str]:
