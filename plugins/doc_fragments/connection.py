@@ -20,8 +20,13 @@ options:
       - In YAML double quotes a backslash starts an escape, so C("CORP\em-reader") holds the control character ESC
         where C(\e) was written. Write V('CORP\\em-reader') in single quotes, or double the backslash in double quotes.
         A control character in O(url), O(username) or O(password) is refused before any request, naming its position.
-      - The account needs one of Enterprise Manager's roles (Portal Administrator, Portal User or
-        Restore Operator).
+      - What the account may read depends on its Enterprise Manager role (Veeam's EM REST reference, page
+        C(security_roles_concept), "Security Roles"). A Portal User reads everything the collection reads but the
+        replication jobs, so only M(veeam_em.core.replication_job_info) and coverage (VMs in jobs that never ran,
+        disabled and overdue jobs) need a Portal Administrator; without it, coverage is not judged and said so.
+        A VM Restore Operator reads only replica restore points (M(veeam_em.core.replica_point_info)).
+        A refused read names the role it needs. R(The quickstart guide,ansible_collections.veeam_em.core.docsite.quickstart.em_roles)
+        has a table of each module and plugin and the role it needs.
       - If not set, the environment variable E(VEEAM_EM_USERNAME) is used.
     type: str
   password:

@@ -14,6 +14,9 @@ description:
   - Runs on the controller, when the template is rendered; every logon is logged out before it returns.
   - The records are marked unsafe, so a VM or job named like a template is never evaluated.
   - Use C(query(...)) (or C(lookup(..., wantlist=true))) to get a list whatever the number of sessions.
+  - The account needs the Portal User or Portal Administrator role in Enterprise Manager to read sessions (Veeam's EM
+    REST reference, page C(security_roles_concept), "Security Roles"); for a VM Restore Operator the lookup fails with
+    a message that names those roles.
 extends_documentation_fragment:
   - veeam_em.core.connection
   - veeam_em.core.connection.plugins

@@ -33,6 +33,10 @@ description:
   - Refused credentials, a certificate that does not verify and an answer that is not Enterprise Manager's stop
     the source with a message (retrying a refused password would lock the account). So do invalid options, before
     any request.
+  - The source reads only replica task and job sessions, which an account with the Portal User or Portal
+    Administrator role in Enterprise Manager may read (Veeam's EM REST reference, page C(security_roles_concept),
+    "Security Roles"); a Portal User gets the same events as an administrator. A VM Restore Operator may not read
+    sessions; its first poll is refused, and the source stops with a message that names the roles that may.
   - No event and no log line holds the password or a session token. The source logs in once and keeps the EM
     session from poll to poll (logging in again when EM expired it), and logs out when it stops, also when
     ansible-rulebook is stopped (Ctrl-C, SIGINT or SIGTERM) and its sources are cancelled.
@@ -46,7 +50,8 @@ options:
     type: str
   username:
     description:
-      - Enterprise Manager account (Portal Administrator, Portal User or Restore Operator).
+      - Enterprise Manager account with the Portal User or Portal Administrator role (a VM Restore Operator may not
+        read sessions).
       - If not set, the environment variable E(VEEAM_EM_USERNAME) is used.
     type: str
   password:

@@ -1,7 +1,8 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Wait until the event source has polled the simulator twice (so it knows the running
-sessions), then end the oldest running task session as Failed; print what the simulator did.
+"""Wait until the rulebook's two event sources (one per account) have polled the simulator
+about twice each (so they know the running sessions: the simulator counts queries, not who
+asked), then end the oldest running task session as Failed; print what the simulator did.
 
     python complete_when_polled.py CONTROL_URL CA_PATH > completed.json
 """
@@ -19,7 +20,7 @@ REASON = "Error: Insufficient free space on the target datastore"
 
 def main(control: str, ca_path: str) -> None:
     deadline = time.monotonic() + 240  # the JVM and the rulebook start first; a bound, not a measure
-    while requests.get(f"{control}/stats", verify=ca_path, timeout=10).json()["by_path"].get(TASK_QUERY, 0) < 4:
+    while requests.get(f"{control}/stats", verify=ca_path, timeout=10).json()["by_path"].get(TASK_QUERY, 0) < 8:
         if time.monotonic() > deadline:
             sys.exit("the event source never polled the simulator")
         time.sleep(0.5)
