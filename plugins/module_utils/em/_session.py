@@ -19,6 +19,12 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     RequestTimeout,
     VeeamEmError,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._rights import (
+    PORTAL_ADMINISTRATOR,
+    PORTAL_USER,
+    RESTORE_OPERATOR,
+    WHERE_ROLES_ARE_GIVEN,
+)
 from ansible_collections.veeam_em.core.plugins.module_utils.em._refusal import access_denied, right_for
 from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._url import on_origin
@@ -151,7 +157,9 @@ class EmSession:
         user = self.credentials.username
         if status == 403:
             return (f"authentication failed for user {user} at {self.api_root}: access denied; the account needs an "
-                    "Enterprise Manager role (Portal Administrator, Portal User or Restore Operator)")
+                    f"Enterprise Manager role ({WHERE_ROLES_ARE_GIVEN}): {PORTAL_USER} reads all this collection "
+                    f"reads but replication jobs, {PORTAL_ADMINISTRATOR} everything, {RESTORE_OPERATOR} only restore "
+                    "points")
         return f"authentication failed for user {user} at {self.api_root}: check username and password"
 
     def _check_version(self) -> None:

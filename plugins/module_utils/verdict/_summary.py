@@ -170,7 +170,8 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
         "failures": sum(server["failures"] for server in servers) + scope_failures,
         "skipped": scope_tests - scope_failures,
         "scope": {"empty": empty, "empty_warns": empty_warns, "not_found_fails": not_found_fails,
-                  "not_judged": list(not_judged), "not_judged_fails": not_judged_fails, "tests": scope_tests, "failures": scope_failures, "skipped": scope_tests - scope_failures},
+                  "not_judged": list(not_judged), "not_judged_fails": not_judged_fails, "tests": scope_tests,
+                  "failures": scope_failures, "skipped": scope_tests - scope_failures},
         "servers": servers,
     }
 
