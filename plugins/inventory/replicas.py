@@ -30,7 +30,9 @@ description:
     explained in one line), V(veeam_last_success_age_text) (the age for people, such as V(1d 6h));
     with an RPO that applies also V(veeam_rpo_seconds), V(veeam_rpo_breached), V(veeam_rpo_text) and,
     with a success, V(veeam_rpo_used_percent);
-    with O(include_sessions) also V(veeam_sessions)."
+    with O(include_sessions) also V(veeam_sessions);
+    V(veeam_not_judged), the checks this VM's EM could not judge, each as V(checks) (V(coverage)) and
+    V(reason) (such as V(no right to read replication jobs)); an empty list when every check was judged."
   - "With O(rpo_basis=restore_point) (the default) the RPO is judged on each VM's newest replica
     restore point, as Veeam's own monitoring measures it; a VM without a point in the window falls
     back to its last V(Success) task session (a V(Warning) may have made no point). More host vars:
@@ -48,6 +50,17 @@ description:
     V(veeam_job_schedule_enabled), V(veeam_job_next_run) and V(veeam_job_overdue) from its job;
     the VMs of a job whose schedule is disabled (or not configured) are in C(veeam_job_disabled),
     those of a job whose next run is already past in C(veeam_job_overdue)."
+  - "Reading the replication jobs needs the Portal Administrator role in Enterprise Manager (Veeam's
+    Security Roles page of the EM REST reference); a Portal User may read the task sessions, the restore
+    points and the backup servers but not the jobs. When an EM refuses the jobs (HTTP 403 or 401), or shows
+    none although the task sessions name jobs, every VM of that EM is still listed and judged on its
+    sessions and points, but coverage is not judged: no host in C(veeam_never_replicated),
+    C(veeam_job_disabled) or C(veeam_job_overdue), V(veeam_never_replicated) null, and
+    V(veeam_not_judged) says why. The plugin warns once per run for each such EM (C(reading
+    replication jobs needs the Portal Administrator role in Enterprise Manager; this account was
+    refused, so VMs in jobs that never ran, disabled jobs and overdue jobs are not judged)), unless
+    O(require_coverage) makes that EM's read fail. Any other refusal fails the EM's read with a message
+    naming the operation, the roles that may do it and what to do."
   - The statuses, findings and messages are those the C(veeam_em.core.replica_status) filter gives
     for the same sessions, RPOs and O(fail_on) (the same functions compute them).
   - "Host vars of backup servers: V(veeam_kind) (V(backup_server)) and V(veeam_backup_server_id),
@@ -273,8 +286,23 @@ options:
         job schedule state.
       - The job name patterns select the jobs (and EM the exact backup server names); the VM and backup server
         patterns select the hosts.
+      - Reading the jobs needs the Portal Administrator role in Enterprise Manager. An EM that refuses them, or
+        shows none although its task sessions name jobs, is listed without coverage (V(veeam_not_judged) says
+        so, and a warning); see O(require_coverage).
     type: bool
     default: true
+  require_coverage:
+    description:
+      - Whether an Enterprise Manager whose coverage cannot be judged fails its read, with the words of the
+        warning otherwise given, instead of being listed without coverage.
+      - Coverage (objects never replicated, disabled and overdue jobs) needs the replication jobs, which only
+        an account with the Portal Administrator role in Enterprise Manager may read (Veeam's Security Roles
+        page of the EM REST reference).
+      - The failed read is then treated as any EM that cannot be read, so O(on_em_error) applies with
+        O(enterprise_managers).
+      - Only with O(include_unreplicated) (without it coverage is not asked for).
+    type: bool
+    default: false
   include_sessions:
     description:
       - Whether each VM gets V(veeam_sessions), the list of its task sessions in the window, newest first.
@@ -300,11 +328,13 @@ notes:
     the backup server records; never credentials, and not the built inventory. Its size follows the
     number of VMs, not of task sessions.
   - A cache hit shows Enterprise Manager as it was at the fetch (which VMs, their latest sessions,
-    last results and last successes), with the age of the last success and the RPO state measured
-    from now.
+    last results and last successes, and what the account could not have judged, warned again), with the age of
+    the last success and the RPO state measured from now. A role given to the account since is seen at the next
+    read (O(cache_timeout), or C(--flush-cache)).
   - Changing O(rpo), O(rpo_by_job), O(fail_on), O(hostname), O(group_prefix), the constructed options,
     O(exclude_vm_names), O(exclude_backup_server_names), or O(vm_names) and O(backup_server_names) patterns with
-    wildcards reuses the cache. Changing O(rpo_basis) or O(include_unreplicated) makes a new read.
+    wildcards reuses the cache. Changing O(rpo_basis), O(include_unreplicated) or O(require_coverage) makes a
+    new read.
     Changing O(created_after), the connection, O(vm_names) or
     O(backup_server_names) without wildcards (they are sent to Enterprise Manager), O(job_names),
     O(exclude_job_names), O(include_sessions) or O(include_backup_servers) makes a new read.
@@ -371,6 +401,7 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._expressions import 
 from ansible_collections.veeam_em.core.plugins.plugin_utils._fetch import EmPart
 from ansible_collections.veeam_em.core.plugins.plugin_utils._fleet import check_em_concurrency, read_fleet
 from ansible_collections.veeam_em.core.plugins.plugin_utils._name_checks import name_warnings
+from ansible_collections.veeam_em.core.plugins.plugin_utils._not_judged_warnings import not_judged_warnings
 from ansible_collections.veeam_em.core.plugins.plugin_utils._populate import InventoryWriter
 from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import SETTINGS_OPTIONS, Settings, read_settings
 
@@ -407,7 +438,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         finally:
             for warning in logout_warnings:
                 self.display.warning(f"{self.NAME}: {warning}")
-        for warning in name_warnings(parts, settings, complete=not failed):
+        for warning in not_judged_warnings(parts, sources) + name_warnings(parts, settings, complete=not failed):
             self.display.warning(f"{self.NAME}: {warning}")
         try:
             InventoryWriter(self, settings, expressions).write(parts, failed, now)

@@ -3,8 +3,9 @@
 """The replicas inventory's cache: one document per source, for one `url` and for several
 Enterprise Managers alike, its fingerprint, and its one read/update pair.
 
-What is cached is each EM's VM summaries (the one fold's, not their ages) and backup server
-records: never credentials, and not the built inventory, so a hit costs what the VMs cost.
+What is cached is each EM's VM summaries (the one fold's, not their ages), backup server
+records and what its account could not have judged (so a hit warns as the read did): never
+credentials, and not the built inventory, so a hit costs what the VMs cost.
 
 Private to the collection. No Ansible objects: the plugin passes its cache (a mapping).
 """
@@ -21,8 +22,9 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import Set
 
 # Bump when the cached document changes shape, so an old entry is a miss. 1: raw task
 # sessions; 2: one fold summary per VM; 3: summaries with restore points and coverage;
-# 4: one document for one url and for several EMs (each EM's part, named or not).
-CACHE_FORMAT = 4
+# 4: one document for one url and for several EMs (each EM's part, named or not); 5: each
+# part's not_judged (what its account could not have judged).
+CACHE_FORMAT = 5
 
 
 def cache_fingerprint(settings: Settings, sources: Sequence[EmSource]) -> str:
@@ -47,6 +49,8 @@ def cache_fingerprint(settings: Settings, sources: Sequence[EmSource]) -> str:
         "include_sessions": settings.include_sessions,
         # What else is read: restore points (rpo_basis) and jobs with their includes.
         "reads_points": settings.reads_points, "include_unreplicated": settings.include_unreplicated,
+        # An entry read without require_coverage may hold coverage not judged, which must fail a run with it.
+        "require_coverage": settings.require_coverage,
     }
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -56,7 +60,8 @@ def get_cached_parts(cache: Mapping[str, Any], key: str, fingerprint: str) -> tu
     cached = cache.get(key)
     if not isinstance(cached, Mapping) or cached.get("format") != CACHE_FORMAT or cached.get("fingerprint") != fingerprint:
         return None
-    parts = [EmPart(entry["name"], entry["vms"], entry["backup_servers"]) for entry in cached["enterprise_managers"]]
+    parts = [EmPart(entry["name"], entry["vms"], entry["backup_servers"], entry["not_judged"])
+             for entry in cached["enterprise_managers"]]
     return parts, str(cached.get("fetched_at"))
 
 
@@ -64,5 +69,5 @@ def update_cached_parts(cache: MutableMapping[str, Any], key: str, fingerprint: 
                         fetched_at: str) -> None:
     """Write the entry; the caller does so only after every EM answered (a partial read is never cached)."""
     cache[key] = {"format": CACHE_FORMAT, "fetched_at": fetched_at, "fingerprint": fingerprint,
-                  "enterprise_managers": [{"name": part.name, "vms": part.summaries, "backup_servers": part.servers}
-                                          for part in parts]}
+                  "enterprise_managers": [{"name": part.name, "vms": part.summaries, "backup_servers": part.servers,
+                                           "not_judged": part.not_judged} for part in parts]}

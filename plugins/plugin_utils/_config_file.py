@@ -23,7 +23,7 @@ PLUGIN_LINE = re.compile(r"""^plugin:\s*(["']?)veeam_em\.core\.replicas\1\s*(#.*
 # The plugin's own yes/no and number options (the connection options are the options table's:
 # _em_list reads them), checked before ansible-core's own conversion.
 BOOLEAN_OPTIONS = ("include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
-                   "leading_separator", "include_unreplicated")
+                   "leading_separator", "include_unreplicated", "require_coverage")
 NUMBER_OPTIONS: dict[str, tuple[type, str]] = {"em_concurrency": (int, "a whole number")}
 
 

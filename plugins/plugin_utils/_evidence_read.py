@@ -9,7 +9,10 @@ row, judged on sessions without coverage, shows what they still cost). Points co
 one query (the window, and the exact VM and backup server names EM can filter on) and are
 kept as settled records until the sessions are folded; EM's retention bounds them per VM,
 so memory still follows the VMs. Jobs come from one query and their includes from one
-request per job, at most max_concurrency at a time. Private to the collection.
+request per job, at most max_concurrency at a time. An account refused the jobs (an EM
+role without Portal Administrator: Veeam's "Security Roles" page, docs/docsite/rst/em_api_notes.rst,
+"Roles") leaves them unread and says so (verdict._not_judged), so the rest is still judged.
+Private to the collection.
 """
 from __future__ import annotations
 
@@ -19,18 +22,23 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_replica_point
+from ansible_collections.veeam_em.core.plugins.module_utils._rights import REPLICATION_JOBS
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import JOBS_REFUSED
 
 
 @dataclass
 class Evidence:
-    """What the worker read: the kept points, and the replication jobs with their includes
-    (None when coverage is off)."""
+    """What the worker read: the kept points, and the replication jobs with the includes of
+    those the selection keeps (jobs None when coverage is off or the jobs were refused), and
+    what could not be judged (_not_judged entries)."""
 
     points: list[dict[str, Any]] = field(default_factory=list)
     jobs: list[dict[str, Any]] | None = None
     includes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    not_judged: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Stopped(Exception):
@@ -48,19 +56,33 @@ def read_points(api: EmApi, settings: Any, stop: threading.Event) -> list[dict[s
     return kept
 
 
-def read_evidence(api: EmApi, settings: Any, stop: threading.Event) -> Evidence:
-    """Points when the RPO is judged on them, jobs and includes when include_unreplicated.
+def read_jobs(api: EmApi, settings: Any, evidence: Evidence) -> None:
+    """The replication jobs and the includes of those the selection keeps (a request per job).
 
-    Only the jobs the selection keeps have their includes read (a request per job).
+    Every job read is kept, not only those selected: VmFold selects them again, and tells
+    jobs read empty (what an account without the right may be shown) from jobs not selected.
+    A refusal of the jobs or their includes leaves them unread and records JOBS_REFUSED; a
+    refusal of anything else is still an error.
     """
+    selection = settings.selection
+    try:
+        jobs = api.replication_jobs(selection.exact_names().backup_server_names)
+        includes = api.job_includes([job["id"] for job in jobs if selection.keeps_job(job)])
+    except AccessDenied as refusal:
+        if refusal.right != REPLICATION_JOBS:
+            raise
+        evidence.not_judged.append(dict(JOBS_REFUSED))
+        return
+    evidence.jobs, evidence.includes = jobs, includes
+
+
+def read_evidence(api: EmApi, settings: Any, stop: threading.Event) -> Evidence:
+    """Points when the RPO is judged on them, jobs and includes when include_unreplicated."""
     evidence = Evidence()
     if settings.reads_points:
         evidence.points = read_points(api, settings, stop)
     if settings.include_unreplicated and not stop.is_set():
-        selection = settings.selection
-        jobs = api.replication_jobs(selection.exact_names().backup_server_names)
-        evidence.jobs = [job for job in jobs if selection.keeps_job(job)]
-        evidence.includes = api.job_includes([job["id"] for job in evidence.jobs])
+        read_jobs(api, settings, evidence)
     return evidence
 
 

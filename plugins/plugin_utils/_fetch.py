@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, ContextManager
 
+from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, settled_task_session
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
-from ansible_collections.veeam_em.core.plugins.module_utils._records import backup_server_record, settled_task_session
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import require_judged, union
 from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import EmSource
 from ansible_collections.veeam_em.core.plugins.plugin_utils._evidence_read import EvidenceRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import Settings
@@ -24,18 +25,21 @@ OpenClient = Callable[[EmSource], ContextManager[EmApi]]
 @dataclass(frozen=True)
 class EmPart:
     """What one EM contributes: its name (None for the EM of `url`), one summary per VM (VmFold's,
-    plain JSON data the cache keeps), and its backup server records."""
+    plain JSON data the cache keeps), its backup server records, and what its account could
+    not have judged (_not_judged entries; kept here too, as an EM without a VM still says it)."""
 
     name: str | None
     summaries: list[dict[str, Any]] = field(default_factory=list)
     servers: list[dict[str, Any]] = field(default_factory=list)
+    not_judged: list[dict[str, Any]] = field(default_factory=list)
 
 
 def fetch_part(source: EmSource, settings: Settings, open_client: OpenClient) -> EmPart:
     """One EM's part, read through a client that `open_client(source)` logs on and out.
 
     Task sessions are folded page by page and not kept, so memory follows the VMs; restore
-    points and jobs are read beside them (EvidenceRead) and folded after.
+    points and jobs are read beside them (EvidenceRead) and folded after. With require_coverage,
+    coverage not judged (jobs refused, or none shown) fails this EM's read (NotJudgedError).
     """
     fold = VmFold(settings.selection, settings.include_sessions, points_read=settings.reads_points)
     with open_client(source) as api, EvidenceRead(api, settings) as reading:
@@ -44,4 +48,9 @@ def fetch_part(source: EmSource, settings: Settings, open_client: OpenClient) ->
             # Times stay datetimes from the XML to the status: no text to parse back per session.
             fold.add_sessions(settled_task_session(raw) for raw in page)
         evidence = reading.result()
-    return EmPart(source.name, fold.add_points(evidence.points).summaries(evidence.jobs, evidence.includes), servers)
+    summaries = fold.add_points(evidence.points).summaries(evidence.jobs, evidence.includes, evidence.not_judged)
+    # VmFold adds JOBS_NOT_SHOWN to every summary; the part keeps it with what the read found.
+    not_judged = union(evidence.not_judged, *(summary["not_judged"] for summary in summaries))
+    if settings.require_coverage:
+        require_judged(not_judged, "require_coverage")
+    return EmPart(source.name, summaries, servers, not_judged)

@@ -21,7 +21,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_
 # The options read_settings reads (the plugin passes their values).
 SETTINGS_OPTIONS = ("created_after", "vm_names", "exclude_vm_names", "job_names", "exclude_job_names",
                     "backup_server_names", "exclude_backup_server_names", "rpo", "rpo_by_job", "fail_on",
-                    "group_prefix", "include_backup_servers", "include_sessions", "rpo_basis", "include_unreplicated")
+                    "group_prefix", "include_backup_servers", "include_sessions", "rpo_basis", "include_unreplicated",
+                    "require_coverage")
 DEFAULT_GROUP_PREFIX = "veeam_"
 
 
@@ -36,6 +37,8 @@ class Settings:
     include_backup_servers: bool
     include_sessions: bool
     include_unreplicated: bool = True
+    # Whether coverage not judged (the jobs refused to the account) fails the EM's read.
+    require_coverage: bool = False
 
     @property
     def reads_points(self) -> bool:
@@ -85,4 +88,5 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
         include_backup_servers=bool(options.get("include_backup_servers", True)),
         include_sessions=bool(options.get("include_sessions", False)),
         include_unreplicated=bool(options.get("include_unreplicated", True)),
+        require_coverage=bool(options.get("require_coverage", False)),
     )

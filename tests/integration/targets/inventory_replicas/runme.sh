@@ -6,7 +6,9 @@
 #   - a playbook that targets veeam_rpo_breached,
 #   - failures: a refused logon and a wrongly named config file fail loudly,
 #   - a first hour's mistakes (first_hour.sh): a misspelt option, a file without the suffix,
-#     names EM does not know, a wrong password with and without inventory_unparsed_failed.
+#     names EM does not know, a wrong password with and without inventory_unparsed_failed,
+#   - several EMs (several_ems.sh), and accounts with less than the Portal Administrator
+#     role (read_only.sh): what a Portal User lists and is told, a VM Restore Operator's failure.
 # INVENTORY_GOLDEN_WRITE=1 rewrites the golden files instead of comparing (see README.md).
 # The account's password (and a wrong one), set before tracing starts: see simulator.sh.
 export VEEAM_EM_PASSWORD='Inv-Pw-5c1e9a' WRONG_PASSWORD='Wrong-Pw-0000'
@@ -96,6 +98,9 @@ source ./first_hour.sh
 
 # Several EMs in one source, hostnames, filters and exclude_filters (their own script).
 source ./several_ems.sh
+
+# The account a monitoring tool is given: a Portal User, a VM Restore Operator (their own script).
+source ./read_only.sh
 
 # No template from EM ever ran.
 [ ! -e "$marker" ] || { echo "a VM name was evaluated as a template" >&2; exit 1; }

@@ -75,6 +75,7 @@ WRONG = [
     ({"created_after": [1]}, "created_after", ""),
     ({"rpo": 5}, "rpo", "5"),
     ({"cache": "sometimes"}, "cache", "sometimes"),
+    ({"require_coverage": "if possible"}, "require_coverage", "must be true or false, not 'if possible'"),
     # wrong values
     ({"rpo": "soon"}, "rpo", "must be a duration such as 24h, 30m or 7d (a number and s, m, h, d or w), not 'soon'"),
     ({"rpo": "-4h"}, "rpo", "-4h"),

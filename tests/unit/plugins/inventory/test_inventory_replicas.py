@@ -73,6 +73,12 @@ ESTATE = {
         _task(3, 2, "web01", 28), _task(4, 2, "db01", 28, "Failed"), _task(5, 2, TEMPLATE_VM, 28, "Warning"),
         _task(6, 3, "web01", 28), _task(7, 4, "app01", 28, "None"),
     ],
+    # The jobs the sessions name, as a real EM lists them (without includes: no object never
+    # replicated). Without them, an EM that shows no job while sessions name jobs is what an
+    # account without the right to read jobs may get: coverage not judged, and a warning.
+    "jobs": [{"id": _guid(61), "server_id": S1, "name": "Tier1 Replication"},
+             {"id": _guid(62), "server_id": S2, "name": "Tier1-Replication"},
+             {"id": _guid(63), "server_id": S2, "name": TEMPLATE_JOB}],
 }
 
 
@@ -154,12 +160,14 @@ def test_hosts_groups_and_requests(run):
     job_groups = sorted(name for name in inventory.groups if name.startswith("veeam_job_Tier1_Replication_"))
     assert len(job_groups) == 2, "two jobs whose safe names clash keep separate groups"
     assert hosts(inventory, "veeam_job____7___6___") == ["app01"]
-    # One bulk pass per type, never a request per VM or session; logged on once and out.
+    # One bulk pass per type, never a request per VM or session (one per job for its includes,
+    # three jobs); logged on once and out.
     made = requests_made(run.simulator)
     assert made["GET /api/query?type=ReplicaTaskSession"] == 1
     assert made["GET /api/query?type=ReplicaJobSession"] == 1
     assert made["GET /api/query?type=BackupServer"] == 1
-    assert not [key for key in made if "{id}" in key and not key.startswith("DELETE")]
+    assert made["GET /api/jobs/{id}/includes"] == 3
+    assert not [key for key in made if "{id}" in key and not key.startswith(("DELETE", "GET /api/jobs/{id}/includes"))]
 
 
 def test_points_and_jobs_are_read_once_each_and_only_when_asked(run):
