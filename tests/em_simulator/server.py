@@ -241,7 +241,9 @@ class EmSimulator:
             context = server_context(self._certificates)
         self._server = _Server((self.host, self.port), self, context)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="em-simulator", daemon=True)
+        # A short poll: stop() waits for serve_forever to notice, up to one poll (0.5 s by default).
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="em-simulator", daemon=True)
         self._thread.start()
         return self
 
