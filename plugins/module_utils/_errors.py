@@ -31,6 +31,11 @@ class RequestTimeout(ConnectionFailure):
     """EM did not answer within the timeout."""
 
 
+class ActionOutcomeUnknown(RequestTimeout):
+    """A request that acts (a logon, a job start) was sent, and its answer never came: EM may
+    have acted on it, so it is not sent again."""
+
+
 class AuthenticationError(VeeamEmError):
     """EM refused the credentials, or refused a fresh logon's token."""
 

@@ -13,6 +13,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
+    ActionOutcomeUnknown,
     CertificateError,
     ConnectionFailure,
     RequestTimeout,
@@ -59,6 +60,12 @@ def refused(error: BaseException) -> bool:
     return any(isinstance(cause, ConnectionRefusedError) for cause in causes(error))
 
 
+def never_connected(error: BaseException) -> bool:
+    """Whether the connection was never made (so no request reached EM): urllib3's
+    NewConnectionError, which a refusal, a bad address or a connect timeout raise."""
+    return any(type(cause).__name__ in ("NewConnectionError", "ConnectTimeoutError") for cause in causes(error))
+
+
 def unknown_host(error: BaseException) -> bool:
     """Whether the host name does not exist (not a DNS server that failed for a moment)."""
     return any(isinstance(cause, socket.gaierror) and cause.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None))
@@ -98,6 +105,14 @@ def connect_timeout_error(method: str, url: str, attempts: int, seconds: float) 
         "the host may be down, or a firewall drops the connection. Check the host and port in url and the firewalls "
         "between the controller and Enterprise Manager."
     )
+
+
+def outcome_unknown_error(method: str, url: str, why: str) -> ActionOutcomeUnknown:
+    """A request that acts (a logon, a job start) whose answer never came: EM may have acted
+    (the session words a logon's own way)."""
+    return ActionOutcomeUnknown(
+        f"the answer to {method} {url} never came ({why}): Enterprise Manager may have acted on it, so it is not "
+        "sent again. Check what it did (a job's sessions, EM's tasks) before trying again")
 
 
 def read_timeout_error(method: str, url: str, attempts: int, seconds: float) -> RequestTimeout:

@@ -25,6 +25,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._rights import (
     RESTORE_OPERATOR,
     WHERE_ROLES_ARE_GIVEN,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils.em._network_failures import outcome_unknown_error
 from ansible_collections.veeam_em.core.plugins.module_utils.em._refusal import access_denied, right_for
 from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._url import on_origin
@@ -233,28 +234,47 @@ class EmSession:
         answering one request); a fresh token refused here while EM still accepts it
         elsewhere, or a 403, is AccessDenied naming the role the read needs.
         """
+        return self._send("GET", url, params)
+
+    def post(self, url: str, params: dict[str, Any] | None = None) -> Any:
+        """POST an action without a body (`jobs/{ID}` with action=start, `backupServers/{ID}`
+        with action=collect) and return EM's answer (a Task) as parsed XML.
+
+        As get() for 401 and 403 (EM acts on no request it refuses, so a 401 is sent again
+        after a fresh logon), but sent once: a connection that breaks after it was made, or
+        no answer in time, is ActionOutcomeUnknown, never a second start.
+        """
+        return self._send("POST", url, params)
+
+    def _send(self, method: str, url: str, params: dict[str, Any] | None) -> Any:
         url = on_origin(url, self.api_root)
         token = first_token = self._current_token()
         after_relogon = False
         while True:
-            status, root = self._fetch_as(token, url, params)
+            status, root = self._fetch_as(method, token, url, params)
             if status != 401:
                 self._relogons_in_a_row = 0
                 return root
             if after_relogon and self._token_alive(token):
                 self._end_replaced(first_token)
-                raise access_denied(None, 401, "GET", url, right_for("GET", url, self.api_root, params),
+                raise access_denied(None, 401, method, url, right_for(method, url, self.api_root, params),
                                     self.credentials.username)
             token = self._relogon(token)
             after_relogon = True
 
-    def _fetch_as(self, token: str, url: str, params: dict[str, Any] | None) -> tuple[int, Any]:
+    def _fetch_as(self, method: str, token: str, url: str, params: dict[str, Any] | None) -> tuple[int, Any]:
         try:
-            return self.transport.fetch("GET", url, self._reader(url), params=params, headers={TOKEN_HEADER: token})
+            return self.transport.fetch(method, url, self._reader(method, url), params=params,
+                                        headers={TOKEN_HEADER: token}, once=method != "GET")
+        except IncompleteBody as error:
+            if method == "GET":
+                raise
+            # The answer came, cut short: EM acted on the request, or refused it; nobody can tell.
+            raise outcome_unknown_error(method, url, str(error)) from None
         except ApiError as error:
             if error.status_code != 403:
                 raise
-            raise access_denied(error, 403, "GET", url, right_for("GET", url, self.api_root, params),
+            raise access_denied(error, 403, method, url, right_for(method, url, self.api_root, params),
                                 self.credentials.username) from None
 
     def _token_alive(self, token: str) -> bool:
@@ -265,12 +285,12 @@ class EmSession:
                                       headers={TOKEN_HEADER: token})
         return status != 401
 
-    def _reader(self, url: str) -> Callable[[Any], tuple[int, Any]]:
+    def _reader(self, method: str, url: str) -> Callable[[Any], tuple[int, Any]]:
         """(status, parsed document) of an answer; a 401 is left unparsed for the re-logon."""
         def read(answer: Any) -> tuple[int, Any]:
             if answer.status_code == 401:
                 return 401, None
-            return answer.status_code, self._document(answer, "GET", url)
+            return answer.status_code, self._document(answer, method, url)
         return read
 
     def _current_token(self) -> str:

@@ -29,6 +29,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
 from ansible_collections.veeam_em.core.plugins.module_utils.em._network_failures import (
     certificate_error as _certificate_error,
     connect_timeout_error,
+    never_connected,
+    outcome_unknown_error,
     read_timeout_error,
     reason,
     refused,
@@ -127,9 +129,13 @@ class Transport:
         return self.fetch(method, url, _as_is, limits, shown, **kwargs)
 
     def fetch(self, method: str, url: str, read: Callable[[Answer], Read], limits: TransportOptions | None = None,
-              shown: str | None = None, **kwargs: Any) -> Read:
+              shown: str | None = None, once: bool = False, **kwargs: Any) -> Read:
         """`read(answer)` of one request, retrying transient failures within the budget of
         `limits` (default: the transport's options).
+
+        `once`: the request acts (starts a job), so it is not sent again once it may have
+        reached EM (a connection that broke after it was made): ActionOutcomeUnknown. A
+        connection never made, and a 502/503/504 answer (EM did not act), are still retried.
 
         Transient: a connection broken or reset once made, a 502/503/504, a timeout (once),
         and, for a GET, a 2xx answer whose `read` raises IncompleteBody (a body cut short in
@@ -140,7 +146,7 @@ class Transport:
         limits = limits or self.options
         tries = _Tries()
         while True:
-            outcome = self._attempt(method, url, read, limits, tries, kwargs)
+            outcome = self._attempt(method, url, read, limits, tries, kwargs, once)
             if not isinstance(outcome, _Retry):
                 return outcome
             tries.attempt += 1
@@ -151,11 +157,13 @@ class Transport:
             tries.waited += outcome.delay
 
     def _attempt(self, method: str, url: str, read: Callable[[Answer], Read], limits: TransportOptions,
-                 tries: _Tries, kwargs: dict[str, Any]) -> Read | _Retry:
+                 tries: _Tries, kwargs: dict[str, Any], once: bool = False) -> Read | _Retry:
         """One attempt: what `read` made of the answer, or how long to wait before the next."""
         try:
             response = self._send(method, url, limits, tries, **kwargs)
         except _Transient as failure:
+            if once and failure.maybe_delivered:
+                raise outcome_unknown_error(method, url, failure.reason) from None
             spent = failure.timed_out and tries.timeouts >= TIMEOUT_RETRIES
             tries.timeouts += failure.timed_out
             delay = None if spent else self._next_delay(limits, tries, None)
@@ -195,8 +203,8 @@ class Transport:
             raise _Transient(f"no connection within {limits.timeout:g} s", True,
                              lambda attempts: connect_timeout_error(method, url, attempts, limits.timeout)) from None
         except requests.exceptions.Timeout:
-            if method != "GET":  # not idempotent: the edges word what it means (a logon that hangs)
-                raise read_timeout_error(method, url, 1, limits.timeout) from None
+            if method != "GET":  # not idempotent: sent once, and EM may have acted on it
+                raise outcome_unknown_error(method, url, f"no answer within {limits.timeout:g} s") from None
             raise _Transient(f"no answer within {limits.timeout:g} s", True,
                              lambda attempts: read_timeout_error(method, url, attempts, limits.timeout)) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
@@ -211,7 +219,8 @@ class Transport:
         if url.startswith("http://") and tries.attempt == 0 and _speaks_tls(url, self.options.timeout):
             return ConfigurationError(https_instead(url))  # waiting cannot fix it
         why = without_secret(reason(error), self.options.proxy)
-        return _Transient(why, False, lambda attempts: unreachable_error(method, url, attempts, why))
+        return _Transient(why, False, lambda attempts: unreachable_error(method, url, attempts, why),
+                          maybe_delivered=not never_connected(error))
 
     @staticmethod
     def _proxied(url: str, proxies: dict[str, Any] | None) -> bool:
@@ -267,13 +276,16 @@ def _as_is(answer: Answer) -> Answer:
 
 
 class _Transient(Exception):
-    """A failure worth another attempt; `final(attempts)` is the error once none is left."""
+    """A failure worth another attempt; `final(attempts)` is the error once none is left;
+    `maybe_delivered`: the connection was made, so EM may have received the request."""
 
-    def __init__(self, reason: str, timed_out: bool, final: Callable[[int], ConnectionFailure]) -> None:
+    def __init__(self, reason: str, timed_out: bool, final: Callable[[int], ConnectionFailure],
+                 maybe_delivered: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.timed_out = timed_out
         self.final = final
+        self.maybe_delivered = maybe_delivered
 
 
 def _speaks_tls(url: str, timeout: float) -> bool:
