@@ -124,7 +124,8 @@ _value:
         - C(vms) is the VMs judged; C(ok) those without a finding; C(failing) those with a finding in the
           V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:fail_on).
         - By finding (a VM with several findings counts under each) - C(never_succeeded), C(never_replicated),
-          C(rpo_breach), C(failed) and C(warning); C(running) is the VMs with a session running now.
+          C(rpo_breach), C(failed) and C(warning); C(running) is the VMs with a session running now. C(never_replicated)
+          is null when coverage was not judged (RV(_value.not_judged)), not a 0 nobody looked for.
         - By evidence - C(judged_on_restore_point) (the RPO judged on the VM's newest restore point) and
           C(judged_on_session) (on a session - no restore point, or points not read).
         - Records read - C(sessions) (O(sessions)) and C(restore_points) (O(points)); C(not_found) is the names

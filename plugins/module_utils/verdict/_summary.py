@@ -17,6 +17,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import Confi
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, FINDINGS
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import records_list
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import (
+    COVERAGE,
     label,
     message,
     union,
@@ -58,17 +59,23 @@ def status_counts(vms: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [{"status": status, "vms": sum(1 for vm in vms if vm.get("status") == status)} for status in STATUSES]
 
 
-def counts(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], sessions: int, points: int) -> dict[str, int]:
+def counts(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], sessions: int, points: int,
+           coverage_judged: bool = True) -> dict[str, int | None]:
     """The counts of a run's result: VMs by status, failing, by finding (a VM counts once per
-    finding it has), running, by the evidence the RPO was judged on; the records read; the names not found."""
+    finding it has; never_replicated is None when coverage was not judged, not a 0 nobody
+    looked for), running, by the evidence the RPO was judged on; the records read; the names not found."""
     def having(test: Any) -> int:
         return sum(1 for vm in vms if test(vm))
 
+    by_finding: dict[str, int | None] = {
+        finding: having(lambda vm, finding=finding: finding in (vm.get("findings") or ())) for finding in _COUNTED}
+    if not coverage_judged:
+        by_finding["never_replicated"] = None
     return {
         "vms": len(vms),
         "ok": having(lambda vm: vm.get("status") == "ok"),
         "failing": having(lambda vm: vm.get("failing")),
-        **{finding: having(lambda vm, finding=finding: finding in (vm.get("findings") or ())) for finding in _COUNTED},
+        **by_finding,
         "running": having(lambda vm: vm.get("running")),
         "sessions": sessions,
         "restore_points": points,
@@ -201,7 +208,9 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
     run_fail_on, run_empty_scope = read_run_fail_on(fail_on, prefix), read_empty_scope(empty_scope, prefix)
     summary = verdict(judged, missing, run_fail_on, run_empty_scope, prefix)
     summary["passed"] = summary["passed"] and unmet is None
-    summary.update(counts=counts(judged, missing, read["sessions"], read["points"]), statuses=status_counts(judged),
+    coverage_judged = not any(entry["checks"] == COVERAGE for entry in unjudged)
+    summary.update(counts=counts(judged, missing, read["sessions"], read["points"], coverage_judged),
+                   statuses=status_counts(judged),
                    worst_first=worst_first(judged), empty_scope_message=None if judged else EMPTY_SCOPE_MESSAGE,
                    not_judged=unjudged, not_judged_failure=unmet,
                    junit=junit_suites(judged, missing, run_fail_on, run_empty_scope, unjudged, unmet is not None))

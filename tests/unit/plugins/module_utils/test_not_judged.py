@@ -105,3 +105,10 @@ def test_a_summary_that_requires_coverage_fails_in_the_words_of_the_warning_and_
     assert judged["passed"] is True and judged["not_judged_failure"] is None
     with pytest.raises(ConfigurationError, match="replica_compliance_require_coverage must be true or false, not 'yes'"):
         compliance_summary(vms, require_coverage="yes", prefix="replica_compliance_")
+
+
+def test_never_replicated_is_counted_as_none_when_coverage_was_not_judged_not_as_zero():
+    unjudged = compliance_summary(replica_statuses([session("web01")], rpo="24h", now=NOW, not_judged=[REFUSED]))
+    judged = compliance_summary(replica_statuses([session("web01")], rpo="24h", now=NOW, jobs=[JOB]))
+    assert unjudged["counts"]["never_replicated"] is None and unjudged["counts"]["vms"] == 1
+    assert judged["counts"]["never_replicated"] == 1 and judged["counts"]["vms"] == 2
