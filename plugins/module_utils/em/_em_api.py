@@ -170,6 +170,20 @@ class EmApi:
             self._all_servers = self.backup_servers()
         return self._all_servers
 
+    def job_sessions(self, job_uids: tuple[str, ...], created_after: datetime | None = None,
+                     limit: int | None = None) -> list[dict[str, Any]]:
+        """The runs (replica job sessions) of these jobs, by the jobs' UIDs, newest first; with
+        `created_after` only those created then or later, with `limit` at most that many.
+
+        What a caller acting on a job reads: whether a run is going (State not Stopped), how
+        the last one ended, and which run a start made [get_query_replicajobsession].
+        """
+        build = QueryFilterBuilder("ReplicaJobSession")
+        parts = [build.equals_any("JobUid", job_uids)]
+        if created_after is not None:
+            parts.append(build.compare("CreationTime", ">=", created_after))
+        return self._query("ReplicaJobSession", All(*parts), codec.job_session, {"sortDesc": "CreationTime"}, limit)
+
     def task_sessions(self, query: TaskSessionQuery) -> list[dict[str, Any]]:
         """Task sessions with job_name and backup_server_name filled for every record.
 
