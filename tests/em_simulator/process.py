@@ -88,3 +88,7 @@ class SimulatorProcess:
 
     def stats(self) -> dict[str, Any]:
         return self._control("GET", "stats")
+
+    def advance(self, seconds: float) -> dict[str, Any]:
+        """Move the child's simulated time on (runs, tasks, collections): {"now": ...}."""
+        return self._control("POST", "advance", {"seconds": seconds})

@@ -30,6 +30,6 @@ def task_document(base: str, task: EmTask, moment: int) -> bytes:
 
 def tasks_document(base: str, tasks: list[EmTask], moment: int) -> bytes:
     """/tasks: the logon session's tasks, <Tasks> with a <Task> each (none: an empty list)."""
-    items = "".join(f"<Task {attributes}>{body}</Task>" for attributes, body in (_parts(base, task, moment)
-                                                                                for task in tasks))
+    parts = [_parts(base, task, moment) for task in tasks]
+    items = "".join(f"<Task {attributes}>{body}</Task>" for attributes, body in parts)
     return document("Tasks", "", items)

@@ -85,8 +85,8 @@ def jobs_simulator(certificates: CertificateFiles, **settings: Any) -> Iterator[
     """A simulator of jobs_estate() with these settings, its accounts those of ACCOUNTS."""
     config = SimulatorConfig(plain_collection_days=0, **settings)
     with EmSimulator(jobs_estate(), config, certificates=certificates) as simulator:
-        for name, roles in ACCOUNTS.values():
-            simulator.add_user(name, PASSWORD, roles)
+        for account in ACCOUNTS.values():
+            simulator.add_user(account[0], PASSWORD, account[1])
         yield simulator
 
 

@@ -32,8 +32,8 @@ def test_a_start_answers_202_with_a_task_shaped_as_veeams_example(certificates):
         task = parse(response)
         href = f"{simulator.url}tasks/task-1"
         assert (task.tag, task.get("Type"), task.get("Href")) == (EM + "Task", "Task", href)
-        assert [child.tag for child in task] == [EM + name for name in ("Links", "TaskId", "State", "Operation",
-                                                                       "Result")]
+        order = ("Links", "TaskId", "State", "Operation", "Result")
+        assert [child.tag for child in task] == [EM + name for name in order]
         links = task.findall("em:Links/em:Link", NS)
         assert [(link.get("Rel"), link.get("Href"), link.get("Type")) for link in links] == [("Delete", href, "Task")]
         # Just made, with task_seconds at its default of 2: Running; a trigger that went well

@@ -9,7 +9,9 @@ import pytest
 import requests
 
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND, parse_utc
+from ansible_collections.veeam_em.core.tests.em_simulator.process import SimulatorProcess
 from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
     JOB_IDS, SERVER_A, act, collect, jobs_simulator, logged_on,
 )
@@ -64,6 +66,13 @@ def test_simulated_time_moves_on_and_never_back(certificates):
         assert 90 <= (parse_utc(moved.json()["now"]) - before) / TICKS_PER_SECOND < 91
         for bad in ({"seconds": -1}, {}, {"seconds": "soon"}):
             assert control(simulator, "POST", "advance", bad).status_code == 400, bad
+
+
+def test_a_simulator_process_moves_its_time_on_too():
+    with SimulatorProcess("--fixture", DOCUMENTED) as simulator:
+        before = parse_utc(simulator.stats()["now"])
+        after = parse_utc(simulator.advance(600)["now"])
+    assert 600 <= (after - before) / TICKS_PER_SECOND < 610
 
 
 def test_each_write_is_counted_by_its_exact_path_method_and_answer(certificates):

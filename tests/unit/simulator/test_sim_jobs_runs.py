@@ -39,8 +39,8 @@ def test_a_run_goes_starting_working_stopped_with_a_task_session_per_vm(certific
     with jobs_simulator(certificates) as simulator, logged_on(simulator) as em:
         act(em, "Replica A", "start")
         session = newest_session(em, "Replica A")
-        assert (text(session, "State"), text(session, "Result"), text(session, "IsRetry")) == ("Starting", "None",
-                                                                                             "false")
+        fields = (text(session, "State"), text(session, "Result"), text(session, "IsRetry"))
+        assert fields == ("Starting", "None", "false")
         assert text(session, "EndTimeUTC") is None and task_sessions(em, session) == {}
         simulator.advance(3)
         session = newest_session(em, "Replica A")
@@ -62,8 +62,8 @@ def test_each_vm_ends_in_turn_and_the_session_ends_with_them(certificates):
         session = newest_session(em, "Replica A")
         tasks = task_sessions(em, session)
         created = text(session, "CreationTimeUTC")
-        assert (text(session, "State"), text(session, "Result"), text(session, "Progress")) == ("Stopped", "Success",
-                                                                                              "100")
+        fields = (text(session, "State"), text(session, "Result"), text(session, "Progress"))
+        assert fields == ("Stopped", "Success", "100")
         assert seconds_between(created, text(session, "EndTimeUTC")) == 10.0
         assert {name: seconds_between(created, text(task, "EndTimeUTC")) for name, task in tasks.items()} == {
             "app-a1": 5.5, "app-a2": 9.0}
@@ -84,8 +84,8 @@ def test_a_vm_that_ends_well_gets_a_new_restore_point_when_it_ends(certificates)
         assert {vm: text(point, "CreationTimeUTC") for vm, point in newest.items()} == {
             vm: text(tasks[vm], "EndTimeUTC") for vm in before}
         # The VM's first point on the server is a full one, the next ones increments.
-        assert {vm: text(point, "Algorithm") for vm, point in newest.items()} == {"app-a1": "Increment",
-                                                                                 "app-a2": "Full"}
+        algorithms = {vm: text(point, "Algorithm") for vm, point in newest.items()}
+        assert algorithms == {"app-a1": "Increment", "app-a2": "Full"}
         entity = em.get(f"vmReplicaPoints/{newest['app-a2'].get('UID').rsplit(':', 1)[1]}", params={"format": "Entity"})
         assert entity.status_code == 200 and parse(entity).get("VmDisplayName") == "app-a2"
 
@@ -117,8 +117,8 @@ def test_a_result_can_be_chosen_per_job_name(certificates):
         act(em, "Replica A", "start")
         act(em, "Replica E", "start")
         simulator.advance(11)
-        assert [text(newest_session(em, name), "Result") for name in ("Replica A", "Replica E")] == ["Failed",
-                                                                                                      "Success"]
+        results = [text(newest_session(em, name), "Result") for name in ("Replica A", "Replica E")]
+        assert results == ["Failed", "Success"]
         simulator.configure(job_run_result_for={"Replica E": "Warning"})
         assert text(run_through(simulator, em, "Replica E"), "Result") == "Warning"
 
@@ -127,8 +127,8 @@ def test_a_replica_from_backup_finds_no_new_backup_point_and_warns_without_a_poi
     with jobs_simulator(certificates) as simulator, logged_on(simulator) as em:
         session = run_through(simulator, em, "Replica C")
         task = task_sessions(em, session)["web-c1"]
-        assert (text(session, "Result"), text(task, "Result"), text(task, "Reason")) == ("Warning", "Warning",
-                                                                                        FROM_BACKUP)
+        fields = (text(session, "Result"), text(task, "Result"), text(task, "Reason"))
+        assert fields == ("Warning", "Warning", FROM_BACKUP)
         assert points_of(em, "web-c1") == []
 
 
@@ -192,7 +192,7 @@ def test_runs_are_in_the_collections_and_the_query_filters_find_them(certificate
         started = text(newest_session(em, "Replica A"), "CreationTimeUTC")
         working = em.query_entities("ReplicaJobSession", filter=f"State==Working;CreationTime>={started}")
         assert sorted(session.get("Name").split("@")[0] for session in working) == ["Replica A", "Replica B"]
-        retries = em.query_entities("ReplicaJobSession", filter=f'IsRetry==true;JobName=="Replica B"')
+        retries = em.query_entities("ReplicaJobSession", filter='IsRetry==true;JobName=="Replica B"')
         assert len(retries) == 1
         in_progress = em.query_entities("ReplicaTaskSession", filter=f"State==InProgress;CreationTime>={started}")
         assert sorted(task.get("VmDisplayName") for task in in_progress) == ["app-a1", "app-a2", "db-b2", "db-b3"]
