@@ -16,12 +16,12 @@ from ansible_collections.veeam_em.core.plugins.module_utils._collection import (
     collect,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
-from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_moment
 from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import PointQuery
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import EmTask
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator, leak_checked
+from ansible_collections.veeam_em.core.tests.unit.simulated_time import SimulatedTime
 
 # Pauses of 1, 1.5, 2.25, ... seconds: the moments of the asks are 0, 1, 2.5, 4.75, 8.125
 BACKOFF = Backoff(first=1, factor=1.5, cap=10)
@@ -37,20 +37,6 @@ def estate():
 def simulator(estate):
     yield from leak_checked(estate)
     estate.advance(3600)
-
-
-class SimulatedTime:
-    """A clock for the wait that the simulator's advance moves, so nothing really sleeps."""
-
-    def __init__(self, simulator) -> None:
-        self.simulator, self.now = simulator, 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        self.simulator.advance(seconds)
 
 
 def writes(simulator) -> list[str]:
@@ -74,7 +60,7 @@ def test_with_a_check_it_waits_past_finished_tasks_until_the_new_point_is_visibl
     job = simulator.dataset.jobs[1]  # jobs[0] has a generated run still going
     server = job.server
     with open_api(connection_options(simulator)) as api:
-        started = parse_moment(simulator.advance(0), "now", None) - timedelta(seconds=1)
+        started = SimulatedTime(simulator).em_now() - timedelta(seconds=1)
         EmActions(api.session).job_action(job.id, "start")
         simulator.advance(20)  # the run (10 s) is over on the backup server; EM has not collected it
 

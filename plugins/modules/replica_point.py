@@ -1,0 +1,201 @@
+#!/usr/bin/python
+# Copyright: contributors to veeam_em.core
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: replica_point
+short_description: Make sure VMs have a replica restore point no older than a given age
+version_added: 0.2.0
+description:
+  - The ensuring twin of M(veeam_em.core.replica_point_info). For each VM in O(vm_names), if its newest
+    replica restore point is no older than O(max_age), nothing happens. Otherwise its replication job is
+    found through the jobs' includes and started (once per job, whatever the number of its VMs), and the
+    module waits until each VM has a restore point newer than the job's run, then returns per VM the point
+    before and after, the job session and the time waited.
+  - A job already running (its newest session not V(Stopped)) is waited for, not started again. So is a job
+    whose start Enterprise Manager refuses because it runs already (how EM answers that is undocumented - a
+    failed task, or HTTP 400 or 409, whose message says it is running).
+  - A new point is one created after the job session the module follows (the session that was running, or
+    the first new one after the start), so this machine's clock and the backup server's need not agree.
+  - Starting a job needs the Portal Administrator role in Enterprise Manager (Veeam's EM REST reference,
+    page C(security_roles_concept)); a Portal User may use the module only while every VM is fresh, and
+    may collect.
+  - Enterprise Manager shows what each backup server had at its last collection (every 15 minutes by
+    default). With O(collect=true) the module first asks EM to collect from the backup servers involved,
+    and waits until the collect tasks have finished and two reads of the VMs' newest points agree. That
+    proves EM's answer stopped changing, not that the collection is complete; it does not make EM collect
+    again after a job run, so with EM's collection lag a run's new point shows at EM's next collection.
+options:
+  vm_names:
+    description: Names of the VMs, exact and case-sensitive, as Enterprise Manager shows them.
+    type: list
+    elements: str
+    required: true
+  backup_server_names:
+    description: Only restore points and replication jobs of these backup servers (exact names).
+    type: list
+    elements: str
+  state:
+    description: V(present) - a restore point no older than O(max_age) exists for each VM.
+    type: str
+    choices: [present]
+    default: present
+  max_age:
+    description:
+      - How old the newest restore point may be, as a duration such as V(30m), V(4h) or V(1d), or a number
+        of seconds.
+    type: str
+    required: true
+  collect:
+    description:
+      - Ask Enterprise Manager to collect from the backup servers involved before judging, and wait (within
+        O(wait_timeout)) until the collected data is visible as the description says. Skipped in check mode.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds to wait for the collection (with O(collect)) and, separately, for the new restore
+        points. On a timeout the module fails naming each job, its session and the VMs still waiting; the
+        jobs go on running, and running the task again waits for them rather than starting them again.
+    type: int
+    default: 1800
+  poll_interval_max:
+    description:
+      - The longest pause between two polls, in seconds. Polls start a second apart and grow by half each
+        time up to this, in one loop for all VMs.
+    type: int
+    default: 30
+extends_documentation_fragment:
+  - veeam_em.core.connection
+author:
+  - veeam_em.core maintainers (@veeam-em)
+notes:
+  - "Run the module on the controller (C(delegate_to: localhost)); its logon is logged out before it returns."
+  - Start Tasks are followed in the logon session that made them, as Enterprise Manager requires.
+attributes:
+  check_mode:
+    support: full
+    description: Starts nothing and collects nothing; returns which jobs would start in RV(would_start).
+  diff_mode:
+    support: none
+    description: There is no diff.
+  action_group:
+    support: full
+    membership:
+      - veeam_em.core.em
+    description: Use C(group/veeam_em.core.em) in C(module_defaults) to set the connection once.
+"""
+
+EXAMPLES = r"""
+- name: Before patching db01, make sure its replica is no older than 1 hour
+  veeam_em.core.replica_point:
+    vm_names: [db01]
+    max_age: 1h
+    collect: true
+    wait_timeout: 3600
+  register: fresh_replica
+  delegate_to: localhost
+
+- name: See which replication jobs a refresh would start
+  veeam_em.core.replica_point:
+    vm_names: [db01, web01]
+    backup_server_names: [vbr01.corp.example]
+    max_age: 4h
+  check_mode: true
+  register: would
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+vms:
+  description: One entry per VM, in the order of O(vm_names).
+  returned: success, and on failure once the VMs' points were read
+  type: list
+  elements: dict
+  contains:
+    vm_name:
+      description: The VM.
+      type: str
+    point_before:
+      description: Its newest restore point before the module acted (as M(veeam_em.core.replica_point_info) returns one), or null.
+      type: dict
+    point_after:
+      description: Its new restore point, null when its point was fresh or none came.
+      type: dict
+    job_name:
+      description: The replication job run or waited for, null when the VM was fresh.
+      type: str
+    backup_server_name:
+      description: That job's backup server.
+      type: str
+    started:
+      description: Whether this module started that job.
+      type: bool
+    job_session:
+      description: The job session followed (keys id, state, result, is_retry, failure_message), null when none was seen.
+      type: dict
+    waited_seconds:
+      description: Seconds waited for the new points (one wait for all VMs), null when there was no wait.
+      type: float
+started_jobs:
+  description: Names of the replication jobs this module started.
+  returned: always
+  type: list
+  elements: str
+would_start:
+  description: In check mode, names of the replication jobs that would be started.
+  returned: check mode, when a VM is stale
+  type: list
+  elements: str
+collection:
+  description:
+    - With O(collect), the backup servers collected from (backup_server_names), what was proved (proof -
+      V(data seen) - two reads agreed after the collect tasks finished) and the seconds it took; else null.
+  returned: always
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
+    INSECURE_WARNING,
+    connection_options_from,
+    open_api,
+)
+from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec
+from ansible_collections.veeam_em.core.plugins.module_utils._replica_point import EnsureFailed, ensure
+
+OPTIONS = {
+    "vm_names": {"type": "list", "elements": "str", "required": True},
+    "backup_server_names": {"type": "list", "elements": "str"},
+    "state": {"type": "str", "choices": ["present"], "default": "present"},
+    "max_age": {"type": "str", "required": True},
+    "collect": {"type": "bool", "default": False},
+    "wait_timeout": {"type": "int", "default": 1800},
+    "poll_interval_max": {"type": "int", "default": 30},
+}
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec={**connection_argument_spec(), **OPTIONS}, supports_check_mode=True)
+    for library, error in missing_libraries():
+        module.fail_json(msg=missing_required_lib(library), exception=error)
+    try:
+        options = connection_options_from(module.params)
+        if not options.validate_certs:
+            module.warn(INSECURE_WARNING)
+        with open_api(options, on_logout_failure=module.warn) as api:
+            result = ensure(api, module.params, module.check_mode)
+    except EnsureFailed as error:
+        # What is known (started jobs, their sessions) is returned with the failure: none left untracked.
+        module.fail_json(msg=str(error), **error.known)
+    except VeeamEmError as error:
+        module.fail_json(msg=str(error))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
