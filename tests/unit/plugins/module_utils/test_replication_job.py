@@ -22,6 +22,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Back
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator
 from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
+from ansible_collections.veeam_em.core.tests.unit.simulated_time import SimulatedTime
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
     ACCOUNTS, JOB_IDS, PASSWORD, jobs_simulator,
 )
@@ -34,13 +35,8 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
 
 def simulated_clock(simulator: EmSimulator) -> Clock:
     """Pauses that move the simulator's clock instead of sleeping; 1, 2, 4... seconds, at most 8."""
-    elapsed = [0.0]
-
-    def sleep(seconds: float) -> None:
-        elapsed[0] += seconds
-        simulator.advance(seconds)
-
-    return Clock(now=lambda: elapsed[0], sleep=sleep, backoff=Backoff(first=1.0, factor=2.0, cap=8.0))
+    time = SimulatedTime(simulator)
+    return Clock(now=time.clock, sleep=time.sleep, backoff=Backoff(first=1.0, factor=2.0, cap=8.0))
 
 
 def run(simulator: EmSimulator, check_mode: bool = False, account: str = "administrator", **options: Any) -> dict:

@@ -1,0 +1,107 @@
+"""replica_evidence_info's collect (_gather.collect_first) against the simulator's hand-written
+estate (tests/unit/simulator/jobhelpers.py; servers vbr-a and vbr-b, Replica A on vbr-a with the
+VMs app-a1 and app-a2). EM here collects once an hour (collection_interval_seconds), so a run of
+Replica A that ended on the backup server is not shown until a collection is asked for.
+
+Simulator defaults (config.py): a collect task is Running for 1 s, OperationFinished for 1 s,
+then Finished; its data is visible 3 s after it was asked for; a run lasts 10 s. The waits run on
+the simulator's clock with pauses of 1, 2, 4 and 8 s.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ansible_collections.veeam_em.core.plugins.module_utils._collection import CollectionNotVisible
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_replica_evidence
+from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff
+from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
+from ansible_collections.veeam_em.core.tests.unit.simulated_time import SimulatedTime
+from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
+    ACCOUNTS, PASSWORD, SERVER_A, SERVER_B, act, jobs_simulator, logged_on,
+)
+
+LAG = {"collection_interval_seconds": 3600}
+# The estate's history is in 2025; the simulator's clock is today's.
+WINDOW = {"created_after": "2025-01-01T00:00:00Z", "include_restore_points": True, "include_replication_jobs": False}
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
+    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
+
+
+def gather(simulator: Any, account: str = "administrator", **params: Any) -> dict[str, Any]:
+    time = SimulatedTime(simulator)
+    options = connection_options(simulator, username=ACCOUNTS[account][0], password=PASSWORD)
+    with open_api(options) as api:
+        return gather_replica_evidence(api, {**WINDOW, **params}, clock=time.clock, sleep=time.sleep,
+                                       backoff=Backoff(first=1.0, factor=2.0, cap=8.0))
+
+
+def a_run_em_has_not_collected(simulator: Any) -> None:
+    with logged_on(simulator) as em:
+        assert act(em, "Replica A", "start").status_code == 202
+    simulator.advance(20)  # the run (10 s) has ended on vbr-a; EM's last collection was before it
+
+
+def writes(simulator: Any) -> list[str]:
+    return [entry["request"] for entry in simulator.snapshot()["write_log"]]
+
+
+def vms_of(evidence: dict[str, Any], key: str) -> list[str]:
+    return sorted(record["vm_name"] for record in evidence[key] if record["vm_name"].startswith("app-a"))
+
+
+def test_without_collect_em_shows_what_it_collected_last(certificates):
+    with jobs_simulator(certificates, **LAG) as simulator:
+        a_run_em_has_not_collected(simulator)
+        evidence = gather(simulator)
+        assert "collection" not in evidence
+        # Only the run of the estate: app-a1 and app-a2 once each, app-a1's one point.
+        assert vms_of(evidence, "replica_task_sessions") == ["app-a1", "app-a2"]
+        assert vms_of(evidence, "replica_points") == ["app-a1"]
+        assert writes(simulator) == ["POST /api/jobs/aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa?action=start"]
+
+
+def test_collect_asks_every_backup_server_and_reads_the_run_it_brought(certificates):
+    with jobs_simulator(certificates, **LAG) as simulator:
+        a_run_em_has_not_collected(simulator)
+        simulator.reset_stats()
+        evidence = gather(simulator, collect=True, collect_timeout=60)
+        assert writes(simulator) == [f"POST /api/backupServers/{SERVER_A}?action=collect",
+                                     f"POST /api/backupServers/{SERVER_B}?action=collect"]
+        # Tasks Finished at 2 s (seen at 3 s after pauses of 1 and 2); the first read of the points,
+        # at 3 s, has nothing to agree with; the second, at 3 + 4 = 7 s, agrees.
+        assert evidence["collection"] == {"backup_server_names": ["vbr-a.corp.example", "vbr-b.corp.example"],
+                                          "proof": "data seen", "seconds": 7.0}
+        assert vms_of(evidence, "replica_task_sessions") == ["app-a1", "app-a1", "app-a2", "app-a2"]
+        assert vms_of(evidence, "replica_points") == ["app-a1", "app-a1", "app-a2"]
+
+
+def test_collect_asks_only_the_backup_servers_named(certificates):
+    with jobs_simulator(certificates, **LAG) as simulator:
+        evidence = gather(simulator, account="portal_user", collect=True, collect_timeout=60,
+                          backup_server_names=["vbr-b.corp.example"])
+        assert writes(simulator) == [f"POST /api/backupServers/{SERVER_B}?action=collect"]
+        assert evidence["collection"]["backup_server_names"] == ["vbr-b.corp.example"]
+
+
+def test_collect_tasks_that_do_not_finish_in_time_fail_naming_the_servers(certificates):
+    with jobs_simulator(certificates, task_seconds=100) as simulator:
+        with pytest.raises(CollectionNotVisible) as late:
+            gather(simulator, collect=True, collect_timeout=10, backup_server_names=["vbr-a.corp.example"])
+        message = str(late.value)
+        assert message.startswith("Enterprise Manager did not show the data collected from backup server(s) "
+                                  "vbr-a.corp.example within 10 seconds: its collect tasks had not finished")
+
+
+def test_collect_timeout_must_be_positive(certificates):
+    with jobs_simulator(certificates) as simulator:
+        with pytest.raises(ConfigurationError, match="collect_timeout must be more than 0 seconds, not 0"):
+            gather(simulator, collect=True, collect_timeout=0)
+        assert writes(simulator) == []
