@@ -3,6 +3,7 @@
 #   findings.yml  - the exact findings, counts, report shapes, idempotence, connection from role variables;
 #   restore_points.yml - the same estate judged on restore points and on sessions;
 #   one_logon.yml - one logon to EM per role run, every part of the evidence read;
+#   collect_first.yml - replica_compliance_collect_first: one collect per backup server in scope first;
 #   coverage.yml  - files/coverage.json: VMs and a folder included in jobs but never replicated;
 #   switches.yml  - each fail switch: the failing VMs, and reports written before the role fails;
 #   check_mode.yml - under --check;
@@ -36,6 +37,7 @@ ansible-playbook -i "$INVENTORY_PATH" findings.yml "$@" | tee "$OUTPUT_DIR/findi
 python check_reports.py "$REPORTS" --vms 10 --failing 0 --version "$VERSION"
 ansible-playbook -i "$INVENTORY_PATH" restore_points.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" one_logon.yml "$@"
+ansible-playbook -i "$INVENTORY_PATH" collect_first.yml "$@"
 quietly coverage ansible-playbook -i "$INVENTORY_PATH" coverage.yml "$@"
 python check_reports.py "$OUTPUT_DIR/coverage" --vms 4 --failing 3 --version "$VERSION"
 quietly switches ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
