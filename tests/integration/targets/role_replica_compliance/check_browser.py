@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The HTML report in headless Chromium, served over HTTP with Jenkins' default Content-Security-Policy.
 
-    python check_browser.py REPORT_DIR --search TEXT --screenshot PNG [--control]
+    python check_browser.py REPORT_DIR --search TEXT --screenshot PNG [--control] [--text TEXT ...]
 
 Under Jenkins' CSP (no script at all): the only console line allowed is Chromium saying the
 sandbox kept the report's script from running; the script did not run (so the header was
@@ -11,7 +11,8 @@ applied); the styles were applied (the header's pixels have the colour of the ve
 script (CSP: Jenkins' plus script-src 'self' and sandbox allow-scripts, the only relaxation the
 probe needs; the report's styles and markup are the same): at 1280 px the document has no
 horizontal overflow and the findings column ends inside the viewport; the status filters
-(CSS :target, no script) and the text filter (the report's script) show the right rows.
+(CSS :target, no script) and the text filter (the report's script) show the right rows; each
+--text is seen (rendered, not only in the markup) above the chart.
 """
 from __future__ import annotations
 
@@ -140,10 +141,13 @@ def check_jenkins(base: str, report: dict, screenshot: Path, control: bool) -> N
             assert pixel(unstyled, 6, 6) == (255, 255, 255), "the pixel check cannot tell styled from unstyled"
 
 
-def check_probe(base: str, report: dict, search: str) -> None:
+def check_probe(base: str, report: dict, search: str, texts: list[str]) -> None:
     vms, failing = report["counts"]["vms"], report["counts"]["failing"]
     plain = probe(base, "")
     assert plain["ready"] == "true" and plain["search_shown"], plain
+    seen = " ".join(plain["top_text"].split())
+    missing = [text for text in texts if text not in seen]
+    assert not missing, f"not shown above the chart: {missing}; shown: {seen[:2000]}"
     assert plain["scroll_width"] <= plain["viewport"], f"the page scrolls sideways at {WIDTH} px: {plain}"
     assert plain["wrap_scroll_width"] <= plain["wrap_client_width"], f"the table scrolls sideways at {WIDTH} px: {plain}"
     assert plain["findings_right"] is not None and plain["findings_right"] <= min(plain["viewport"], plain["wrap_right"]), (
@@ -166,6 +170,8 @@ def main() -> int:
     parser.add_argument("--screenshot", type=Path, required=True)
     parser.add_argument("--search", required=True, help="text to type in the filter (a part of some VM names)")
     parser.add_argument("--control", action="store_true", help="also show that an unstyled page fails the pixel check")
+    parser.add_argument("--text", action="append", default=[],
+                        help="text a reader must see above the chart, such as a check not judged (repeatable)")
     args = parser.parse_args()
     report = json.loads((args.report_dir / "replica-compliance.json").read_text(encoding="utf-8"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(args.report_dir)))
@@ -173,7 +179,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         check_jenkins(base, report, args.screenshot, args.control)
-        check_probe(base, report, args.search.lower())
+        check_probe(base, report, args.search.lower(), args.text)
     finally:
         server.shutdown()
     print(f"{args.report_dir}: renders under Jenkins' CSP, fits {WIDTH} px, filters work; screenshot {args.screenshot}")

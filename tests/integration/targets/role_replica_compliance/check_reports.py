@@ -3,10 +3,13 @@
 """Check the replica_compliance reports: JSON keys, the common JUnit XML shape, the HTML page and the context
 (EM, collection version, scope) in all three.
 
-    python check_reports.py REPORT_DIR --vms N --failing F --version V [--em-url URL] [--context] [--dom DUMPED_DOM]
+    python check_reports.py REPORT_DIR --vms N --failing F --version V [--em-url URL] [--context]
+                            [--not-judged REASON ...]
 
 --context: the result also has scope, not_found and warnings (set by the role since issue 19, written by hand
 in files/report_context.json), and every report must show them.
+--not-judged: the reasons the run could not judge coverage for (issue 25: an account without the Portal
+Administrator role), each shown by its label in every report; none given, the run judged everything.
 """
 from __future__ import annotations
 
@@ -32,12 +35,15 @@ VM_KEYS = {
     "last_success_age_text", "rpo_text", "rpo_used_percent",
     "last_point_time", "last_point_age_seconds", "last_point_age_text", "restore_points", "rpo_basis", "rpo_evidence_time",
     "rpo_age_seconds", "rpo_evidence_text", "never_replicated", "object_type", "job_schedule_enabled", "job_next_run",
-    "job_overdue",
+    "job_overdue", "not_judged",
 }
 # Issue 19: the keys of the result's scope.
 SCOPE_KEYS = {"vm_names", "exclude_vm_names", "job_names", "exclude_job_names", "backup_server_names",
               "exclude_backup_server_names", "lookback", "created_after", "created_before", "rpo", "rpo_by_job",
-              "rpo_basis", "include_unreplicated", "empty_scope", "inventory_group", "inventory_vm_names"}
+              "rpo_basis", "include_unreplicated", "empty_scope", "inventory_group", "inventory_vm_names", "not_judged"}
+# Issue 25: what a check not judged says, as docs/docsite/rst/em_api_notes.rst ("Roles") and the role's docs word it.
+NOT_JUDGED_KEYS = {"checks", "reason", "label", "message"}
+PORTAL_ADMINISTRATOR_NEEDED = "reading replication jobs needs the Portal Administrator role in Enterprise Manager"
 # Attributes the common JUnit schema (Jenkins, GitLab, Azure DevOps) allows on each element.
 JUNIT_ATTRIBUTES = {
     "testsuites": {"name", "tests", "failures", "errors", "skipped", "disabled", "time"},
@@ -83,7 +89,25 @@ def check_json(path: Path, args: argparse.Namespace) -> dict:
     assert report["counts"]["not_found"] == len(report["not_found"]), report["not_found"]
     assert all(set(item) == {"kind", "name", "message"} for item in report["not_found"]), report["not_found"]
     assert isinstance(report["warnings"], list), report["warnings"]
+    check_not_judged(report, args.not_judged)
     return report
+
+
+def check_not_judged(report: dict, reasons: list[str]) -> None:
+    """Exactly the expected checks not judged, each with its label and a message naming the role; coverage
+    not judged leaves never_replicated null (not a 0 nobody looked for) in the counts and on every VM."""
+    entries = report["scope"]["not_judged"]
+    assert [entry["reason"] for entry in entries] == reasons, (entries, reasons)
+    for entry in entries:
+        assert set(entry) == NOT_JUDGED_KEYS and entry["checks"] == "coverage", entry
+        assert entry["label"] == "not judged: " + entry["reason"], entry
+        assert PORTAL_ADMINISTRATOR_NEEDED in entry["message"] and entry["message"].endswith(
+            "so VMs in jobs that never ran, disabled jobs and overdue jobs are not judged"), entry
+    coverage = [{"checks": "coverage", "reason": reason} for reason in reasons]
+    assert (report["counts"]["never_replicated"] is None) is bool(coverage), report["counts"]
+    for vm in report["vms"]:
+        assert vm["not_judged"] == coverage, (vm["vm_name"], vm["not_judged"])
+        assert vm["never_replicated"] is None if coverage else isinstance(vm["never_replicated"], bool), vm
 
 
 def check_properties(suite: ET.Element, report: dict, context: bool) -> None:
@@ -103,7 +127,7 @@ def check_properties(suite: ET.Element, report: dict, context: bool) -> None:
     assert json.loads(found["rpo_by_job"][0]) == report["rpo_by_job"], found["rpo_by_job"]
     if context:
         for key, value in scope.items():
-            if key not in expected and key not in ("rpo_by_job", "include_unreplicated", "inventory_vm_names"):
+            if key not in expected and key not in ("rpo_by_job", "include_unreplicated", "inventory_vm_names", "not_judged"):
                 shown = found.get(f"scope.{key}", [None])[0]
                 assert (shown if isinstance(value, str) else json.loads(shown)) == value, (key, shown)
         assert found.get("warning", []) == report["warnings"], found.get("warning")
@@ -143,8 +167,9 @@ def check_junit(path: Path, report: dict, context: bool) -> None:
 
 
 def check_scope_cases(root: ET.Element, report: dict) -> tuple[int, int]:
-    """The scope's findings as test cases: no VM in scope (failing unless the empty scope only warns) and
-    each name that matched nothing (failing while not_found is in fail_on, else skipped). (failures, skipped)"""
+    """The scope's findings as test cases: no VM in scope (failing unless the empty scope only warns), each
+    name that matched nothing (failing while not_found is in fail_on, else skipped) and each check not judged
+    (skipped, its label the message). (failures, skipped)"""
     cases = {case.get("name"): case for case in root.findall("testsuite/testcase[@classname='replica_compliance.scope']")}
     expected = {}
     if not report["vms"]:
@@ -153,10 +178,13 @@ def check_scope_cases(root: ET.Element, report: dict) -> tuple[int, int]:
     for missing in report.get("not_found", []):
         verdict = "failure" if "not_found" in report["fail_on"] else "skipped"
         expected[f"not_found: {missing['kind']} {missing['name']}"] = (verdict, missing["message"])
+    not_judged = {f"not_judged: {entry['checks']}": entry["label"] for entry in report["scope"].get("not_judged", [])}
+    expected.update((name, ("skipped", label)) for name, label in not_judged.items())
     assert sorted(cases) == sorted(expected), (sorted(cases), sorted(expected))
     for name, (verdict, message) in expected.items():
         element = cases[name].find(verdict)
         assert element is not None and message in element.get("message", ""), (name, ET.tostring(cases[name]))
+        assert name not in not_judged or element.get("message") == message, (name, element.get("message"))
     failures = sum(verdict == "failure" for verdict, _message in expected.values())
     return failures, len(expected) - failures
 
@@ -225,6 +253,23 @@ def check_html_context(page: str, report: dict, context: bool) -> None:
             for name in report["scope"][key] + report["scope"]["exclude_" + key]:
                 assert f"<code>{name}</code>" in text, (key, name)
         assert f"replica_compliance_empty_scope: {report['scope']['empty_scope']}" in text
+    check_html_not_judged(page, report)
+
+
+def check_html_not_judged(page: str, report: dict) -> None:
+    """Each check not judged by its label, up top with its message and where never replicated VMs would be
+    judged; the never replicated card says not judged instead of a count."""
+    text = html.unescape(page)
+    entries = report["scope"].get("not_judged", [])
+    listed = re.search(r'<section id="not-judged" class="not-judged">(.*?)</section>', text, re.S)
+    assert bool(listed) is bool(entries), "a Not judged section without a check not judged, or none with one"
+    never = re.search(r"<dt>VMs never replicated</dt><dd>(.*?)</dd>", text, re.S).group(1)
+    for entry in entries:
+        assert f"<b>{entry['checks']} {entry['label']}</b>: {entry['message']}" in listed.group(1), entry
+        assert entry["label"] in never, never
+    card = re.search(r'<div class="card (never_replicated|not_judged)"><b>([^<]*)</b>never replicated</div>', page)
+    shown = "not judged" if report["counts"]["never_replicated"] is None else str(report["counts"]["never_replicated"])
+    assert card and card.group(2) == shown, (card and card.group(0), shown)
 
 
 def main() -> int:
@@ -236,6 +281,8 @@ def main() -> int:
     parser.add_argument("--em-url", default="", help="the EM URL the reports must name; none when not given")
     parser.add_argument("--context", action="store_true", help="the result has scope, not_found and warnings")
     parser.add_argument("--passed-empty", action="store_true", help="no VM in scope, and the run passed anyway")
+    parser.add_argument("--not-judged", action="append", default=[], metavar="REASON",
+                        help="a reason coverage was not judged, as the run's scope.not_judged gives it (repeatable)")
     args = parser.parse_args()
     report = check_json(args.report_dir / "replica-compliance.json", args)
     check_junit(args.report_dir / "replica-compliance.junit.xml", report, args.context)

@@ -5,17 +5,22 @@
 #   one_logon.yml - one logon to EM per role run, every part of the evidence read;
 #   collect_first.yml - replica_compliance_collect_first: one collect per backup server in scope first;
 #   coverage.yml  - files/coverage.json: VMs and a folder included in jobs but never replicated;
+#   account_roles.yml - the same estate as a Portal User (coverage not judged, or required and failing) and as a
+#                   VM Restore Operator (no sessions: the role fails), for each way EM may answer a denied read;
 #   switches.yml  - each fail switch: the failing VMs, and reports written before the role fails;
 #   check_mode.yml - under --check;
 #   a plain failing run, which must exit non-zero and still leave its reports;
 #   report_context.yml - the reports of hand-written results: 20 VMs with the full context, and no VM in scope;
 #   scale.yml     - the reports of a generated 500-VM estate (one more role run);
 #   the HTML reports in headless Chromium under Jenkins' CSP (check_browser.py), with screenshots.
+# The password of COV's Portal User and VM Restore Operator, set before tracing starts (see simulator.sh).
+export ACCOUNTS_PASSWORD='Acct-Pw-25c4d1' SECRET_VARS=ACCOUNTS_PASSWORD
 set -euxo pipefail
 source ../setup_em_simulator/simulator.sh
 
 start_em_simulator EST --fixture "$PWD/files/estate.json"
-start_em_simulator COV --fixture "$PWD/files/coverage.json"
+start_em_simulator COV --fixture "$PWD/files/coverage.json" --extra-account 'CORP\em-portal-user:portal-user' \
+    --extra-account 'CORP\em-restore:restore-operator' --extra-password-env ACCOUNTS_PASSWORD
 
 # Artifacts go to ansible-test's tests/output/data (kept after the run); elsewhere to OUTPUT_DIR.
 if [ -n "${JUNIT_OUTPUT_DIR:-}" ]; then
@@ -40,6 +45,15 @@ ansible-playbook -i "$INVENTORY_PATH" one_logon.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" collect_first.yml "$@"
 quietly coverage ansible-playbook -i "$INVENTORY_PATH" coverage.yml "$@"
 python check_reports.py "$OUTPUT_DIR/coverage" --vms 4 --failing 3 --version "$VERSION"
+# Issue 25: the expected failures (require_coverage, the Restore Operator) go to a log that is checked, not echoed.
+ansible-playbook -i "$INVENTORY_PATH" account_roles.yml "$@" > "$OUTPUT_DIR/account_roles.log" 2>&1 \
+    || { cat "$OUTPUT_DIR/account_roles.log"; exit 1; }
+python check_account_roles_log.py "$OUTPUT_DIR/account_roles.log" || { cat "$OUTPUT_DIR/account_roles.log"; exit 1; }
+python check_reports.py "$OUTPUT_DIR/account_roles/portal_user_forbidden" --vms 1 --failing 0 --version "$VERSION" \
+    --em-url "$COV_URL" --context --not-judged "no right to read replication jobs"
+python check_reports.py "$OUTPUT_DIR/account_roles/portal_user_empty" --vms 1 --failing 0 --version "$VERSION" \
+    --em-url "$COV_URL" --context --not-judged "Enterprise Manager showed no replication job"
+no_secrets_in "$OUTPUT_DIR/account_roles" "$OUTPUT_DIR/account_roles.log"
 quietly switches ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" check_mode.yml --check "$@"
 
@@ -96,7 +110,13 @@ python check_browser.py "$ARTIFACTS" --search gold --control --screenshot "$ARTI
 python check_browser.py "$OUTPUT_DIR/context" --search branch-file --screenshot "$ARTIFACTS/screenshots/20-vms-jenkins-csp.png"
 python check_browser.py "$OUTPUT_DIR/scale" --search app012 --screenshot "$ARTIFACTS/screenshots/500-vms-jenkins-csp.png"
 python check_browser.py "$OUTPUT_DIR/empty" --search any --screenshot "$ARTIFACTS/screenshots/0-vms-jenkins-csp.png"
-cp -r "$OUTPUT_DIR/context" "$OUTPUT_DIR/scale" "$OUTPUT_DIR/empty" "$ARTIFACTS/"
+# A Portal User's report: coverage not judged, said where it shows (the role's Not judged section and the scope).
+python check_browser.py "$OUTPUT_DIR/account_roles/portal_user_forbidden" --search cov \
+    --screenshot "$ARTIFACTS/screenshots/portal-user-jenkins-csp.png" \
+    --text "VMs never replicated not judged: no right to read replication jobs" \
+    --text "coverage not judged: no right to read replication jobs: reading replication jobs needs the Portal Administrator role" \
+    --text "not judged never replicated"
+cp -r "$OUTPUT_DIR/context" "$OUTPUT_DIR/scale" "$OUTPUT_DIR/empty" "$OUTPUT_DIR/account_roles" "$ARTIFACTS/"
 echo "replica_compliance artifacts (reports and screenshots): $ARTIFACTS"
 ls -1 "$ARTIFACTS"/screenshots/*.png
 

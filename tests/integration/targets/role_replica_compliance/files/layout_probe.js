@@ -23,6 +23,11 @@ window.addEventListener("load", function () {
     rows: rows.length,
     rows_shown: shown(),
     ready: document.body.getAttribute("data-ready"),
+    // the text a reader sees above the chart (innerText leaves out what is not rendered)
+    top_text: ["header", "#not-judged", "#warnings", "#not-found", "#context", "#summary"].map(function (selector) {
+      var element = document.querySelector(selector);
+      return element ? element.innerText : "";
+    }).join("\n"),
     search_shown: Boolean(search) && !search.hidden
   };
   var query = /[?&]q=([^&#]*)/.exec(location.search);
