@@ -5,8 +5,10 @@ job runs (started once per job, or waited for when it runs already) until it has
 
 The steps: (collect, when asked) -> each VM's newest point -> the stale VMs' jobs through the
 includes (_replica_point_jobs) -> the jobs' sessions (running already?) -> start, and wait in one
-loop (_replica_point_wait). Errors after a start carry what is known (`known`), so a failed run
-still returns every started job and its session: none is left untracked.
+loop (_replica_point_wait), collecting again meanwhile when asked to collect
+(_replica_point_recollect). wait_timeout bounds all of it from the first collect on: what the
+collection took is not waited again for the points. Errors after a start carry what is known
+(`known`), so a failed run still returns every started job and its session: none is left untracked.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._collection import a
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError, VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import replica_point_record
 from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_jobs import jobs_of_vms
+from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_recollect import Recollector
 from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_runs import JobRun, is_running
 from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_wait import Timing, start, wait_for_points
 from ansible_collections.veeam_em.core.plugins.module_utils._times import utc_now
@@ -28,6 +31,9 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._rpo import 
 
 # For a job never run: a session of the run it starts is newer than this before now (clock skew).
 SESSION_LOOKBACK = timedelta(days=1)
+# With collect: true, collect again while waiting at most this often per backup server (seconds):
+# a run's point shows within about this long after it ends, for a few collections per run.
+DEFAULT_COLLECT_INTERVAL = 60.0
 
 
 class EnsureFailed(VeeamEmError):
@@ -51,6 +57,7 @@ def ensure(api: Any, params: dict[str, Any], check_mode: bool, clock: Callable[[
     servers = tuple(params.get("backup_server_names") or ())
     backoff = Backoff(first=1.0, factor=1.5, cap=float(params.get("poll_interval_max") or 30))
     timing = Timing(float(params.get("wait_timeout") or 0), backoff, clock, sleep)
+    interval, began = _collect_interval(params), clock()
     collected = _collect_first(api, vm_names, servers, timing) if params.get("collect") and not check_mode else None
     before = newest_points(api, vm_names, servers)
     moment = now()
@@ -64,7 +71,17 @@ def ensure(api: Any, params: dict[str, Any], check_mode: bool, clock: Callable[[
         result["would_start"] = [run.job["name"] for run in runs if run.session is None]
         result["changed"] = bool(result["would_start"])
         return _with_runs(result, runs, None)
-    return _act(api, runs, servers, result, timing)
+    recollect = Recollector(EmActions(api.session), interval, clock) if collected else None
+    return _act(api, runs, servers, result, timing, recollect, clock() - began)
+
+
+def _collect_interval(params: dict[str, Any]) -> float:
+    """collect_interval in seconds; under a second would ask EM to collect at every poll."""
+    interval = params.get("collect_interval")
+    interval = DEFAULT_COLLECT_INTERVAL if interval is None else float(interval)
+    if interval < 1:
+        raise ConfigurationError(f"collect_interval must be at least 1 second, not {interval:g}")
+    return interval
 
 
 def newest_points(api: Any, vm_names: list[str], servers: tuple[str, ...]) -> dict[str, dict[str, Any] | None]:
@@ -94,7 +111,8 @@ def plan_runs(api: Any, jobs: dict[str, dict[str, Any]], moment: datetime) -> li
 
 
 def _act(api: Any, runs: list[JobRun], servers: tuple[str, ...], result: dict[str, Any],
-         timing: Timing) -> dict[str, Any]:
+         timing: Timing, recollect: Recollector | None, spent: float) -> dict[str, Any]:
+    """Start the jobs not running and wait for what is left of wait_timeout after `spent` seconds."""
     actions = EmActions(api.session)
     floor = min(run.floor for run in runs)
     waited = None
@@ -102,13 +120,13 @@ def _act(api: Any, runs: list[JobRun], servers: tuple[str, ...], result: dict[st
         for run in runs:
             if run.session is None:
                 start(actions, run)
-        waited = wait_for_points(api, actions, runs, servers, floor, timing)
+        waited = wait_for_points(api, actions, runs, servers, floor, timing, recollect, spent)
     except VeeamEmError as error:
-        known = _with_runs(result, runs, None)
+        known = _with_runs(result, runs, None, recollect)
         known["changed"] = any(run.started for run in runs)
         raise EnsureFailed(str(error), known) from error
     result["changed"] = any(run.started for run in runs)
-    return _with_runs(result, runs, waited)
+    return _with_runs(result, runs, waited, recollect)
 
 
 def _collect_first(api: Any, vm_names: list[str], servers: tuple[str, ...], timing: Timing) -> dict[str, Any]:
@@ -125,7 +143,8 @@ def _collect_first(api: Any, vm_names: list[str], servers: tuple[str, ...], timi
         return [point and point["id"] for point in newest_points(api, vm_names, servers).values()]
 
     done = collect(EmActions(api.session), targets, timing.timeout, agreeing_reads(read), *timing[1:])
-    return {"backup_server_names": sorted(targets.values()), "proof": done.proof, "seconds": done.seconds}
+    return {"backup_server_names": sorted(targets.values()), "proof": done.proof, "seconds": done.seconds,
+            "collected_again": {}}
 
 
 def _vm_entry(vm: str, point: dict[str, Any] | None) -> dict[str, Any]:
@@ -134,8 +153,12 @@ def _vm_entry(vm: str, point: dict[str, Any] | None) -> dict[str, Any]:
             "waited_seconds": None}
 
 
-def _with_runs(result: dict[str, Any], runs: list[JobRun], waited: float | None) -> dict[str, Any]:
-    """The result with each run's job, session, new point and the time waited filled per VM."""
+def _with_runs(result: dict[str, Any], runs: list[JobRun], waited: float | None,
+               recollect: Recollector | None = None) -> dict[str, Any]:
+    """The result with each run's job, session, new point and the time waited filled per VM, and
+    the collections asked for while waiting."""
+    if recollect is not None:
+        result["collection"]["collected_again"] = recollect.counts()
     by_vm = {vm: run for run in runs for vm in run.vms}
     for entry in result["vms"]:
         run = by_vm.get(entry["vm_name"])

@@ -5,7 +5,8 @@ restore point newer than its job's run (_replica_point_runs says which run that 
 
 Each poll reads the start Tasks still followed (in the logon session that made them), then the
 jobs' sessions (one query), then the new points of the VMs still waited for (one query): a
-session that shows Stopped is judged against points read after it.
+session that shows Stopped is judged against points read after it. With collect: true, a poll
+that leaves VMs waiting may then ask EM to collect again (_replica_point_recollect).
 """
 from __future__ import annotations
 
@@ -85,9 +86,12 @@ def follow_task(actions: Any, run: JobRun) -> None:
 
 
 def wait_for_points(api: Any, actions: Any, runs: list[JobRun], servers: tuple[str, ...], floor: datetime | None,
-                    timing: Timing) -> float:
+                    timing: Timing, recollect: Callable[[list[JobRun]], None] | None = None,
+                    spent: float = 0.0) -> float:
     """Poll until every run's VMs have their point; the seconds waited. RunFailed as a run ends
-    without one, WaitTimedOut (naming each job still waited for) when `timeout` passes."""
+    without one, WaitTimedOut (naming each job still waited for) when `timing.timeout` passes, of
+    which `spent` seconds went before (collecting). `recollect` is called after each poll that
+    leaves VMs waiting (it decides whether to collect)."""
     uids = tuple(sorted({run.job["uid"] for run in runs}))
 
     def poll() -> tuple[bool, None]:
@@ -99,9 +103,12 @@ def wait_for_points(api: Any, actions: Any, runs: list[JobRun], servers: tuple[s
         _read_points(api, runs, servers)
         for run in runs:
             check_ended(run)
-        return all(run.done for run in runs), None
+        done = all(run.done for run in runs)
+        if not done and recollect is not None:
+            recollect(runs)
+        return done, None
 
-    waited = wait_until(poll, *timing)
+    waited = wait_until(poll, timing.timeout - spent, *timing[1:])
     if not waited.met:
         raise WaitTimedOut(_timed_out(runs, timing.timeout))
     return waited.seconds

@@ -24,8 +24,13 @@ description:
   - Enterprise Manager shows what each backup server had at its last collection (every 15 minutes by
     default). With O(collect=true) the module first asks EM to collect from the backup servers involved,
     and waits until the collect tasks have finished and two reads of the VMs' newest points agree. That
-    proves EM's answer stopped changing, not that the collection is complete; it does not make EM collect
-    again after a job run, so with EM's collection lag a run's new point shows at EM's next collection.
+    proves EM's answer stopped changing, not that the collection is complete.
+  - With O(collect=true), while it waits for new points the module also asks EM to collect again from the
+    backup servers of the jobs whose VMs still lack their new point, at most once every O(collect_interval)
+    seconds per server and only once that server's previous collect task has finished (never two
+    collections of one server at a time), so a run's points show about O(collect_interval) seconds after it
+    ends rather than at EM's next scheduled collection. A server whose collect request got no answer is not
+    asked again. Without O(collect), the module never asks EM to collect.
 options:
   vm_names:
     description: Names of the VMs, exact and case-sensitive, as Enterprise Manager shows them.
@@ -55,11 +60,20 @@ options:
     default: false
   wait_timeout:
     description:
-      - How many seconds to wait for the collection (with O(collect)) and, separately, for the new restore
-        points. On a timeout the module fails naming each job, its session and the VMs still waiting; the
-        jobs go on running, and running the task again waits for them rather than starting them again.
+      - How many seconds the whole wait may take, from the first collection (with O(collect)) to the last
+        new restore point; the time the collection took is not granted again to the points. When the
+        collection's data is not visible in time, the module fails naming the backup servers. When the points
+        do not come in time, it fails naming each job, its session and the VMs still waiting; the jobs go on
+        running, and running the task again waits for them rather than starting them again.
     type: int
     default: 1800
+  collect_interval:
+    description:
+      - With O(collect), the fewest seconds between two collections from one backup server while the module
+        waits for new restore points; the first falls this long after the wait began. At least 1. Ignored
+        without O(collect).
+    type: int
+    default: 60
   poll_interval_max:
     description:
       - The longest pause between two polls, in seconds. Polls start a second apart and grow by half each
@@ -150,8 +164,10 @@ would_start:
   elements: str
 collection:
   description:
-    - With O(collect), the backup servers collected from (backup_server_names), what was proved (proof -
-      V(data seen) - two reads agreed after the collect tasks finished) and the seconds it took; else null.
+    - With O(collect), the backup servers collected from before judging (backup_server_names), what was
+      proved (proof - V(data seen) - two reads agreed after the collect tasks finished), the seconds it took,
+      and collected_again - per backup server name, how many collections were asked for while waiting for
+      the new points (empty when none); else null.
   returned: always
   type: dict
 """
@@ -175,6 +191,7 @@ OPTIONS = {
     "max_age": {"type": "str", "required": True},
     "collect": {"type": "bool", "default": False},
     "wait_timeout": {"type": "int", "default": 1800},
+    "collect_interval": {"type": "int", "default": 60},
     "poll_interval_max": {"type": "int", "default": 30},
 }
 
