@@ -6,7 +6,8 @@ judged (and not the warning again), and the Restore Operator's failure on the fa
     python check_account_roles_log.py LOG
 
 The cases, in account_roles.yml's order: a Portal User refused the jobs (403), shown none (empty),
-requiring coverage (403: failing on the gather step), and a VM Restore Operator (403, 401).
+requiring coverage (403: reports written, then failing on the enforce step), and a VM Restore Operator
+(403, 401).
 """
 from __future__ import annotations
 
@@ -25,7 +26,10 @@ SESSIONS_NEED = ("reading replica task sessions needs the Portal User or Portal 
 SUMMARY_LINES = [
     ["NOT JUDGED coverage: not judged: no right to read replication jobs"],
     ["NOT JUDGED coverage: not judged: Enterprise Manager showed no replication job"],
+    ["NOT JUDGED coverage: not judged: no right to read replication jobs"],
 ]
+REQUIRED = ("; replica_compliance_require_coverage is true, so this fails: give the account the Portal Administrator "
+            "role, or set replica_compliance_require_coverage: false to judge without coverage")
 SUMMARY_TASK = "TASK [veeam_em.core.replica_compliance : Show the summary]"
 
 
@@ -55,6 +59,9 @@ def main() -> int:
         assert "(never replicated not judged, 0 never succeeded," in block, f"the summary counts coverage: {block}"
     # The Restore Operator's failure, plainly on the failing task's line (403, then 401).
     failures = re.findall(r"^fatal: \[localhost[^\]]*\]: FAILED! => (.*)$", log, re.M)
+    required = [line for line in failures if REFUSED + REQUIRED in line]
+    assert len(required) == 1, failures
+    assert "FAILING: coverage not judged (replica_compliance_require_coverage is true)" in summaries[2], summaries[2]
     refusals = [line for line in failures if SESSIONS_NEED in line]
     assert len(refusals) == 2 and "(HTTP 403: Access is denied.)" in refusals[0] and "(HTTP 401 " in refusals[1], failures
     print(f"{sys.argv[1]}: the warnings, {len(summaries)} summaries with their NOT JUDGED lines, "
