@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._collection import agreeing_reads, collect
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection import agreeing_reads, collect
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied, ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     backup_server_record,

@@ -182,7 +182,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point import EnsureFailed, ensure
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point import EnsureFailed, ensure
 
 OPTIONS = {
     "vm_names": {"type": "list", "elements": "str", "required": True},

@@ -221,8 +221,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec
-from ansible_collections.veeam_em.core.plugins.module_utils._replication_job import JobRequest, ensure
-from ansible_collections.veeam_em.core.plugins.module_utils._replication_job_messages import JobActionFailed
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job import JobRequest, ensure
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job_messages import JobActionFailed
 
 OPTIONS = {
     "name": {"type": "str", "required": True},

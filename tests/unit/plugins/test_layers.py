@@ -14,6 +14,8 @@ Inside module_utils the layers are its sub-packages, bottom up:
 - em/ (the EM client: transport, session, codec, paging, query service, URL rules) and
   verdict/ (records judged: status, evidence, RPO, coverage, findings, messages, selection),
   side by side: the client never judges, the verdict never reads EM;
+- acting/ (what the modules that act do with the client: wait with backoff, collect, make
+  sure of fresh restore points, bring a replication job to a state), on em/ and verdict/;
 - the surface glue at its top (options, the logged-on client, the modules' wrapper, gathering);
 - events/ (the event source's pieces), on everything else.
 """
@@ -35,8 +37,9 @@ MODULE_UTILS_ALLOWED = {
     "foundations": {"foundations"},
     "em": {"foundations", "em"},
     "verdict": {"foundations", "verdict"},
-    "glue": {"foundations", "em", "verdict", "glue"},
-    "events": {"foundations", "em", "verdict", "glue", "events"},
+    "acting": {"foundations", "em", "verdict", "acting"},
+    "glue": {"foundations", "em", "verdict", "acting", "glue"},
+    "events": {"foundations", "em", "verdict", "acting", "glue", "events"},
 }
 ALLOWED = {
     "module_utils": {"module_utils"},

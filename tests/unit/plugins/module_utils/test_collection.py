@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._collection import (
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection import (
     PROOF_SEEN,
     PROOF_TASKS,
     CollectionFailed,
@@ -16,7 +16,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._collection import (
     collect,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
-from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import PointQuery
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import EmTask

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._collection import CollectionNotVisible
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection import CollectionNotVisible
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_replica_evidence
-from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff
 from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 from ansible_collections.veeam_em.core.tests.unit.simulated_time import SimulatedTime

@@ -15,8 +15,8 @@ import pytest
 from ansible_collections.veeam_em.core.plugins.module_utils import _rights as rights
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point import EnsureFailed, ensure
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_jobs import JobNotFound
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point import EnsureFailed, ensure
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_jobs import JobNotFound
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator, leak_checked
 from ansible_collections.veeam_em.core.tests.unit.simulated_time import SimulatedTime

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point import EnsureFailed, ensure
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point import EnsureFailed, ensure
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options, estate_simulator, leak_checked
 from ansible_collections.veeam_em.core.tests.unit.simulated_time import SimulatedTime
 

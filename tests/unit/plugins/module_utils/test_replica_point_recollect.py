@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._collection import CollectionFailed
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection import CollectionFailed
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ActionOutcomeUnknown
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_recollect import Recollector
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_runs import JobRun
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_recollect import Recollector
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_runs import JobRun
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import FINISHED, EmTask
 
 FLOOR = datetime(2026, 1, 1, tzinfo=timezone.utc)

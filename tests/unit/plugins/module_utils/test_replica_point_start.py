@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied, ActionOutcomeUnknown, ApiError
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_runs import JobRun, RunFailed
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_wait import (
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_runs import JobRun, RunFailed
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_wait import (
     StartOutcomeUnknown,
     follow_task,
     start,

@@ -15,10 +15,10 @@ import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._job_run import Clock
-from ansible_collections.veeam_em.core.plugins.module_utils._replication_job import JobRequest, decide, ensure
-from ansible_collections.veeam_em.core.plugins.module_utils._replication_job_messages import JobActionFailed
-from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._job_run import Clock
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job import JobRequest, decide, ensure
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job_messages import JobActionFailed
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator
 from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._replication_job_messages import JobActionFailed
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job_messages import JobActionFailed
 from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.plugins.module_utils.test_replication_job import post, run, writes
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import jobs_simulator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff, wait_until
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff, wait_until
 
 
 class FakeClock:

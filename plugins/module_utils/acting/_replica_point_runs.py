@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_jobs import job_label
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_jobs import job_label
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import EmTask
 
 STOPPED = "Stopped"

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff, wait_until
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff, wait_until
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import FINISHED, EmTask
 

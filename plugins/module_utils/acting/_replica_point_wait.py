@@ -19,8 +19,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
     VeeamEmError,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_jobs import job_label
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_runs import (
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_jobs import job_label
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_runs import (
     HOW_TO_SEE,
     JobRun,
     RunFailed,
@@ -29,7 +29,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_runs 
     take_points,
     take_refusal,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff, wait_until
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff, wait_until
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import PointQuery
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import FINISHED
 

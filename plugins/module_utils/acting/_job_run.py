@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff, wait_until
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff, wait_until
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import FINISHED, EmTask

@@ -17,16 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils import _replication_job_messages as say
+from ansible_collections.veeam_em.core.plugins.module_utils.acting import _replication_job_messages as say
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     AccessDenied,
     ActionOutcomeUnknown,
     ApiError,
     ConfigurationError,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils._job_run import Clock, RunWatch, task_refused
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._job_run import Clock, RunWatch, task_refused
 from ansible_collections.veeam_em.core.plugins.module_utils._records import replication_job_record
-from ansible_collections.veeam_em.core.plugins.module_utils._replication_job_messages import JobActionFailed
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job_messages import JobActionFailed
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi

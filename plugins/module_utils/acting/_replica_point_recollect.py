@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ansible_collections.veeam_em.core.plugins.module_utils._collection import HOW_TO_SEE, CollectionFailed
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection import HOW_TO_SEE, CollectionFailed
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ActionOutcomeUnknown
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_runs import JobRun
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_runs import JobRun
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import FINISHED, EmTask
 
 

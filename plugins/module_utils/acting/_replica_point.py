@@ -16,15 +16,15 @@ import time
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from ansible_collections.veeam_em.core.plugins.module_utils._collection import agreeing_reads, collect
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection import agreeing_reads, collect
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError, VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import replica_point_record
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_jobs import jobs_of_vms
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_recollect import Recollector
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_runs import JobRun, is_running
-from ansible_collections.veeam_em.core.plugins.module_utils._replica_point_wait import Timing, start, wait_for_points
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_jobs import jobs_of_vms
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_recollect import Recollector
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_runs import JobRun, is_running
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_wait import Timing, start, wait_for_points
 from ansible_collections.veeam_em.core.plugins.module_utils._times import utc_now
-from ansible_collections.veeam_em.core.plugins.module_utils._waiting import Backoff
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import PointQuery
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._rpo import read_rpo
