@@ -23,7 +23,9 @@ options:
       - What the account may read depends on its Enterprise Manager role (Veeam's EM REST reference, page
         C(security_roles_concept), "Security Roles"). A Portal User reads everything the collection reads but the
         replication jobs, so only M(veeam_em.core.replication_job_info) and coverage (VMs in jobs that never ran,
-        disabled and overdue jobs) need a Portal Administrator; without it, coverage is not judged and said so.
+        disabled and overdue jobs) need a Portal Administrator to read; without it, coverage is not judged and said
+        so. Starting, stopping or retrying a job (M(veeam_em.core.replication_job), and M(veeam_em.core.replica_point)
+        when a point is stale) needs a Portal Administrator too; a Portal User may ask EM to collect.
         A VM Restore Operator reads only replica restore points (M(veeam_em.core.replica_point_info)).
         A refused read names the role it needs. R(The quickstart guide,ansible_collections.veeam_em.core.docsite.quickstart.em_roles)
         has a table of each module and plugin and the role it needs.
@@ -133,6 +135,28 @@ attributes:
   diff_mode:
     support: none
     description: The module changes nothing, so there is no diff.
+  action_group:
+    support: full
+    membership:
+      - veeam_em.core.em
+    description: Use C(group/veeam_em.core.em) in C(module_defaults) to set the connection once.
+"""
+
+    # For the modules that act (start jobs, collect): the same notes and action group; each module
+    # says in its own attributes what check mode does.
+    ACTION_MODULE = r"""
+author:
+  - veeam_em.core maintainers (@veeam-em)
+notes:
+  - >-
+    The module talks to Enterprise Manager from where it runs; run it on the controller
+    (C(delegate_to: localhost) or a play on localhost).
+  - Every logon to Enterprise Manager is logged out before the module returns, on errors too.
+  - The Task Enterprise Manager answers an action with is followed in the logon session that made it, as Enterprise
+    Manager requires.
+  - A request that acts is sent once - when its answer never comes (the connection broke, the timeout passed),
+    Enterprise Manager may have acted, so it is not sent again and the error says how to check.
+attributes:
   action_group:
     support: full
     membership:

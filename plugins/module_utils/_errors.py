@@ -64,6 +64,16 @@ class ApiError(VeeamEmError):
         self.url = url
 
 
+class ActionFailed(VeeamEmError):
+    """A module that acts could not reach the state asked; `known` is its result as far as it is
+    known (the jobs it started, their sessions), returned beside the message, so a run the
+    module started is never left untracked."""
+
+    def __init__(self, message: str, known: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.known = known
+
+
 class AccessDenied(ApiError):
     """EM refused an operation the account's roles do not allow (403, or 401 to a token that is
     alive). `right` is the Right (module _rights) the operation needs, None when the request is

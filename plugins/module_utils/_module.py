@@ -14,7 +14,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     open_api,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ActionFailed, VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._options import CONNECTION_OPTIONS
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import backup_server_warnings
@@ -76,3 +76,29 @@ def _retry_notes(module: AnsibleModule, retried: list[str]) -> dict[str, list[st
     at lower verbosity, and it is not named `retries`, which ansible-core writes for `until`.
     """
     return {"retried_requests": retried} if retried and getattr(module, "_verbosity", 0) >= 3 else {}
+
+
+def run_action_module(options: dict[str, dict[str, Any]], act: Callable[[AnsibleModule, EmApi, Any], dict[str, Any]],
+                      prepare: Callable[[dict[str, Any]], Any] = dict) -> None:
+    """A module that acts on EM (starts a job, collects): the connection options and its own
+    `options` as the argument spec, check mode supported (`act` reads module.check_mode and
+    sends nothing that acts in it). `prepare(params)` checks the module's own options before
+    any request (ConfigurationError); then `act(module, api, prepared)` over one logon:
+    exit_json with its result (which holds `changed`), or fail_json with the error's message
+    and what is known (ActionFailed.known, such as the jobs it started), so nothing started is
+    left untracked."""
+    module = AnsibleModule(argument_spec={**connection_argument_spec(), **options}, supports_check_mode=True)
+    for library, error in missing_libraries():
+        module.fail_json(msg=missing_required_lib(library), exception=error)
+    try:
+        prepared = prepare(module.params)
+        connection = connection_options_from(module.params)
+        if not connection.validate_certs:
+            module.warn(INSECURE_WARNING)
+        with open_api(connection, on_logout_failure=module.warn) as api:
+            result = act(module, api, prepared)
+    except ActionFailed as failure:
+        module.fail_json(msg=str(failure), **failure.known)
+    except VeeamEmError as error:
+        module.fail_json(msg=str(error))
+    module.exit_json(**result)

@@ -82,11 +82,7 @@ options:
     default: 30
 extends_documentation_fragment:
   - veeam_em.core.connection
-author:
-  - veeam_em.core maintainers (@veeam-em)
-notes:
-  - "Run the module on the controller (C(delegate_to: localhost)); its logon is logged out before it returns."
-  - Start Tasks are followed in the logon session that made them, as Enterprise Manager requires.
+  - veeam_em.core.connection.action_module
 attributes:
   check_mode:
     support: full
@@ -94,11 +90,6 @@ attributes:
   diff_mode:
     support: none
     description: There is no diff.
-  action_group:
-    support: full
-    membership:
-      - veeam_em.core.em
-    description: Use C(group/veeam_em.core.em) in C(module_defaults) to set the connection once.
 """
 
 EXAMPLES = r"""
@@ -172,17 +163,8 @@ collection:
   type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
-    INSECURE_WARNING,
-    connection_options_from,
-    open_api,
-)
-from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec
-from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point import EnsureFailed, ensure
+from ansible_collections.veeam_em.core.plugins.module_utils._module import run_action_module
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point import ensure
 
 OPTIONS = {
     "vm_names": {"type": "list", "elements": "str", "required": True},
@@ -197,21 +179,7 @@ OPTIONS = {
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec={**connection_argument_spec(), **OPTIONS}, supports_check_mode=True)
-    for library, error in missing_libraries():
-        module.fail_json(msg=missing_required_lib(library), exception=error)
-    try:
-        options = connection_options_from(module.params)
-        if not options.validate_certs:
-            module.warn(INSECURE_WARNING)
-        with open_api(options, on_logout_failure=module.warn) as api:
-            result = ensure(api, module.params, module.check_mode)
-    except EnsureFailed as error:
-        # What is known (started jobs, their sessions) is returned with the failure: none left untracked.
-        module.fail_json(msg=str(error), **error.known)
-    except VeeamEmError as error:
-        module.fail_json(msg=str(error))
-    module.exit_json(**result)
+    run_action_module(OPTIONS, lambda module, api, params: ensure(api, params, module.check_mode))
 
 
 if __name__ == "__main__":

@@ -28,13 +28,7 @@ description:
     page C(security_roles_concept)); another account is refused with a message naming that role.
 extends_documentation_fragment:
   - veeam_em.core.connection
-author:
-  - veeam_em.core maintainers (@veeam-em)
-notes:
-  - >-
-    The module talks to Enterprise Manager from where it runs; run it on the controller
-    (C(delegate_to: localhost) or a play on localhost).
-  - Every logon to Enterprise Manager is logged out before the module returns, on errors too.
+  - veeam_em.core.connection.action_module
 attributes:
   check_mode:
     support: full
@@ -42,11 +36,6 @@ attributes:
   diff_mode:
     support: none
     description: The module returns the job session before and after in RV(job_session) instead.
-  action_group:
-    support: full
-    membership:
-      - veeam_em.core.em
-    description: Use C(group/veeam_em.core.em) in C(module_defaults) to set the connection once.
 options:
   name:
     description:
@@ -211,18 +200,10 @@ waited_seconds:
   type: float
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
-    INSECURE_WARNING,
-    connection_options_from,
-    open_api,
-)
-from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec
+from ansible_collections.veeam_em.core.plugins.module_utils._module import run_action_module
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job import JobRequest, ensure
-from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job_messages import JobActionFailed
 
 OPTIONS = {
     "name": {"type": "str", "required": True},
@@ -234,25 +215,17 @@ OPTIONS = {
 }
 
 
-def main() -> None:
-    module = AnsibleModule(argument_spec={**connection_argument_spec(), **OPTIONS}, supports_check_mode=True)
-    for library, error in missing_libraries():
-        module.fail_json(msg=missing_required_lib(library), exception=error)
-    try:
-        request = JobRequest.from_params(module.params)
-        options = connection_options_from(module.params)
-        if not options.validate_certs:
-            module.warn(INSECURE_WARNING)
-        with open_api(options, on_logout_failure=module.warn) as api:
-            result = ensure(api, request, module.check_mode)
-    except JobActionFailed as failure:
-        module.fail_json(msg=str(failure), **failure.known)
-    except VeeamEmError as error:
-        module.fail_json(msg=str(error))
+def act(module: Any, api: Any, request: JobRequest) -> dict[str, Any]:
+    """The job brought to the state asked; a run that ended with a warning (when waited for) is warned of."""
+    result = ensure(api, request, module.check_mode)
     run = result["job_session"]
     if run is not None and run["result"] == "Warning" and request.wait:
         module.warn(f'Replication job "{request.name}": its run ended with a warning (job session {run["name"]})')
-    module.exit_json(**result)
+    return result
+
+
+def main() -> None:
+    run_action_module(OPTIONS, act, JobRequest.from_params)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection import agreeing_reads, collect
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError, VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ActionFailed, ConfigurationError, VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import replica_point_record
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_jobs import jobs_of_vms
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_recollect import Recollector
@@ -36,12 +36,8 @@ SESSION_LOOKBACK = timedelta(days=1)
 DEFAULT_COLLECT_INTERVAL = 60.0
 
 
-class EnsureFailed(VeeamEmError):
+class EnsureFailed(ActionFailed):
     """A failure after the module acted or looked: `known` is the result so far (per VM)."""
-
-    def __init__(self, message: str, known: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.known = known
 
 
 def ensure(api: Any, params: dict[str, Any], check_mode: bool, clock: Callable[[], float] = time.monotonic,

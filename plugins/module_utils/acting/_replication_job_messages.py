@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import ApiError, VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ActionFailed, ApiError
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
 VERBS = {"start": "started", "retry": "retried", "stop": "stopped"}
@@ -18,14 +18,9 @@ VERBS = {"start": "started", "retry": "retried", "stop": "stopped"}
 EM_LAGS = "EM shows a job's runs as of its last collection from the backup server, every 15 minutes by default"
 
 
-class JobActionFailed(VeeamEmError):
+class JobActionFailed(ActionFailed):
     """The job could not be brought to the state asked. `known` is the module's result as far as
-    it is known (job, task, job_session), returned beside the message: a run the module started
-    is never left untracked."""
-
-    def __init__(self, message: str, known: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.known = known
+    it is known (job, task, job_session)."""
 
 
 def _label(request: Any, watch: Any = None, lower: bool = False) -> str:
