@@ -93,9 +93,9 @@ attributes:
 """
 
 EXAMPLES = r"""
-- name: Before patching db01, make sure its replica is no older than 1 hour
+- name: Before patching app0007, make sure its replica is no older than 1 hour
   veeam_em.core.replica_point:
-    vm_names: [db01]
+    vm_names: [app0007]
     max_age: 1h
     collect: true
     wait_timeout: 3600
@@ -104,7 +104,7 @@ EXAMPLES = r"""
 
 - name: See which replication jobs a refresh would start
   veeam_em.core.replica_point:
-    vm_names: [db01, web01]
+    vm_names: [app0007, app0008]
     backup_server_names: [vbr01.corp.example]
     max_age: 4h
   check_mode: true

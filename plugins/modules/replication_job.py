@@ -86,15 +86,15 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Make sure a run of the SQL replica job is going (started unless one already is)
+- name: Make sure a run of the Web, App & DB replication job is going (started unless one already is)
   veeam_em.core.replication_job:
-    name: SQL Server Replication
-    backup_server_name: vbr01.corp.example
+    name: Web, App & DB
+    backup_server_name: vbr02.corp.example
   delegate_to: localhost
 
 - name: Run it and wait until the run has ended (fails if it ends Failed)
   veeam_em.core.replication_job:
-    name: SQL Server Replication
+    name: Web, App & DB
     wait: true
     wait_timeout: 3600
   register: run
@@ -102,14 +102,14 @@ EXAMPLES = r"""
 
 - name: Retry only the VMs that failed in the job's last run (a full run if it did not fail)
   veeam_em.core.replication_job:
-    name: SQL Server Replication
+    name: Web, App & DB
     retry: true
     wait: true
   delegate_to: localhost
 
 - name: Stop the job's run before maintenance, and wait until it has stopped
   veeam_em.core.replication_job:
-    name: SQL Server Replication
+    name: Web, App & DB
     state: stopped
     wait: true
   delegate_to: localhost
