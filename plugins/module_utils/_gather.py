@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection import agreeing_reads, collect
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied, ConfigurationError
@@ -25,6 +25,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged 
     require_judged,
 )
 
+T = TypeVar("T")
 RESULTS = ["Success", "Warning", "Failed"]
 # With collect: the newest restore points of the scope read to see EM's answer settle after a collection.
 COLLECT_PROBE_POINTS = 20
@@ -132,17 +133,26 @@ def gather_replica_evidence(api: EmApi, params: dict[str, Any], **pacing: Any) -
     return evidence
 
 
+def unless_jobs_refused(read: Callable[[], T]) -> tuple[T | None, list[dict[str, Any]]]:
+    """(read(), []) for a read of the replication jobs (and their includes); (None, [JOBS_REFUSED])
+    when EM refused this account the right to read them, so coverage is not judged instead of the
+    read failing. Any other refusal is raised: it is not coverage that is missing."""
+    try:
+        return read(), []
+    except AccessDenied as refusal:
+        if refusal.right is not REPLICATION_JOBS:
+            raise
+        return None, [dict(JOBS_REFUSED)]
+
+
 def _jobs_for_coverage(api: EmApi, params: dict[str, Any], sessions: list[dict[str, Any]]) -> dict[str, Any]:
     """The replication jobs coverage needs, or what was not judged without them: refused
     (replication_jobs left out) or none shown although sessions name jobs; with
     require_coverage either is NotJudgedError instead."""
     wanted = {"backup_server_names": params.get("backup_server_names"), "names": params.get("job_names")}
-    try:
-        jobs = gather_replication_jobs(api, wanted)
-    except AccessDenied as refusal:
-        if refusal.right is not REPLICATION_JOBS:
-            raise
-        jobs, entry = {}, dict(JOBS_REFUSED)
+    jobs, refused = unless_jobs_refused(lambda: gather_replication_jobs(api, wanted))
+    if jobs is None:
+        jobs, entry = {}, refused[0]
     else:
         entry = jobs_not_shown(jobs["replication_jobs"], (session["job_name"] for session in sessions))
     if entry is None:

@@ -24,6 +24,14 @@ COMPLETED = "Completed"
 DOCUMENTED_RESULTS = ("Success", "Warning", "Failed")
 # The documented states of a task that has not ended; any state but Completed has no result.
 RUNNING_STATES = ("InProgress", "Pending")
+# A replica job session (a run) [get_query_replicajobsession]: Starting, Working, Stopping, then
+# Stopped, the one state that has ended.
+JOB_SESSION_STOPPED = "Stopped"
+
+
+def run_going(job_session: dict | None) -> bool:
+    """Whether a job session is a run that has not ended (any state but Stopped)."""
+    return job_session is not None and job_session.get("state") != JOB_SESSION_STOPPED
 
 
 class Outcome(NamedTuple):

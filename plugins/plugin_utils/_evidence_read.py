@@ -22,11 +22,9 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied
+from ansible_collections.veeam_em.core.plugins.module_utils._gather import unless_jobs_refused
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_replica_point
-from ansible_collections.veeam_em.core.plugins.module_utils._rights import REPLICATION_JOBS
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import JOBS_REFUSED
 
 
 @dataclass
@@ -65,15 +63,15 @@ def read_jobs(api: EmApi, settings: Any, evidence: Evidence) -> None:
     refusal of anything else is still an error.
     """
     selection = settings.selection
-    try:
+
+    def read() -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
         jobs = api.replication_jobs(selection.exact_names().backup_server_names)
-        includes = api.job_includes([job["id"] for job in jobs if selection.keeps_job(job)])
-    except AccessDenied as refusal:
-        if refusal.right != REPLICATION_JOBS:
-            raise
-        evidence.not_judged.append(dict(JOBS_REFUSED))
-        return
-    evidence.jobs, evidence.includes = jobs, includes
+        return jobs, api.job_includes([job["id"] for job in jobs if selection.keeps_job(job)])
+
+    read_jobs_and_includes, refused = unless_jobs_refused(read)
+    evidence.not_judged += refused
+    if read_jobs_and_includes is not None:
+        evidence.jobs, evidence.includes = read_jobs_and_includes
 
 
 def read_evidence(api: EmApi, settings: Any, stop: threading.Event) -> Evidence:

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import JOB_SESSION_STOPPED
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff, wait_until
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
@@ -22,7 +23,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils.em._task import FINI
 
 # A Task is done in seconds, a run takes minutes: short first pauses, a cap that spares EM.
 RUN_BACKOFF = Backoff(first=1.0, factor=1.5, cap=30.0)
-STOPPED = "Stopped"
 
 
 def task_settled(task: EmTask | None) -> bool:
@@ -85,7 +85,7 @@ class RunWatch:
         """Wait until EM shows the new run (and, with until_ended, shows it Stopped)."""
         def seen() -> tuple[bool, Any]:
             run = self.find_new_run()
-            return run is not None and (not until_ended or run["state"] == STOPPED), run
+            return run is not None and (not until_ended or run["state"] == JOB_SESSION_STOPPED), run
 
         return self._wait(seen, timeout)
 
@@ -98,7 +98,7 @@ class RunWatch:
         def ended() -> tuple[bool, Any]:
             found = [session for session in self.api.job_sessions((self.job["uid"],), since) if session["uid"] == uid]
             self.run = found[0] if found else self.run
-            return self.run["state"] == STOPPED, self.run
+            return self.run["state"] == JOB_SESSION_STOPPED, self.run
 
         return self._wait(ended, timeout)
 

@@ -21,7 +21,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import Actio
 from ansible_collections.veeam_em.core.plugins.module_utils._records import replica_point_record
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_jobs import jobs_of_vms
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_recollect import Recollector
-from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_runs import JobRun, is_running
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import run_going
+from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_runs import JobRun
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_wait import Timing, start, wait_for_points
 from ansible_collections.veeam_em.core.plugins.module_utils._times import utc_now
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff
@@ -101,7 +102,7 @@ def plan_runs(api: Any, jobs: dict[str, dict[str, Any]], moment: datetime) -> li
             newest = api.job_sessions((job["uid"],), limit=1)
             floor = newest[0]["creation_time"] if newest else moment - SESSION_LOOKBACK
             run = by_id[job["id"]] = JobRun(job, [], frozenset(s.get("id") for s in newest), floor)
-            run.session = newest[0] if newest and is_running(newest[0]) else None
+            run.session = newest[0] if newest and run_going(newest[0]) else None
         run.vms.append(vm)
     return list(by_id.values())
 

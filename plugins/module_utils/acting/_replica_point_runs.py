@@ -17,10 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import run_going
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_jobs import job_label
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import EmTask
 
-STOPPED = "Stopped"
 HOW_TO_SEE = ("see the job's sessions with veeam_em.core.replica_task_session_info (job_names) or in "
               "Enterprise Manager's Jobs view")
 
@@ -58,10 +58,6 @@ class JobRun:
         return {key: self.session.get(key) for key in ("id", "state", "result", "is_retry", "failure_message")}
 
 
-def is_running(session: dict[str, Any] | None) -> bool:
-    return session is not None and session.get("state") != STOPPED
-
-
 def take_refusal(run: JobRun, message: str) -> None:
     """A refused start: waited for when EM's words say the job runs already, else RunFailed."""
     if "running" not in message.lower():
@@ -96,7 +92,7 @@ def take_points(run: JobRun, points: list[dict[str, Any]]) -> None:
 
 def check_ended(run: JobRun) -> None:
     """RunFailed when the followed session ended Failed, or ended without a VM's new point."""
-    if is_running(run.session) or run.session is None or run.done:
+    if run_going(run.session) or run.session is None or run.done:
         return
     session, missing = run.session, [vm for vm in run.vms if vm not in run.points]
     said = session.get("failure_message") or f"result {session.get('result')}"

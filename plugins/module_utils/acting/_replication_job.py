@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import JOB_SESSION_STOPPED
 from ansible_collections.veeam_em.core.plugins.module_utils.acting import _replication_job_messages as say
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     AccessDenied,
@@ -33,9 +34,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import Em
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import EmTask
 
 STARTED, STOPPED = "started", "stopped"
-# Job session states [get_query_replicajobsession]: a run goes until Stopped; one Stopping is
-# already being stopped, so a stop is not sent again.
-RUN_ENDED, RUN_STOPPING = "Stopped", "Stopping"
+# A run Stopping is already being stopped, so a stop is not sent again [get_query_replicajobsession].
+RUN_ENDED, RUN_STOPPING = JOB_SESSION_STOPPED, "Stopping"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import JOB_SESSION_STOPPED
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ActionFailed, ApiError
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
@@ -37,7 +38,7 @@ def _see(request: Any) -> str:
 def _run(run: dict[str, Any] | None) -> str:
     if run is None:
         return "none"
-    ended = f", ended {run['result']}" if run.get("state") == "Stopped" else ""
+    ended = f", ended {run['result']}" if run.get("state") == JOB_SESSION_STOPPED else ""
     return f"{run.get('name') or run.get('id')} ({run.get('state')}{ended}, created {iso(run.get('creation_time'))})"
 
 
