@@ -236,10 +236,17 @@ class Transport:
         if declared.isdigit() and int(declared) > limit:
             raise _too_large(method, url, int(declared), limit)
         body = bytearray()
-        for chunk in response.iter_content(chunk_size=256 * 1024):
-            body += chunk
-            if len(body) > limit:
-                raise _too_large(method, url, len(body), limit)
+        try:
+            for chunk in response.iter_content(chunk_size=256 * 1024):
+                body += chunk
+                if len(body) > limit:
+                    raise _too_large(method, url, len(body), limit)
+        except ValueError as error:
+            if not _closed_mid_read(error):
+                raise
+            # http.client reads from a socket file that urllib3 closed when the peer cut the
+            # connection: the same broken connection as urllib3's own errors, not a bug.
+            raise requests.exceptions.ConnectionError("the connection closed while the answer was read") from error
         return bytes(body)
 
     def _next_delay(self, limits: TransportOptions, tries: _Tries, retry_after: str | None) -> float | None:
@@ -296,6 +303,11 @@ def _speaks_tls(url: str, timeout: float) -> bool:
 def _names(url: str, timeout: float) -> list[str] | None:
     parts = urlsplit(url)
     return certificate_names(parts.hostname or "", parts.port or 0, timeout)
+
+
+def _closed_mid_read(error: ValueError) -> bool:
+    """Whether `error` is http.client's "I/O operation on closed file" (not a ValueError of ours)."""
+    return "closed file" in str(error)
 
 
 def _too_large(method: str, url: str, size: int, limit: int) -> ProtocolError:

@@ -3,9 +3,10 @@ error); a POST, or an error answer, is never sent again for it."""
 from __future__ import annotations
 
 import pytest
+import urllib3.response
 
 from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import IncompleteBody
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ActionOutcomeUnknown, IncompleteBody
 from ansible_collections.veeam_em.core.plugins.module_utils.em._transport import Transport, TransportOptions
 from ansible_collections.veeam_em.core.tests.unit.canned_em import CannedServer
 
@@ -53,3 +54,44 @@ def test_a_post_or_an_error_answer_is_not_sent_again(method, status):
     with CannedServer(cut_first(99, status)) as em, pytest.raises(IncompleteBody):
         client.fetch(method, em.origin + "/api/x", parse(method))
     assert len(em.hits) == 1
+
+
+@pytest.fixture
+def socket_file_closed_once(monkeypatch):
+    """The first body read fails as http.client does when urllib3 has closed the socket
+    file under it (a peer that cut the connection mid-answer): a ValueError, not a
+    requests error. The answers themselves come over a real socket."""
+    real_stream = urllib3.response.HTTPResponse.stream
+    failed = {"count": 0}
+
+    def stream(self, *args, **kwargs):
+        if failed["count"] == 0:
+            failed["count"] += 1
+            raise ValueError("I/O operation on closed file.")
+        return real_stream(self, *args, **kwargs)
+    monkeypatch.setattr(urllib3.response.HTTPResponse, "stream", stream)
+    return failed
+
+
+def test_a_get_whose_socket_file_closed_mid_read_is_read_again(socket_file_closed_once):
+    client, slept = transport()
+    with CannedServer(cut_first(0)) as em:
+        answer = client.fetch("GET", em.origin + "/api/x", parse("GET"))
+    assert answer.tag.endswith("BackupServers") and len(em.hits) == 2 and len(slept) == 1
+
+
+def test_an_action_whose_socket_file_closed_mid_read_is_not_sent_again(socket_file_closed_once):
+    client, _slept = transport()
+    with CannedServer(cut_first(0, 202)) as em, pytest.raises(ActionOutcomeUnknown, match="closed"):
+        client.fetch("POST", em.origin + "/api/jobs/1?action=start", parse("POST"), once=True)
+    assert len(em.hits) == 1
+
+
+def test_a_value_error_of_another_kind_is_not_taken_for_a_broken_connection(monkeypatch):
+    def stream(self, *args, **kwargs):
+        raise ValueError("some other fault")
+    monkeypatch.setattr(urllib3.response.HTTPResponse, "stream", stream)
+    client, slept = transport()
+    with CannedServer(cut_first(0)) as em, pytest.raises(ValueError, match="some other fault"):
+        client.fetch("GET", em.origin + "/api/x", parse("GET"))
+    assert len(em.hits) == 1 and slept == []
