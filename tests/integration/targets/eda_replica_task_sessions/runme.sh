@@ -21,6 +21,11 @@ if ! command -v ansible-rulebook > /dev/null; then
 fi
 ansible-rulebook --version
 
+# The documented EDA example (docs/examples) is a rulebook this ansible-rulebook accepts: its own
+# validator, with its JSON schema (the unit test of the example checks what it says, on every line).
+python -c 'import sys, yaml; from ansible_rulebook.validators import Validate; Validate.rulebook(yaml.safe_load(open(sys.argv[1])))' \
+    "$COLLECTION_ROOT/docs/examples/retry_failed_replica_rulebook.yml"
+
 # The extra accounts share the default account's password (VEEAM_EM_PASSWORD), so that the
 # rulebooks name only the user.
 start_em_simulator EM --seed 5 --servers 1 --jobs-per-server 1 --vms-per-job 6 --days 2 \
