@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, TypeVar
 
-from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection import agreeing_reads, collect
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied, ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     backup_server_record,
@@ -15,7 +14,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     replication_job_record,
     task_session_record,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery, TaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils._rights import REPLICATION_JOBS
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, utc_now
@@ -27,8 +25,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged 
 
 T = TypeVar("T")
 RESULTS = ["Success", "Warning", "Failed"]
-# With collect: the newest restore points of the scope read to see EM's answer settle after a collection.
-COLLECT_PROBE_POINTS = 20
 STATES = ["InProgress", "Pending", "Completed"]
 ORDERS = ["newest_first", "oldest_first"]
 
@@ -108,21 +104,17 @@ def gather_backup_servers(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
     return {"backup_servers": [backup_server_record(server) for server in servers]}
 
 
-def gather_replica_evidence(api: EmApi, params: dict[str, Any], **pacing: Any) -> dict[str, Any]:
+def gather_replica_evidence(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
     """What a compliance check reads, over the one logged-on `api`: the task sessions of the
     window (created_after, created_before, vm_names, job_names, backup_server_names), and with
     include_restore_points the restore points of the same window and names (EM cannot filter
     points by job), with include_replication_jobs the jobs of those names and servers with their
     includes, with include_backup_servers every backup server. A part not included is left out
     of the result (not read), which is not the same as read and empty; not_judged lists what the
-    account could not be shown (_jobs_for_coverage). With collect, EM collects from the backup
-    servers in scope first (collect_first; `pacing`: _collection.collect's backoff, clock and
-    sleep, for tests) and `collection` says how."""
-    collection = collect_first(api, params, **pacing) if params.get("collect") else None
+    account could not be shown (_jobs_for_coverage). It only reads: a collection first is
+    backup_server_collect's (acting/_backup_server_collect)."""
     now = utc_now()  # one moment, so a duration gives the sessions and the points the same window
     evidence = gather_task_sessions(api, params, now)
-    if params.get("collect"):
-        evidence["collection"] = collection
     if params.get("include_restore_points"):
         evidence.update(gather_replica_points(api, params, now))
     evidence["not_judged"] = []
@@ -160,25 +152,3 @@ def _jobs_for_coverage(api: EmApi, params: dict[str, Any], sessions: list[dict[s
     if params.get("require_coverage"):
         require_judged([entry], "require_coverage")
     return {**jobs, "not_judged": [entry]}
-
-
-def collect_first(api: EmApi, params: dict[str, Any], **pacing: Any) -> dict[str, Any]:
-    """Ask EM to collect from the backup servers in scope (those of backup_server_names EM
-    knows, else every one), then wait, within collect_timeout seconds, until every collect Task
-    is Finished and two reads in a row of the scope's newest restore points agree. EM has no
-    "last collected" field [post_backupservers_id_collect]: that shows EM's answer settled after
-    the collection, not that the collection is complete (_collection). The backup server names
-    collected from, what was shown (proof) and the seconds it took."""
-    named = set(params.get("backup_server_names") or ())
-    targets = {server["id"]: server["name"] for server in api.all_backup_servers() if not named or server["name"] in named}
-    probe = PointQuery(vm_names=tuple(params.get("vm_names") or ()), backup_servers=tuple(named),
-                       limit=COLLECT_PROBE_POINTS)
-
-    def newest_points() -> list[Any]:
-        return [point["id"] for point in api.replica_points(probe)]
-
-    timeout = float(params.get("collect_timeout") or 0)
-    if timeout <= 0:
-        raise ConfigurationError(f"collect_timeout must be more than 0 seconds, not {params.get('collect_timeout')}")
-    done = collect(EmActions(api.session), targets, timeout, agreeing_reads(newest_points), **pacing)
-    return {"backup_server_names": sorted(targets.values()), "proof": done.proof, "seconds": round(done.seconds, 1)}

@@ -8,7 +8,7 @@ from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 
-from ansible_collections.veeam_em.core.plugins.module_utils._outcome import settle
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import JOB_SESSION_STOPPED, settle
 from ansible_collections.veeam_em.core.plugins.module_utils._times import PLACEHOLDER_BEFORE, iso
 
 
@@ -82,6 +82,17 @@ def replication_job_record(raw: dict[str, Any], includes: list[dict[str, Any]] |
     record["next_run"] = iso(raw.get("next_run"))
     object_keys = ("id", "name", "display_name", "object_type", "hierarchy_obj_ref", "order")
     record["includes"] = None if includes is None else [{key: item.get(key) for key in object_keys} for item in includes]
+    return record
+
+
+def job_session_record(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A replication job session (a run of the job) as the modules that act return it: its result
+    only once Stopped, since EM writes None while the run goes [get_query_replicajobsession]."""
+    if raw is None:
+        return None
+    record = {key: raw.get(key) for key in ("id", "uid", "name", "state", "is_retry", "progress", "failure_message")}
+    record["result"] = raw.get("result") if raw.get("state") == JOB_SESSION_STOPPED else None
+    record["creation_time"], record["end_time"] = iso(raw.get("creation_time")), iso(raw.get("end_time"))
     return record
 
 

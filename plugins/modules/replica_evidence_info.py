@@ -76,26 +76,6 @@ options:
         name that matches nothing can be told from a server without evidence.
     type: bool
     default: false
-  collect:
-    description:
-      - Whether Enterprise Manager is first asked to collect from the backup servers in scope (those of
-        O(backup_server_names) it knows, else every one; C(POST /api/backupServers/{ID}?action=collect), Veeam's page
-        C(post_backupservers_id_collect)), so that what is read is what the backup servers know now, not what
-        Enterprise Manager last collected (every 15 minutes by default).
-      - The module then waits, within O(collect_timeout), until every collect task is C(Finished) and two reads in a
-        row of the scope's newest restore points agree. Enterprise Manager documents no "last collected" time, so
-        this shows its answer has settled after the collection, not that the collection is complete; RV(collection)
-        says what was shown.
-      - A Portal User or Portal Administrator may ask for a collection; a VM Restore Operator may not.
-      - Not in check mode, where nothing is asked of Enterprise Manager that acts (and RV(collection) is left out).
-    type: bool
-    default: false
-  collect_timeout:
-    description:
-      - Seconds O(collect) waits in all; when they pass the module fails naming the backup servers and what was still
-        awaited.
-    type: float
-    default: 300
 """
 
 EXAMPLES = r"""
@@ -143,25 +123,6 @@ backup_servers:
   returned: success and O(include_backup_servers)
   type: list
   elements: dict
-collection:
-  description:
-    - How the collection O(collect) asked for went.
-  returned: success and O(collect), not in check mode
-  type: dict
-  contains:
-    backup_server_names:
-      description: The backup servers Enterprise Manager was asked to collect from, by name.
-      type: list
-      elements: str
-    proof:
-      description:
-        - What was shown before reading, V(data seen) (the collect tasks finished and two reads of the newest restore
-          points agreed).
-      type: str
-      sample: data seen
-    seconds:
-      description: Seconds the collection and the wait took.
-      type: float
 not_judged:
   description:
     - What could not be judged from what this account was shown, and why; empty when everything asked for was read.
@@ -181,10 +142,8 @@ not_judged:
       sample: no right to read replication jobs
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import gather_replica_evidence
-from ansible_collections.veeam_em.core.plugins.module_utils._module import connection_argument_spec, run_info_module
+from ansible_collections.veeam_em.core.plugins.module_utils._module import run_info_module_with
 
 OPTIONS = {
     "created_after": {"type": "str"},
@@ -196,16 +155,11 @@ OPTIONS = {
     "include_replication_jobs": {"type": "bool", "default": True},
     "include_backup_servers": {"type": "bool", "default": False},
     "require_coverage": {"type": "bool", "default": False},
-    "collect": {"type": "bool", "default": False},
-    "collect_timeout": {"type": "float", "default": 300},
 }
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec={**connection_argument_spec(), **OPTIONS}, supports_check_mode=True)
-    # A collection acts on EM (it is a POST): check mode reads what EM shows without one.
-    collect = bool(module.params["collect"]) and not module.check_mode
-    run_info_module(module, lambda api, params: gather_replica_evidence(api, {**params, "collect": collect}))
+    run_info_module_with(OPTIONS, gather_replica_evidence)
 
 
 if __name__ == "__main__":

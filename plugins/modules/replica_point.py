@@ -138,7 +138,9 @@ vms:
       description: Whether this module started that job.
       type: bool
     job_session:
-      description: The job session followed (keys id, state, result, is_retry, failure_message), null when none was seen.
+      description:
+        - The job session followed, with the keys of RV(veeam_em.core.replication_job#module:job_session) (C(result)
+          is null until the run has ended); null when none was seen.
       type: dict
     waited_seconds:
       description: Seconds waited for the new points (one wait for all VMs), null when there was no wait.

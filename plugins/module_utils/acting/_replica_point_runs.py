@@ -18,6 +18,7 @@ from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import run_going
+from ansible_collections.veeam_em.core.plugins.module_utils._records import job_session_record
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replica_point_jobs import job_label
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import EmTask
 
@@ -53,9 +54,7 @@ class JobRun:
         return all(vm in self.points for vm in self.vms)
 
     def session_summary(self) -> dict[str, Any] | None:
-        if self.session is None:
-            return None
-        return {key: self.session.get(key) for key in ("id", "state", "result", "is_retry", "failure_message")}
+        return job_session_record(self.session)
 
 
 def take_refusal(run: JobRun, message: str) -> None:

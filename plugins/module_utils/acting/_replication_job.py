@@ -26,9 +26,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ConfigurationError,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._job_run import Clock, RunWatch, task_refused
-from ansible_collections.veeam_em.core.plugins.module_utils._records import replication_job_record
+from ansible_collections.veeam_em.core.plugins.module_utils._records import job_session_record, replication_job_record
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job_messages import JobActionFailed
-from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils.em._task import EmTask
@@ -146,24 +145,7 @@ def result_of(watch: RunWatch, action: str | None, changed: bool = True) -> dict
     job = replication_job_record(watch.job, None)
     del job["includes"]  # not read here: replication_job_info reads them
     return {
-        "changed": changed and action is not None, "action": action, "job": job, "task": task_record(watch.task),
-        "job_session": run_record(watch.run),
+        "changed": changed and action is not None, "action": action, "job": job, "task": None if watch.task is None else watch.task.record(),
+        "job_session": job_session_record(watch.run),
         "waited_seconds": round(watch.seconds, 1),
     }
-
-
-def task_record(task: EmTask | None) -> dict[str, Any] | None:
-    if task is None:
-        return None
-    return {"id": task.task_id, "state": task.state, "operation": task.operation, "success": task.success,
-            "message": task.message}
-
-
-def run_record(run: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A job session as returned: its result only once Stopped (EM writes None while it runs)."""
-    if run is None:
-        return None
-    record = {key: run.get(key) for key in ("id", "uid", "name", "state", "is_retry", "progress", "failure_message")}
-    record["result"] = run.get("result") if run.get("state") == RUN_ENDED else None
-    record["creation_time"], record["end_time"] = iso(run.get("creation_time")), iso(run.get("end_time"))
-    return record

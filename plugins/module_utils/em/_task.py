@@ -40,6 +40,11 @@ class EmTask:
     def failed(self) -> bool:
         return self.success is False
 
+    def record(self) -> dict[str, Any]:
+        """The task as modules return it (the `task` return value's keys)."""
+        return {"id": self.task_id, "state": self.state, "operation": self.operation, "success": self.success,
+                "message": self.message}
+
     def described(self) -> str:
         """"task-3 (StartJob, Finished, failed: Job is already running.)" for messages."""
         outcome = {True: "succeeded", False: "failed", None: "no result"}[self.success]

@@ -95,6 +95,8 @@ def test_a_job_already_running_is_waited_for_and_not_started_again(simulator):
     assert (result["changed"], entry["started"], entry["point_after"]["vm_name"]) == (False, False, 'web"front')
     # web"front is the job's first VM: its point exists while the run goes on with db,reporting
     assert (followed.endswith(entry["job_session"]["id"]), entry["job_session"]["state"]) == (True, "Working")
+    # While the run goes EM writes the result None; the module says null, as replication_job does.
+    assert (entry["job_session"]["result"], entry["job_session"]["end_time"]) == (None, None)
 
 
 @pytest.mark.parametrize("answer", ["failed-task", "error-400", "error-409"])
