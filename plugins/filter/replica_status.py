@@ -33,7 +33,8 @@ options:
     required: true
   rpo:
     description:
-      - Recovery point objective, as a duration such as V(30m), V(4h), V(1d) or V(1w), or a number of seconds.
+      - Recovery point objective, as a duration such as V(30m), V(4h), V(1d) or V(1w). A bare number (V(24)) is
+        refused, since it has no unit.
       - Without it, RV(_value[].rpo_breached) is null and there is no V(rpo_breach) finding.
     type: raw
   rpo_by_job:

@@ -377,7 +377,7 @@ from ansible.errors import AnsibleError
 from ansible.inventory.group import to_safe_group_name
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import INSECURE_WARNING, open_api
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, utc_now
@@ -480,8 +480,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return cached[0], []
         concurrency = check_em_concurrency(self.get_option("em_concurrency"))
         for source in sources:
-            if not source.connection.validate_certs:
-                self.display.warning(source.said(INSECURE_WARNING))
+            for warning in source.connection.warnings():
+                self.display.warning(source.said(warning))
         parts, failed = read_fleet(sources, settings, lambda source: self._create_client(source, said), concurrency,
                                    self.get_option("on_em_error"))
         if key and not failed:

@@ -65,7 +65,6 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
-    INSECURE_WARNING,
     ConnectionOptions,
     connection_options_from,
     open_api,
@@ -108,8 +107,8 @@ class LookupModule(LookupBase):
         params = {name: self.get_option(name) for name in TASK_SESSION_OPTION_NAMES}
         try:
             check_choices(params)
-            if not connection.validate_certs:
-                display.warning(INSECURE_WARNING)
+            for warning in connection.warnings():
+                display.warning(warning)
             return make_unsafe(self._read(connection, params))
         except VeeamEmError as error:
             raise AnsibleError(f"{NAME}: {error}") from None

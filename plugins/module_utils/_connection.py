@@ -25,6 +25,13 @@ INSECURE_WARNING = (
     "could be sent to an impostor. Prefer ca_path."
 )
 
+# Said likewise for a plain http:// url: EM itself listens for HTTPS only (port 9398), so such a
+# url is a proxy or a port forward in front of it, or a mistake, and the logon crosses it in clear.
+CLEARTEXT_WARNING = (
+    "url is plain http://: the username, the password and the session token travel unencrypted and can be "
+    "read on the network. Use https:// (Enterprise Manager's REST API listens for HTTPS on port 9398)."
+)
+
 
 def _default(name: str) -> Any:
     return OPTIONS[name].default
@@ -46,6 +53,13 @@ class ConnectionOptions:
     proxy: str | None = field(default=_default("proxy"), repr=False)  # it may hold the proxy's own password
     retries: int = _default("retries")
     retry_backoff: float = _default("retry_backoff")
+
+    def warnings(self) -> list[str]:
+        """What every surface says once per run about how these options expose the credentials."""
+        said = [] if self.validate_certs else [INSECURE_WARNING]
+        if self.root().lower().startswith("http://"):
+            said.append(CLEARTEXT_WARNING)
+        return said
 
     def check(self) -> None:
         """Refuse unusable values before any request is sent."""

@@ -9,7 +9,6 @@ from typing import Any, Callable
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
-    INSECURE_WARNING,
     connection_options_from,
     open_api,
 )
@@ -55,8 +54,8 @@ def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, An
     retried: list[str] = []
     try:
         options = connection_options_from(module.params)
-        if not options.validate_certs:
-            module.warn(INSECURE_WARNING)
+        for warning in options.warnings():
+            module.warn(warning)
         # A failed logout is one warning, whether the run succeeded or not.
         with open_api(options, on_retry=retried.append, on_logout_failure=module.warn) as api:
             result = gather(api, module.params)
@@ -93,8 +92,8 @@ def run_action_module(options: dict[str, dict[str, Any]], act: Callable[[Ansible
     try:
         prepared = prepare(module.params)
         connection = connection_options_from(module.params)
-        if not connection.validate_certs:
-            module.warn(INSECURE_WARNING)
+        for warning in connection.warnings():
+            module.warn(warning)
         with open_api(connection, on_logout_failure=module.warn) as api:
             result = act(module, api, prepared)
     except ActionFailed as failure:

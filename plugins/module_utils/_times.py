@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 
@@ -17,13 +18,35 @@ PLACEHOLDER_BEFORE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 HINT = "use ISO 8601 such as 2026-11-29T06:00:00Z, or a duration back from now such as 30m, 24h or 7d"
 
 
-def parse_duration(text: str, option: str) -> timedelta:
-    """'30m', '24h', '7d', '2w', '90s' as a timedelta; ConfigurationError naming the option."""
-    match = DURATION.match(str(text))
+BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+# One rule on every surface (modules, filters, inventory, role, event source): a duration has
+# its unit. A bare 24 is refused, since it reads as 24 hours to some and 24 seconds to others.
+DURATION_FIX = "write 24h, 30m or 7d (a number and s, m, h, d or w)"
+
+
+def parse_duration(text: Any, option: str) -> timedelta:
+    """'30m', '24h', '7d', '2w', '90s' as a timedelta; ConfigurationError naming the option
+    (duration_error) for anything else, a bare number (24 or '24') included."""
+    match = None if is_bare_number(text) else DURATION.match(str(text))
     if not match:
-        raise ConfigurationError(
-            f"{option} must be a duration such as 24h, 30m or 7d (a number and s, m, h, d or w), not {text!r}")
+        raise duration_error(text, option)
     return timedelta(seconds=float(match.group(1)) * UNIT_SECONDS[match.group(2).lower()])
+
+
+def is_bare_number(value: Any) -> bool:
+    """A number without a unit, as YAML or a user gives it: 24, 1.5, '24'."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or bool(BARE_NUMBER.match(str(value)))
+
+
+def duration_error(value: Any, option: str) -> ConfigurationError:
+    """The one message for a value that is not a duration, the same on every surface."""
+    if is_bare_number(value):
+        return ConfigurationError(f"{option} must be a duration with its unit, not the bare number "
+                                  f"{str(value).strip()}: {DURATION_FIX}")
+    return ConfigurationError(f"{option} must be a duration such as 24h, 30m or 7d (a number and s, m, h, d or w), "
+                              f"not {value!r}")
 
 
 def parse_moment(text: str | None, option: str, now: datetime) -> datetime | None:

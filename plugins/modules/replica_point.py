@@ -48,8 +48,8 @@ options:
     default: present
   max_age:
     description:
-      - How old the newest restore point may be, as a duration such as V(30m), V(4h) or V(1d), or a number
-        of seconds.
+      - How old the newest restore point may be, as a duration such as V(30m), V(4h) or V(1d); a bare number
+        (V(24)) is refused, since it has no unit.
     type: str
     required: true
   collect:

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from ansible_collections.veeam_em.core.plugins.module_utils.events._completions import CompletionWatch
-from ansible_collections.veeam_em.core.plugins.module_utils._connection import INSECURE_WARNING, open_api
+from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ApiError,
@@ -79,8 +79,8 @@ class ReplicaEventPoller:
         self._client: ExitStack | None = None
         self._client_lock = threading.Lock()
         self._closed = False
-        if not settings.connection.validate_certs:
-            logger.warning("%s", INSECURE_WARNING)
+        for warning in settings.connection.warnings():
+            logger.warning("%s", warning)
         saved = load_state(settings.state_file, self.em_url) if settings.state_file else None
         if saved is not None:
             self.completions.restore(saved["completions"])

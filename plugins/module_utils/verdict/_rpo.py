@@ -14,18 +14,15 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_
 
 
 def read_rpo(value: Any, option: str = "rpo") -> timedelta | None:
-    """An RPO from a duration text ('4h'), a number of seconds or a timedelta; None when not given.
+    """An RPO from a duration text ('4h') or a timedelta; None when not given.
 
-    ConfigurationError, naming the option, for a negative number or unreadable text.
+    ConfigurationError, naming the option, for anything else: a bare number (24, '24') too,
+    with the fix (_times.duration_error), the same on every surface.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, timedelta):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value < 0:
-            raise ConfigurationError(f"{option} must not be negative: {value!r}")
-        return timedelta(seconds=value)
     return parse_duration(value, option)
 
 

@@ -147,7 +147,7 @@ options:
     type: path
   rpo:
     description:
-      - Recovery point objective for every VM, such as V(4h), V(1d) or a number of seconds. Turns on the
+      - Recovery point objective for every VM, a duration such as V(4h) or V(1d) (a bare number is refused). Turns on the
         C(rpo_breached) and C(rpo_recovered) events.
     type: raw
   rpo_by_job:

@@ -90,8 +90,8 @@ def test_record_times_in_other_zones_are_honoured():
     assert status["last_success_time"] == "2026-11-29T01:00:00Z"
 
 
-def test_rpo_as_seconds_and_without_rpo():
-    assert only(replica_status([session(2)], rpo=3600, now=NOW_TEXT))["rpo_breached"] is True
+def test_rpo_with_its_unit_and_without_rpo():
+    assert only(replica_status([session(2)], rpo="1h", now=NOW_TEXT))["rpo_breached"] is True
     unjudged = only(replica_status([session(200)], now=NOW_TEXT))
     assert unjudged["rpo_breached"] is None and unjudged["findings"] == [] and unjudged["rpo_seconds"] is None
 
@@ -168,7 +168,10 @@ def test_empty_input_is_no_status():
     ({"records": [session(1), "x"]}, "record 1 is a str, not a dict"),
     ({"records": [{**session(1), "creation_time": "yesterday"}]}, "not an ISO 8601 time"),
     ({"rpo": "soon"}, "rpo must be a duration such as 24h, 30m or 7d .*, not 'soon'"),
-    ({"rpo": -5}, "rpo must not be negative"),
+    # Issue 29: one duration rule on every surface; a bare number is refused with the fix.
+    ({"rpo": 3600}, "rpo must be a duration with its unit, not the bare number 3600: write 24h, 30m or 7d"),
+    ({"rpo": "24"}, "rpo must be a duration with its unit, not the bare number 24: write 24h, 30m or 7d"),
+    ({"rpo": -5}, "rpo must be a duration with its unit, not the bare number -5: write 24h"),
     ({"rpo_by_job": ["Job A"]}, "rpo_by_job must be a dict"),
     ({"rpo_by_job": {"Job A": "often"}}, r"rpo_by_job\['Job A'\] must be a duration .*, not 'often'"),
     ({"rpo_by_job": {"Job A": None}}, r"rpo_by_job\['Job A'\] has no duration"),

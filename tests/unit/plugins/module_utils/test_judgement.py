@@ -34,15 +34,18 @@ def test_job_rpos_resolves_only_jobs_asked_for():
     assert job_rpos(patterns, {"Gold A", "Silver"}) == {"Gold A": timedelta(hours=1)}
 
 
-@pytest.mark.parametrize(("given", "expected"), [("90m", timedelta(minutes=90)), (7200, timedelta(hours=2)),
+@pytest.mark.parametrize(("given", "expected"), [("90m", timedelta(minutes=90)), (timedelta(hours=2), timedelta(hours=2)),
                                                  (None, None), ("  ", None)])
-def test_rpo_from_text_or_seconds(given, expected):
+def test_rpo_from_a_duration(given, expected):
     assert read_rpo(given) == expected
 
 
-def test_negative_rpo_is_refused():
-    with pytest.raises(ConfigurationError, match="must not be negative"):
-        read_rpo(-1)
+@pytest.mark.parametrize("bare", [7200, 1.5, "24", " 24 ", -1])
+def test_a_bare_number_is_refused_with_the_fix(bare):
+    with pytest.raises(ConfigurationError) as refused:
+        read_rpo(bare)
+    assert str(refused.value) == (f"rpo must be a duration with its unit, not the bare number {str(bare).strip()}: "
+                                  "write 24h, 30m or 7d (a number and s, m, h, d or w)")
 
 
 def test_selection_keeps_included_names_unless_excluded():

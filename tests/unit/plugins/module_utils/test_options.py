@@ -174,3 +174,17 @@ def test_deprecated_names_pass_without_being_listed() -> None:
     check_option_names(["vm_name"], ["vm_names"], also_accepted=["vm_name"])
     with pytest.raises(ConfigurationError, match=r"^unknown option\(s\) vm_nam \(did you mean vm_names\?\); the options are vm_names$"):
         check_option_names(["vm_nam"], ["vm_names"], also_accepted=["vm_name"])
+
+
+@pytest.mark.parametrize(("url", "validate_certs", "said"), [
+    ("https://em.corp.example:9398/api", True, []),
+    ("https://em.corp.example:9398/api", False, ["validate_certs is false"]),
+    ("http://em.corp.example:9399/api", True, ["url is plain http://"]),
+    ("HTTP://em.corp.example/api", False, ["validate_certs is false", "url is plain http://"]),
+])
+def test_every_surface_is_told_how_the_credentials_are_exposed(url, validate_certs, said):
+    options = connection_options_from({"url": url, "username": "u", "password": "p", "validate_certs": validate_certs})
+    warnings = options.warnings()
+    assert [warning[:len(start)] for warning, start in zip(warnings, said)] == said and len(warnings) == len(said)
+    if any("http://" in start for start in said):
+        assert "travel unencrypted" in warnings[-1] and "Use https://" in warnings[-1]
