@@ -45,7 +45,8 @@ JOBS ?= 2
 	bench-simulator bench-client bench bench-quick bench-events
 
 help:
-	@echo "make demo            the main job: inventory graph and compliance role against the embedded simulator"
+	@echo "make demo            the main job: inventory graph and compliance role against the embedded simulator;"
+	@echo "                     reports and each step's whole output in tests/output/demo"
 	@echo "make test            every check below on ansible-core $(MAIN_LINE), and sanity, units, the artifact"
 	@echo "                     (demo) and integration on ansible-core 2.16; a table of line x step at the end"
 	@echo "make test-matrix     sanity and units on every line ($(MATRIX_LINES) $(MAIN_LINE)), integration"
@@ -60,7 +61,7 @@ help:
 	@echo "make ee              ansible-builder introspect on the installed collection, ansible-builder create"
 	@echo "make bench-slice     make bench at 10,000 sessions and 0 ms only: request counts exact, a cache hit makes none"
 	@echo "make test-core-X.Y   sanity and units with ansible-core X.Y in .venv-core-X.Y (X.Y: $(MATRIX_LINES))"
-	@echo "make simulator ARGS=\"--help\"  run the EM simulator"
+	@echo "make simulator ARGS=\"--help\"  run the EM simulator (in .venv-demo, as demo/simulator.sh does anywhere)"
 	@echo "make soak            the client fault soak: 300 reads under random faults (about 2 minutes)"
 	@echo "make soak-plugins    the plugin fault soak: 30 ansible-inventory (cache on) and 30 role runs under random faults (about 7 minutes)"
 	@echo "make bench-simulator the simulator's page time and memory with 1,000,000 task sessions"
@@ -89,8 +90,9 @@ $(addprefix test-core-,$(MATRIX_LINES)): test-core-%: .venv-core-%/.requirements
 	@.venv-core-$*/bin/python tools/run_checks.py --label "make $@" \
 		--venv .venv-core-$* --build .build/core-$* sanity units
 
-simulator: $(STAMP)
-	PYTHONPATH=tests $(VENV)/bin/python -m em_simulator $(ARGS)
+# The simulator needs only cryptography, which the demo's light environment holds already.
+simulator: $(DEMO_STAMP)
+	@VEEAM_EM_SIMULATOR_PYTHON=$(DEMO_VENV)/bin/python demo/simulator.sh $(ARGS)
 
 # Scripts that import the collection as ansible_collections.veeam_em.core find it
 # through this symlink (plain Python follows it; only ansible-test refuses links).
@@ -120,7 +122,7 @@ bench-quick: $(STAMP)
 	@$(RUN_WITH_COLLECTION) benchmarks/run.py --sizes 10000 --latencies 0 20 --naive-budget 0 --quick
 
 demo: $(DEMO_STAMP)
-	@demo/run.sh $(DEMO_VENV)
+	@demo/run.sh --output-dir tests/output/demo $(DEMO_VENV)
 
 venv: $(STAMP)
 

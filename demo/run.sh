@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # make demo: the collection's main job against the embedded EM simulator.
 #
-#   demo/run.sh [VENV]
+#   demo/run.sh [--output-dir DIR] [VENV]
 #
+# DIR receives the reports and the whole output of every step: the folder VEEAM_EM_DEMO_DIR
+# names, else veeam-em-demo in the current directory (make demo passes tests/output/demo).
+# It is checked before anything starts; the demo's own files in it (FILES below) are removed
+# first, so every file it lists at the end was written by this run.
 # VENV is a virtual environment with ansible-core, requests and lxml (`make demo` builds
 # .venv-demo and passes it). Without one, the ansible-core and Python found on PATH run the
 # demo: that is how it runs from an installed collection, where there is no Makefile.
@@ -10,15 +14,52 @@
 # Starts the simulator with a generated demo estate (fixed seed: the same VMs breach every
 # time), shows the inventory graph and that a wrong password fails the inventory (with
 # ANSIBLE_INVENTORY_UNPARSED_FAILED, which it sets and says why), runs the replica_compliance
-# role as a pipeline would,
-# and says where the reports are. The
-# simulator is stopped on every exit path. Exit 0 means the demo ran as designed: the
-# estate's breaches and failures are expected findings.
+# role as a pipeline would, and says where the reports are; each step prints a few lines and
+# the file with the whole. The simulator is stopped on every exit path. Exit 0 means the demo
+# ran as designed: the estate's breaches and failures are expected findings.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -n "${1:-}" ]; then
-    VENV="$(cd "$ROOT" && cd "$1" 2> /dev/null && pwd)" || { echo "demo: no virtual environment at $1" >&2; exit 1; }
+REPORT_FILES=(replica-compliance.html replica-compliance.junit.xml replica-compliance.json)
+FILES=("${REPORT_FILES[@]}" replica-compliance.css replica-compliance.js
+       simulator.log inventory-graph.txt wrong-password.log compliance.log)
+OUT="${VEEAM_EM_DEMO_DIR:-$PWD/veeam-em-demo}"
+VENV_ARG=""
+
+usage() { echo "usage: demo/run.sh [--output-dir DIR] [VENV]"; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -h|--help) usage; exit 0 ;;
+        --output-dir) [ $# -ge 2 ] || { echo "demo: --output-dir needs a folder; $(usage)" >&2; exit 2; }
+                      OUT="$2"; shift 2 ;;
+        --output-dir=*) OUT="${1#--output-dir=}"; shift ;;
+        -*) echo "demo: unknown option $1; $(usage)" >&2; exit 2 ;;
+        *) [ -z "$VENV_ARG" ] || { echo "demo: one virtual environment only, got $VENV_ARG and $1; $(usage)" >&2; exit 2; }
+           VENV_ARG="$1"; shift ;;
+    esac
+done
+
+# Before anything starts: a folder the user cannot write would otherwise be found only after
+# EM has been read, and the reports of an earlier run would be listed as if they were new.
+prepare_output() {
+    local probe
+    mkdir -p -- "$OUT" 2> /dev/null && OUT="$(cd -- "$OUT" && pwd)" || {
+        echo "demo: cannot create the output folder $OUT; name a folder you can write with --output-dir DIR" \
+            "(or VEEAM_EM_DEMO_DIR=DIR)" >&2
+        exit 1; }
+    probe="$(mktemp "$OUT/.demo-write-test.XXXXXX" 2> /dev/null)" && rm -f -- "$probe" || {
+        echo "demo: cannot write to the output folder $OUT; name a folder you can write with --output-dir DIR" \
+            "(or VEEAM_EM_DEMO_DIR=DIR)" >&2
+        exit 1; }
+    local name
+    for name in "${FILES[@]}"; do
+        rm -f -- "${OUT:?}/$name" || { echo "demo: cannot remove $OUT/$name of an earlier run" >&2; exit 1; }
+    done
+}
+prepare_output
+
+if [ -n "$VENV_ARG" ]; then
+    VENV="$(cd "$ROOT" && cd "$VENV_ARG" 2> /dev/null && pwd)" || { echo "demo: no virtual environment at $VENV_ARG" >&2; exit 1; }
     export PATH="$VENV/bin:$PATH"
 fi
 for tool in python3 ansible-inventory ansible-playbook; do
@@ -29,7 +70,6 @@ done
 python3 -c 'import requests, lxml, cryptography' 2> /dev/null || {
     echo "demo: $(command -v python3) lacks requests or lxml; install them (pip install requests lxml) next to ansible-core" >&2
     exit 1; }
-REPORTS="$ROOT/tests/output/demo"
 WORK=""
 SIM_PID=""
 
@@ -61,56 +101,85 @@ export ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-}" ANSIBLE_RETRY_FILES_ENABLED=false
 # update, and says so: do the same wherever the inventory gates something.
 export ANSIBLE_INVENTORY_UNPARSED_FAILED=true
 
-say "Starting the EM simulator with the demo estate (2 backup servers, 4 jobs, 20 VMs, 7 days of history)"
-# TMPDIR: the simulator's folder of certificates goes in WORK, removed even if the simulator is killed.
-PYTHONPATH="$ROOT/tests" TMPDIR="$WORK" python3 -m em_simulator --port 0 --ready-file "$WORK/ready.json" --ca-out "$WORK/ca.pem" \
-    --seed 2038 --servers 2 --jobs-per-server 2 --vms-per-job 5 --days 7 > "$WORK/simulator.log" 2>&1 &
-SIM_PID=$!
-for _ in $(seq 300); do
-    [ -s "$WORK/ready.json" ] && break
-    kill -0 "$SIM_PID" 2> /dev/null || { cat "$WORK/simulator.log" >&2; echo "demo: the simulator did not start" >&2; exit 1; }
-    sleep 0.1
-done
-[ -s "$WORK/ready.json" ] || { echo "demo: the simulator did not get ready in 30 s" >&2; exit 1; }
-VEEAM_EM_URL="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$WORK/ready.json")"
-export VEEAM_EM_URL VEEAM_EM_USERNAME='CORP\em-reader' VEEAM_EM_PASSWORD='Sim-Passw0rd!' VEEAM_EM_CA_PATH="$WORK/ca.pem"
-echo "demo: Enterprise Manager simulator at $VEEAM_EM_URL (TLS, its own throwaway CA)"
-echo "demo: ANSIBLE_INVENTORY_UNPARSED_FAILED=true: an inventory source that fails fails the run" \
-    "(ansible-core's default is a warning and no hosts; see the inventory guide)"
+start_simulator() {
+    # TMPDIR: the simulator's folder of certificates goes in WORK, removed even if the simulator is killed.
+    PYTHONPATH="$ROOT/tests" TMPDIR="$WORK" python3 -m em_simulator --port 0 --ready-file "$WORK/ready.json" \
+        --ca-out "$WORK/ca.pem" --seed 2038 --servers 2 --jobs-per-server 2 --vms-per-job 5 --days 7 \
+        > "$OUT/simulator.log" 2>&1 &
+    SIM_PID=$!
+    for _ in $(seq 300); do
+        [ -s "$WORK/ready.json" ] && break
+        kill -0 "$SIM_PID" 2> /dev/null || { cat "$OUT/simulator.log" >&2; echo "demo: the simulator did not start" >&2; exit 1; }
+        sleep 0.1
+    done
+    [ -s "$WORK/ready.json" ] || { echo "demo: the simulator did not get ready in 30 s" >&2; exit 1; }
+    VEEAM_EM_URL="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["url"])' "$WORK/ready.json")"
+    export VEEAM_EM_URL VEEAM_EM_USERNAME='CORP\em-reader' VEEAM_EM_PASSWORD='Sim-Passw0rd!' VEEAM_EM_CA_PATH="$WORK/ca.pem"
+    echo "demo: Enterprise Manager simulator at $VEEAM_EM_URL (TLS, its own throwaway CA); its log: $OUT/simulator.log"
+    echo "demo: ANSIBLE_INVENTORY_UNPARSED_FAILED=true: an inventory source that fails fails the run" \
+        "(ansible-core's default is a warning and no hosts; see the inventory guide)"
+}
 
-failed_steps=()
-say "Inventory: ansible-inventory -i demo/veeam_em.yml --graph"
-ansible-inventory -i "$ROOT/demo/veeam_em.yml" --graph || failed_steps+=("inventory graph")
+# A few groups of the graph with their host counts; the whole graph is in the file.
+show_graph() {
+    ansible-inventory -i "$ROOT/demo/veeam_em.yml" --graph > "$OUT/inventory-graph.txt" 2>&1 || {
+        cat "$OUT/inventory-graph.txt"; failed_steps+=("inventory graph"); return; }
+    python3 "$ROOT/demo/graph_summary.py" "$OUT/inventory-graph.txt" \
+        veeam_backup_servers veeam_replicated_vms veeam_rpo_breached veeam_result_failed \
+        veeam_never_replicated veeam_job_disabled veeam_job_overdue veeam_running
+    echo "The whole graph: $OUT/inventory-graph.txt"
+}
 
-say "Inventory with a wrong password: the run must fail, not go on with no hosts"
-if VEEAM_EM_PASSWORD=not-the-password ansible-inventory -i "$ROOT/demo/veeam_em.yml" --graph > "$WORK/refused.log" 2>&1; then
-    cat "$WORK/refused.log"; failed_steps+=("a wrong password gave an inventory")
-else
-    echo "demo: ansible-inventory exited with code $? (the plugin's message, then ansible-core's verdict):"
+show_wrong_password() {
+    local code=0
+    VEEAM_EM_PASSWORD=not-the-password ansible-inventory -i "$ROOT/demo/veeam_em.yml" --graph \
+        > "$OUT/wrong-password.log" 2>&1 || code=$?
+    if [ "$code" -eq 0 ]; then
+        cat "$OUT/wrong-password.log"; failed_steps+=("a wrong password gave an inventory"); return
+    fi
+    echo "demo: ansible-inventory exited with code $code (the plugin's message, then ansible-core's verdict):"
     # Joined first: ansible-core 2.16 wraps its warnings at 80 columns.
-    tr -s '\n ' ' ' < "$WORK/refused.log" | grep -m 1 -o -F "veeam_em.core.replicas: authentication failed for user" || {
-        cat "$WORK/refused.log"; failed_steps+=("wrong password message"); }
-    grep -E "^(\[ERROR\]|ERROR!)" "$WORK/refused.log" || true
-fi
+    tr -s '\n ' ' ' < "$OUT/wrong-password.log" \
+        | grep -o -F "veeam_em.core.replicas: authentication failed for user" | awk 'NR == 1 { print } END { exit NR == 0 }' || {
+        cat "$OUT/wrong-password.log"; failed_steps+=("wrong password message"); }
+    grep -E "^(\[ERROR\]|ERROR!)" "$OUT/wrong-password.log" || true
+    echo "Its whole output: $OUT/wrong-password.log"
+}
 
-say "Compliance: ansible-playbook demo/compliance.yml (the veeam_em.core.replica_compliance role)"
-rm -rf "$REPORTS" && mkdir -p "$REPORTS"
-export DEMO_REPORTS="$REPORTS"
-set +e
-ansible-playbook -i "$ROOT/demo/hosts.yml" "$ROOT/demo/compliance.yml" 2>&1 | tee "$WORK/compliance.log"
-code=${PIPESTATUS[0]}
-set -e
-
-say "Result"
 # The role fails the run (exit 2) on failing findings, after writing its reports. That is
 # the expected outcome here; anything else (no fresh report, another error) is not.
-verdict="$(python3 "$ROOT/demo/verdict.py" "$REPORTS/replica-compliance.json" "$code" "$WORK/compliance.log")" || {
-    echo "$verdict"; failed_steps+=("compliance role"); }
-[ ${#failed_steps[@]} -eq 0 ] && echo "$verdict"
-echo "Reports:"
-for report in replica-compliance.html replica-compliance.junit.xml replica-compliance.json; do
-    [ -f "$REPORTS/$report" ] && echo "  $REPORTS/$report"
-done
+show_compliance() {
+    local code=0 verdict
+    DEMO_REPORTS="$OUT" ansible-playbook -i "$ROOT/demo/hosts.yml" "$ROOT/demo/compliance.yml" \
+        > "$OUT/compliance.log" 2>&1 || code=$?
+    grep -E "^localhost +:" "$OUT/compliance.log" | sed 's/^/play recap: /' || true
+    echo "demo: ansible-playbook exited with code $code; its whole output: $OUT/compliance.log"
+    say "Result"
+    verdict="$(python3 "$ROOT/demo/verdict.py" "$OUT/replica-compliance.json" "$code" "$OUT/compliance.log")" || {
+        echo "$verdict"; tail -n 15 "$OUT/compliance.log"; failed_steps+=("compliance role"); return; }
+    echo "$verdict"
+}
+
+# Only files of this run: prepare_output removed those of an earlier one.
+list_reports() {
+    local report found=0
+    echo "Reports:"
+    for report in "${REPORT_FILES[@]}"; do
+        [ -f "$OUT/$report" ] && { echo "  $OUT/$report"; found=1; }
+    done
+    [ "$found" -eq 1 ] || echo "  none: this run wrote no report"
+}
+
+failed_steps=()
+say "Starting the EM simulator with the demo estate (2 backup servers, 4 jobs, 20 VMs, 7 days of history)"
+start_simulator
+say "Inventory: ansible-inventory -i demo/veeam_em.yml --graph"
+show_graph
+say "Inventory with a wrong password: the run must fail, not go on with no hosts"
+show_wrong_password
+say "Compliance: ansible-playbook demo/compliance.yml (the veeam_em.core.replica_compliance role)"
+show_compliance
+list_reports
 if [ ${#failed_steps[@]} -gt 0 ]; then
     echo "demo: FAILED step(s): ${failed_steps[*]}" >&2
     exit 1

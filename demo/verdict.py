@@ -11,12 +11,14 @@ import sys
 from pathlib import Path
 
 ROLE_FAILURE = "Replica compliance failed:"
+# The failing VMs shown on the screen; the reports list them all.
+SHOWN = 5
 
 
 def verdict(report_path: Path, code: int, log: str) -> tuple[bool, str]:
     """(ran as designed, what to tell the user)."""
     if not report_path.is_file():
-        return False, f"the role wrote no JSON report (ansible-playbook exited {code}); see the output above"
+        return False, f"the role wrote no JSON report (ansible-playbook exited {code}); see the end of its output below (all of it in compliance.log)"
     report = json.loads(report_path.read_text(encoding="utf-8"))
     counts = report["counts"]
     failing = [f"{vm['vm_name']} on {vm['backup_server_name']} ({', '.join(vm['findings'])})"
@@ -24,14 +26,18 @@ def verdict(report_path: Path, code: int, log: str) -> tuple[bool, str]:
     if code == 2 and not report["passed"] and ROLE_FAILURE in log:
         lines = [
             f"As expected, the role failed the run: {counts['failing']} of {counts['vms']} VMs have findings in "
-            f"{', '.join(report['fail_on'])}. The demo estate is generated with stale, never-succeeded and flaky VMs",
-            "among healthy ones, so these findings are the point of the demo; a pipeline would be red here,",
-            "with the reports below as its evidence. Failing VMs:",
+            f"{', '.join(report['fail_on'])}.",
+            "The demo estate is generated with stale, never-succeeded and flaky VMs among healthy ones, so these",
+            "findings are the point of the demo; a pipeline would be red here, with the reports below as its",
+            "evidence. Failing VMs:",
         ]
-        return True, "\n".join(lines + [f"  - {name}" for name in failing])
+        lines += [f"  - {name}" for name in failing[:SHOWN]]
+        if len(failing) > SHOWN:
+            lines.append(f"  ... and {len(failing) - SHOWN} more in the reports")
+        return True, "\n".join(lines)
     if code == 0 and report["passed"]:
         return False, "the role passed, but the demo estate always holds breaches: the evaluation looks wrong"
-    return False, f"ansible-playbook exited {code} without the role's compliance failure; see the output above"
+    return False, f"ansible-playbook exited {code} without the role's compliance failure; see the end of its output below (all of it in compliance.log)"
 
 
 def main() -> int:
