@@ -130,7 +130,7 @@ venvs: $(STAMP) $(foreach line,$(MATRIX_LINES),$(call LINE_STAMP,$(line)))
 
 # $(call make-venv,DIR,REQUIREMENTS,PYTHON X.Y,PURPOSE[,PIP OUTPUT]): a fresh venv with
 # exactly the pinned packages; recreated (not patched) whenever the requirements file
-# changes.  PIP OUTPUT defaults to -q; the demo's environment shows pip's progress instead.
+# changes.  PIP OUTPUT defaults to -q (make demo keeps it: pip's progress would fill screens).
 define make-venv
 	@python="$$(tools/find_python.sh "$(3)" "$(4) ($(1))")" || { echo "make: step venv FAILED" >&2; exit 1; }; \
 	echo "make: creating $(1) from $(2) with $$python"; \
@@ -146,7 +146,7 @@ $(STAMP): $(REQUIREMENTS)
 	$(call make-venv,$(VENV),$(REQUIREMENTS),$(MAIN_PYTHON),ansible-core $(MAIN_LINE))
 
 $(DEMO_STAMP): $(DEMO_REQUIREMENTS)
-	$(call make-venv,$(DEMO_VENV),$(DEMO_REQUIREMENTS),$(MAIN_PYTHON),the demo,--no-color)
+	$(call make-venv,$(DEMO_VENV),$(DEMO_REQUIREMENTS),$(MAIN_PYTHON),the demo)
 
 .venv-core-%/.requirements-stamp: tests/requirements-core-%.txt
 	$(call make-venv,.venv-core-$*,$<,$(PYTHON_FOR_$*),ansible-core $*)
