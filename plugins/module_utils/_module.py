@@ -13,7 +13,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._connection import (
     open_api,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import missing_libraries
-from ansible_collections.veeam_em.core.plugins.module_utils._errors import ActionFailed, VeeamEmError
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ActionFailed, ConfigurationError, VeeamEmError
 from ansible_collections.veeam_em.core.plugins.module_utils._options import CONNECTION_OPTIONS
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import backup_server_warnings
@@ -35,11 +35,20 @@ def connection_argument_spec() -> dict[str, dict[str, Any]]:
     return spec
 
 
+# The option of every info module with an exact-name filter EM does not check itself
+# (backup_server_names): documented once in the name_checks doc fragment.
+STRICT_NAMES_OPTION = {"strict_names": {"type": "bool", "default": False}}
+
+
 def run_info_module_with(options: dict[str, dict[str, Any]], gather: Callable[[EmApi, dict[str, Any]], dict[str, Any]]) -> None:
     """An info module's main(): the connection options and its own `options` as the argument
-    spec (check mode supported: every module only reads), then run_info_module."""
+    spec (check mode supported: every module only reads), then run_info_module. A module that
+    takes backup_server_names also takes strict_names, since it warns of the names EM does not
+    know (run_info_module) and strict_names makes that warning a failure."""
     argument_spec = connection_argument_spec()
     argument_spec.update(options)
+    if "backup_server_names" in options:
+        argument_spec.update(STRICT_NAMES_OPTION)
     run_info_module(AnsibleModule(argument_spec=argument_spec, supports_check_mode=True), gather)
 
 
@@ -47,7 +56,8 @@ def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, An
     """Connect, call `gather`, log out, and exit: exit_json on success, fail_json on error.
 
     A module that takes backup_server_names also warns of each name EM does not know, since
-    EM's exact filter answers such a name with nothing, and nothing says why.
+    EM's exact filter answers such a name with nothing, and nothing says why; with strict_names
+    it fails with the same words instead, before the rest is read.
     """
     for library, error in missing_libraries():
         module.fail_json(msg=missing_required_lib(library), exception=error)
@@ -58,6 +68,8 @@ def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, An
             module.warn(warning)
         # A failed logout is one warning, whether the run succeeded or not.
         with open_api(options, on_retry=retried.append, on_logout_failure=module.warn) as api:
+            if module.params.get("strict_names"):
+                _refuse_unknown_names(backup_server_warnings(api, module.params.get("backup_server_names")))
             result = gather(api, module.params)
             warnings = backup_server_warnings(api, module.params.get("backup_server_names"))
     except VeeamEmError as error:
@@ -65,6 +77,13 @@ def run_info_module(module: AnsibleModule, gather: Callable[[EmApi, dict[str, An
     for warning in warnings + [not_judged_message(entry) for entry in result.get("not_judged") or ()]:
         module.warn(warning)
     module.exit_json(changed=False, **result, **_retry_notes(module, retried))
+
+
+def _refuse_unknown_names(warnings: list[str]) -> None:
+    """strict_names: the unknown-name warnings, in their own words and one a line, as the
+    error of the run (raised, so that the session is logged out before the module fails)."""
+    if warnings:
+        raise ConfigurationError("\n".join(warnings))
 
 
 def _retry_notes(module: AnsibleModule, retried: list[str]) -> dict[str, list[str]]:

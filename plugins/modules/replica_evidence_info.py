@@ -19,6 +19,7 @@ description:
 extends_documentation_fragment:
   - veeam_em.core.connection
   - veeam_em.core.connection.info_module
+  - veeam_em.core.name_checks
 options:
   created_after:
     description:

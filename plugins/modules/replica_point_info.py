@@ -21,6 +21,7 @@ extends_documentation_fragment:
   - veeam_em.core.connection
   - veeam_em.core.connection.info_module
   - veeam_em.core.listing
+  - veeam_em.core.name_checks
 """
 
 EXAMPLES = r"""

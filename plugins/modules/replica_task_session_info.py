@@ -18,6 +18,7 @@ extends_documentation_fragment:
   - veeam_em.core.connection.info_module
   - veeam_em.core.listing
   - veeam_em.core.task_session_filters
+  - veeam_em.core.name_checks
 """
 
 EXAMPLES = r"""

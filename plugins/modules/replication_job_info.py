@@ -17,6 +17,7 @@ description:
 extends_documentation_fragment:
   - veeam_em.core.connection
   - veeam_em.core.connection.info_module
+  - veeam_em.core.name_checks
 options:
   names:
     description:
