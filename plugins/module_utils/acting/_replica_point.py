@@ -157,13 +157,14 @@ def _with_runs(result: dict[str, Any], runs: list[JobRun], waited: float | None,
     if recollect is not None:
         result["collection"]["collected_again"] = recollect.counts()
     by_vm = {vm: run for run in runs for vm in run.vms}
+    seconds = None if waited is None else round(waited, 1)
     for entry in result["vms"]:
         run = by_vm.get(entry["vm_name"])
         if run is None:
             continue
         point = run.points.get(entry["vm_name"])
         entry.update(job_name=run.job["name"], backup_server_name=run.job.get("backup_server_name"),
-                     job_session=run.session_summary(), started=run.started, waited_seconds=waited,
+                     job_session=run.session_summary(), started=run.started, waited_seconds=seconds,
                      point_after=replica_point_record(point) if point else None)
     result["started_jobs"] = sorted({run.job["name"] for run in runs if run.started})
     return result
