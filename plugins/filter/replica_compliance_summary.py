@@ -15,7 +15,12 @@ description:
   - The check fails when a VM is failing (C(failing) in RV(_value.counts)), when a name matched nothing
     (O(not_found)) while V(not_found) is in O(fail_on), and when no VM is in scope while O(empty_scope) is V(fail).
   - The C(veeam_em.core.replica_compliance) role builds its result, its summary and its reports from this
-    filter, so its HTML report lists the VMs in RV(_value.worst_first)'s order.
+    filter, so its HTML report lists the VMs in RV(_value.worst_first)'s order, and every count its reports show
+    (the HTML tiles, filters and chart, the JSON, the JUnit and the summary line) is one of RV(_value.counts).
+  - An object a replication job includes that is not a VM (a folder, tag, host, cluster or resource pool; its
+    C(object_type) is not V(Vm)) is a container - Enterprise Manager does not say which VMs it holds. It is
+    counted and listed as a container (RV(_value.containers)), never among the VMs, and a failing container
+    fails the check as a failing VM does.
 options:
   _input:
     description: Judged VMs, as the V(veeam_em.core.replica_status) filter returns them.
@@ -121,8 +126,8 @@ _value:
     counts:
       description:
         - The counts of the check, each a whole number, by key.
-        - C(vms) is the VMs judged; C(ok) those without a finding; C(failing) those with a finding in the
-          V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:fail_on).
+        - C(vms) is the VMs judged (containers excluded); C(ok) those without a finding; C(failing) those with a finding
+          in the V(veeam_em.core.replica_status) filter's O(veeam_em.core.replica_status#filter:fail_on).
         - By finding (a VM with several findings counts under each) - C(never_succeeded), C(never_replicated),
           C(rpo_breach), C(failed) and C(warning); C(running) is the VMs with a session running now. C(never_replicated)
           is null when coverage was not judged (RV(_value.not_judged)), not a 0 nobody looked for.
@@ -130,6 +135,8 @@ _value:
           C(judged_on_session) (on a session - no restore point, or points not read).
         - Records read - C(sessions) (O(sessions)) and C(restore_points) (O(points)); C(not_found) is the names
           that matched nothing (O(not_found)).
+        - C(containers) is the containers included in jobs (RV(_value.containers)) and C(containers_failing) those failing;
+          neither is in any count of VMs.
       type: dict
     not_judged:
       description:
@@ -156,6 +163,12 @@ _value:
           share of the RPO used (a VM without evidence first), the older evidence, and the VM name (ignoring case).
       type: list
       elements: dict
+    containers:
+      description:
+        - The containers included in replication jobs (a judged object whose C(object_type) is given and is not
+          V(Vm)), in RV(_value.worst_first)'s order; none of them is in RV(_value.worst_first) or counted as a VM.
+      type: list
+      elements: dict
     junit:
       description:
         - What a JUnit report of the check counts and decides - one test suite per backup server, one test case
@@ -168,8 +181,9 @@ _value:
           C(not_judged) (RV(_value.not_judged), each a case whose message is its C(label)), and C(not_judged_fails)
           (those cases failing, O(require_coverage), rather than skipped).
         - C(servers) lists the backup servers by name ignoring case (C(name), V('') for a VM without one), each with
-          C(tests), C(failures) and C(cases), its VMs in the order given, each C(vm) (the VM as given) with
-          C(failure_type) (its first finding that O(fail_on) lists; null when the VM is not failing).
+          C(tests), C(failures) and C(cases), its VMs in the order given then its containers, each C(vm) (the VM or
+          container as given) with C(container) (whether it is a container) and C(failure_type) (its first finding
+          that O(fail_on) lists; null when it is not failing).
         - The C(veeam_em.core.replica_compliance) role's JUnit report is laid out from this.
       type: dict
     enterprise_managers:

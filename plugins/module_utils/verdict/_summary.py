@@ -4,7 +4,9 @@
 counts, whether the run passed and why not, its warnings, and the VMs worst first.
 
 The replica_compliance role's result, summary, failure message and reports read these, so the
-order the HTML report shows and the counts the JSON report holds are decided here only.
+order the HTML report shows and every count its reports show (tiles, filters, chart, JSON, JUnit,
+summary line) are decided here only. A container included in a job (_containers) is counted and
+listed as a container, never as a VM.
 Pure functions, no I/O.
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ from itertools import groupby
 from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._containers import split_containers
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, FINDINGS
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import records_list
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import (
@@ -60,10 +63,11 @@ def status_counts(vms: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def counts(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], sessions: int, points: int,
-           coverage_judged: bool = True) -> dict[str, int | None]:
+           coverage_judged: bool = True, containers: Sequence[Mapping[str, Any]] = ()) -> dict[str, int | None]:
     """The counts of a run's result: VMs by status, failing, by finding (a VM counts once per
     finding it has; never_replicated is None when coverage was not judged, not a 0 nobody
-    looked for), running, by the evidence the RPO was judged on; the records read; the names not found."""
+    looked for), running, by the evidence the RPO was judged on; the records read; the names not found;
+    the containers (not VMs) and those failing."""
     def having(test: Any) -> int:
         return sum(1 for vm in vms if test(vm))
 
@@ -82,6 +86,8 @@ def counts(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], sessions:
         "judged_on_restore_point": having(lambda vm: vm.get("rpo_basis") == "restore_point"),
         "judged_on_session": having(lambda vm: vm.get("rpo_basis") == "session"),
         NOT_FOUND: len(not_found),
+        "containers": len(containers),
+        "containers_failing": sum(1 for container in containers if container.get("failing")),
     }
 
 
@@ -150,7 +156,7 @@ def _failure_type(vm: Mapping[str, Any], fail_on: Sequence[str]) -> str | None:
 
 def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fail_on: Sequence[str],
                  empty_scope: str, not_judged: Sequence[Mapping[str, Any]] = (),
-                 not_judged_fails: bool = False) -> dict[str, Any]:
+                 not_judged_fails: bool = False, containers: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """What the JUnit report counts and decides, so its template only lays it out:
     {'tests', 'failures', 'skipped': over every suite,
      'scope': {'empty': no VM in scope (one test case), 'empty_warns': that case skipped (empty_scope warn)
@@ -159,21 +165,28 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
                reason), 'not_judged_fails': those cases failing (coverage required) rather than skipped,
                'tests', 'failures', 'skipped'},
      'servers': [{'name': backup server name ('' for none), 'tests', 'failures',
-                  'cases': [{'vm': the VM as given, 'failure_type': its first finding in fail_on, None if passing}]}]}.
+                  'cases': [{'vm': the VM (or container) as given, 'container': whether it is a container,
+                             'failure_type': its first finding in fail_on, None if passing}]}]}.
     Servers sorted by name ignoring case (names equal but for case share one suite, named as its first VM
-    spells it), each server's VMs in their given order."""
+    spells it), each server's VMs in their given order, then its containers."""
     empty, empty_warns, not_found_fails = len(vms) == 0, empty_scope == "warn", NOT_FOUND in fail_on
     scope_tests = int(empty) + len(not_found) + len(not_judged)
     scope_failures = (int(empty and not empty_warns) + (len(not_found) if not_found_fails else 0)
                       + (len(not_judged) if not_judged_fails else 0))
     servers = []
     # As Jinja's groupby did when the template grouped them: sorted and grouped ignoring case, stable.
-    for _key, grouped in groupby(sorted(vms, key=_server_key), key=_server_key):
-        cases = [{"vm": vm, "failure_type": _failure_type(vm, fail_on)} for vm in grouped]
+    objects = [(vm, False) for vm in vms] + [(container, True) for container in containers]
+
+    def server_of(pair: tuple[Mapping[str, Any], bool]) -> str:
+        return _server_key(pair[0])
+
+    for _key, grouped in groupby(sorted(objects, key=server_of), key=server_of):
+        cases = [{"vm": vm, "container": container, "failure_type": _failure_type(vm, fail_on)}
+                 for vm, container in grouped]
         servers.append({"name": _server_name(cases[0]["vm"]), "tests": len(cases),
                         "failures": sum(1 for case in cases if case["failure_type"] is not None), "cases": cases})
     return {
-        "tests": len(vms) + scope_tests,
+        "tests": len(objects) + scope_tests,
         "failures": sum(server["failures"] for server in servers) + scope_failures,
         "skipped": scope_tests - scope_failures,
         "scope": {"empty": empty, "empty_warns": empty_warns, "not_found_fails": not_found_fails,
@@ -186,14 +199,15 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
 def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
                        sessions: Any = None, points: Any = None, prefix: str = "",
                        not_judged: Any = None, require_coverage: Any = False) -> dict[str, Any]:
-    """A run summed up: verdict() with 'counts', 'statuses' (status_counts), 'worst_first',
+    """A run summed up: verdict() with 'counts', 'statuses' (status_counts), 'worst_first' (the VMs),
+    'containers' (the containers included in jobs, worst first: split_containers; never counted as VMs),
     'empty_scope_message' (None while a VM is in scope), 'not_judged' (scope_not_judged; not in
     'warnings': the reader warned of each once), 'not_judged_failure' (with `require_coverage`,
-    why coverage not judged fails the run, else None) and 'junit' (junit_suites). `sessions` and
-    `points` are the records read (lists, counted; None counts 0); `not_judged` the entries the
-    reader could not judge (replica_evidence_info's), joined with those of the VMs.
-    ConfigurationError, naming the option after `prefix`, for input that is not judged VMs,
-    not_found entries or the choices above."""
+    why coverage not judged fails the run, else None) and 'junit' (junit_suites). A failing container
+    fails the run as a failing VM does. `sessions` and `points` are the records read (lists, counted;
+    None counts 0); `not_judged` the entries the reader could not judge (replica_evidence_info's),
+    joined with those of the VMs. ConfigurationError, naming the option after `prefix`, for input that
+    is not judged VMs, not_found entries or the choices above."""
     judged = records_list(vms, "judged VMs (as the replica_status filter returns them)")
     for index, vm in enumerate(judged):
         if "status" not in vm:
@@ -206,14 +220,16 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
                                                      "returns them)", f"{prefix}not_judged: "))
     unmet = unmet_requirement(unjudged, f"{prefix}require_coverage") if _flag(require_coverage, prefix) else None
     run_fail_on, run_empty_scope = read_run_fail_on(fail_on, prefix), read_empty_scope(empty_scope, prefix)
-    summary = verdict(judged, missing, run_fail_on, run_empty_scope, prefix)
-    summary["passed"] = summary["passed"] and unmet is None
+    in_vms, containers = split_containers(judged)
+    summary = verdict(in_vms, missing, run_fail_on, run_empty_scope, prefix)
+    summary["passed"] = summary["passed"] and unmet is None and not any(item.get("failing") for item in containers)
     coverage_judged = not any(entry["checks"] == COVERAGE for entry in unjudged)
-    summary.update(counts=counts(judged, missing, read["sessions"], read["points"], coverage_judged),
-                   statuses=status_counts(judged),
-                   worst_first=worst_first(judged), empty_scope_message=None if judged else EMPTY_SCOPE_MESSAGE,
+    summary.update(counts=counts(in_vms, missing, read["sessions"], read["points"], coverage_judged, containers),
+                   statuses=status_counts(in_vms), worst_first=worst_first(in_vms), containers=worst_first(containers),
+                   empty_scope_message=None if in_vms else EMPTY_SCOPE_MESSAGE,
                    not_judged=unjudged, not_judged_failure=unmet,
-                   junit=junit_suites(judged, missing, run_fail_on, run_empty_scope, unjudged, unmet is not None))
+                   junit=junit_suites(in_vms, missing, run_fail_on, run_empty_scope, unjudged, unmet is not None,
+                                      containers))
     return summary
 
 

@@ -4,12 +4,14 @@
 (EM, collection version, scope) in all three.
 
     python check_reports.py REPORT_DIR --vms N --failing F --version V [--em-url URL] [--context]
-                            [--not-judged REASON ...]
+                            [--not-judged REASON ...] [--containers C] [--summary-log LOG]
 
 --context: the result also has scope, not_found and warnings (set by the role since issue 19, written by hand
 in files/report_context.json), and every report must show them.
 --not-judged: the reasons the run could not judge coverage for (issue 25: an account without the Portal
 Administrator role), each shown by its label in every report; none given, the run judged everything.
+Every run: each count agrees in every place it is shown (check_agreement.py, issue 29); --containers: the
+containers included in jobs (never VMs) the run reports; --summary-log: the run's log, whose summary line must agree too.
 """
 from __future__ import annotations
 
@@ -22,12 +24,14 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
+from check_agreement import check_agreement
+
 # The JSON report's keys are a contract: adding one is fine, renaming or removing one is not.
 TOP_KEYS = {"schema_version", "evaluated_at", "window", "rpo", "rpo_by_job", "rpo_basis", "include_unreplicated", "fail_on",
-            "passed", "counts", "vms", "reports", "enterprise_managers", "collection_version"}
+            "passed", "counts", "vms", "reports", "enterprise_managers", "collection_version", "containers"}
 CONTEXT_KEYS = {"scope", "not_found", "warnings"}
 COUNT_KEYS = {"vms", "ok", "failing", "never_replicated", "never_succeeded", "rpo_breach", "failed", "warning", "running", "sessions",
-              "restore_points", "judged_on_restore_point", "judged_on_session"}
+              "restore_points", "judged_on_restore_point", "judged_on_session", "containers", "containers_failing"}
 VM_KEYS = {
     "vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session", "last_result",
     "last_success_time", "last_success_age_seconds", "consecutive_failures", "running", "never_succeeded",
@@ -78,11 +82,13 @@ def check_json(path: Path, args: argparse.Namespace) -> dict:
     # Passed: no failing VM, no name that matched nothing while not_found fails the run, and some VM (or the
     # run says an empty scope only warns).
     fails_on_scope = "not_found" in report["fail_on"] and bool(report.get("not_found"))
-    assert report["passed"] is (args.failing == 0 and not fails_on_scope and (args.vms > 0 or args.passed_empty)), report["passed"]
+    assert report["counts"]["containers"] == args.containers == len(report["containers"]), report["counts"]
+    assert report["passed"] is (args.failing == 0 and report["counts"]["containers_failing"] == 0 and not fails_on_scope
+                                and (args.vms > 0 or args.passed_empty)), report["passed"]
     assert report["collection_version"] == args.version, (report["collection_version"], args.version)
     expected_ems = [{"url": args.em_url}] if args.em_url else []
     assert report["enterprise_managers"] == expected_ems, (report["enterprise_managers"], expected_ems)
-    for vm in report["vms"]:
+    for vm in report["vms"] + report["containers"]:
         assert set(vm) == VM_KEYS, f"VM keys changed: {sorted(set(vm) ^ VM_KEYS)}"
     assert set(report["scope"]) == SCOPE_KEYS, f"scope keys changed: {sorted(set(report['scope']) ^ SCOPE_KEYS)}"
     assert report["scope"]["created_after"] == report["window"]["created_after"], report["scope"]
@@ -152,9 +158,10 @@ def check_junit(path: Path, report: dict, context: bool) -> None:
     cases = [case for case in root.findall("testsuite/testcase") if case.get("classname") != "replica_compliance.scope"]
     failures = [case.find("failure") for case in cases if case.find("failure") is not None]
     scope_failures, scope_skipped = check_scope_cases(root, report)
-    assert len(cases) == report["counts"]["vms"], (len(cases), report["counts"]["vms"])
+    assert len(cases) == report["counts"]["vms"] + report["counts"]["containers"], (len(cases), report["counts"])
     assert int(root.get("tests")) == len(root.findall("testsuite/testcase")), root.get("tests")
-    assert int(root.get("failures")) == len(failures) + scope_failures == report["counts"]["failing"] + scope_failures
+    assert int(root.get("failures")) == len(failures) + scope_failures == (
+        report["counts"]["failing"] + report["counts"]["containers_failing"] + scope_failures)
     assert int(root.get("skipped")) == scope_skipped, root.get("skipped")
     for case in cases:
         assert case.get("name") and case.get("classname"), case.attrib
@@ -163,7 +170,8 @@ def check_junit(path: Path, report: dict, context: bool) -> None:
                                                                   "never_replicated"}
         assert "rpo evidence: " in (failure.text or ""), "a failure names the evidence its RPO was judged on"
     names = sorted(case.get("name") for case in cases)
-    assert names == sorted(vm["vm_name"] for vm in report["vms"]), names
+    containers = [f"{item['object_type']}: {item['vm_name']}" for item in report["containers"]]
+    assert names == sorted([vm["vm_name"] for vm in report["vms"]] + containers), names
 
 
 def check_scope_cases(root: ET.Element, report: dict) -> tuple[int, int]:
@@ -191,8 +199,9 @@ def check_scope_cases(root: ET.Element, report: dict) -> tuple[int, int]:
 
 def table_rows(page: str) -> list[tuple[str, bool, str, str]]:
     """(status, failing, VM name, backup server) of each table row, in the page's order."""
-    rows = re.findall(r'<tr class="vm (\w+)" data-failing="(true|false)">\n<td[^>]*>.*?</td>\n'
-                      r'<td class="name"><b>([^<]*)</b><br><span class="muted">([^<]*)</span>', page)
+    # A name breaks only at its separators (a <wbr> after each): read without them.
+    rows = re.findall(r'<tr data-findings="[^"]*" data-running="\w+" class="vm (\w+)" data-failing="(true|false)">\n<td[^>]*>.*?</td>\n'
+                      r'<td class="name" title="[^"]*"><b>([^<]*)</b><br><span class="muted">([^<]*)</span>', page.replace("<wbr>", ""))
     return [(status, failing == "true", html.unescape(name), html.unescape(server)) for status, failing, name, server in rows]
 
 
@@ -244,7 +253,7 @@ def check_html_context(page: str, report: dict, context: bool) -> None:
     for stamp in (report["evaluated_at"], report["window"]["created_after"], report["window"]["created_before"]):
         assert f'<time datetime="{stamp}">' in text, stamp
     for status in {vm["status"] for vm in report["vms"]} | {"failing"}:
-        assert f'<a href="#show-{status}">' in page and f'id="show-{status}"' in page, f"no filter for {status}"
+        assert f'<a href="#show-{status}" ' in page and f'id="show-{status}"' in page, f"no filter for {status}"
     if context:
         for missing in report["not_found"]:
             assert f"<code>{missing['name']}</code>" in text and missing["message"] in text, missing
@@ -267,7 +276,7 @@ def check_html_not_judged(page: str, report: dict) -> None:
     for entry in entries:
         assert f"<b>{entry['checks']} {entry['label']}</b>: {entry['message']}" in listed.group(1), entry
         assert entry["label"] in never, never
-    card = re.search(r'<div class="card (never_replicated|not_judged)"><b>([^<]*)</b>never replicated</div>', page)
+    card = re.search(r'<div class="card (never_replicated|not_judged)" data-count-of="never_replicated"><b>([^<]*)</b>never replicated</div>', page)
     shown = "not judged" if report["counts"]["never_replicated"] is None else str(report["counts"]["never_replicated"])
     assert card and card.group(2) == shown, (card and card.group(0), shown)
 
@@ -281,16 +290,21 @@ def main() -> int:
     parser.add_argument("--em-url", default="", help="the EM URL the reports must name; none when not given")
     parser.add_argument("--context", action="store_true", help="the result has scope, not_found and warnings")
     parser.add_argument("--passed-empty", action="store_true", help="no VM in scope, and the run passed anyway")
+    parser.add_argument("--containers", type=int, default=0, help="the containers (not VMs) the run reports")
+    parser.add_argument("--summary-log", type=Path, help="the run's ansible-playbook log, whose summary line must agree")
     parser.add_argument("--not-judged", action="append", default=[], metavar="REASON",
                         help="a reason coverage was not judged, as the run's scope.not_judged gives it (repeatable)")
     args = parser.parse_args()
     report = check_json(args.report_dir / "replica-compliance.json", args)
     check_junit(args.report_dir / "replica-compliance.junit.xml", report, args.context)
     check_html(args.report_dir / "replica-compliance.html", report, args.context)
+    agreed = check_agreement(report, (args.report_dir / "replica-compliance.html").read_text(encoding="utf-8"),
+                             ET.parse(args.report_dir / "replica-compliance.junit.xml").getroot(), args.summary_log)
     for name in ("replica-compliance.json", "replica-compliance.junit.xml", "replica-compliance.html"):
         content = (args.report_dir / name).read_text(encoding="utf-8")
         assert not any(secret in content for secret in SECRETS), f"{name} holds a password"
-    print(f"reports in {args.report_dir}: {args.vms} VMs, {args.failing} failing; JSON, JUnit and HTML checked")
+    print(f"reports in {args.report_dir}: {args.vms} VMs, {args.failing} failing; JSON, JUnit and HTML checked; "
+          f"every count agrees: {json.dumps(agreed, sort_keys=True)}")
     return 0
 
 

@@ -12,6 +12,42 @@ window.addEventListener("load", function () {
   function shown() {
     return rows.filter(function (row) { return row.getClientRects().length > 0; }).length;
   }
+  // Where a name wraps: each line break inside it must follow a separator or a space (never mid-word).
+  var SEPARATORS = "._-/\\@ ";
+  function nameBreaks() {
+    var found = {wrapped: 0, mid_word: []};
+    var names = document.querySelectorAll("td.name b, td.name span.muted, td.job");
+    Array.prototype.forEach.call(names, function (element) {
+      var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      var chars = [];
+      var space = false;  // a space collapsed at a line's end has no box: the next character follows it
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (var i = 0; i < node.data.length; i += 1) {
+          var range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          var rect = range.getBoundingClientRect();
+          if (rect.width > 0) {
+            chars.push({c: node.data[i], top: rect.top, after_space: space});
+            space = false;
+          } else {
+            space = space || /\s/.test(node.data[i]);
+          }
+        }
+      }
+      var wrapped = false;
+      for (var j = 1; j < chars.length; j += 1) {
+        if (chars[j].top > chars[j - 1].top + 2) {
+          wrapped = true;
+          if (SEPARATORS.indexOf(chars[j - 1].c) === -1 && !chars[j].after_space && chars[j].c !== " ") {
+            found.mid_word.push(element.textContent + " @" + j);
+          }
+        }
+      }
+      found.wrapped += wrapped ? 1 : 0;
+    });
+    return found;
+  }
   var seen = {
     viewport: root.clientWidth,
     scroll_width: root.scrollWidth,
@@ -28,7 +64,8 @@ window.addEventListener("load", function () {
       var element = document.querySelector(selector);
       return element ? element.innerText : "";
     }).join("\n"),
-    search_shown: Boolean(search) && !search.hidden
+    search_shown: Boolean(search) && !search.hidden,
+    names: nameBreaks()
   };
   var query = /[?&]q=([^&#]*)/.exec(location.search);
   if (query && search) {
