@@ -9,6 +9,8 @@
 #                   VM Restore Operator (no sessions: the role fails), for each way EM may answer a denied read;
 #   switches.yml  - each fail switch: the failing VMs, and reports written before the role fails;
 #   check_mode.yml - under --check;
+#   input_mistakes.yml - a bare number, a missing URL, a report folder that cannot be written, strict_names
+#                   and a misspelt variable, each refused with its fix before EM is read;
 #   a plain failing run, which must exit non-zero and still leave its reports;
 #   report_context.yml - the reports of hand-written results: 20 VMs with the full context, and no VM in scope;
 #   scale.yml     - the reports of a generated 500-VM estate (one more role run);
@@ -56,6 +58,20 @@ python check_reports.py "$OUTPUT_DIR/account_roles/portal_user_empty" --vms 1 --
 no_secrets_in "$OUTPUT_DIR/account_roles" "$OUTPUT_DIR/account_roles.log"
 quietly switches ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" check_mode.yml --check "$@"
+
+# Issue 29: each mistake refused with its fix before EM is read (input_mistakes.yml); its last play, a
+# misspelt variable, must fail the run (exit 2) with the closest name, and EST must have seen no logon.
+set +e
+env -u VEEAM_EM_URL ansible-playbook -i "$INVENTORY_PATH" input_mistakes.yml "$@" > "$OUTPUT_DIR/input_mistakes.log" 2>&1
+code=$?
+set -e
+misspelt="replica_compliance_rpo_ is not a variable of this role; did you mean replica_compliance_rpo? The role's variables are listed by ansible-doc -t role veeam_em.core.replica_compliance."
+[ "$code" -eq 2 ] || { cat "$OUTPUT_DIR/input_mistakes.log"; echo "a misspelt role variable exited $code, not 2" >&2; exit 1; }
+grep -qF "\"msg\": \"$misspelt\"" "$OUTPUT_DIR/input_mistakes.log" || { cat "$OUTPUT_DIR/input_mistakes.log"; exit 1; }
+python -c 'import json, ssl, sys, urllib.request
+sessions = json.load(urllib.request.urlopen(sys.argv[1] + "/stats", context=ssl.create_default_context(cafile=sys.argv[2])))["sessions"]
+sys.exit("a misspelt variable still logged on to EM: %s" % sessions if sessions["logons"] else 0)' \
+    "$EST_CONTROL" "$EST_CA"
 
 # Deprecated role variable names work and are named in the output; current names are not.
 ansible-playbook -i "$INVENTORY_PATH" deprecated_names.yml "$@" | tee "$OUTPUT_DIR/deprecated_names.log"
