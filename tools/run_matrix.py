@@ -8,9 +8,11 @@ Called by the Makefile, e.g.::
         --entry "2.21:all" --entry "2.16:sanity units artifact integration"
 
 The main line uses ``.venv`` and ``.build``; any other line ``.venv-core-<line>`` and
-``.build/core-<line>``, so entries never share a build copy.  With more than one job an
-entry's output goes to ``tests/output/matrix/<line>.log`` and is printed whole when the
-entry ends, so the lines of two entries never interleave.  At the end a table gives each
+``.build/core-<line>``, so entries never share a build copy.  A line may be split into parts
+that run as entries of their own (``2.21/checks:lint docs``): each part has its own build
+copy (``.build/part-checks``, ``.build/core-<line>-checks``) and log.  With more than one job
+an entry's output goes to ``tests/output/matrix/<name>.log`` (``2.21``, ``2.21-checks``) and
+is printed whole when the entry ends, so the lines of two entries never interleave.  At the end a table gives each
 line's steps with their outcome and time.  Every entry runs even when another fails; the
 exit code is non-zero when any failed.  Standard library only.
 """
@@ -44,17 +46,22 @@ class Entry:
     steps: list[str]
     venv: Path
     build: Path
+    part: str = ""  # a part of a line's steps run as an entry of its own ("checks"); "" for the whole
     exit_code: int | None = None
     seconds: float = 0.0
     summary: dict = field(default_factory=dict)
 
     @property
+    def name(self) -> str:
+        return f"{self.line}-{self.part}" if self.part else self.line
+
+    @property
     def log(self) -> Path:
-        return OUTPUT / f"{self.line}.log"
+        return OUTPUT / f"{self.name}.log"
 
     @property
     def summary_path(self) -> Path:
-        return OUTPUT / f"{self.line}.json"
+        return OUTPUT / f"{self.name}.json"
 
 
 def say(message: str) -> None:
@@ -63,13 +70,18 @@ def say(message: str) -> None:
 
 
 def parse_entry(text: str, main_line: str) -> Entry:
-    """``LINE:STEP STEP ...`` to an Entry with its venv and build paths."""
-    line, colon, steps = text.partition(":")
-    if not line or not colon or not steps.split():
-        raise argparse.ArgumentTypeError(f"--entry {text!r}: expected LINE:STEP [STEP ...], e.g. '2.16:sanity units'")
+    """``LINE[/PART]:STEP STEP ...`` to an Entry with its venv and build paths."""
+    name, colon, steps = text.partition(":")
+    line, _, part = name.partition("/")
+    bad_part = "/" in name and not part.replace("-", "").isalnum()
+    if not line or not colon or not steps.split() or bad_part:
+        raise argparse.ArgumentTypeError(f"--entry {text!r}: expected LINE[/PART]:STEP [STEP ...], e.g. '2.16:sanity units' "
+                                         "or '2.21/checks:lint docs'")
     if line == main_line:
-        return Entry(line, steps.split(), REPO / ".venv", REPO / ".build")
-    return Entry(line, steps.split(), REPO / f".venv-core-{line}", REPO / ".build" / f"core-{line}")
+        build = REPO / ".build" / f"part-{part}" if part else REPO / ".build"
+        return Entry(line, steps.split(), REPO / ".venv", build, part)
+    build = REPO / ".build" / (f"core-{line}-{part}" if part else f"core-{line}")
+    return Entry(line, steps.split(), REPO / f".venv-core-{line}", build, part)
 
 
 def run_entry(entry: Entry, label: str, stream: bool) -> Entry:
@@ -80,19 +92,19 @@ def run_entry(entry: Entry, label: str, stream: bool) -> Entry:
         entry.exit_code = 1
         return entry
     entry.summary_path.unlink(missing_ok=True)
-    command = [str(python), str(REPO / "tools" / "run_checks.py"), "--label", f"{label} (ansible-core {entry.line})",
+    command = [str(python), str(REPO / "tools" / "run_checks.py"), "--label", f"{label} (ansible-core {entry.name})",
                "--venv", str(entry.venv), "--build", str(entry.build), "--summary-json", str(entry.summary_path),
                *entry.steps]
     started = time.monotonic()
     if stream:
         entry.exit_code = subprocess.call(command, cwd=REPO)
     else:
-        say(f"{label}: ansible-core {entry.line}: started ({' '.join(entry.steps)}), output in "
+        say(f"{label}: ansible-core {entry.name}: started ({' '.join(entry.steps)}), output in "
             f"{entry.log.relative_to(REPO)}")
         with open(entry.log, "w", encoding="utf-8") as log:
             entry.exit_code = subprocess.call(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
         with _print_lock:
-            print(f"\n{'=' * 20} ansible-core {entry.line} {'=' * 20}", flush=True)
+            print(f"\n{'=' * 20} ansible-core {entry.name} {'=' * 20}", flush=True)
             sys.stdout.write(entry.log.read_text(encoding="utf-8", errors="replace"))
             sys.stdout.flush()
     entry.seconds = time.monotonic() - started
@@ -102,17 +114,17 @@ def run_entry(entry: Entry, label: str, stream: bool) -> Entry:
 
 
 def table(entries: list[Entry]) -> list[str]:
-    """A Markdown table: one row per line, one column per step that any entry ran."""
-    outcomes = {entry.line: {row["step"]: row for row in entry.summary.get("steps", [])} for entry in entries}
+    """A Markdown table: one row per entry, one column per step that any entry ran."""
+    outcomes = {entry.name: {row["step"]: row for row in entry.summary.get("steps", [])} for entry in entries}
     steps = [step for step in STEP_ORDER if any(step in rows for rows in outcomes.values()) and step != "layout"]
     rows = ["| ansible-core | Python | " + " | ".join(steps) + " | entry |",
             "| --- | --- | " + " | ".join(["---"] * len(steps)) + " | --- |"]
     for entry in entries:
         cells = []
         for step in steps:
-            row = outcomes[entry.line].get(step)
+            row = outcomes[entry.name].get(step)
             cells.append(f"{row['outcome'].upper()} {minutes(row['seconds'])}" if row else "-")
-        core = entry.summary.get("ansible_core", entry.line)
+        core = entry.summary.get("ansible_core", entry.line) + (f" ({entry.part})" if entry.part else "")
         verdict = "PASSED" if entry.exit_code == 0 else f"FAILED (exit {entry.exit_code})"
         rows.append(f"| {core} | {entry.summary.get('python', '?')} | " + " | ".join(cells)
                     + f" | {verdict}, {minutes(entry.seconds)} |")
@@ -139,11 +151,11 @@ def main() -> int:
     say(f"\n{args.label}: the matrix, {minutes(time.monotonic() - started)} in all ({jobs} at a time)")
     for row in table(entries):
         say(row)
-    failed = [entry.line for entry in entries if entry.exit_code]
+    failed = [entry.name for entry in entries if entry.exit_code]
     if failed:
         say(f"{args.label}: FAILED on ansible-core {', '.join(failed)}")
         return 1
-    say(f"{args.label}: PASSED on ansible-core {', '.join(entry.line for entry in entries)}")
+    say(f"{args.label}: PASSED on ansible-core {', '.join(entry.name for entry in entries)}")
     return 0
 
 
