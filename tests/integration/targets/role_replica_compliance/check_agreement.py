@@ -78,14 +78,18 @@ SUMMARY_LINE = re.compile(
     r"Replica compliance at \S+ \(RPO [^,]*, sessions since \S+\): (?P<vms>\d+) VMs, (?P<ok>\d+) ok, (?P<failing>\d+) failing, "
     r"\d+ with findings that do not fail the run \((?:(?P<never_replicated>\d+) never replicated|never replicated not judged), "
     r"(?P<never_succeeded>\d+) never succeeded, (?P<rpo_breach>\d+) RPO breached, (?P<failed>\d+) last failed, "
-    r"(?P<warning>\d+) last warned; (?P<running>\d+) running\)")
+    r"(?P<warning>\d+) last warned; (?P<running>\d+) running\); \d+ name\(s\) not found"
+    r"(?:; (?P<containers>\d+) container\(s\) included in jobs, not counted as VMs \((?P<containers_failing>\d+) failing\))?")
 
 
 def summary_numbers(log: Path) -> dict[str, int | None]:
     """The counts of the last summary line the role printed in an ansible-playbook log."""
     found = list(SUMMARY_LINE.finditer(" ".join(log.read_text(encoding="utf-8").split())))
     assert found, f"no summary line in {log}"
-    return {key: None if value is None else int(value) for key, value in found[-1].groupdict().items()}
+    shown = {key: None if value is None else int(value) for key, value in found[-1].groupdict().items()}
+    if shown["containers"] is None:  # a summary line that does not name containers: only its counts of VMs are compared
+        del shown["containers"], shown["containers_failing"]
+    return shown
 
 
 def check_agreement(report: dict, page: str, root: ET.Element, log: Path | None = None) -> dict:
