@@ -79,6 +79,12 @@ description:
   - A key of the configuration file that is none of the options below (nor an alias) fails the
     source, naming the key, the file and the closest option (C(unknown option created_afer in
     inventory.veeam_em.yml; did you mean created_after?)); ansible-core itself would ignore it.
+  - "The same holds inside O(keyed_groups): a key of an entry other than V(key), V(prefix),
+    V(separator), V(parent_group), V(default_value) and V(trailing_separator) fails the source, naming the
+    entry by its index and key expression, and the closest key (V(prefx) gets C(did you mean prefix?));
+    so does an entry that is not a mapping or has no V(key). An entry of O(groups) or
+    O(compose) whose expression is empty, or not text (V(ansible_port: 22) must be V(ansible_port: \"22\")),
+    fails too; ansible-core would skip each of these without a word (a misspelt key even with O(strict))."
   - An exact name in O(backup_server_names) (no wildcard) that no Enterprise Manager knows gives a
     warning listing the backup servers they know, closest first (with O(include_backup_servers),
     from the list already read); an exact name in O(vm_names) or O(job_names) that matched no VM or
@@ -395,6 +401,7 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._config_file import 
     names_this_plugin,
     wrong_name_note,
 )
+from ansible_collections.veeam_em.core.plugins.plugin_utils._constructed import check_constructed
 from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import EmSource, read_em_sources, template_resolver
 from ansible_collections.veeam_em.core.plugins.plugin_utils._em_reads import EmRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._expressions import EXPRESSION_OPTIONS, HostExpressions, read_host_expressions
@@ -452,12 +459,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _read_options(self, path: str, now: datetime) -> tuple[list[EmSource], Settings, HostExpressions]:
         """The options, checked: the file's keys, then the values as the file gives them that
         ansible-core would read wrongly (an unknown word is false to it; 2.18 crashes on a
-        list for a yes/no option) and the connection options (the options table's reader),
-        then what ansible-core read."""
+        list for a yes/no option), the constructed options it would skip without a word, and
+        the connection options (the options table's reader), then what ansible-core read."""
         config = load_config(self.loader, path)
-        check_option_names(config, path, C.config.get_configuration_definitions("inventory", self._load_name) or {})
+        definitions = C.config.get_configuration_definitions("inventory", self._load_name) or {}
+        check_option_names(config, path, definitions)
         check_option_types(config)
-        sources = read_em_sources(config if isinstance(config, dict) else {}, template_resolver(self.templar), os.environ)
+        given = config if isinstance(config, dict) else {}
+        check_constructed(given, definitions)
+        sources = read_em_sources(given, template_resolver(self.templar), os.environ)
         self._read_config_data(path)
         for library, _traceback in missing_libraries():
             raise AnsibleError(f"the {self.NAME} inventory plugin needs the Python library {library} on the controller")

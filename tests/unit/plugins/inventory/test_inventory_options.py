@@ -101,6 +101,11 @@ WRONG = [
     ({"hostname": "{{ undefined_var }}"}, "hostname", ""),
     ({"hostname": "undefined_var ~ 'x'"}, "hostname", "undefined_var"),
     ({"plugin": "veeam_em.core.other"}, "plugin", ""),
+    # constructed options that ansible-core would skip without a word
+    ({"keyed_groups": [{"key": "veeam_job_name", "prefx": "job"}]}, "keyed_groups",
+     "veeam_em.core.replicas: keyed_groups[0] (key: veeam_job_name) has no option prefx; did you mean prefix?"),
+    ({"groups": {"tier1": None}}, "groups", "groups: tier1 has no expression"),
+    ({"compose": {"ansible_port": 22}}, "compose", 'write it in quotes (ansible_port: "22")'),
 ]
 
 
