@@ -4,13 +4,14 @@
 
 The transport decides what to retry; this module reads requests' and urllib3's exception
 chains (the OS error is several wrappers deep) and words the final errors: nothing
-listening, a name that does not resolve, a certificate for other names, a timeout.
+listening, a name that does not resolve, a certificate for other names, https:// to a plain-HTTP
+port, a timeout.
 """
 from __future__ import annotations
 
 import socket
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ActionOutcomeUnknown,
@@ -86,6 +87,19 @@ def refused_error(method: str, url: str, through_proxy: bool) -> ConnectionFailu
         "(Enterprise Manager's REST API listens on HTTPS port 9398 unless it was installed with another), that "
         "Enterprise Manager's RESTful API service runs on that host, and that no firewall rejects the connection. "
         "Not retried: a refused connection does not recover by waiting"
+    )
+
+
+def plain_http_error(method: str, url: str) -> ConnectionFailure:
+    """The error for https:// to a port that answered in plain HTTP (OpenSSL says only
+    WRONG_VERSION_NUMBER or the like): which of the two fixes depends on what was meant."""
+    parts = urlsplit(url)
+    plain = urlunsplit(("http", parts.netloc, "/api", "", ""))
+    return ConnectionFailure(
+        f"{_where(url)} answers plain HTTP, but url uses https:// ({method} {url}): Enterprise Manager's REST API is "
+        "served over HTTPS (port 9398 unless it was installed with another), so check the port in url; if this "
+        f"plain-HTTP port is really meant, use http:// (url: {plain}), knowing that the username, the password "
+        "and the session token then travel unencrypted. Not retried"
     )
 
 

@@ -5,12 +5,13 @@
 It knows nothing of EM's logon. It retries only what can recover by waiting: a connection
 that breaks or is reset after it was made, an answer cut short, HTTP 502/503/504, and a
 timeout once (each costs `timeout` seconds). A refused connection, a host name that does
-not resolve and TLS failures fail at once, with the fix in the message. Each retry is told
-to `on_retry` (the edges show it at -vvv).
+not resolve and TLS failures (https:// to a plain-HTTP port among them) fail at once, with
+the fix in the message. Each retry is told to `on_retry` (the edges show it at -vvv).
 """
 from __future__ import annotations
 
 import random
+import ssl
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -27,10 +28,12 @@ from ansible_collections.veeam_em.core.plugins.module_utils._errors import (
     ProtocolError,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils.em._network_failures import (
+    causes,
     certificate_error as _certificate_error,
     connect_timeout_error,
     never_connected,
     outcome_unknown_error,
+    plain_http_error,
     read_timeout_error,
     reason,
     refused,
@@ -39,7 +42,11 @@ from ansible_collections.veeam_em.core.plugins.module_utils.em._network_failures
     unknown_host_error,
     unreachable_error,
 )
-from ansible_collections.veeam_em.core.plugins.module_utils.em._peer_certificate import certificate_names, speaks_tls
+from ansible_collections.veeam_em.core.plugins.module_utils.em._peer_certificate import (
+    answers_plain_http,
+    certificate_names,
+    speaks_tls,
+)
 from ansible_collections.veeam_em.core.plugins.module_utils.em._proxy import request_proxies, without_secret
 from ansible_collections.veeam_em.core.plugins.module_utils.em._url import https_instead
 
@@ -197,8 +204,7 @@ class Transport:
             with response:
                 return Answer(response.status_code, response.headers, self._body(response, method, url), response.url)
         except requests.exceptions.SSLError as error:
-            names = None if self._proxied(url, proxies) else (lambda: _names(url, limits.timeout))
-            raise _certificate_error(url, error, self.options.proxy, names) from None
+            raise self._tls_failure(method, url, error, limits, proxies) from None
         except requests.exceptions.ConnectTimeout:
             raise _Transient(f"no connection within {limits.timeout:g} s", True,
                              lambda attempts: connect_timeout_error(method, url, attempts, limits.timeout)) from None
@@ -209,6 +215,18 @@ class Transport:
                              lambda attempts: read_timeout_error(method, url, attempts, limits.timeout)) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
             raise self._broken(method, url, error, tries, proxies) from None
+
+    def _tls_failure(self, method: str, url: str, error: Exception, limits: TransportOptions,
+                     proxies: Any) -> ConnectionFailure:
+        """The error for a failed TLS handshake. The url's own host and port are asked again
+        (never through a proxy) only to explain it: a handshake that failed before any
+        certificate was checked may have met a plain-HTTP port."""
+        if self._proxied(url, proxies):
+            return _certificate_error(url, error, self.options.proxy)
+        checked = any(isinstance(cause, ssl.SSLCertVerificationError) for cause in causes(error))
+        if not checked and _answers_plain_http(url, limits.timeout):
+            return plain_http_error(method, url)
+        return _certificate_error(url, error, self.options.proxy, lambda: _names(url, limits.timeout))
 
     def _broken(self, method: str, url: str, error: Exception, tries: _Tries, proxies: Any) -> Exception:
         """The error for a connection that failed or broke: final when waiting cannot help."""
@@ -298,6 +316,11 @@ class _Transient(Exception):
 def _speaks_tls(url: str, timeout: float) -> bool:
     parts = urlsplit(url)
     return speaks_tls(parts.hostname or "", parts.port or 0, timeout)
+
+
+def _answers_plain_http(url: str, timeout: float) -> bool:
+    parts = urlsplit(url)
+    return answers_plain_http(parts.hostname or "", parts.port or 443, timeout)
 
 
 def _names(url: str, timeout: float) -> list[str] | None:
