@@ -42,16 +42,19 @@ done
 # Before anything starts: a folder the user cannot write would otherwise be found only after
 # EM has been read, and the reports of an earlier run would be listed as if they were new.
 prepare_output() {
-    local probe
-    mkdir -p -- "$OUT" 2> /dev/null && OUT="$(cd -- "$OUT" && pwd)" || {
+    local probe name absolute
+    if ! mkdir -p -- "$OUT" 2> /dev/null || ! absolute="$(cd -- "$OUT" 2> /dev/null && pwd)"; then
         echo "demo: cannot create the output folder $OUT; name a folder you can write with --output-dir DIR" \
             "(or VEEAM_EM_DEMO_DIR=DIR)" >&2
-        exit 1; }
-    probe="$(mktemp "$OUT/.demo-write-test.XXXXXX" 2> /dev/null)" && rm -f -- "$probe" || {
+        exit 1
+    fi
+    OUT="$absolute"
+    if ! probe="$(mktemp "$OUT/.demo-write-test.XXXXXX" 2> /dev/null)"; then
         echo "demo: cannot write to the output folder $OUT; name a folder you can write with --output-dir DIR" \
             "(or VEEAM_EM_DEMO_DIR=DIR)" >&2
-        exit 1; }
-    local name
+        exit 1
+    fi
+    rm -f -- "$probe"
     for name in "${FILES[@]}"; do
         rm -f -- "${OUT:?}/$name" || { echo "demo: cannot remove $OUT/$name of an earlier run" >&2; exit 1; }
     done

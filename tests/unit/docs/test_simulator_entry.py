@@ -86,6 +86,6 @@ def test_it_serves_the_api_from_another_directory_and_stops_on_sigterm(tmp_path)
                 assert answer.status == 200
         finally:
             process.terminate()
-        output, _ = process.communicate(timeout=30)
+        output = process.communicate(timeout=30)[0]
     assert process.returncode == 0
     assert output.endswith("em_simulator: stopped\n")
