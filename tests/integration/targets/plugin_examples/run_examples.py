@@ -34,14 +34,23 @@ def plugin_names(kind: str, env: dict[str, str]) -> list[str]:
     return names
 
 
-def documented_examples(kind: str, name: str, env: dict[str, str]) -> str:
-    """The EXAMPLES text, after checking that ansible-doc renders the plugin as text too."""
+def rendered_with_examples(kind: str, name: str, env: dict[str, str]) -> None:
+    """ansible-doc renders the plugin as text, EXAMPLES section included."""
     rendered = ANSI_ESCAPE.sub("", run(["ansible-doc", "-t", kind, name], env).stdout)
     if "EXAMPLES:" not in rendered:
         raise SystemExit(f"ansible-doc -t {kind} {name} shows no EXAMPLES section")
-    examples = json.loads(run(["ansible-doc", "-t", kind, "--json", name], env).stdout)[name]["examples"]
-    if not examples or not examples.strip():
-        raise SystemExit(f"{name} has no examples")
+
+
+def documented_examples(kind: str, names: list[str], env: dict[str, str]) -> dict[str, str]:
+    """{name: its EXAMPLES text} from one ansible-doc --json call for every plugin of the kind."""
+    documented = json.loads(run(["ansible-doc", "-t", kind, "--json", *names], env).stdout)
+    examples = {}
+    for name in names:
+        rendered_with_examples(kind, name, env)
+        text = documented[name]["examples"]
+        if not text or not text.strip():
+            raise SystemExit(f"{name} has no examples")
+        examples[name] = text
     return examples
 
 
@@ -51,23 +60,26 @@ def play_env(work: str) -> dict[str, str]:
     return {**env, "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_NOCOLOR": "1", "HOME": work}
 
 
-def run_task_examples(name: str, examples: str, work: str) -> None:
-    tasks = yaml.safe_load(examples)
-    play = [{
+def run_task_examples(examples: dict[str, str], work: str) -> None:
+    """Every plugin's example tasks, one play per plugin, in one ansible-playbook run (one start
+    instead of one per plugin); every task must be ok, none failed or skipped."""
+    connection = {"url": os.environ["EM_URL"], "username": USERNAME, "password": PASSWORD, "ca_path": os.environ["EM_CA"]}
+    plays = [{
         "name": f"EXAMPLES of {name}", "hosts": "localhost", "gather_facts": False,
         "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
-        "module_defaults": {f"group/{COLLECTION}.em": {
-            "url": os.environ["EM_URL"], "username": USERNAME, "password": PASSWORD, "ca_path": os.environ["EM_CA"]}},
-        "tasks": tasks,
-    }]
-    path = os.path.join(work, f"{name}.examples.yml")
+        "module_defaults": {f"group/{COLLECTION}.em": connection},
+        "tasks": yaml.safe_load(text),
+    } for name, text in examples.items()]
+    path = os.path.join(work, "examples.yml")
     with open(path, "w", encoding="utf-8") as handle:
-        yaml.safe_dump(play, handle, sort_keys=False)
+        yaml.safe_dump(plays, handle, sort_keys=False)
     output = run(["ansible-playbook", "-i", "localhost,", "-c", "local", path], play_env(work)).stdout
     recap = RECAP.search(output)
-    if not recap or recap.groups() != (str(len(tasks)), "0", "0", "0"):
-        raise SystemExit(f"{name}: expected {len(tasks)} tasks ok and none failed or skipped:\n{output[-3000:]}")
-    print(f"{name}: {len(tasks)} example tasks ran")
+    total = sum(len(play["tasks"]) for play in plays)
+    if not recap or recap.groups() != (str(total), "0", "0", "0"):
+        raise SystemExit(f"expected {total} example tasks ok and none failed or skipped:\n{output[-3000:]}")
+    for play in plays:
+        print(f"{play['name'][len('EXAMPLES of '):]}: {len(play['tasks'])} example tasks ran")
 
 
 def run_inventory_examples(name: str, examples: str, work: str) -> None:
@@ -88,11 +100,13 @@ def run_inventory_examples(name: str, examples: str, work: str) -> None:
 def main() -> None:
     work = sys.argv[1]
     env = play_env(work)
-    for name in plugin_names("module", env) + plugin_names("filter", env):
-        kind = "filter" if name in plugin_names("filter", env) else "module"
-        run_task_examples(name, documented_examples(kind, name, env), work)
-    for name in plugin_names("inventory", env):
-        run_inventory_examples(name, documented_examples("inventory", name, env), work)
+    examples = {}
+    for kind in ("module", "filter"):
+        examples.update(documented_examples(kind, plugin_names(kind, env), env))
+    run_task_examples(examples, work)
+    inventories = plugin_names("inventory", env)
+    for name, text in documented_examples("inventory", inventories, env).items():
+        run_inventory_examples(name, text, work)
     for name in plugin_names("role", env):
         rendered = ANSI_ESCAPE.sub("", run(["ansible-doc", "-t", "role", name], env).stdout)
         # ansible-doc marks names bold: *main* without colour, escape codes with it.

@@ -6,8 +6,9 @@
 set -eux
 source ../setup_em_simulator/simulator.sh
 
-# The demo estate: backup servers vbr01/vbr02.corp.example, jobs such as "Tier 1 (Gold) DR".
-start_em_simulator EM --seed 2038 --servers 2 --jobs-per-server 2 --vms-per-job 5 --days 7
+# The demo estate: backup servers vbr01/vbr02.corp.example, jobs such as "Tier 1 (Gold) DR"; runs
+# and tasks of 1 s, so the examples that start a job and wait are short.
+start_em_simulator EM --seed 2038 --servers 2 --jobs-per-server 2 --vms-per-job 5 --days 7 --job-run-seconds 1 --task-seconds 1
 work="$EM_SIMULATOR_DIR/work"
 mkdir "$work"
 ANSIBLE_INVENTORY_UNPARSED_FAILED=true python run_examples.py "$work"
