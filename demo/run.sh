@@ -23,7 +23,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPORT_FILES=(replica-compliance.html replica-compliance.junit.xml replica-compliance.json)
 FILES=("${REPORT_FILES[@]}" replica-compliance.css replica-compliance.js
        simulator.log inventory-graph.txt wrong-password.log compliance.log)
-OUT="${VEEAM_EM_DEMO_DIR:-$PWD/veeam-em-demo}"
+OUT="${VEEAM_EM_DEMO_DIR:-${PWD%/}/veeam-em-demo}"  # ${PWD%/}: "/" gives /veeam-em-demo, not //
 VENV_ARG=""
 
 usage() { echo "usage: demo/run.sh [--output-dir DIR] [VENV]"; }

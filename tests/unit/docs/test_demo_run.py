@@ -56,6 +56,13 @@ def test_a_folder_that_cannot_be_written_fails_before_anything_starts(tmp_path):
     assert result.stderr == f"demo: cannot write to the output folder /proc; {FIX}\n"
 
 
+def test_the_default_folder_is_veeam_em_demo_in_the_current_directory():
+    """Run from a directory where nothing can be created, the message names the default folder."""
+    result = run_demo([], Path("/proc"))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"demo: cannot create the output folder /proc/veeam-em-demo; {FIX}\n"
+
+
 def test_an_unknown_option_is_refused_with_the_usage(tmp_path):
     result = run_demo(["--output", str(tmp_path)], tmp_path)
     assert (result.returncode, result.stdout) == (2, "")
