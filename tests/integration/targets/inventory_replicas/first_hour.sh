@@ -3,6 +3,8 @@
 # Sourced by runme.sh, against EST: the mistakes of a first hour with the inventory, each
 # with the exact message the user meets.
 #   - a misspelt option fails the source, naming the file and the closest option,
+#   - so do a misspelt keyed_groups key (ansible-core would ignore it) and a bare rpo: 24,
+#     before anything is read: exit code 1 with inventory_unparsed_failed,
 #   - a file that names the plugin but not with its suffix is explained at -v,
 #   - exact names EM does not know warn, naming what it knows (one EM, and two: a name is
 #     unknown only if neither knows it),
@@ -22,6 +24,22 @@ if ansible-inventory -i "$work/typo.veeam_em.yml" --list > "$output" 2>&1; then
     echo "a misspelt option was accepted" >&2; cat "$output"; exit 1
 fi
 expect_in "$output" "veeam_em.core.replicas: unknown option created_afer in $work/typo.veeam_em.yml; did you mean created_after?"
+
+fails_with() {  # fails_with CODE FILE: ansible-inventory --list of FILE exits with CODE, its output in $output
+    local code=0
+    ansible-inventory -i "$2" --list > "$output" 2>&1 || code=$?
+    [ "$code" -eq "$1" ] || { cat "$output"; echo "$2: exit code $code, not $1" >&2; return 1; }
+}
+# A misspelt key in a keyed_groups entry, and a bare number for a duration: refused before EM is read.
+printf 'plugin: veeam_em.core.replicas\nkeyed_groups:\n  - key: veeam_status\n  - key: veeam_job_name\n    prefx: job\n' \
+    > "$work/keyed.veeam_em.yml"
+printf 'plugin: veeam_em.core.replicas\nrpo: 24\n' > "$work/bare_rpo.veeam_em.yml"
+stats reset
+fails_with 1 "$work/keyed.veeam_em.yml"
+expect_in "$output" "veeam_em.core.replicas: keyed_groups[1] (key: veeam_job_name) has no option prefx; did you mean prefix?"
+fails_with 1 "$work/bare_rpo.veeam_em.yml"
+expect_in "$output" "veeam_em.core.replicas: rpo must be a duration with its unit, not the bare number 24: write 24h, 30m or 7d (a number and s, m, h, d or w)"
+[ "$(stats count)" -eq 0 ] || { echo "a refused configuration still read EM" >&2; exit 1; }
 
 # A file named like any YAML file: ansible-core says it could not be verified; -v says why.
 cp defaults.veeam_em.yml "$work/replicas.yml"
