@@ -21,7 +21,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_nam
 # 2.16 to 2.21 (and the suboptions of the ansible.builtin.constructed doc fragment).
 KEYED_GROUP_KEYS = ("key", "prefix", "separator", "parent_group", "default_value", "trailing_separator")
 # An expression of each option that works, for the messages.
-EXAMPLES = {"groups": "veeam_consecutive_failures >= 2", "compose": "veeam_vm_name ~ '.corp.example'"}
+EXPRESSION_EXAMPLES = {"groups": "veeam_consecutive_failures >= 2", "compose": "veeam_vm_name ~ '.corp.example'"}
 KEYED_EXAMPLE = "{key: veeam_job_name, prefix: job}"
 
 
@@ -78,7 +78,7 @@ def check_expressions(option: str, expressions: Any) -> None:
     theirs to choose, so nothing can be misspelt there but the expression must be one."""
     if expressions is None:
         return
-    example = EXAMPLES[option]
+    example = EXPRESSION_EXAMPLES[option]
     if not isinstance(expressions, Mapping):
         raise ConfigurationError(f"{option} must be a mapping of names to Jinja2 expressions (without braces), such "
                                  f"as {{name: {example}}}, not {expressions!r}")
