@@ -25,6 +25,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from integration_groups import group_copy, run_groups, target_groups  # tools/ is on sys.path: run as a script
+
 REPO = Path(__file__).resolve().parents[1]
 COLLECTION_PATH = Path("ansible_collections", "veeam_em", "core")
 GET_PIP_STANDIN = REPO / "tools" / "get_pip_standin.py"
@@ -248,7 +250,9 @@ class Runner:
         say(f"artifact: {tarball.name} ({tarball.stat().st_size // 1024} KiB) installed to "
             f"{os.path.relpath(self.installed_root, REPO)}; running the demo from the installed copy")
         installed = self.installed_root / COLLECTION_PATH
-        return self.run(["bash", str(installed / "demo" / "run.sh"), str(self.venv)], installed)
+        # Its reports go beside the build, not into the installed copy the integration step tests.
+        demo = ["bash", str(installed / "demo" / "run.sh"), "--output-dir", str(self.build / "demo"), str(self.venv)]
+        return self.run(demo, installed)
 
     @staticmethod
     def tarball_absences(tarball: Path) -> list[str]:
@@ -271,19 +275,26 @@ class Runner:
         return self.installed_root / COLLECTION_PATH
 
     def step_integration(self) -> int:
-        # Against the copy installed from the tarball, not the checkout: a file that
-        # build_ignore drops, or that the build leaves out, fails here.
+        """ansible-test integration against the copy installed from the tarball, not the
+        checkout (a file that build_ignore drops, or that the build leaves out, fails here),
+        one process per shippable/posix/groupN at the same time (integration_groups)."""
         installed = self.installed_copy()
         targets = installed / "tests" / "integration" / "targets"
         if not targets.is_dir() or not any(path.is_dir() for path in targets.iterdir()):
             say("integration: no targets in the installed collection")
             return 1
-        command = ["ansible-test", "integration", "--local", "--python", self.python_version, "--color", "no"]
+        excluded = set()
         if self.venv.name != MAIN_LINE_VENV:
             for target, reason in MAIN_LINE_ONLY_TARGETS.items():
                 say(f"integration: not running {target} with {self.venv.name} (main line only): {reason}")
-                command += ["--exclude", target]
-        return self.run(command, installed, extra_env={"ANSIBLE_TEST_CONTENT_ROOT": str(installed)})
+                excluded.add(target)
+        commands = {}
+        for number, (group, names) in enumerate(target_groups(targets, excluded).items()):
+            root = group_copy(self.installed_root, COLLECTION_PATH, group, first=number == 0)
+            say(f"integration: {group}: {', '.join(names)}")
+            command = ["ansible-test", "integration", "--local", "--python", self.python_version, "--color", "no", *names]
+            commands[group] = (command, root, {**self.env, "ANSIBLE_TEST_CONTENT_ROOT": str(root)})
+        return run_groups(commands, self.build / "integration-logs", say)
 
     def step_ee(self) -> int:
         """The execution environment: ansible-builder reads the installed collection's
