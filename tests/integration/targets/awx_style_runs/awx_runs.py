@@ -71,8 +71,10 @@ def compliance_job(private_data_dir: Path, envvars: dict[str, str]) -> dict[str,
     failed_tasks = [event["event_data"].get("task") for event in runner.events if event.get("event") == "runner_on_failed"]
     assert runner.status == "failed" and runner.rc != 0, (runner.status, runner.rc)
     assert failed_tasks and all("compliance" in (task or "").lower() for task in failed_tasks), failed_tasks
-    # The demo estate's 20 replicated VMs and the 4 objects its jobs include but nobody replicates.
-    assert report["counts"]["vms"] == 24 and report["counts"]["never_replicated"] == 4, report["counts"]
+    # The demo estate's 20 replicated VMs and the 4 objects its jobs include but nobody replicates:
+    # 3 VMs and 1 folder, a container, which is counted as such and never as a VM (issue 29).
+    counts = report["counts"]
+    assert (counts["vms"], counts["never_replicated"], counts["containers"]) == (23, 3, 1), counts
     assert report["counts"]["failing"] > 0, report["counts"]
     print(f"compliance job: status {runner.status} (rc {runner.rc}) on purpose, {report['counts']}")
     return report
