@@ -72,7 +72,7 @@ def say(message: str) -> None:
 def parse_entry(text: str, main_line: str) -> Entry:
     """``LINE[/PART]:STEP STEP ...`` to an Entry with its venv and build paths."""
     name, colon, steps = text.partition(":")
-    line, _, part = name.partition("/")
+    line, _slash, part = name.partition("/")
     bad_part = "/" in name and not part.replace("-", "").isalnum()
     if not line or not colon or not steps.split() or bad_part:
         raise argparse.ArgumentTypeError(f"--entry {text!r}: expected LINE[/PART]:STEP [STEP ...], e.g. '2.16:sanity units' "
