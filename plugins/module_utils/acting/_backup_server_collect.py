@@ -24,6 +24,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils.acting._collection i
 )
 from ansible_collections.veeam_em.core.plugins.module_utils.em._actions import EmActions
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import WILDCARD_CHARS
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import unknown_name_warnings
 
 # The newest restore points of the scope, read again until two reads agree after a collection.
 PROBE_POINTS = 20
@@ -47,14 +49,15 @@ class CollectRequest:
 
 
 def servers_in_scope(api: EmApi, names: tuple[str, ...]) -> dict[str, str]:
-    """{backup server id: name} of the servers named (every one EM knows when none is); a name EM
-    does not know fails before anything is asked (exact names, as EM compares them)."""
+    """{backup server id: name} of the servers named (every one EM knows when none is). A name EM
+    does not know, or a pattern (EM's names are exact), fails before anything is asked, in the
+    words strict_names uses (_unknown_names), so the user is told the closest names EM knows."""
     known = {server["id"]: server["name"] for server in api.all_backup_servers()}
-    unknown = sorted(set(names) - set(known.values()))
-    if unknown:
-        raise ActionFailed(f"Enterprise Manager knows no backup server named {', '.join(unknown)} (it knows "
-                           f"{', '.join(sorted(known.values())) or 'none'}): give backup_server_names exactly as "
-                           "backup_server_info returns them. Nothing was collected", {"changed": False})
+    problems = unknown_name_warnings("backup_server_names", "backup server", names, list(known.values()))
+    problems += [f"backup_server_names: {name!r} is a pattern, and a collection needs exact names, as "
+                 "backup_server_info returns them" for name in names if WILDCARD_CHARS & set(name)]
+    if problems:
+        raise ActionFailed("; ".join(problems) + ". Nothing was collected", {"changed": False})
     return {server_id: name for server_id, name in known.items() if not names or name in names}
 
 

@@ -117,11 +117,24 @@ def test_a_backup_server_em_does_not_know_fails_before_any_collect(certificates)
     with jobs_simulator(certificates) as simulator:
         with pytest.raises(ActionFailed) as unknown:
             gather(simulator, collect={"backup_server_names": ["vbr-a.corp.example", "vbr-c.corp.example"]})
+        # The words of strict_names: the known names closest first (vbr-a and vbr-b are equally close to vbr-c).
         assert str(unknown.value) == (
-            "Enterprise Manager knows no backup server named vbr-c.corp.example (it knows vbr-a.corp.example, "
-            "vbr-b.corp.example): give backup_server_names exactly as backup_server_info returns them. "
+            "backup_server_names: Enterprise Manager knows no backup server named 'vbr-c.corp.example', so nothing "
+            "matches it; the backup servers it knows, closest first: vbr-a.corp.example, vbr-b.corp.example. "
             "Nothing was collected")
         assert unknown.value.known == {"changed": False}
+        assert writes(simulator) == []
+
+
+def test_a_name_in_the_wrong_case_or_a_pattern_is_named_so(certificates):
+    with jobs_simulator(certificates) as simulator:
+        with pytest.raises(ActionFailed) as refused:
+            gather(simulator, collect={"backup_server_names": ["VBR-A.corp.example", "vbr-*"]})
+        assert str(refused.value) == (
+            "backup_server_names: Enterprise Manager knows no backup server named 'VBR-A.corp.example', so nothing "
+            "matches it; 'vbr-a.corp.example' differs only in case, and Enterprise Manager's names are "
+            "case-sensitive: write it as 'vbr-a.corp.example'; backup_server_names: 'vbr-*' is a pattern, and a "
+            "collection needs exact names, as backup_server_info returns them. Nothing was collected")
         assert writes(simulator) == []
 
 
