@@ -23,7 +23,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement i
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._lookback import check_lookback
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import ExactNames
 from ansible_collections.veeam_em.core.plugins.module_utils.events._source_state import check_state_path
-from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_duration, parse_moment
+from ansible_collections.veeam_em.core.plugins.module_utils._times import is_bare_number, iso, parse_duration, parse_moment
 
 DEFAULT_INTERVAL = 60.0
 DEFAULT_RESULTS = ("Failed", "Warning")
@@ -63,13 +63,16 @@ def read_source_settings(args: Mapping[str, Any], environ: Mapping[str, str], no
 
 
 def _interval(value: Any) -> float:
+    """Seconds between polls: a number of seconds, as the option is documented ('60' from a
+    templated rulebook variable too), or a duration such as 5m; more than 0 either way."""
     if value is None:
         return DEFAULT_INTERVAL
+    seconds: Any = value
     if isinstance(value, str):
-        return parse_duration(value, "interval").total_seconds()
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        seconds = float(value) if is_bare_number(value) else parse_duration(value, "interval").total_seconds()
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0:
         raise ConfigurationError(f"interval must be a positive number of seconds (or a duration such as 5m), not {value!r}")
-    return float(value)
+    return float(seconds)
 
 
 def _results(value: Any) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from ansible_collections.veeam_em.core.extensions.eda.plugins.event_source.repli
     SourceError,
     main,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils.events._source_options import read_source_settings
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import replica_statuses
 from ansible_collections.veeam_em.core.tests.em_simulator import (
     DEFAULT_PASSWORD,
@@ -216,6 +217,8 @@ def test_an_outage_is_one_event_pair_and_loses_nothing(simulator: EmSimulator, c
 
 @pytest.mark.parametrize("extra, wording", [
     ({"interval": -5}, "interval must be a positive number"),
+    ({"interval": "0"}, "interval must be a positive number of seconds (or a duration such as 5m), not '0'"),
+    ({"interval": "0s"}, "interval must be a positive number of seconds (or a duration such as 5m), not '0s'"),
     ({"results": ["Broken"]}, "results must list one or more of Success, Warning, Failed"),
     ({"intervall": 5}, "unknown option(s) intervall"),
     ({"since": "2999-01-01T00:00:00Z"}, "since: 2999-01-01T00:00:00Z is in the future"),
@@ -409,3 +412,11 @@ def test_a_stop_signal_logs_the_source_out_before_the_handler_it_had(simulator: 
         signal.signal(signal.SIGTERM, previous)
     sessions = simulator.snapshot()["sessions"]
     assert (sessions["logons"], sessions["logouts"], sessions["open"]) == (1, 1, 0)
+
+
+@pytest.mark.parametrize(("given", "seconds"), [(60, 60.0), ("60", 60.0), (" 2.5 ", 2.5), ("5m", 300.0)])
+def test_interval_is_seconds_as_documented_also_as_text(given: Any, seconds: float) -> None:
+    # A templated rulebook variable arrives as text: "60" is the documented 60 seconds, not a duration missing its unit.
+    settings = read_source_settings({"url": "https://em.example.com:9398/api", "username": "u", "password": "p",
+                                     "interval": given}, {}, datetime.now(timezone.utc))
+    assert settings.interval == seconds
