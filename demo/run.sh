@@ -23,6 +23,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPORT_FILES=(replica-compliance.html replica-compliance.junit.xml replica-compliance.json)
 FILES=("${REPORT_FILES[@]}" replica-compliance.css replica-compliance.js
        simulator.log inventory-graph.txt wrong-password.log compliance.log)
+MARK=".veeam-em-demo"  # written into the output folder: its files are the demo's to replace
 OUT="${VEEAM_EM_DEMO_DIR:-${PWD%/}/veeam-em-demo}"  # ${PWD%/}: "/" gives /veeam-em-demo, not //
 VENV_ARG=""
 
@@ -55,6 +56,18 @@ prepare_output() {
         exit 1
     fi
     rm -f -- "$probe"
+    # Only files of an earlier demo run are removed: a folder without the demo's mark that holds a
+    # file of one of those names (a user's own compliance.log in ~) is refused instead.
+    if [ ! -e "$OUT/$MARK" ]; then
+        for name in "${FILES[@]}"; do
+            if [ -e "$OUT/$name" ]; then
+                echo "demo: $OUT holds $name, which the demo did not write (no $MARK there), and would replace it;" \
+                    "name another folder with --output-dir DIR (or VEEAM_EM_DEMO_DIR=DIR)" >&2
+                exit 1
+            fi
+        done
+        echo "This folder holds the veeam_em.core demo's output; demo/run.sh replaces its files." > "$OUT/$MARK"
+    fi
     for name in "${FILES[@]}"; do
         rm -f -- "${OUT:?}/$name" || { echo "demo: cannot remove $OUT/$name of an earlier run" >&2; exit 1; }
     done

@@ -73,6 +73,7 @@ def test_reports_of_an_earlier_run_are_removed_and_never_listed(tmp_path):
     """The user's folder holds an earlier run's reports; this run's playbook writes none."""
     out = tmp_path / "veeam-em-demo"
     out.mkdir()
+    (out / ".veeam-em-demo").write_text("the mark an earlier demo run left\n", encoding="utf-8")
     earlier = ["replica-compliance.html", "replica-compliance.junit.xml", "replica-compliance.json",
                "compliance.log"]
     for name in earlier:
@@ -95,3 +96,15 @@ def test_the_output_folder_option_takes_an_equals_sign(tmp_path):
     (tmp_path / "f").write_text("", encoding="utf-8")
     result = run_demo([f"--output-dir={tmp_path}/f/x y"], tmp_path)
     assert (result.returncode, result.stderr) == (1, f"demo: cannot create the output folder {tmp_path}/f/x y; {FIX}\n")
+
+
+def test_a_folder_holding_a_users_file_of_a_demo_name_is_refused_and_kept(tmp_path):
+    """--output-dir ~ or .: a compliance.log of the user's own, with no demo mark, is never replaced."""
+    (tmp_path / "compliance.log").write_text("the user's own log", encoding="utf-8")
+    result = run_demo(["--output-dir", str(tmp_path)], tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (f"demo: {tmp_path} holds compliance.log, which the demo did not write (no .veeam-em-demo "
+                             "there), and would replace it; name another folder with --output-dir DIR "
+                             "(or VEEAM_EM_DEMO_DIR=DIR)\n")
+    assert (tmp_path / "compliance.log").read_text(encoding="utf-8") == "the user's own log"
+    assert not (tmp_path / ".veeam-em-demo").exists()
