@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 GROUP_ALIAS = re.compile(r"^shippable/posix/(group\d+)\s*$", re.MULTILINE)
 
@@ -59,22 +59,29 @@ def run_groups(commands: dict[str, tuple[list[str], Path, dict[str, str]]], logs
     """Run each group's (command, cwd, env) at once, each into ``<logs>/integration-<group>.log``;
     print each log whole as its group ends; the first non-zero exit code, else 0."""
     logs.mkdir(parents=True, exist_ok=True)
-    running = {}
-    for group, (command, cwd, env) in commands.items():
-        log = logs / f"integration-{group}.log"
-        say(f"+ (cd {cwd} && {' '.join(command)}) > {log}")
-        handle = open(log, "w", encoding="utf-8")  # closed when the group ends, below
-        running[group] = (subprocess.Popen(command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT),
-                          handle, log, time.monotonic())
+    running: dict[str, tuple[subprocess.Popen, Any, Path, float]] = {}
     codes = []
-    while running:
-        for group, (process, handle, log, started) in list(running.items()):
-            if process.poll() is None:
-                continue
+    try:
+        for group, (command, cwd, env) in commands.items():
+            log = logs / f"integration-{group}.log"
+            say(f"+ (cd {cwd} && {' '.join(command)}) > {log}")
+            handle = open(log, "w", encoding="utf-8")  # closed when the group ends, below
+            running[group] = (subprocess.Popen(command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT),
+                              handle, log, time.monotonic())
+        while running:
+            for group, (process, handle, log, started) in list(running.items()):
+                if process.poll() is None:
+                    continue
+                handle.close()
+                del running[group]
+                say(f"\n---- integration {group}: exit {process.returncode} after {time.monotonic() - started:.0f} s ----")
+                say(log.read_text(encoding="utf-8", errors="replace"))
+                codes.append(process.returncode)
+            time.sleep(0.5)
+    finally:
+        # Interrupted (Ctrl-C) or a group that could not start: no ansible-test is left running.
+        for process, handle, _log, _started in running.values():
+            process.terminate()
+            process.wait()
             handle.close()
-            del running[group]
-            say(f"\n---- integration {group}: exit {process.returncode} after {time.monotonic() - started:.0f} s ----")
-            say(log.read_text(encoding="utf-8", errors="replace"))
-            codes.append(process.returncode)
-        time.sleep(0.5)
     return next((code for code in codes if code), 0)

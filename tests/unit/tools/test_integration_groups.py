@@ -63,3 +63,22 @@ def test_each_group_after_the_first_runs_in_a_fresh_copy(groups_module, tmp_path
     copy = groups_module.group_copy(installed, collection, "group2", first=False)
     assert copy == tmp_path / "installed-group2" / collection
     assert (copy / "galaxy.yml").is_file() and not (copy / "tests" / "output").exists()
+
+
+def test_a_group_that_cannot_start_leaves_no_other_group_running(groups_module, tmp_path, monkeypatch):
+    started = []
+    real_popen = groups_module.subprocess.Popen
+
+    def recording_popen(*args, **kwargs):
+        process = real_popen(*args, **kwargs)
+        started.append(process)
+        return process
+    monkeypatch.setattr(groups_module.subprocess, "Popen", recording_popen)
+    commands = {
+        "group1": ([sys.executable, "-c", "import time; time.sleep(60)"], tmp_path, {}),
+        "group2": ([str(tmp_path / "no-such-program")], tmp_path, {}),
+    }
+    with pytest.raises(FileNotFoundError):
+        groups_module.run_groups(commands, tmp_path / "logs", lambda _text: None)
+    # group1 was started, then terminated and reaped, not left sleeping.
+    assert len(started) == 1 and started[0].returncode is not None
