@@ -14,6 +14,7 @@ from ansible_collections.veeam_em.core.tests.em_simulator import (
     generate,
     load_fixture,
 )
+from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED, FIXED_NOW, EmTestClient
 
 # ansible-test runs each test in a fork that ends with os._exit(): there the teardown that
@@ -32,6 +33,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
     EmSimulator.temp_parent = None
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
+    """A CA and a server certificate for the simulators a test module starts itself (the job estates)."""
+    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, parse
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
     EM, JOB_IDS, SERVER_A, act, collect, job_sessions, jobs_simulator, logged_on, task_of, task_sessions,
@@ -17,11 +16,6 @@ from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
 
 RUNNING_A = 'Job "Replica A" is already running.'
 NOT_FAILED_A = 'Job "Replica A" cannot be retried: its last run did not end Failed.'
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
-    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 def test_a_start_answers_202_with_a_task_shaped_as_veeams_example(certificates):

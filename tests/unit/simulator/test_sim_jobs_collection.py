@@ -9,9 +9,6 @@ collection that brings its data in 3 s after it is asked for (the simulator's se
 """
 from __future__ import annotations
 
-import pytest
-
-from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
     SERVER_B, act, collect, job_sessions, jobs_simulator, logged_on, newest_session, points_of, run_through,
     task_of, task_sessions, text,
@@ -19,11 +16,6 @@ from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
 
 COLLECTED = ("true", "Data collection started. To view results, go to Sessions.")
 LAG = {"collection_interval_seconds": 900, "collect_seconds": 3, "task_seconds": 2}
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
-    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 def vm_states(em, session) -> dict[str, tuple]:

@@ -10,7 +10,6 @@ import requests
 
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND, parse_utc
 from ansible_collections.veeam_em.core.tests.em_simulator.process import SimulatorProcess
-from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import DOCUMENTED
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
     JOB_IDS, SERVER_A, act, collect, jobs_simulator, logged_on,
@@ -23,11 +22,6 @@ SWITCHES = {
     "collection_interval_seconds": 900, "collect_seconds": 5,
 }
 START_A = f"POST /api/jobs/{JOB_IDS['Replica A']}?action=start"
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
-    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 def control(simulator, method: str, action: str, payload: dict | None = None) -> requests.Response:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND, parse_utc
-from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, parse
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
     act, job_sessions, jobs_simulator, logged_on, newest_session, points_of, run_through, task_sessions, text,
@@ -20,11 +19,6 @@ from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
 
 STOPPED = "Job has been stopped by user"
 FROM_BACKUP = "No new restore point found in the source backup; the replica was not updated"
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
-    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 def seconds_between(earlier: str, later: str) -> float:

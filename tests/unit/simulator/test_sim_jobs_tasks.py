@@ -10,18 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, parse
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
     EM, act, collect, jobs_simulator, logged_on, task_of,
 )
 
 COLLECTED = ("true", "Data collection started. To view results, go to Sessions.")
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
-    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 def listed(em) -> list[tuple[str, str]]:

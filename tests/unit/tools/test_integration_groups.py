@@ -7,18 +7,6 @@ from pathlib import Path
 
 import pytest
 
-TOOLS = Path(__file__).resolve().parents[3] / "tools"
-
-
-@pytest.fixture(scope="module")
-def groups_module():
-    sys.path.insert(0, str(TOOLS))
-    try:
-        import integration_groups as module  # tools/ holds scripts, not a package
-    finally:
-        sys.path.remove(str(TOOLS))
-    return module
-
 
 def target(root: Path, name: str, aliases: str) -> None:
     (root / name).mkdir(parents=True)

@@ -3,22 +3,8 @@ build copy and log, so two parts of one line can run at once."""
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import pytest
-
-TOOLS = Path(__file__).resolve().parents[3] / "tools"
-
-
-@pytest.fixture(scope="module")
-def run_matrix():
-    sys.path.insert(0, str(TOOLS))
-    try:
-        import run_matrix as module  # tools/ holds scripts, not a package
-    finally:
-        sys.path.remove(str(TOOLS))
-    return module
 
 
 def test_the_main_line_and_its_part_share_the_venv_but_not_the_build(run_matrix):

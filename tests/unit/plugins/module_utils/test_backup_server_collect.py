@@ -22,7 +22,6 @@ from ansible_collections.veeam_em.core.plugins.module_utils.acting._backup_serve
     collect_backup_servers,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff
-from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 from ansible_collections.veeam_em.core.tests.unit.simulated_time import SimulatedTime
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
@@ -32,11 +31,6 @@ from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
 LAG = {"collection_interval_seconds": 3600}
 # The estate's history is in 2025; the simulator's clock is today's.
 WINDOW = {"created_after": "2025-01-01T00:00:00Z", "include_restore_points": True, "include_replication_jobs": False}
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
-    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 def gather(simulator: Any, account: str = "administrator", collect: dict[str, Any] | None = None,

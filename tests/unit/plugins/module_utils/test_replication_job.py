@@ -20,17 +20,11 @@ from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job_messages import JobActionFailed
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._waiting import Backoff
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator
-from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 from ansible_collections.veeam_em.core.tests.unit.simulated_time import SimulatedTime
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
     ACCOUNTS, JOB_IDS, PASSWORD, jobs_simulator,
 )
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
-    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 def simulated_clock(simulator: EmSimulator) -> Clock:

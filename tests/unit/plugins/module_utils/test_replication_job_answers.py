@@ -13,7 +13,6 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils.acting._replication_job_messages import JobActionFailed
-from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.plugins.module_utils.test_replication_job import post, run, writes
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import jobs_simulator
 
@@ -21,11 +20,6 @@ LAG = {"collection_interval_seconds": 3600}
 RUNNING_A = 'Job "Replica A" is already running.'
 NOT_FAILED_B = 'Job "Replica B" cannot be retried: its last run did not end Failed.'
 JOB_A = 'replication job "Replica A" on backup server vbr-a.corp.example'
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
-    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 def test_a_start_em_does_not_show_yet_returns_no_run(certificates):

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_session
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND
-from ansible_collections.veeam_em.core.tests.em_simulator.tls import CertificateFiles, make_certificates
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXED_NOW, connection_options
 from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import (
     ACCOUNTS, JOB_IDS, PASSWORD, act, jobs_simulator, logged_on,
@@ -21,11 +18,6 @@ FIXED = datetime.fromtimestamp(FIXED_NOW / TICKS_PER_SECOND, timezone.utc)
 
 def uid(name: str) -> str:
     return f"urn:veeam:Job:{JOB_IDS[name]}"
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> CertificateFiles:
-    return make_certificates(str(tmp_path_factory.mktemp("certificates")))
 
 
 def read(simulator, *args, **kwargs) -> list[dict]:
