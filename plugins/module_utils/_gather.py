@@ -3,8 +3,9 @@
 """The bodies of the info modules: options in, normalised records out."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied, ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import (
@@ -14,8 +15,20 @@ from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     replication_job_record,
     task_session_record,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils._protection_records import (
+    cdp_policy_record,
+    cdp_task_session_record,
+    failover_plan_record,
+)
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi, PointQuery, TaskSessionQuery
-from ansible_collections.veeam_em.core.plugins.module_utils._rights import REPLICATION_JOBS
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_protection import CdpTaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils._rights import (
+    CDP_POLICIES,
+    CDP_SESSIONS,
+    FAILOVER_PLANS,
+    REPLICATION_JOBS,
+    Right,
+)
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, utc_now
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import (
     JOBS_REFUSED,
@@ -27,6 +40,10 @@ T = TypeVar("T")
 RESULTS = ["Success", "Warning", "Failed"]
 STATES = ["InProgress", "Pending", "Completed"]
 ORDERS = ["newest_first", "oldest_first"]
+# What is not judged when EM refuses the account a CDP or failover plan read (_not_judged's entries).
+CDP_POLICIES_REFUSED = {"checks": "cdp_policy_rpo", "reason": CDP_POLICIES.reason}
+CDP_SESSIONS_REFUSED = {"checks": "cdp", "reason": CDP_SESSIONS.reason}
+FAILOVER_PLANS_REFUSED = {"checks": "failover_plans", "reason": FAILOVER_PLANS.reason}
 
 
 def listing_options(params: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -90,11 +107,19 @@ def gather_replica_points(api: EmApi, params: dict[str, Any], now: datetime | No
 def gather_replication_jobs(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
     """Replication jobs, filtered by EM on names and backup server names, with the objects each
     includes when include_objects (one request per job)."""
-    jobs = api.replication_jobs(tuple(params.get("backup_server_names") or ()), tuple(params.get("names") or ()))
+    return {"replication_jobs": _with_includes(params, api.replication_jobs, api.job_includes, replication_job_record)}
+
+
+def _with_includes(params: dict[str, Any], read: Callable[..., list[dict[str, Any]]],
+                   read_includes: Callable[[list[str]], dict[str, Any]],
+                   record: Callable[[dict[str, Any], Any], dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of read(backup_server_names, names), each with what it includes (read_includes,
+    one request per item) when include_objects, else with includes None (not read)."""
+    items = read(tuple(params.get("backup_server_names") or ()), tuple(params.get("names") or ()))
     if not params.get("include_objects", True):
-        return {"replication_jobs": [replication_job_record(job, None) for job in jobs]}
-    includes = api.job_includes([job["id"] for job in jobs])
-    return {"replication_jobs": [replication_job_record(job, includes[job["id"]]) for job in jobs]}
+        return [record(item, None) for item in items]
+    includes = read_includes([item["id"] for item in items])
+    return [record(item, includes[item["id"]]) for item in items]
 
 
 def gather_backup_servers(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
@@ -104,17 +129,52 @@ def gather_backup_servers(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
     return {"backup_servers": [backup_server_record(server) for server in servers]}
 
 
+def gather_cdp_policies(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
+    """CDP policies, filtered by EM on names and backup server names, with the objects each
+    includes when include_objects (one request per policy)."""
+    return {"cdp_policies": _with_includes(params, api.cdp_policies, api.cdp_policy_includes, cdp_policy_record)}
+
+
+def cdp_task_session_query(params: dict[str, Any], now: datetime) -> CdpTaskSessionQuery:
+    """The CDP task sessions the listing options describe, of the policies in `names` (matched
+    after the read: EM has no policy field to filter on)."""
+    return CdpTaskSessionQuery(policy_names=tuple(params.get("names") or ()), **listing_options(params, now))
+
+
+def gather_cdp_task_sessions(api: EmApi, params: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """CDP task sessions of the window, VMs, backup servers and policy names; `now` as for gather_task_sessions."""
+    query = cdp_task_session_query(params, now or utc_now())
+    sessions = _latest_per_vm(api.cdp_task_sessions(query), params, query.descending)
+    return {"cdp_task_sessions": [cdp_task_session_record(session) for session in sessions]}
+
+
+def gather_failover_plans(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
+    """Failover plans, filtered by EM on names and backup server names, each with its VMs in start order."""
+    plans = api.failover_plans(tuple(params.get("backup_server_names") or ()), tuple(params.get("names") or ()))
+    return {"failover_plans": [failover_plan_record(plan) for plan in plans]}
+
+
 def gather_replica_evidence(api: EmApi, params: dict[str, Any]) -> dict[str, Any]:
     """What a compliance check reads, over the one logged-on `api`: the task sessions of the
     window (created_after, created_before, vm_names, job_names, backup_server_names), and with
     include_restore_points the restore points of the same window and names (EM cannot filter
     points by job), with include_replication_jobs the jobs of those names and servers with their
-    includes, with include_backup_servers every backup server. A part not included is left out
-    of the result (not read), which is not the same as read and empty; not_judged lists what the
-    account could not be shown (_jobs_for_coverage). It only reads: a collection first is
-    backup_server_collect's (acting/_backup_server_collect)."""
+    includes, with include_backup_servers every backup server; with include_cdp (default true)
+    the CDP policies and CDP task sessions (_cdp_evidence) and with include_failover_plans the
+    failover plans, both read beside the task sessions, not after them. A part not included is
+    left out of the result (not read), which is not the same as read and empty; not_judged lists
+    what the account could not be shown (_jobs_for_coverage, refused CDP and plan reads). It only
+    reads: a collection first is backup_server_collect's (acting/_backup_server_collect)."""
     now = utc_now()  # one moment, so a duration gives the sessions and the points the same window
-    evidence = gather_task_sessions(api, params, now)
+    reads: dict[str, Callable[[], dict[str, Any]]] = {"sessions": lambda: gather_task_sessions(api, params, now)}
+    if params.get("include_cdp", True):
+        reads["cdp"] = lambda: _cdp_evidence(api, params, now)
+    if params.get("include_failover_plans"):
+        wanted = {"backup_server_names": params.get("backup_server_names")}
+        reads["plans"] = lambda: _unless_refused_part(FAILOVER_PLANS, FAILOVER_PLANS_REFUSED,
+                                                      lambda: gather_failover_plans(api, wanted))
+    beside = read_beside(reads)
+    evidence = beside.pop("sessions")
     if params.get("include_restore_points"):
         evidence.update(gather_replica_points(api, params, now))
     evidence["not_judged"] = []
@@ -122,19 +182,59 @@ def gather_replica_evidence(api: EmApi, params: dict[str, Any]) -> dict[str, Any
         evidence.update(_jobs_for_coverage(api, params, evidence["replica_task_sessions"]))
     if params.get("include_backup_servers"):
         evidence.update(gather_backup_servers(api, {}))
+    for part in beside.values():
+        evidence["not_judged"] = evidence["not_judged"] + part.pop("not_judged", [])
+        evidence.update(part)
     return evidence
+
+
+def read_beside(reads: Mapping[str, Callable[[], T]]) -> dict[str, T]:
+    """{name: read()} with the reads run at the same time (each pages with the client's own
+    concurrency); the first error raised is raised once every read has ended."""
+    with ThreadPoolExecutor(max_workers=max(1, len(reads))) as pool:
+        futures = {name: pool.submit(read) for name, read in reads.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def _cdp_evidence(api: EmApi, params: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The CDP policies (with their includes when coverage is read) and the CDP task sessions of
+    the evidence's window, VMs and backup servers, read beside each other; job_names match policy
+    names, since a CDP VM's job is its policy. A refused read is a not_judged entry, not a failure."""
+    policy_params = {"names": params.get("job_names"), "backup_server_names": params.get("backup_server_names"),
+                     "include_objects": bool(params.get("include_replication_jobs"))}
+    session_params = {**params, "names": params.get("job_names"), "latest_per_vm": False, "limit": None}
+    parts = read_beside({
+        "policies": lambda: _unless_refused_part(CDP_POLICIES, CDP_POLICIES_REFUSED,
+                                                 lambda: gather_cdp_policies(api, policy_params)),
+        "sessions": lambda: _unless_refused_part(CDP_SESSIONS, CDP_SESSIONS_REFUSED,
+                                                 lambda: gather_cdp_task_sessions(api, session_params, now)),
+    })
+    not_judged = parts["policies"].pop("not_judged", []) + parts["sessions"].pop("not_judged", [])
+    return {**parts["policies"], **parts["sessions"], "not_judged": not_judged}
+
+
+def _unless_refused_part(right: Right, entry: dict[str, Any], read: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """read()'s part, or {"not_judged": [entry]} when EM refused the account `right`."""
+    part, refused = unless_refused(right, entry, read)
+    return part if part is not None else {"not_judged": refused}
+
+
+def unless_refused(right: Right, entry: Mapping[str, Any], read: Callable[[], T]) -> tuple[T | None, list[dict[str, Any]]]:
+    """(read(), []) or, when EM refused this account `right`, (None, [entry]): what is then not
+    judged instead of the read failing. Any other refusal is raised."""
+    try:
+        return read(), []
+    except AccessDenied as refusal:
+        if refusal.right is not right:
+            raise
+        return None, [dict(entry)]
 
 
 def unless_jobs_refused(read: Callable[[], T]) -> tuple[T | None, list[dict[str, Any]]]:
     """(read(), []) for a read of the replication jobs (and their includes); (None, [JOBS_REFUSED])
     when EM refused this account the right to read them, so coverage is not judged instead of the
     read failing. Any other refusal is raised: it is not coverage that is missing."""
-    try:
-        return read(), []
-    except AccessDenied as refusal:
-        if refusal.right is not REPLICATION_JOBS:
-            raise
-        return None, [dict(JOBS_REFUSED)]
+    return unless_refused(REPLICATION_JOBS, JOBS_REFUSED, read)
 
 
 def _jobs_for_coverage(api: EmApi, params: dict[str, Any], sessions: list[dict[str, Any]]) -> dict[str, Any]:

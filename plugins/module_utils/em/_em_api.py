@@ -12,9 +12,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from ansible_collections.veeam_em.core.plugins.module_utils.em import _codec as codec
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_protection import ProtectionReads
 from ansible_collections.veeam_em.core.plugins.module_utils.em._query_filter import All, QueryFilterBuilder
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import COMPLETED
 from ansible_collections.veeam_em.core.plugins.module_utils.em._paging import (
@@ -28,6 +29,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.em._paging import (
 # first task finds nearly all of them in the bulk query.
 JOB_SESSION_LEAD = timedelta(days=1)
 TASK_UID_PREFIX = "urn:veeam:ReplicaTaskSession:"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,10 @@ def task_filter(query: TaskSessionQuery) -> Any:
     return All(*parts) if parts else None
 
 
-class EmApi:
+class EmApi(ProtectionReads):
     """Enterprise Manager's API as the collection reads it: replica task sessions (with their
-    job names joined) and backup servers, over one logged-on session, pages read concurrently."""
+    job names joined) and backup servers, over one logged-on session, pages read concurrently;
+    CDP policies and sessions and failover plans (ProtectionReads) the same way."""
 
     def __init__(self, session: Any, page_size: int = DEFAULT_PAGE_SIZE, max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> None:
         self.session = session
@@ -146,13 +149,15 @@ class EmApi:
 
     def job_includes(self, job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """{job id: the objects it includes}: one request per job, at most max_concurrency at a time."""
-        def read(job_id: str) -> list[dict[str, Any]]:
-            return codec.list_items(self.session.get(f"jobs/{job_id}/includes"), "ObjectsInJob", codec.object_in_job)
+        return self._each(job_ids, lambda job_id: codec.list_items(
+            self.session.get(f"jobs/{job_id}/includes"), "ObjectsInJob", codec.object_in_job))
 
-        if not job_ids:
+    def _each(self, ids: list[str], read: Callable[[str], T]) -> dict[str, T]:
+        """{id: read(id)} for requests by id, at most max_concurrency at a time, in the order of `ids`."""
+        if not ids:
             return {}
-        with ThreadPoolExecutor(max_workers=max(1, min(self.max_concurrency, len(job_ids)))) as pool:
-            return dict(zip(job_ids, pool.map(read, job_ids)))
+        with ThreadPoolExecutor(max_workers=max(1, min(self.max_concurrency, len(ids)))) as pool:
+            return dict(zip(ids, pool.map(read, ids)))
 
     def backup_servers(self, names: tuple[str, ...] = (), ids: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         build = QueryFilterBuilder("BackupServer")
@@ -252,14 +257,8 @@ class EmApi:
         self._join_server_names(tasks)
 
     def _job_sessions_by_id(self, ids: list[str]) -> list[dict[str, Any]]:
-        if not ids:
-            return []
-
-        def read(job_id: str) -> dict[str, Any]:
-            return codec.job_session(self.session.get(f"replicaSessions/{job_id}", {"format": "Entity"}))
-
-        with ThreadPoolExecutor(max_workers=max(1, min(self.max_concurrency, len(ids)))) as pool:
-            return list(pool.map(read, ids))
+        return list(self._each(ids, lambda job_id: codec.job_session(
+            self.session.get(f"replicaSessions/{job_id}", {"format": "Entity"}))).values())
 
     def _join_server_names(self, tasks: list[dict[str, Any]]) -> None:
         # The task's own link names its server; read the servers (once) only if a link had no name.

@@ -57,10 +57,12 @@ def test_one_logon_gives_what_the_four_modules_give_each_with_its_own(generated_
 
 def test_a_part_not_included_is_not_read_and_not_in_the_result(generated_simulator):
     result, _warnings, counts = run_module(generated_simulator, **WINDOW, include_restore_points=False,
-                                           include_replication_jobs=False, include_backup_servers=False)
+                                           include_replication_jobs=False, include_backup_servers=False,
+                                           include_cdp=False)
     # not_judged is about the run, not a part: empty, since nothing asked for was refused.
     assert set(result) == {"changed", "replica_task_sessions", "not_judged"} and result["not_judged"] == []
-    assert not [path for path in counts["by_path"] if "VmReplicaPoint" in path or "type=Job" in path or "/includes" in path]
+    assert not [path for path in counts["by_path"] if "VmReplicaPoint" in path or "type=Job" in path or "/includes" in path
+                or "Cdp" in path or "FailoverPlan" in path]
     assert counts["by_path"][LOGON] == 1
 
 
@@ -74,7 +76,8 @@ def test_a_duration_gives_the_sessions_and_the_points_the_same_window(generated_
 
     monkeypatch.setattr(_gather, "listing_options", noting)
     run_module(generated_simulator, created_after="7d", include_restore_points=True, include_replication_jobs=False)
-    assert len(moments) == 2 and moments[0] == moments[1]
+    # The task sessions, the restore points and the CDP task sessions (include_cdp is on by default).
+    assert len(moments) == 3 and len(set(moments)) == 1
 
 
 def test_an_unknown_backup_server_name_is_warned_once(generated_simulator):
@@ -94,9 +97,12 @@ def test_a_portal_user_gets_everything_but_the_jobs_and_one_warning_why(generate
     admin, admin_warnings, _counts = run_module(generated_simulator, **WINDOW, **EVERYTHING)
     result, warnings, counts = run_module(generated_simulator, **WINDOW, **EVERYTHING, **PORTAL_USER)
     assert admin_warnings == [] and admin["not_judged"] == []
-    assert warnings == [COVERAGE_REFUSED]
-    assert result["not_judged"] == [{"checks": "coverage", "reason": "no right to read replication jobs"}]
-    assert set(admin) - set(result) == {"replication_jobs"}
+    # A Portal User may read CDP sessions but not CDP policies (security_roles_concept): their RPO is not judged.
+    assert result["not_judged"] == [{"checks": "coverage", "reason": "no right to read replication jobs"},
+                                    {"checks": "cdp_policy_rpo", "reason": "no right to read CDP policies"}]
+    assert len(warnings) == 2 and warnings[0] == COVERAGE_REFUSED and "no right to read CDP policies" in warnings[1]
+    assert set(admin) - set(result) == {"replication_jobs", "cdp_policies"}
+    assert result["cdp_task_sessions"] == admin["cdp_task_sessions"]
     assert all(result[part] == admin[part] for part in ("replica_task_sessions", "replica_points", "backup_servers"))
     assert counts["sessions"]["open"] == 0
 
