@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from . import foreign, resources
 from .actions import Actions
+from .api_protection import PROTECTION_ROUTES, ProtectionResources
 from .answers import ApiError, Request, Response, error_response, ok
 from .auth import LogonSession, SessionManager
 from .clock import SimClock
@@ -53,13 +54,14 @@ ROUTES: list[Route] = [
     ("GET", re.compile(r"/api/tasks/([^/]+)"), "get_task"),
     ("DELETE", re.compile(r"/api/tasks/([^/]+)"), "delete_task"),
     ("GET", re.compile(r"/api/query/?"), "query"),
+    *PROTECTION_ROUTES,
 ]
 PUBLIC_ACTIONS = {"entry_point", "logon"}
 # Served by actions.py: what a client does rather than reads, and the tasks that come of it.
 DOING_ACTIONS = {"job_action", "server_action", "list_tasks", "get_task", "delete_task"}
 
 
-class EmApi:
+class EmApi(ProtectionResources):
     def __init__(self, dataset: Dataset, config: SimulatorConfig, sessions: SessionManager,
                  stats: Stats | None = None, clock: SimClock | None = None) -> None:
         self.dataset = dataset
@@ -73,7 +75,8 @@ class EmApi:
 
     def apply(self, config: SimulatorConfig) -> None:
         self.config = config
-        self.engine = QueryEngine(self.dataset, config.filter_options, config.utc_field_aliases)
+        self.engine = QueryEngine(self.dataset, config.filter_options, config.utc_field_aliases,
+                                  cdp_result_filter=config.cdp_result_filter == "accept")
         self.sessions.idle_timeout = config.idle_timeout
         self.sessions.token_expiry_after = config.token_expiry_after
 

@@ -10,9 +10,10 @@ import threading
 from dataclasses import dataclass, field
 
 from .model import BackupServer, Job, ReplicaJobSession, ReplicaPoint, ReplicaTaskSession
+from .model_protection import CdpPolicy, CdpReplicaSession, CdpReplicaTaskSession, FailoverPlan
 
 
-def _creation_key(session: ReplicaJobSession | ReplicaTaskSession | ReplicaPoint) -> int:
+def _creation_key(session: ReplicaJobSession | ReplicaTaskSession | ReplicaPoint | CdpReplicaTaskSession) -> int:
     return session.created
 
 
@@ -23,6 +24,11 @@ class Dataset:
     task_sessions: list[ReplicaTaskSession] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
     replica_points: list[ReplicaPoint] = field(default_factory=list)
+    # CDP and failover plans (model_protection.py); empty unless generated or loaded.
+    cdp_policies: list[CdpPolicy] = field(default_factory=list)
+    cdp_sessions: list[CdpReplicaSession] = field(default_factory=list)
+    cdp_task_sessions: list[CdpReplicaTaskSession] = field(default_factory=list)
+    failover_plans: list[FailoverPlan] = field(default_factory=list)
     # Bumped on every change, so cached query results are never served stale.
     version: int = 0
 
@@ -40,6 +46,15 @@ class Dataset:
             job.tasks = []
         for task in self.task_sessions:
             task.job_session.tasks.append(task)
+        self._index_protection()
+
+    def _index_protection(self) -> None:
+        self.cdp_sessions.sort(key=_creation_key)
+        self.cdp_task_sessions.sort(key=_creation_key)
+        self.cdp_policies_by_id = {policy.id: policy for policy in self.cdp_policies}
+        self.cdp_sessions_by_id = {session.id: session for session in self.cdp_sessions}
+        self.cdp_task_sessions_by_id = {task.id: task for task in self.cdp_task_sessions}
+        self.failover_plans_by_id = {plan.id: plan for plan in self.failover_plans}
 
     def add_task_sessions(self, tasks: list[ReplicaTaskSession]) -> None:
         """Insert sessions (and their job sessions) as EM would record new runs."""

@@ -5,7 +5,8 @@ Shape: {"backup_servers": [...], "replica_job_sessions": [...], "replica_task_se
 strings ending in Z. "jobs" and "replica_points" are optional: without them EM lists no
 job and no point. A job: {"id", "server_id", "name", "schedule_enabled", "schedule_configured",
 "next_run", "includes": [{"id", "name", "ref" (a HierarchyObjRef)}]}; a point: {"id",
-"vm_name", "job_id", "creation_time", "type"}.
+"vm_name", "job_id", "creation_time", "type"}. CDP policies, their sessions and failover plans
+("cdp_policies", "cdp_sessions", "cdp_task_sessions", "failover_plans"): fixture_protection.py.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import json
 from typing import Any
 
 from .dataset import Dataset
+from .fixture_protection import protection_from_dict
 from .model import BackupServer, Job, ObjectInJob, ReplicaJobSession, ReplicaPoint, ReplicaTaskSession, parse_utc
 
 
@@ -69,7 +71,7 @@ def dataset_from_dict(data: dict[str, Any]) -> Dataset:
     job_entities = {raw["id"]: _job_entity(raw, servers) for raw in data.get("jobs", [])}
     points = [_point(raw, job_entities) for raw in data.get("replica_points", [])]
     return Dataset(servers=list(servers.values()), job_sessions=list(jobs.values()), task_sessions=tasks,
-                   jobs=list(job_entities.values()), replica_points=points)
+                   jobs=list(job_entities.values()), replica_points=points, **protection_from_dict(data, servers))
 
 
 def load_fixture(path: str) -> Dataset:

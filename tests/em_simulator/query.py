@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from .dataset import Dataset
 from .filters import Field, FilterError, FilterOptions, bounds_for, compile_node, parse_filter
+from .query_protection import CDP_POLICY_FIELDS, CDP_SESSION_FIELDS, CDP_TASK_FIELDS, CDP_TASK_RESULT_FIELD, FAILOVER_PLAN_FIELDS
 from .model import ALGORITHMS, JOB_STATES, JOB_TYPES, JOB_TYPES_OF_JOBS, PLATFORMS, POINT_TYPES, RESULTS, TASK_STATES
 
 
@@ -110,6 +111,11 @@ QUERY_TYPES = {
     "backupserver": QueryType("BackupServer", SERVER_FIELDS, lambda d: d.servers, None),
     "vmreplicapoint": QueryType("VmReplicaPoint", POINT_FIELDS, lambda d: d.replica_points, "CreationTime"),
     "job": QueryType("Job", JOB_FIELDS, lambda d: d.jobs, None),
+    "cdppolicy": QueryType("CdpPolicy", CDP_POLICY_FIELDS, lambda d: d.cdp_policies, None),
+    "cdpreplicasession": QueryType("CdpReplicaSession", CDP_SESSION_FIELDS, lambda d: d.cdp_sessions, "CreationTimeUTC"),
+    "cdpreplicatasksession": QueryType("CdpReplicaTaskSession", CDP_TASK_FIELDS, lambda d: d.cdp_task_sessions,
+                                       "CreationTimeUTC"),
+    "failoverplan": QueryType("FailoverPlan", FAILOVER_PLAN_FIELDS, lambda d: d.failover_plans, None),
 }
 
 
@@ -120,15 +126,19 @@ class Sort:
 
 
 class QueryEngine:
-    def __init__(self, dataset: Dataset, options: FilterOptions, utc_aliases: bool = False, cache_size: int = 64) -> None:
+    def __init__(self, dataset: Dataset, options: FilterOptions, utc_aliases: bool = False, cache_size: int = 64,
+                 cdp_result_filter: bool = False) -> None:
         self.dataset = dataset
         self.options = options
         self.utc_aliases = utc_aliases
+        self.cdp_result_filter = cdp_result_filter
         self._cache: OrderedDict[tuple, list[Any]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
     def fields_for(self, query_type: QueryType) -> dict[str, Field]:
+        if query_type.name == "CdpReplicaTaskSession" and self.cdp_result_filter:
+            return {**query_type.fields, **CDP_TASK_RESULT_FIELD}
         if not self.utc_aliases:
             return query_type.fields
         extra = {alias: query_type.fields[target] for alias, target in UTC_FIELD_ALIASES.items() if target in query_type.fields}
@@ -164,7 +174,7 @@ class QueryEngine:
                 records = _narrow(records, *bounds_for(node, query_type.sorted_by))
             predicate = compile_node(node, self.options)
             records = [record for record in records if predicate(record)]
-        return _sorted(records, query_type, sort)
+        return _sorted(records, query_type, sort, self.fields_for(query_type))
 
 
 def _narrow(records: list[Any], low: int | None, high: int | None) -> list[Any]:
@@ -173,11 +183,11 @@ def _narrow(records: list[Any], low: int | None, high: int | None) -> list[Any]:
     return records[start:end]
 
 
-def _sorted(records: list[Any], query_type: QueryType, sort: Sort) -> list[Any]:
+def _sorted(records: list[Any], query_type: QueryType, sort: Sort, fields: dict[str, Field]) -> list[Any]:
     if not sort.field or sort.field == query_type.sorted_by:
         # Already in creation order; the stored order is also the unsorted answer.
         return list(reversed(records)) if sort.descending else list(records)
-    getter = query_type.fields[sort.field.lower()].getter
+    getter = fields[sort.field.lower()].getter
     present = [record for record in records if getter(record) is not None]
     missing = [record for record in records if getter(record) is None]
     present.sort(key=getter, reverse=sort.descending)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote
 
+from . import xml_protection as protection
 from .query import Page
 from .xmlrender import Renderer, document, link
 
@@ -16,6 +17,9 @@ class Kind:
     parts: Callable[[Renderer, Any], tuple[str, str]]
     ref_links: Callable[[Renderer, Any], str]
     href: Callable[[Renderer, Any], str]
+    # The element of one record inside a list or query result, when not `tag`: Veeam's
+    # get_query_cdpreplicasession example writes CdpPolicySession Type="CdpReplicaSession".
+    item_tag: str | None = None
 
 
 SERVER = Kind("BackupServer", "BackupServers", Renderer.server_parts, Renderer.server_ref_links, Renderer.server_href)
@@ -23,12 +27,20 @@ JOB_SESSION = Kind("ReplicaJobSession", "ReplicaJobSessions", Renderer.job_parts
 TASK_SESSION = Kind("ReplicaTaskSession", "ReplicaTaskSessions", Renderer.task_parts, Renderer.task_ref_links, Renderer.task_href)
 POINT = Kind("VmReplicaPoint", "VmReplicaPoints", Renderer.point_parts, Renderer.point_ref_links, Renderer.point_href)
 JOB = Kind("Job", "Jobs", Renderer.job_entity_parts, Renderer.job_entity_ref_links, Renderer.job_entity_href)
-KIND_BY_QUERY_TYPE = {kind.tag: kind for kind in (SERVER, JOB_SESSION, TASK_SESSION, POINT, JOB)}
+CDP_POLICY = Kind("CdpPolicy", "CdpPolicies", protection.policy_parts, protection.policy_ref_links, protection.policy_href)
+CDP_SESSION = Kind("CdpReplicaSession", "CdpReplicaSessions", protection.session_parts, protection.session_ref_links,
+                   protection.session_href, item_tag="CdpPolicySession")
+CDP_TASK_SESSION = Kind("CdpReplicaTaskSession", "CdpReplicaTaskSessions", protection.task_parts,
+                        protection.task_ref_links, protection.task_href)
+FAILOVER_PLAN = Kind("FailoverPlan", "FailoverPlans", protection.plan_parts, protection.plan_ref_links, protection.plan_href)
+KIND_BY_QUERY_TYPE = {kind.tag: kind for kind in (SERVER, JOB_SESSION, TASK_SESSION, POINT, JOB, CDP_POLICY, CDP_SESSION,
+                                                  CDP_TASK_SESSION, FAILOVER_PLAN)}
 
 
 def entity(renderer: Renderer, kind: Kind, record: Any) -> str:
     attributes, body = kind.parts(renderer, record)
-    return f"<{kind.tag} {attributes}>{body}</{kind.tag}>"
+    tag = kind.item_tag or kind.tag
+    return f"<{tag} {attributes}>{body}</{tag}>"
 
 
 def reference(renderer: Renderer, kind: Kind, record: Any, tag: str = "Ref") -> str:

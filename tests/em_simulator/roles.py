@@ -95,11 +95,35 @@ ACTION_COLLECTIONS: dict[str, str] = {
     "list_tasks": "tasks",
     "get_task": "tasks",
     "delete_task": "tasks",
+    "list_cdp_policies": "cdpPolicies",
+    "get_cdp_policy": "cdpPolicies",
+    "list_cdp_policy_includes": "cdpPolicies",
+    "list_sessions_of_cdp_policy": "cdpPolicies",
+    "list_cdp_sessions": "cdpReplicaSessions",
+    "get_cdp_session": "cdpReplicaSessions",
+    "list_tasks_of_cdp_session": "cdpReplicaSessions",
+    "list_cdp_task_sessions": "cdpReplicaTaskSessions",
+    "get_cdp_task_session": "cdpReplicaTaskSessions",
+    "list_failover_plans": "failoverPlans",
+    "get_failover_plan": "failoverPlans",
+}
+# Names for a per-resource setting (config.denied_answer_for) that cover a collection and its
+# query type at once: what a client reads for CDP policies, CDP sessions and failover plans.
+RESOURCE_GROUPS: dict[str, frozenset[str]] = {
+    "cdp_policies": frozenset(("cdpPolicies", "CdpPolicy")),
+    "cdp_sessions": frozenset(("cdpReplicaSessions", "cdpReplicaTaskSessions", "CdpReplicaSession",
+                               "CdpReplicaTaskSession")),
+    "failover_plans": frozenset(("failoverPlans", "FailoverPlan")),
 }
 QUERY_ACTION = "query"
 _QUERY_TYPE_NAMES = {name.lower(): name for name in QUERY_TYPE_READERS}
 # Every name a per-resource setting (config.denied_answer_for) may use.
-RESOURCE_NAMES = frozenset(COLLECTION_READERS) | frozenset(QUERY_TYPE_READERS)
+RESOURCE_NAMES = frozenset(COLLECTION_READERS) | frozenset(QUERY_TYPE_READERS) | frozenset(RESOURCE_GROUPS)
+
+
+def groups_of(resource: str) -> list[str]:
+    """The RESOURCE_GROUPS names that cover this collection or query type."""
+    return [name for name, members in RESOURCE_GROUPS.items() if resource in members]
 
 
 def resource_of(action: str, query_type: str | None) -> str | None:
