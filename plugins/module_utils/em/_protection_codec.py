@@ -30,11 +30,14 @@ _SECONDS_PER_MINUTE = 60
 
 
 def _seconds(record: Record, stem: str) -> int | None:
-    """A duration EM gives as <stem>Seconds or <stem>Minutes, in seconds (Seconds wins when both came)."""
+    """A duration EM gives as <stem>Seconds or <stem>Minutes, in seconds. Veeam's example writes
+    both, the unused one as 0 [get_cdppolicies_id], so the one that is not 0 counts."""
     seconds, minutes = record.get(f"{stem}_seconds"), record.get(f"{stem}_minutes")
-    if seconds is not None:
+    if seconds:
         return seconds
-    return None if minutes is None else minutes * _SECONDS_PER_MINUTE
+    if minutes:
+        return minutes * _SECONDS_PER_MINUTE
+    return 0 if 0 in (seconds, minutes) else None
 
 
 _THRESHOLD_SPEC = _spec((_int, "RPOThresholdSeconds", "RPOThresholdMinutes"), (_bool, "Enabled"),
@@ -62,15 +65,18 @@ _SCHEDULE_OPTIONS_SPEC = _spec(
     (_int, "RecoveryPointObjectiveSeconds", "RecoveryPointObjectiveMinutes"), (_rpo_reporting, "RPOReporting"),
     renamed={"RecoveryPointObjectiveSeconds": "rpo_seconds", "RecoveryPointObjectiveMinutes": "rpo_minutes",
              "RPOReporting": "rpo_reporting"})
+_CDP_REPLICA = _tag("CdpReplica")
 
 
 def _schedule_options(el: Any) -> Record:
-    """PolicyScheduleOptions as {rpo_seconds, warning_after_seconds, failed_after_seconds}: the
-    thresholds only when RPOReporting is there and Enabled [policyscheduleoptions]."""
+    """PolicyScheduleOptions as {rpo_seconds, warning_after_seconds, failed_after_seconds}: each
+    threshold only when RPOReporting is there and neither it nor the threshold says Enabled false
+    [policyscheduleoptions]. Veeam's example wraps the options in <CdpReplica>; both forms are read."""
+    wrapped = next((child for child in el if child.tag == _CDP_REPLICA), None)
     values: Record = {}
-    _fill(el, _SCHEDULE_OPTIONS_SPEC, values)
-    reporting = values.get("rpo_reporting") or {}
-    reported = reporting.get("enabled") is True
+    _fill(el if wrapped is None else wrapped, _SCHEDULE_OPTIONS_SPEC, values)
+    reporting = values.get("rpo_reporting")
+    reported = reporting is not None and reporting.get("enabled") is not False
     return {"rpo_seconds": _seconds(values, "rpo"),
             "warning_after_seconds": reporting.get("warning") if reported else None,
             "failed_after_seconds": reporting.get("failed") if reported else None}

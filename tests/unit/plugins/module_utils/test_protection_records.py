@@ -85,6 +85,23 @@ def test_a_policy_without_schedule_options_has_no_rpo():
     assert (record["rpo_seconds"], record["warning_after_seconds"], record["failed_after_seconds"]) == (None, None, None)
 
 
+# Veeam's get_cdppolicies_id example: the options inside <CdpReplica>, both units written (the
+# unused one as 0), RPOReporting without an Enabled of its own, each threshold with one.
+AS_IN_VEEAMS_EXAMPLE = (
+    "<CdpReplica><RecoveryPointObjectiveSeconds>0</RecoveryPointObjectiveSeconds>"
+    "<RecoveryPointObjectiveMinutes>15</RecoveryPointObjectiveMinutes><RPOSchedule Enabled=\"false\" />"
+    "<RPOReporting><MarkAsWarning><Enabled>true</Enabled><RPOThresholdSeconds>0</RPOThresholdSeconds>"
+    "<RPOThresholdMinutes>5</RPOThresholdMinutes></MarkAsWarning>"
+    "<MarkAsFailed><Enabled>false</Enabled><RPOThresholdSeconds>0</RPOThresholdSeconds>"
+    "<RPOThresholdMinutes>0</RPOThresholdMinutes></MarkAsFailed></RPOReporting></CdpReplica>")
+
+
+def test_the_form_of_veeams_example_counts_the_unit_that_is_not_zero_and_each_thresholds_enabled():
+    record = records.cdp_policy_record(protection.cdp_policy(entity(policy_xml(AS_IN_VEEAMS_EXAMPLE))), None)
+    # 15 min and 5 min in seconds; the failed threshold is not enabled.
+    assert (record["rpo_seconds"], record["warning_after_seconds"], record["failed_after_seconds"]) == (900, 300, None)
+
+
 def test_a_threshold_that_is_not_a_number_is_a_protocol_error():
     with pytest.raises(ProtocolError, match="RPOThresholdSeconds 'soon', which is not an integer"):
         protection.cdp_policy(entity(policy_xml(IN_SECONDS.replace(">30<", ">soon<"))))
