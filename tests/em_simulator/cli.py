@@ -13,6 +13,7 @@ from typing import NoReturn, Sequence
 
 from .cli_accounts import accounts_from_args, add_account_options
 from .cli_jobs import add_job_options, job_settings_from_args
+from .cli_protection import add_protection_options, generator_settings, print_estate_summary
 from .config import (
     ANSWER_AS_MODES,
     DENIED_ANSWER_MODES,
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--point-retention", type=_non_negative(int), default=7,
                       help="restore points kept per VM (generated estates; default 7)")
     data.add_argument("--now", type=_utc, help="end of the generated history (default: now)")
+    add_protection_options(parser, _non_negative(int), _non_negative(float))
     _add_behaviour_options(parser)
     return parser
 
@@ -171,6 +173,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
             running_end_time=args.running_end_time, next_run_element=args.next_run_element,
             disabled_next_run=args.disabled_next_run, points_access=args.points_access,
             denied_answer=args.denied_answer, denied_answer_for=tuple(args.denied_answer_for or ()),
+            cdp_result_filter=args.cdp_result_filter,
             link_host=args.link_host,
             answer_as=args.answer_as, plain_http_on_tls=args.plain_http_on_tls,
             plain_collection_days=args.plain_collection_days, query_window_days=args.query_window_days,
@@ -192,7 +195,7 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
         except FixtureError as error:
             fail(str(error))
     spec = GeneratorSpec(args.seed, args.servers, args.jobs_per_server, args.vms_per_job, args.days,
-                         args.interval_hours, args.now, args.point_retention)
+                         args.interval_hours, args.now, args.point_retention, **generator_settings(args))
     return generate(spec)
 
 
@@ -215,6 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = config_from_args(args)
     certificates = certificates_from_args(args)
     dataset = dataset_from_args(args)
+    if args.estate_summary:
+        print_estate_summary(dataset, args.now)
+        return 0
     simulator = EmSimulator(dataset, config, host=args.host, port=args.port, tls=args.tls, certificates=certificates,
                             cert_hostnames=tuple(args.cert_hostname or DEFAULT_HOSTNAMES),
                             certificate_profile=args.certificate_profile, verbose=args.verbose)
@@ -247,6 +253,8 @@ def _announce(simulator: EmSimulator, args: argparse.Namespace) -> None:
         "backup_servers": len(simulator.dataset.servers), "task_sessions": len(simulator.dataset.task_sessions),
         "job_sessions": len(simulator.dataset.job_sessions), "jobs": len(simulator.dataset.jobs),
         "replica_points": len(simulator.dataset.replica_points),
+        "cdp_policies": len(simulator.dataset.cdp_policies), "cdp_task_sessions": len(simulator.dataset.cdp_task_sessions),
+        "failover_plans": len(simulator.dataset.failover_plans), "special_cases": simulator.dataset.notes,
         "accounts": {name: list(account.roles) for name, account in simulator.sessions.accounts.items()},
     }
     if args.ready_file:

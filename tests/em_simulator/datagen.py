@@ -15,6 +15,7 @@ from typing import Iterator
 from . import names
 from .dataset import Dataset
 from .coverage_gen import jobs_and_points
+from .datagen_protection import Estate, protection
 from .model import (
     RESULTS,
     RUNNING_RESULT,
@@ -51,6 +52,11 @@ class GeneratorSpec:
     interval_hours: float = 6.0
     now: int | None = None  # ticks; None means the start of the current minute
     point_retention: int = 7  # restore points kept per VM
+    # CDP policies and failover plans (datagen_protection.py); 0 adds none, leaving every
+    # existing estate as it was.
+    cdp_policies_per_server: int = 0
+    failover_plans_per_server: int = 0
+    cdp_days: float = 1.0
 
     def resolved_now(self) -> int:
         if self.now is not None:
@@ -100,8 +106,14 @@ class _Generator:
         # of a seed are the same as before jobs and points were served.
         model_jobs, points = jobs_and_points(jobs, self.task_sessions, self.now, self.interval,
                                              self.spec.point_retention)
-        return Dataset(servers=servers, job_sessions=self.job_sessions, task_sessions=self.task_sessions,
-                       jobs=model_jobs, replica_points=points)
+        estate = Estate(servers, model_jobs, points, self.task_sessions, self.now)
+        if self.spec.cdp_policies_per_server or self.spec.failover_plans_per_server:
+            protection(self.spec.seed, estate, self.spec.cdp_policies_per_server,
+                       self.spec.failover_plans_per_server, self.spec.cdp_days)
+        return Dataset(servers=servers, job_sessions=self.job_sessions + estate.extra_job_sessions,
+                       task_sessions=estate.tasks, jobs=estate.jobs, replica_points=estate.points,
+                       cdp_policies=estate.policies, cdp_sessions=estate.sessions, cdp_task_sessions=estate.cdp_tasks,
+                       failover_plans=estate.plans, notes=estate.notes)
 
     def _guid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))

@@ -29,6 +29,8 @@ class Dataset:
     cdp_sessions: list[CdpReplicaSession] = field(default_factory=list)
     cdp_task_sessions: list[CdpReplicaTaskSession] = field(default_factory=list)
     failover_plans: list[FailoverPlan] = field(default_factory=list)
+    # The generator's named cases ("cdp_rpo_breached": ["server/vm"], ...), for the estate summary.
+    notes: dict[str, list[str]] = field(default_factory=dict)
     # Bumped on every change, so cached query results are never served stale.
     version: int = 0
 
