@@ -20,13 +20,19 @@ RPO_BASES = ("restore_point", "session")
 DEFAULT_RPO_BASIS = "restore_point"
 
 
+def read_choice(value: Any, option: str, choices: tuple[str, ...]) -> str:
+    """An option that takes one of `choices`: the first (the default) for None or '';
+    ConfigurationError naming the option and the choices otherwise."""
+    if value is None or value == "":
+        return choices[0]
+    if value not in choices:
+        raise ConfigurationError(f"{option} must be one of {', '.join(choices)}, not {value!r}")
+    return str(value)
+
+
 def read_rpo_basis(value: Any) -> str:
     """The rpo_basis option: 'restore_point' (the default, for None) or 'session'; ConfigurationError otherwise."""
-    if value is None or value == "":
-        return DEFAULT_RPO_BASIS
-    if value not in RPO_BASES:
-        raise ConfigurationError(f"rpo_basis must be one of {', '.join(RPO_BASES)}, not {value!r}")
-    return str(value)
+    return read_choice(value, "rpo_basis", RPO_BASES)
 
 
 @dataclass
@@ -49,10 +55,10 @@ def evidence(summary: Mapping[str, Any], basis: str) -> tuple[str | None, str | 
     point; a VM without one falls back to its last Success session (a Warning may have made
     no point) and says 'session'. With basis 'session', or points not read: the last
     Success or Warning session, as before points were read. (None, None) for an object
-    included in a job but never replicated.
+    included in a job but never replicated, and for a VM only CDP protects.
     """
-    if summary.get("never_replicated"):
-        return None, None
+    if summary.get("never_replicated") or "replica" not in summary.get("protection", ["replica"]):
+        return None, None  # never replicated, or only CDP protects it (_cdp_status)
     if basis == "restore_point" and summary.get("restore_points") is not None:
         if summary.get("last_point_time") is not None:
             return "restore_point", "last_point_time"

@@ -27,10 +27,15 @@ def findings_of(status: Mapping[str, Any]) -> list[str]:
         "never_replicated": never_replicated,
         "never_succeeded": bool(status["never_succeeded"]) and not never_replicated,
         "rpo_breach": bool(status["rpo_breached"]),
-        "failed": status["last_result"] == "Failed",
-        "warning": status["last_result"] == "Warning",
+        "failed": _last_result(status, "Failed"),
+        "warning": _last_result(status, "Warning"),
     }
     return [finding for finding in FINDINGS if found[finding]]
+
+
+def _last_result(status: Mapping[str, Any], result: str) -> bool:
+    """Whether the VM's last replica result, or the last result of its CDP sessions, is `result`."""
+    return status["last_result"] == result or (status.get("cdp") or {}).get("last_result") == result
 
 
 def read_fail_on(value: Any) -> frozenset[str]:

@@ -11,8 +11,11 @@ _judgement.judge_vms, so they agree by construction. The order:
    its job: Selection.keeps_session, keeps_point) and folded (_status.StatusBuilder);
 2. the replication jobs the selection keeps (by name) add their never replicated objects and
    schedule facts (_coverage.with_coverage);
-3. what could not be judged (_not_judged: jobs refused, or none shown) is put on every summary;
-4. whole VMs are kept by VM and backup server name (Selection.keeps_vm) when judged, so the
+3. the CDP task sessions of the window (added beside the sessions) and the CDP policies join
+   them (_cdp_summaries.with_cdp): a VM a CDP policy protects is judged on its policy's RPO;
+   the failover plans say which plans hold each VM (_plan_members);
+4. what could not be judged (_not_judged: jobs refused, or none shown) is put on every summary;
+5. whole VMs are kept by VM and backup server name (Selection.keeps_vm) when judged, so the
    inventory can cache the summaries of step 3 and select them again on a hit.
 
 Pure functions, no I/O.
@@ -21,7 +24,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp import CdpFold
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp_summaries import with_cdp
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import with_coverage
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._plan_members import with_plan_members
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged import jobs_not_shown, union
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import Selection
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import StatusBuilder
@@ -39,6 +45,7 @@ class VmFold:
                  points_read: bool = False) -> None:
         self.selection = selection if selection is not None else Selection()
         self._builder = StatusBuilder(include_sessions, points_read=points_read)
+        self._cdp = CdpFold()
 
     def add_sessions(self, records: Iterable[Mapping[str, Any]]) -> VmFold:
         """Fold task session records (the module's, or the client's settled ones) the selection keeps."""
@@ -54,9 +61,19 @@ class VmFold:
                 self._builder.add_point(point)
         return self
 
+    def add_cdp_sessions(self, records: Iterable[Mapping[str, Any]]) -> VmFold:
+        """Fold CDP task session records (cdp_task_session_record's) the selection keeps by window;
+        their policy stands for the job in the selection's job names."""
+        for record in records:
+            if self.selection.keeps_cdp_session(record):
+                self._cdp.add(record)
+        return self
+
     def summaries(self, jobs: Iterable[Mapping[str, Any]] | None = None,
                   includes: Mapping[str, list[Mapping[str, Any]]] | None = None,
-                  not_judged: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+                  not_judged: Iterable[Mapping[str, Any]] = (),
+                  cdp_policies: Iterable[Mapping[str, Any]] | None = None,
+                  failover_plans: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
         """One summary per (backup server, VM), plain JSON data; with `jobs` (replication job
         records; None: not read) coverage added from the jobs the selection keeps.
 
@@ -64,6 +81,9 @@ class VmFold:
         `includes` (replication_job_info's records carry them). `not_judged` holds what the
         reader could not judge (_not_judged entries, such as the jobs refused); jobs read
         empty while sessions name jobs add JOBS_NOT_SHOWN. Every summary carries them all.
+        `cdp_policies` (cdp_policy_record's with includes; None: not read) give CDP VMs their
+        policy and its RPO; `failover_plans` (failover_plan_record's; None: not read) say which
+        plans hold each VM, and add the plan VMs without evidence (_plan_members).
         """
         summaries = self._builder.summaries()
         jobs = None if jobs is None else list(jobs)
@@ -74,6 +94,9 @@ class VmFold:
             if includes is None:
                 includes = {job.get("id") or "": job.get("includes") or [] for job in kept}
             summaries = with_coverage(summaries, kept, includes)
+        kept_policies = None if cdp_policies is None else [
+            policy for policy in cdp_policies if self.selection.keeps_job(policy)]
+        summaries = with_plan_members(with_cdp(summaries, self._cdp.summaries(), kept_policies), failover_plans)
         for summary in summaries:
             summary["not_judged"] = [dict(entry) for entry in entries]
         return summaries

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp_status import POLICY, read_cdp_rpo_source
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._evidence import DEFAULT_RPO_BASIS, read_rpo_basis
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, findings_of, read_fail_on
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._messages import findings_message, formatted_values
@@ -29,17 +30,21 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import read_n
 class Criteria:
     """What a status is judged against: the general RPO, RPOs by job name or pattern
     (first matching pattern wins, an exact name before any pattern), the failing findings, and
-    the evidence the RPO is judged on where restore points were read (_evidence)."""
+    the evidence the RPO is judged on where restore points were read (_evidence), and where a
+    CDP VM's RPO comes from (_cdp_status)."""
 
     rpo: timedelta | None = None
     rpo_by_job: Mapping[str, timedelta] = field(default_factory=dict)
     fail_on: frozenset[str] = frozenset(DEFAULT_FAIL_ON)
     rpo_basis: str = DEFAULT_RPO_BASIS
+    cdp_rpo_source: str = POLICY
 
 
-def read_criteria(rpo: Any = None, rpo_by_job: Any = None, fail_on: Any = None, rpo_basis: Any = None) -> Criteria:
+def read_criteria(rpo: Any = None, rpo_by_job: Any = None, fail_on: Any = None, rpo_basis: Any = None,
+                  cdp_rpo_source: Any = None) -> Criteria:
     """Criteria from option values as users give them; ConfigurationError naming the bad option."""
-    return Criteria(read_rpo(rpo), read_rpo_by_job(rpo_by_job), read_fail_on(fail_on), read_rpo_basis(rpo_basis))
+    return Criteria(read_rpo(rpo), read_rpo_by_job(rpo_by_job), read_fail_on(fail_on), read_rpo_basis(rpo_basis),
+                    read_cdp_rpo_source(cdp_rpo_source))
 
 
 def judge(status: dict[str, Any], fail_on: frozenset[str]) -> dict[str, Any]:
@@ -58,8 +63,11 @@ def judge(status: dict[str, Any], fail_on: frozenset[str]) -> dict[str, Any]:
 def judge_summaries(summaries: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria) -> list[dict[str, Any]]:
     """Judged statuses at `now` of per-VM summaries (StatusBuilder.summaries()), in status order."""
     summaries = list(summaries)
-    overrides = job_rpos(criteria.rpo_by_job, {summary["job_name"] or "" for summary in summaries})
-    statuses = statuses_from_summaries(summaries, now, criteria.rpo, overrides, criteria.rpo_basis)
+    names = {summary["job_name"] or "" for summary in summaries}
+    names.update((summary.get("cdp") or {}).get("policy_name") or "" for summary in summaries)
+    overrides = job_rpos(criteria.rpo_by_job, names)
+    statuses = statuses_from_summaries(summaries, now, criteria.rpo, overrides, criteria.rpo_basis,
+                                       criteria.cdp_rpo_source)
     return [judge(status, criteria.fail_on) for status in statuses]
 
 
@@ -75,31 +83,47 @@ def judge_records(records: Iterable[Mapping[str, Any]], now: datetime, criteria:
                   selection: Selection | None = None, include_sessions: bool = False,
                   points: Iterable[Mapping[str, Any]] | None = None,
                   jobs: Iterable[Mapping[str, Any]] | None = None,
-                  not_judged: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+                  not_judged: Iterable[Mapping[str, Any]] = (),
+                  cdp_sessions: Iterable[Mapping[str, Any]] = (),
+                  cdp_policies: Iterable[Mapping[str, Any]] | None = None,
+                  failover_plans: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Judged statuses at `now` of task session records and, when given, restore point
-    records and replication job records with their includes (None: not read), through the
-    one fold (_fold.VmFold, then judge_vms); `not_judged` as VmFold.summaries takes it."""
+    records, replication job records with their includes (None: not read), CDP task session
+    records, CDP policy records and failover plan records (None: not read), through the one fold (_fold.VmFold, then
+    judge_vms); `not_judged` as VmFold.summaries takes it."""
     fold = VmFold(selection, include_sessions, points_read=points is not None)
-    summaries = fold.add_sessions(records).add_points(points or ()).summaries(jobs, not_judged=not_judged)
+    fold.add_sessions(records).add_points(points or ()).add_cdp_sessions(cdp_sessions)
+    summaries = fold.summaries(jobs, not_judged=not_judged, cdp_policies=cdp_policies, failover_plans=failover_plans)
     return judge_vms(summaries, now, criteria, selection)
 
 
 def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
                      exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
-                     rpo_basis: Any = None, jobs: Any = None, not_judged: Any = None) -> list[dict[str, Any]]:
+                     rpo_basis: Any = None, jobs: Any = None, not_judged: Any = None, cdp_sessions: Any = None,
+                     cdp_policies: Any = None, cdp_rpo_source: Any = None,
+                     failover_plans: Any = None) -> list[dict[str, Any]]:
     """The replica_status filter's contract: option values as users give them, judged statuses out.
 
     ConfigurationError, with a message that names the option, for anything that cannot work.
     """
     return judge_records(records_list(records, "replica task session records (as replica_task_session_info returns them)"),
-                         read_now(now), read_criteria(rpo, rpo_by_job, fail_on, rpo_basis),
+                         read_now(now), read_criteria(rpo, rpo_by_job, fail_on, rpo_basis, cdp_rpo_source),
                          read_selection(include, exclude), include_sessions=bool(include_sessions),
-                         points=None if points is None else records_list(
-                             points, "restore point records (as replica_point_info returns them)", "points: "),
-                         jobs=None if jobs is None else records_list(
-                             jobs, "replication job records (as replication_job_info returns them)", "jobs: "),
+                         points=_optional(points, "restore point records (as replica_point_info returns them)", "points"),
+                         jobs=_optional(jobs, "replication job records (as replication_job_info returns them)", "jobs"),
                          not_judged=records_list(not_judged or [], "entries (as replica_evidence_info returns them)",
-                                                 "not_judged: "))
+                                                 "not_judged: "),
+                         cdp_sessions=_optional(cdp_sessions, "CDP task session records (as cdp_policy_info returns "
+                                                "them with include_sessions)", "cdp_sessions") or (),
+                         cdp_policies=_optional(cdp_policies, "CDP policy records (as cdp_policy_info returns them)",
+                                                "cdp_policies"),
+                         failover_plans=_optional(failover_plans, "failover plan records (as failover_plan_info returns "
+                                                  "them)", "failover_plans"))
+
+
+def _optional(records: Any, wanted: str, option: str) -> list[Mapping[str, Any]] | None:
+    """records_list of an optional argument (None: not read)."""
+    return None if records is None else records_list(records, wanted, f"{option}: ")
 
 
 def records_list(records: Any, wanted: str, option: str = "") -> list[Mapping[str, Any]]:

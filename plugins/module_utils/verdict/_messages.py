@@ -47,6 +47,8 @@ def _evidence_text(status: Mapping[str, Any]) -> str | None:
         return None
     if basis == "restore_point":
         return f"restore point {human_duration(age)} ago"
+    if basis == "cdp_session":
+        return f"CDP session {human_duration(age)} ago" if age is not None else "no completed CDP session"
     session = f"session {human_duration(age)} ago" if age is not None else "no successful session"
     return f"no restore point; {session}" if _no_point(status) else session
 
@@ -57,6 +59,9 @@ def _no_point(status: Mapping[str, Any]) -> bool:
 
 
 def _failed(status: Mapping[str, Any]) -> str:
+    if status["last_result"] != "Failed":  # only its CDP sessions failed (_findings)
+        reason = (status.get("cdp") or {}).get("last_reason")
+        return f"last CDP result Failed: {reason}" if reason else "last CDP result Failed"
     count = status["consecutive_failures"]
     latest = status["latest_session"]
     # The reason belongs to the latest session only; while a new one runs, it is not known here.
@@ -66,6 +71,9 @@ def _failed(status: Mapping[str, Any]) -> str:
 
 
 def _warning(status: Mapping[str, Any]) -> str:
+    if status["last_result"] != "Warning":  # only its CDP sessions warned (_findings)
+        reason = (status.get("cdp") or {}).get("last_reason")
+        return f"last CDP result Warning: {reason}" if reason else "last CDP result Warning"
     latest = status["latest_session"]
     reason = latest.get("reason") if latest.get("result") == "Warning" else ""
     return f"last result Warning: {reason}" if reason else "last result Warning"
@@ -77,6 +85,8 @@ def _rpo_breach(status: Mapping[str, Any]) -> str:
     age, when, rpo = human_duration(status["rpo_age_seconds"]), status["rpo_evidence_time"], human_duration(status["rpo_seconds"])
     if status["rpo_basis"] == "restore_point":
         return f"last restore point {age} ago ({when}), older than the RPO of {rpo}"
+    if status["rpo_basis"] == "cdp_session":
+        return _cdp_rpo_breach(status, age, when, rpo)
     if not _no_point(status):
         return f"last success {age} ago ({when}), older than the RPO of {rpo}"
     if status["rpo_evidence_time"] is None:
@@ -85,8 +95,21 @@ def _rpo_breach(status: Mapping[str, Any]) -> str:
     return f"no restore point; last successful session {age} ago ({when}), older than the RPO of {rpo}"
 
 
+def _cdp_rpo_breach(status: Mapping[str, Any], age: str, when: Any, rpo: str) -> str:
+    policy = (status.get("cdp") or {}).get("policy_name")
+    whose = f"the RPO of {rpo} of CDP policy {policy!r}" if status.get("rpo_source") == "policy" else f"the RPO of {rpo}"
+    if when is None:
+        return f"no completed CDP session in the data, so {whose} is breached"
+    return f"last CDP session ended {age} ago ({when}), older than {whose}"
+
+
 def _never_replicated(status: Mapping[str, Any]) -> str:
     job = status["job_name"]
+    if not status.get("protection"):
+        plans = ", ".join(repr(member["name"]) for member in status.get("failover_plans") or ())
+        return f"in failover plan {plans} but no task session, restore point or CDP session in the window"
+    if status.get("protection") == ["cdp"]:
+        return f"included in CDP policy {job!r} but no CDP session in the window"
     if (status.get("object_type") or "Vm").lower() == "vm":
         return f"included in replication job {job!r} but never replicated in the window (no task session, no restore point)"
     return (f"{status['object_type']} included in replication job {job!r}, which has no task session in the window; "

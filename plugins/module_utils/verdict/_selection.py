@@ -82,6 +82,10 @@ class Selection:
         """A restore point: within the window and of a kept job; a replica is named like its job."""
         return self._in_window(record) and self.jobs.allows(record.get("replica_name"))
 
+    def keeps_cdp_session(self, record: Mapping[str, Any]) -> bool:
+        """A CDP task session record: within the window and of a kept job; a CDP policy stands for the job."""
+        return self._in_window(record) and self.jobs.allows(record.get("policy_name"))
+
     def keeps_job(self, job: Mapping[str, Any]) -> bool:
         """A replication job record (its name), whose includes coverage reads."""
         return self.jobs.allows(job.get("name"))

@@ -16,6 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp_status import (
+    POLICY,
+    cdp_status,
+    freshest_evidence,
+    vm_rpo as _vm_rpo,
+)
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import coverage_facts
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._evidence import DEFAULT_RPO_BASIS, PointFold, evidence
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import (
@@ -174,15 +180,16 @@ def _summary(fold: _Fold, server_name: str | None, vm_name: str | None) -> dict[
 
 def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelta | None = None,
                         rpo_by_job: Mapping[str, timedelta] | None = None,
-                        basis: str = DEFAULT_RPO_BASIS) -> dict[str, Any]:
+                        basis: str = DEFAULT_RPO_BASIS, cdp_rpo_source: str = POLICY) -> dict[str, Any]:
     """A VM's status at `now` from its summary: the ages of its last success and newest
-    restore point, and its RPO state judged on the evidence `basis` asks for (_evidence)."""
+    restore point, and its RPO state judged on the evidence `basis` asks for (_evidence) or
+    its newest good CDP session, against its RPO (_cdp_status.vm_rpo)."""
     last_success = parse_record_time(summary["last_success_time"])
     last_point = parse_record_time(summary.get("last_point_time"))
     rpo_basis, evidence_key = evidence(summary, basis)
-    evidence_time = summary.get(evidence_key) if evidence_key else None
+    rpo_basis, evidence_time = freshest_evidence(summary, rpo_basis, summary.get(evidence_key) if evidence_key else None)
     rpo_age = _age(now, parse_record_time(evidence_time))
-    vm_rpo = (rpo_by_job or {}).get(summary["job_name"] or "", rpo)
+    vm_rpo, rpo_source = _vm_rpo(summary, rpo, rpo_by_job or {}, cdp_rpo_source)
     # Fresh containers, in the key order statuses always had: a caller may change a status
     # (the inventory's host vars) while its summary is still to be cached.
     status = {
@@ -208,6 +215,10 @@ def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelt
         "rpo_seconds": vm_rpo.total_seconds() if vm_rpo is not None else None,
         # Exactly at the RPO is still within it; no evidence in the data is a breach.
         "rpo_breached": None if vm_rpo is None else (rpo_age is None or rpo_age > vm_rpo.total_seconds()),
+        "rpo_source": rpo_source,
+        "protection": list(summary.get("protection", ["replica"])),
+        "cdp": cdp_status(summary, vm_rpo),
+        "failover_plans": [dict(member) for member in summary.get("failover_plans") or ()],
     }
     status.update(coverage_facts(summary, now))
     status["not_judged"] = [dict(entry) for entry in summary.get("not_judged") or ()]
@@ -222,9 +233,9 @@ def _age(now: datetime, then: datetime | None) -> float | None:
 
 def statuses_from_summaries(summaries: Iterable[Mapping[str, Any]], now: datetime, rpo: timedelta | None = None,
                             rpo_by_job: Mapping[str, timedelta] | None = None,
-                            basis: str = DEFAULT_RPO_BASIS) -> list[dict[str, Any]]:
+                            basis: str = DEFAULT_RPO_BASIS, cdp_rpo_source: str = POLICY) -> list[dict[str, Any]]:
     """The statuses of summaries at `now`, sorted by server name, VM name, server id (as statuses())."""
-    return sorted((status_from_summary(summary, now, rpo, rpo_by_job, basis) for summary in summaries),
+    return sorted((status_from_summary(summary, now, rpo, rpo_by_job, basis, cdp_rpo_source) for summary in summaries),
                   key=_status_order)
 
 

@@ -125,11 +125,11 @@ def test_bad_records_are_refused_clearly(bad):
 STATUS_KEYS = ["vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session",
                "last_result", "last_success_time", "last_success_age_seconds", "consecutive_failures", "running",
                "never_succeeded", "session_count", "last_point_time", "last_point_age_seconds", "restore_points",
-               "rpo_basis", "rpo_evidence_time", "rpo_age_seconds", "rpo_seconds", "rpo_breached", "never_replicated",
-               "object_type", "job_schedule_enabled", "job_next_run", "job_overdue", "not_judged"]
+               "rpo_basis", "rpo_evidence_time", "rpo_age_seconds", "rpo_seconds", "rpo_breached", "rpo_source",
+               "protection", "cdp", "failover_plans", "never_replicated", "object_type", "job_schedule_enabled", "job_next_run", "job_overdue", "not_judged"]
 SUMMARY_KEYS = ["vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session",
                 "last_result", "last_success_time", "last_clean_success_time", "consecutive_failures", "running",
-                "session_count", "last_point_time", "restore_points", "not_judged"]
+                "session_count", "last_point_time", "restore_points", "protection", "cdp", "failover_plans", "not_judged"]
 RPOS = [(None, None), (timedelta(hours=4), None), (timedelta(hours=4), {"Tight": timedelta(hours=1)})]
 
 

@@ -1,0 +1,149 @@
+"""CDP evidence in the one fold: the SLA share and largest delay worked out by hand, the RPO a
+CDP VM is judged on (its policy's, an explicit override, or the general one without the
+policy), and a VM with both kinds of evidence as one status."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp import CdpFold, sla
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import (
+    judge_records,
+    read_criteria,
+    replica_statuses,
+)
+
+NOW = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)
+
+
+def at(minutes_ago: float) -> str:
+    return (NOW - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cdp_session(vm: str, ended_minutes_ago: float | None, result: str | None = "Success", policy: str = "CDP Gold",
+                state: str = "Completed", length_minutes: float = 1.0, reason: str = "") -> dict[str, Any]:
+    """A cdp_task_session_record; ended_minutes_ago None: still running, begun 2 minutes ago."""
+    begun = (ended_minutes_ago if ended_minutes_ago is not None else 1.0) + length_minutes
+    return {"id": f"{vm}-{ended_minutes_ago}", "name": f"{vm}@x", "vm_name": vm, "policy_name": policy,
+            "policy_session_id": "p1", "backup_server_id": "s1", "backup_server_name": "vbr1", "state": state,
+            "result": result, "reason": reason, "total_size": 10, "creation_time": at(begun),
+            "end_time": at(ended_minutes_ago) if ended_minutes_ago is not None else None, "duration_seconds": None}
+
+
+def policy(name: str = "CDP Gold", rpo_seconds: int | None = 900, vms: tuple[str, ...] = ("cdp-db-01",),
+           enabled: bool = True) -> dict[str, Any]:
+    return {"id": f"id-{name}", "name": name, "backup_server_id": "s1", "backup_server_name": "vbr1",
+            "schedule_configured": True, "schedule_enabled": enabled, "next_run": None, "rpo_seconds": rpo_seconds,
+            "warning_after_seconds": 300, "failed_after_seconds": 600,
+            "includes": [{"name": vm, "display_name": vm, "object_type": "Vm", "order": 1} for vm in vms]}
+
+
+def replica_session(vm: str, hours_ago: float, result: str = "Success", job: str = "ERP Replica") -> dict[str, Any]:
+    created = (NOW - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"id": f"{vm}-{hours_ago}", "vm_name": vm, "backup_server_id": "s1", "backup_server_name": "vbr1",
+            "job_name": job, "state": "Completed", "result": result, "reason": "", "creation_time": created,
+            "end_time": None, "duration_seconds": None, "total_size": 1}
+
+
+def judged(cdp: list, policies: list | None, records: list | None = None, **criteria: Any) -> dict[str, dict]:
+    statuses = judge_records(records or [], NOW, read_criteria(**criteria), cdp_sessions=cdp, cdp_policies=policies)
+    return {status["vm_name"]: status for status in statuses}
+
+
+def test_sla_share_and_largest_delay_by_hand():
+    # RPO 15 min. Ends at 0, 10, 40 (30 min after the previous good one: 15 min late), 45 (failed), 50.
+    completed = [[(T0 + timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M:%SZ"), good]
+                 for m, good in ((0, True), (10, True), (40, True), (45, False), (50, True))]
+    assert sla(completed, 900) == {"sessions_within_rpo": 3, "sla_percent": 60.0, "max_delay_seconds": 900.0}
+    assert sla(completed, None) == {"sessions_within_rpo": None, "sla_percent": None, "max_delay_seconds": None}
+    assert sla([], 900)["sla_percent"] is None
+
+
+def test_exactly_at_the_rpo_still_meets_it():
+    completed = [["2026-12-07T10:00:00Z", True], ["2026-12-07T10:15:00Z", True]]
+    assert sla(completed, 900) == {"sessions_within_rpo": 2, "sla_percent": 100.0, "max_delay_seconds": 0.0}
+    assert sla(completed, 899)["sessions_within_rpo"] == 1 and sla(completed, 899)["max_delay_seconds"] == 1.0
+
+
+def test_running_session_is_newest_but_proves_nothing():
+    fold = CdpFold()
+    for record in (cdp_session("vm", 30), cdp_session("vm", 10, "Failed", reason="RPO is not met"),
+                   cdp_session("vm", None, "Success", state="InProgress")):
+        fold.add(record)
+    vm = fold.summaries()[("s1", "vm")]
+    assert vm["last_session"]["state"] == "InProgress" and vm["last_session"]["result"] is None
+    assert vm["last_result"] == "Failed" and vm["last_reason"] == "RPO is not met"
+    assert vm["last_completed_time"] == at(30)  # the failed one is no state replicated
+    assert vm["sessions"] == 3 and [good for _end, good in vm["completed"]] == [True, False]
+
+
+def test_a_cdp_vm_is_judged_on_its_policy_rpo_by_default():
+    vm = judged([cdp_session("cdp-db-01", 5)], [policy()], rpo="24h")["cdp-db-01"]
+    assert vm["protection"] == ["cdp"] and vm["job_name"] == "CDP Gold" and vm["rpo_source"] == "policy"
+    assert vm["rpo_seconds"] == 900 and vm["rpo_basis"] == "cdp_session" and vm["rpo_age_seconds"] == 300
+    assert vm["rpo_breached"] is False and vm["status"] == "ok"
+    assert vm["cdp"]["policy_rpo_seconds"] == 900 and vm["cdp"]["failed_after_seconds"] == 600
+    assert vm["cdp"]["sla_percent"] == 100.0
+
+
+def test_a_breached_cdp_vm_says_whose_rpo():
+    vm = judged([cdp_session("cdp-db-01", 120)], [policy()], rpo="24h")["cdp-db-01"]
+    assert vm["rpo_breached"] is True and vm["findings"] == ["rpo_breach"]
+    assert vm["message"] == ("last CDP session ended 2h ago (2026-12-07T10:00:00Z), older than the RPO of 15m of "
+                             "CDP policy 'CDP Gold'")
+
+
+def test_an_explicit_override_wins_over_the_policy():
+    sessions, policies = [cdp_session("cdp-db-01", 5)], [policy()]
+    by_pattern = judged(sessions, policies, rpo="24h", rpo_by_job={"CDP G*": "1m"})["cdp-db-01"]
+    assert (by_pattern["rpo_seconds"], by_pattern["rpo_source"], by_pattern["rpo_breached"]) == (60, "option", True)
+    general = judged(sessions, policies, rpo="2m", cdp_rpo_source="option")["cdp-db-01"]
+    assert (general["rpo_seconds"], general["rpo_source"], general["rpo_breached"]) == (120, "option", True)
+
+
+def test_without_the_policy_the_general_rpo_applies():
+    vm = judged([cdp_session("cdp-db-01", 5)], None, rpo="4h")["cdp-db-01"]
+    assert (vm["rpo_seconds"], vm["rpo_source"]) == (4 * 3600, "option")
+    assert vm["cdp"]["policy_rpo_seconds"] is None and vm["job_name"] == "CDP Gold"
+    assert judged([cdp_session("cdp-db-01", 5)], None)["cdp-db-01"]["rpo_source"] is None
+
+
+def test_a_vm_with_both_kinds_of_evidence_is_one_status():
+    records = [replica_session("erp-app-01", 20)]
+    fresh = judged([cdp_session("erp-app-01", 5)], [policy(vms=("erp-app-01",))], records, rpo="24h")
+    assert list(fresh) == ["erp-app-01"]
+    vm = fresh["erp-app-01"]
+    assert vm["protection"] == ["cdp", "replica"] and vm["job_name"] == "ERP Replica"
+    assert (vm["rpo_basis"], vm["rpo_age_seconds"], vm["rpo_seconds"], vm["rpo_breached"]) == ("cdp_session", 300, 900, False)
+    stale = judged([cdp_session("erp-app-01", 120)], [policy(vms=("erp-app-01",))], records, rpo="24h")["erp-app-01"]
+    assert (stale["rpo_basis"], stale["rpo_age_seconds"], stale["rpo_breached"]) == ("cdp_session", 7200, True)
+
+
+def test_a_failed_cdp_run_is_a_failed_finding_on_a_replicated_vm():
+    records = [replica_session("erp-app-01", 1)]
+    vm = judged([cdp_session("erp-app-01", 3, "Failed", reason="Target unavailable")], [policy(vms=("erp-app-01",))],
+                records, rpo="24h")["erp-app-01"]
+    assert vm["last_result"] == "Success" and "failed" in vm["findings"]
+    assert "last CDP result Failed: Target unavailable" in vm["message"]
+
+
+def test_a_policy_vm_without_a_session_is_never_replicated():
+    vm = judged([], [policy(vms=("cdp-db-01", "cdp-new-01"))], rpo="24h")["cdp-new-01"]
+    assert vm["findings"] == ["never_replicated", "rpo_breach"] and vm["protection"] == ["cdp"]
+    assert vm["message"] == "included in CDP policy 'CDP Gold' but no CDP session in the window"
+
+
+def test_a_disabled_policy_is_the_vm_job_schedule():
+    vm = judged([cdp_session("cdp-db-01", 5)], [policy(enabled=False)], rpo="24h")["cdp-db-01"]
+    assert vm["job_schedule_enabled"] is False and vm["cdp"]["policy_enabled"] is False
+
+
+def test_the_filter_refuses_a_bad_cdp_rpo_source_and_bad_records():
+    with pytest.raises(ConfigurationError, match="cdp_rpo_source must be one of policy, option, not 'both'"):
+        replica_statuses([], cdp_rpo_source="both")
+    with pytest.raises(ConfigurationError, match="^cdp_sessions: expects a list of CDP task session records"):
+        replica_statuses([], cdp_sessions="x")
