@@ -27,6 +27,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._rights import (
     CDP_SESSIONS,
     FAILOVER_PLANS,
     REPLICATION_JOBS,
+    TASK_SESSIONS,
     Right,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_moment, utc_now
@@ -44,6 +45,7 @@ ORDERS = ["newest_first", "oldest_first"]
 CDP_POLICIES_REFUSED = {"checks": "cdp_policy_rpo", "reason": CDP_POLICIES.reason}
 CDP_SESSIONS_REFUSED = {"checks": "cdp", "reason": CDP_SESSIONS.reason}
 FAILOVER_PLANS_REFUSED = {"checks": "failover_plans", "reason": FAILOVER_PLANS.reason}
+TASK_SESSIONS_REFUSED = {"checks": "replica_task_sessions", "reason": TASK_SESSIONS.reason}
 
 
 def listing_options(params: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -166,26 +168,40 @@ def gather_replica_evidence(api: EmApi, params: dict[str, Any]) -> dict[str, Any
     what the account could not be shown (_jobs_for_coverage, refused CDP and plan reads). It only
     reads: a collection first is backup_server_collect's (acting/_backup_server_collect)."""
     now = utc_now()  # one moment, so a duration gives the sessions and the points the same window
-    reads: dict[str, Callable[[], dict[str, Any]]] = {"sessions": lambda: gather_task_sessions(api, params, now)}
+    beside = read_beside(_reads_beside_sessions(api, params, now))
+    evidence = beside.pop("sessions")
+    not_judged = evidence.pop("not_judged", [])
+    if params.get("include_restore_points"):
+        evidence.update(gather_replica_points(api, params, now))
+    if params.get("include_replication_jobs"):
+        jobs = _jobs_for_coverage(api, params, evidence.get("replica_task_sessions", []))
+        not_judged += jobs.pop("not_judged", [])
+        evidence.update(jobs)
+    if params.get("include_backup_servers"):
+        evidence.update(gather_backup_servers(api, {}))
+    for part in beside.values():
+        not_judged += part.pop("not_judged", [])
+        evidence.update(part)
+    return {**evidence, "not_judged": not_judged}
+
+
+def _reads_beside_sessions(api: EmApi, params: dict[str, Any], now: datetime) -> dict[str, Callable[[], dict[str, Any]]]:
+    """The task session read and the CDP and failover plan reads that go beside it. With
+    sessions_may_be_refused (failover_plan_info) a refused task session read is a not_judged
+    entry: a VM Restore Operator is judged on restore points."""
+    def sessions() -> dict[str, Any]:
+        return gather_task_sessions(api, params, now)
+
+    reads = {"sessions": sessions}
+    if params.get("sessions_may_be_refused"):
+        reads["sessions"] = lambda: _unless_refused_part(TASK_SESSIONS, TASK_SESSIONS_REFUSED, sessions)
     if params.get("include_cdp", True):
         reads["cdp"] = lambda: _cdp_evidence(api, params, now)
     if params.get("include_failover_plans"):
         wanted = {"backup_server_names": params.get("backup_server_names")}
         reads["plans"] = lambda: _unless_refused_part(FAILOVER_PLANS, FAILOVER_PLANS_REFUSED,
                                                       lambda: gather_failover_plans(api, wanted))
-    beside = read_beside(reads)
-    evidence = beside.pop("sessions")
-    if params.get("include_restore_points"):
-        evidence.update(gather_replica_points(api, params, now))
-    evidence["not_judged"] = []
-    if params.get("include_replication_jobs"):
-        evidence.update(_jobs_for_coverage(api, params, evidence["replica_task_sessions"]))
-    if params.get("include_backup_servers"):
-        evidence.update(gather_backup_servers(api, {}))
-    for part in beside.values():
-        evidence["not_judged"] = evidence["not_judged"] + part.pop("not_judged", [])
-        evidence.update(part)
-    return evidence
+    return reads
 
 
 def read_beside(reads: Mapping[str, Callable[[], T]]) -> dict[str, T]:

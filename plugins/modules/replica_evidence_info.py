@@ -77,6 +77,23 @@ options:
         name that matches nothing can be told from a server without evidence.
     type: bool
     default: false
+  include_cdp:
+    description:
+      - Whether the CDP policies (RV(cdp_policies)) and the CDP task sessions of the window (RV(cdp_task_sessions))
+        are read, beside the task sessions (not after them), as M(veeam_em.core.cdp_policy_info) reads them. A VM a
+        CDP policy protects has no replica task session; this is its evidence. O(job_names) match policy names too.
+        The policies' includes are read with O(include_replication_jobs).
+      - A Portal User may read CDP sessions but not CDP policies (Veeam's C(security_roles_concept) page), so
+        RV(cdp_policies) is then left out, RV(not_judged) says why, and the module warns once.
+    type: bool
+    default: true
+  include_failover_plans:
+    description:
+      - Whether the failover plans (RV(failover_plans)) are read, beside the task sessions, as
+        M(veeam_em.core.failover_plan_info) returns them with O(veeam_em.core.failover_plan_info#module:include_evidence=false).
+      - A Portal User may not read failover plans: RV(failover_plans) is then left out and RV(not_judged) says why.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -124,6 +141,26 @@ backup_servers:
   returned: success and O(include_backup_servers)
   type: list
   elements: dict
+cdp_policies:
+  description:
+    - The CDP policies, by name, as M(veeam_em.core.cdp_policy_info) returns them (with C(includes) when
+      O(include_replication_jobs)).
+  returned: success and O(include_cdp), unless Enterprise Manager refused the account the policies
+  type: list
+  elements: dict
+cdp_task_sessions:
+  description:
+    - The CDP task sessions of the window, newest first, as M(veeam_em.core.cdp_policy_info) returns them.
+  returned: success and O(include_cdp), unless Enterprise Manager refused the account the CDP sessions
+  type: list
+  elements: dict
+failover_plans:
+  description:
+    - The failover plans, by name, each with its VMs in start order, as M(veeam_em.core.failover_plan_info) returns
+      them with O(veeam_em.core.failover_plan_info#module:include_evidence=false).
+  returned: success and O(include_failover_plans), unless Enterprise Manager refused the account the plans
+  type: list
+  elements: dict
 not_judged:
   description:
     - What could not be judged from what this account was shown, and why; empty when everything asked for was read.
@@ -134,7 +171,10 @@ not_judged:
   elements: dict
   contains:
     checks:
-      description: The checks left out; V(coverage) is never replicated objects, disabled jobs and overdue jobs.
+      description:
+        - The checks left out; V(coverage) is never replicated objects, disabled jobs and overdue jobs;
+          V(cdp_policy_rpo) the CDP policies' own RPO (judged on the user's instead), V(cdp) the CDP VMs,
+          V(failover_plans) the plans.
       type: str
       sample: coverage
     reason:
@@ -156,6 +196,8 @@ OPTIONS = {
     "include_replication_jobs": {"type": "bool", "default": True},
     "include_backup_servers": {"type": "bool", "default": False},
     "require_coverage": {"type": "bool", "default": False},
+    "include_cdp": {"type": "bool", "default": True},
+    "include_failover_plans": {"type": "bool", "default": False},
 }
 
 

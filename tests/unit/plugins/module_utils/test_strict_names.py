@@ -69,6 +69,8 @@ class _SpecSeen(Exception):
 
 
 @pytest.mark.parametrize(("name", "takes_it"), [
+    ("cdp_policy_info", True),
+    ("failover_plan_info", True),
     ("replica_evidence_info", True),
     ("replica_point_info", True),
     ("replica_task_session_info", True),
