@@ -5,17 +5,24 @@
 An entry is plain JSON data, `{'checks': 'coverage', 'reason': 'no right to read replication
 jobs'}`: the checks left out and why. Every status carries the entries that apply to it
 (`not_judged`), a run's scope the union of them, and each entry's message() is the warning
-every surface gives once per run. Today the one kind is coverage (never replicated objects,
-disabled and overdue jobs), which needs the replication jobs: an account without the Portal
-Administrator role is refused them (403 or 401), or may be shown none (Veeam does not
-document which; docs/docsite/rst/em_api_notes.rst, "Roles"). Pure functions, no I/O.
+every surface gives once per run. The kinds: coverage (never replicated objects, disabled and
+overdue jobs), which needs the replication jobs: an account without the Portal Administrator
+role is refused them (403 or 401), or may be shown none (Veeam does not document which;
+docs/docsite/rst/em_api_notes.rst, "Roles"); and the CDP policies' own RPOs, the CDP sessions
+and the failover plans, each refused to some roles (em_api_notes.rst, "CDP" and "Failover
+plans"). Pure functions, no I/O.
 """
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.core.plugins.module_utils._rights import REPLICATION_JOBS
+from ansible_collections.veeam_em.core.plugins.module_utils._rights import (
+    CDP_POLICIES,
+    CDP_SESSIONS,
+    FAILOVER_PLANS,
+    REPLICATION_JOBS,
+)
 
 COVERAGE = "coverage"
 _COVERAGE_CHECKS = "VMs in jobs that never ran, disabled jobs and overdue jobs"
@@ -27,6 +34,10 @@ _MESSAGES = {
         "Enterprise Manager showed this account no replication job although the task sessions of the window name "
         f"jobs; {REPLICATION_JOBS.needs()}, and an account without it may be shown none, so {_COVERAGE_CHECKS} "
         "are not judged"),
+    CDP_POLICIES.reason: (f"{CDP_POLICIES.needs()}; this account was refused, so CDP VMs are judged on the rpo "
+                          "given (or rpo_by_job), not on their policies' own RPO"),
+    CDP_SESSIONS.reason: f"{CDP_SESSIONS.needs()}; this account was refused, so VMs that CDP protects are not judged",
+    FAILOVER_PLANS.reason: f"{FAILOVER_PLANS.needs()}; this account was refused, so failover plans are not judged",
 }
 
 
