@@ -1,6 +1,6 @@
 """Shared by the simulator's CDP and failover plan tests: the hand-made estate
 (em_simulator/fixtures/cdp_and_plans.json, now 2026-11-20T12:00:00Z) served over plain HTTP,
-with one account per EM role."""
+with one account per EM role (jobhelpers.ACCOUNTS)."""
 from __future__ import annotations
 
 import os
@@ -11,34 +11,24 @@ from lxml import etree
 
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig
 from ansible_collections.veeam_em.core.tests.em_simulator.fixture_file import load_fixture
-from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXTURE_DIR, EmTestClient
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXTURE_DIR
+from ansible_collections.veeam_em.core.tests.unit.simulator.jobhelpers import ACCOUNTS, EM, PASSWORD, logged_on
+
+__all__ = ["CDP_FIXTURE", "EM", "FIXTURE_NOW", "by_name", "children", "fixture_simulator", "local", "logged_on", "text"]
 
 CDP_FIXTURE = os.path.join(FIXTURE_DIR, "cdp_and_plans.json")
 FIXTURE_NOW = "2026-11-20T12:00:00Z"
-EM = "{http://www.veeam.com/ent/v1.0}"
-PASSWORD = "Cdp-Pw-27"
-ACCOUNTS = {
-    "administrator": ("CORP\\cdp-admin", ("PortalAdministrator",)),
-    "portal_user": ("CORP\\cdp-monitor", ("PortalUser",)),
-    "restore_operator": ("CORP\\cdp-restore", ("RestoreOperator",)),
-}
 
 
 @contextmanager
 def fixture_simulator(**settings: Any) -> Iterator[EmSimulator]:
+    """The estate served with these settings; its accounts those of jobhelpers.ACCOUNTS (log on
+    with jobhelpers.logged_on)."""
     config = SimulatorConfig(plain_collection_days=0, **settings)
     with EmSimulator(load_fixture(CDP_FIXTURE), config, tls=False) as simulator:
         for name, roles in ACCOUNTS.values():
             simulator.add_user(name, PASSWORD, roles)
         yield simulator
-
-
-@contextmanager
-def logged_on(simulator: EmSimulator, account: str = "administrator") -> Iterator[EmTestClient]:
-    with EmTestClient(simulator) as em:
-        assert em.logon(ACCOUNTS[account][0], PASSWORD).status_code == 201
-        yield em
-        em.logout()
 
 
 def local(element: etree._Element) -> str:

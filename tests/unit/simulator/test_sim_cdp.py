@@ -8,11 +8,8 @@ CDP Gold's session began at now-20h (2026-11-19 16:00:00); cdp-db-01's sessions 
 """
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
-from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, parse
 from ansible_collections.veeam_em.core.tests.unit.simulator.protection_helpers import (
     EM,
@@ -28,24 +25,12 @@ GOLD_SESSION = "CDP Gold@2026-11-19 16:00:00"
 PAUSED_SESSION = "CDP Paused@2026-11-18 13:00:00"
 
 
-@pytest.fixture(scope="module")
-def simulator() -> Iterator[EmSimulator]:
-    with fixture_simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture()
-def em(simulator: EmSimulator):
-    with logged_on(simulator) as client:
-        yield client
-
-
 def _links(entity) -> dict[tuple[str, str], str | None]:
     return {(item.get("Rel"), item.get("Type")): item.get("Name") for item in entity.find(f"{EM}Links")}
 
 
-def test_a_task_session_has_the_documented_elements_in_order(em) -> None:
-    newest = em.query_entities("CdpReplicaTaskSession", filter='VmDisplayName=="cdp-db-01"',
+def test_a_task_session_has_the_documented_elements_in_order(cdp_em) -> None:
+    newest = cdp_em.query_entities("CdpReplicaTaskSession", filter='VmDisplayName=="cdp-db-01"',
                                sortDesc="CreationTimeUTC")[0]
     assert local(newest) == "CdpReplicaTaskSession" and newest.get("Type") == "CdpReplicaTaskSession"
     assert newest.get("Name") == "cdp-db-01@2026-11-20 11:54:56"
@@ -75,13 +60,13 @@ def test_a_task_session_has_the_documented_elements_in_order(em) -> None:
     ('State=="Completed";VmDisplayName=="erp-app-01"', ["erp-app-01"] * 2),
     ('State=="InProgress"', []),
 ])
-def test_the_task_session_query_filters_on_the_documented_fields(em, filter_text: str, expected: list[str]) -> None:
-    found = em.query_entities("CdpReplicaTaskSession", filter=filter_text, pageSize=100)
+def test_the_task_session_query_filters_on_the_documented_fields(cdp_em, filter_text: str, expected: list[str]) -> None:
+    found = cdp_em.query_entities("CdpReplicaTaskSession", filter=filter_text, pageSize=100)
     assert sorted(entity.get("VmDisplayName") for entity in found) == expected
 
 
-def test_a_filter_on_result_is_refused_like_an_unknown_field_by_default(em) -> None:
-    response = em.query("CdpReplicaTaskSession", format="Entities", filter='Result=="Success"')
+def test_a_filter_on_result_is_refused_like_an_unknown_field_by_default(cdp_em) -> None:
+    response = cdp_em.query("CdpReplicaTaskSession", format="Entities", filter='Result=="Success"')
     assert response.status_code == 400
     error = parse(response)
     assert local(error) == "Error" and error.get("StatusCode") == "400" and "Result" in error.get("Message")
@@ -93,8 +78,8 @@ def test_a_filter_on_result_is_applied_when_switched_to_accept() -> None:
         assert em.query_entities("CdpReplicaTaskSession", filter='Result=="Failed"') == []
 
 
-def test_task_sessions_are_paged(em) -> None:
-    last = parse(em.query("CdpReplicaTaskSession", format="Entities", pageSize=5, page=3))
+def test_task_sessions_are_paged(cdp_em) -> None:
+    last = parse(cdp_em.query("CdpReplicaTaskSession", format="Entities", pageSize=5, page=3))
     paging = last.find("em:PagingInfo", NS)
     # 12 sessions in all: pages of 5, 5 and 2.
     assert (paging.get("PagesCount"), paging.get("PageNum")) == ("3", "3")
@@ -103,18 +88,18 @@ def test_task_sessions_are_paged(em) -> None:
     assert rels == ["First", "Previous", "Last"]
 
 
-def test_a_task_session_by_id_as_entity_and_as_reference(em) -> None:
-    uid = em.query_entities("CdpReplicaTaskSession", filter='VmDisplayName=="cdp-app-01"')[0].get("UID")
+def test_a_task_session_by_id_as_entity_and_as_reference(cdp_em) -> None:
+    uid = cdp_em.query_entities("CdpReplicaTaskSession", filter='VmDisplayName=="cdp-app-01"')[0].get("UID")
     task_id = uid.rsplit(":", 1)[1]
-    entity = parse(em.get(f"cdpReplicaTaskSessions/{task_id}", params={"format": "Entity"}))
+    entity = parse(cdp_em.get(f"cdpReplicaTaskSessions/{task_id}", params={"format": "Entity"}))
     assert local(entity) == "CdpReplicaTaskSession" and entity.get("VmDisplayName") == "cdp-app-01"
-    reference = parse(em.get(f"cdpReplicaTaskSessions/{task_id}"))
+    reference = parse(cdp_em.get(f"cdpReplicaTaskSessions/{task_id}"))
     assert local(reference) == "EntityRef" and reference.get("Type") == "CdpReplicaTaskSessionReference"
-    assert em.get("cdpReplicaTaskSessions/00000000-0000-4000-8000-000000000000").status_code == 404
+    assert cdp_em.get("cdpReplicaTaskSessions/00000000-0000-4000-8000-000000000000").status_code == 404
 
 
-def test_policy_sessions_use_the_element_name_of_the_documented_query_result(em) -> None:
-    result = parse(em.query("CdpReplicaSession", format="Entities", sortAsc="CreationTimeUTC"))
+def test_policy_sessions_use_the_element_name_of_the_documented_query_result(cdp_em) -> None:
+    result = parse(cdp_em.query("CdpReplicaSession", format="Entities", sortAsc="CreationTimeUTC"))
     paused, gold = result.findall("em:Entities/em:CdpReplicaSessions/*", NS)
     # get_query_cdpreplicasession: <CdpPolicySession Type="CdpReplicaSession" ...>
     assert (local(paused), paused.get("Type"), paused.get("Name")) == ("CdpPolicySession", "CdpReplicaSession",
@@ -129,19 +114,19 @@ def test_policy_sessions_use_the_element_name_of_the_documented_query_result(em)
     assert _links(gold)[("Up", "CdpPolicyReference")] == "CDP Gold"
 
 
-def test_a_policy_session_lists_its_task_sessions(em) -> None:
-    gold = em.query_entities("CdpReplicaSession", filter='PolicyName=="CDP Gold"')
+def test_a_policy_session_lists_its_task_sessions(cdp_em) -> None:
+    gold = cdp_em.query_entities("CdpReplicaSession", filter='PolicyName=="CDP Gold"')
     assert [session.get("Name") for session in gold] == [GOLD_SESSION]
     session_id = gold[0].get("UID").rsplit(":", 1)[1]
-    refs = parse(em.get(f"cdpReplicaSessions/{session_id}/cdpReplicaTaskSessions")).findall("em:Ref", NS)
+    refs = parse(cdp_em.get(f"cdpReplicaSessions/{session_id}/cdpReplicaTaskSessions")).findall("em:Ref", NS)
     # cdp-db-01 4, cdp-db-02 3, erp-app-01 2.
     assert len(refs) == 9
-    entity = parse(em.get(f"cdpReplicaSessions/{session_id}", params={"format": "Entity"}))
+    entity = parse(cdp_em.get(f"cdpReplicaSessions/{session_id}", params={"format": "Entity"}))
     assert local(entity) == "CdpReplicaSession"
 
 
-def test_a_policy_has_the_documented_elements_and_its_rpo_in_the_element_em_writes(em) -> None:
-    policies = by_name(em.query_entities("CdpPolicy"))
+def test_a_policy_has_the_documented_elements_and_its_rpo_in_the_element_em_writes(cdp_em) -> None:
+    policies = by_name(cdp_em.query_entities("CdpPolicy"))
     gold, paused = policies["CDP Gold"], policies["CDP Paused"]
     assert children(gold) == ["Links", "PolicyType", "Platform", "Description", "ScheduleConfigured",
                               "ScheduleEnabled", "NextRun", "PolicyScheduleOptions", "CdpPolicyInfo"]
@@ -168,20 +153,20 @@ def test_a_policy_has_the_documented_elements_and_its_rpo_in_the_element_em_writ
     ('Name=="CDP Gold"', ["CDP Gold"]),
     ('ScheduleEnabled=="false"', ["CDP Paused"]),
 ])
-def test_the_policy_query_filters(em, filter_text: str, expected: list[str]) -> None:
-    assert [policy.get("Name") for policy in em.query_entities("CdpPolicy", filter=filter_text)] == expected
+def test_the_policy_query_filters(cdp_em, filter_text: str, expected: list[str]) -> None:
+    assert [policy.get("Name") for policy in cdp_em.query_entities("CdpPolicy", filter=filter_text)] == expected
 
 
-def test_a_policy_lists_its_includes_like_a_job(em) -> None:
-    gold = by_name(em.query_entities("CdpPolicy"))["CDP Gold"]
+def test_a_policy_lists_its_includes_like_a_job(cdp_em) -> None:
+    gold = by_name(cdp_em.query_entities("CdpPolicy"))["CDP Gold"]
     policy_id = gold.get("UID").rsplit(":", 1)[1]
-    document = parse(em.get(f"cdpPolicies/{policy_id}/includes"))
+    document = parse(cdp_em.get(f"cdpPolicies/{policy_id}/includes"))
     assert local(document) == "ObjectsInJob"
     items = document.findall("em:ObjectInJob", NS)
     assert [(text(item, "Name"), text(item, "Order")) for item in items] == [
         ("cdp-db-01", "0"), ("cdp-db-02", "1"), ("erp-app-01", "2")]
     assert children(items[0]) == ["Links", "ObjectInJobId", "HierarchyObjRef", "Name", "DisplayName", "Order"]
     assert text(items[0], "HierarchyObjRef") == "urn:VMware:Vm:7c0f3d2e-5a41-4b8e-9d6a-1f2e3c4b5a60.vm-201"
-    sessions = parse(em.get(f"cdpPolicies/{policy_id}/cdpReplicaSessions")).findall("em:Ref", NS)
+    sessions = parse(cdp_em.get(f"cdpPolicies/{policy_id}/cdpReplicaSessions")).findall("em:Ref", NS)
     assert [ref.get("Name") for ref in sessions] == [GOLD_SESSION]
-    assert em.get("cdpPolicies/00000000-0000-4000-8000-000000000000/includes").status_code == 404
+    assert cdp_em.get("cdpPolicies/00000000-0000-4000-8000-000000000000/includes").status_code == 404

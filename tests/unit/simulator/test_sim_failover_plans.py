@@ -8,11 +8,8 @@ its point is made 5 minutes later, so erp-web-01's only point (run at now-3d, k=
 """
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
-from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator
 from ansible_collections.veeam_em.core.tests.unit.simhelpers import NS, parse
 from ansible_collections.veeam_em.core.tests.unit.simulator.protection_helpers import (
     EM,
@@ -20,21 +17,8 @@ from ansible_collections.veeam_em.core.tests.unit.simulator.protection_helpers i
     children,
     fixture_simulator,
     local,
-    logged_on,
     text,
 )
-
-
-@pytest.fixture(scope="module")
-def simulator() -> Iterator[EmSimulator]:
-    with fixture_simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture()
-def em(simulator: EmSimulator):
-    with logged_on(simulator) as client:
-        yield client
 
 
 def _vms(plan) -> list[tuple[str, str]]:
@@ -42,8 +26,8 @@ def _vms(plan) -> list[tuple[str, str]]:
     return [(text(vm, "Order"), text(vm, "Name")) for vm in vms]
 
 
-def test_a_plan_has_the_documented_elements_in_order(em) -> None:
-    erp = by_name(em.query_entities("FailoverPlan"))["ERP"]
+def test_a_plan_has_the_documented_elements_in_order(cdp_em) -> None:
+    erp = by_name(cdp_em.query_entities("FailoverPlan"))["ERP"]
     assert (local(erp), erp.get("Type")) == ("FailoverPlan", "FailoverPlan")
     assert erp.get("UID").startswith("urn:veeam:FailoverPlan:")
     assert children(erp) == ["Links", "Description", "FailoverPlanInfo"]
@@ -57,8 +41,8 @@ def test_a_plan_has_the_documented_elements_in_order(em) -> None:
     assert _vms(erp) == [("1", "erp-db-01"), ("2", "erp-app-01"), ("3", "erp-web-01")]
 
 
-def test_every_plan_of_the_fixture_and_its_vms(em) -> None:
-    plans = {name: _vms(plan) for name, plan in by_name(em.query_entities("FailoverPlan")).items()}
+def test_every_plan_of_the_fixture_and_its_vms(cdp_em) -> None:
+    plans = {name: _vms(plan) for name, plan in by_name(cdp_em.query_entities("FailoverPlan")).items()}
     assert plans == {
         "ERP": [("1", "erp-db-01"), ("2", "erp-app-01"), ("3", "erp-web-01")],
         "ERP ready": [("1", "erp-db-01"), ("2", "erp-app-01")],
@@ -73,42 +57,42 @@ def test_every_plan_of_the_fixture_and_its_vms(em) -> None:
     ('Name=="ERP"', ["ERP"]),
     ('BackupServerName=="vbr-a.corp.example"', ["ERP", "ERP ready", "Legacy", "Messaging"]),
 ])
-def test_the_plan_query_filters_on_name_and_backup_server(em, filter_text: str, expected: list[str]) -> None:
-    found = em.query_entities("FailoverPlan", filter=filter_text)
+def test_the_plan_query_filters_on_name_and_backup_server(cdp_em, filter_text: str, expected: list[str]) -> None:
+    found = cdp_em.query_entities("FailoverPlan", filter=filter_text)
     assert sorted(plan.get("Name") for plan in found) == expected
 
 
-def test_a_plan_by_id_as_entity_and_as_reference(em) -> None:
-    plan_id = by_name(em.query_entities("FailoverPlan"))["Legacy"].get("UID").rsplit(":", 1)[1]
-    entity = parse(em.get(f"failoverPlans/{plan_id}", params={"format": "Entity"}))
+def test_a_plan_by_id_as_entity_and_as_reference(cdp_em) -> None:
+    plan_id = by_name(cdp_em.query_entities("FailoverPlan"))["Legacy"].get("UID").rsplit(":", 1)[1]
+    entity = parse(cdp_em.get(f"failoverPlans/{plan_id}", params={"format": "Entity"}))
     assert local(entity) == "FailoverPlan" and _vms(entity) == [("1", "erp-db-01"), ("2", "legacy-01")]
-    reference = parse(em.get(f"failoverPlans/{plan_id}"))
+    reference = parse(cdp_em.get(f"failoverPlans/{plan_id}"))
     assert (local(reference), reference.get("Type")) == ("EntityRef", "FailoverPlanReference")
-    listing = parse(em.get("failoverPlans")).findall("em:Ref", NS)
+    listing = parse(cdp_em.get("failoverPlans")).findall("em:Ref", NS)
     assert len(listing) == 5
 
 
-def test_legacy_01_has_no_replica_and_no_cdp(em) -> None:
-    assert em.query_entities("VmReplicaPoint", filter='VmDisplayName=="legacy-01"') == []
-    assert em.query_entities("ReplicaTaskSession", filter='VmDisplayName=="legacy-01"') == []
-    assert em.query_entities("CdpReplicaTaskSession", filter='VmDisplayName=="legacy-01"') == []
+def test_legacy_01_has_no_replica_and_no_cdp(cdp_em) -> None:
+    assert cdp_em.query_entities("VmReplicaPoint", filter='VmDisplayName=="legacy-01"') == []
+    assert cdp_em.query_entities("ReplicaTaskSession", filter='VmDisplayName=="legacy-01"') == []
+    assert cdp_em.query_entities("CdpReplicaTaskSession", filter='VmDisplayName=="legacy-01"') == []
 
 
-def test_erp_web_01s_newest_point_is_three_days_old(em) -> None:
-    points = em.query_entities("VmReplicaPoint", filter='VmDisplayName=="erp-web-01"')
+def test_erp_web_01s_newest_point_is_three_days_old(cdp_em) -> None:
+    points = cdp_em.query_entities("VmReplicaPoint", filter='VmDisplayName=="erp-web-01"')
     assert [text(point, "CreationTimeUTC") for point in points] == ["2026-11-17T12:07:10Z"]
 
 
-def test_batch_01s_job_is_disabled_but_its_point_is_fresh(em) -> None:
-    batch = by_name(em.query_entities("Job"))["Batch Replica"]
+def test_batch_01s_job_is_disabled_but_its_point_is_fresh(cdp_em) -> None:
+    batch = by_name(cdp_em.query_entities("Job"))["Batch Replica"]
     assert text(batch, "ScheduleEnabled") == "false"
-    points = em.query_entities("VmReplicaPoint", filter='VmDisplayName=="batch-01"')
+    points = cdp_em.query_entities("VmReplicaPoint", filter='VmDisplayName=="batch-01"')
     assert [text(point, "CreationTimeUTC") for point in points] == ["2026-11-20T09:05:10Z"]
 
 
-def test_erp_mq_01s_last_run_failed_while_its_point_is_fresh(em) -> None:
-    runs = em.query_entities("ReplicaTaskSession", filter='VmDisplayName=="erp-mq-01"', sortDesc="CreationTime")
+def test_erp_mq_01s_last_run_failed_while_its_point_is_fresh(cdp_em) -> None:
+    runs = cdp_em.query_entities("ReplicaTaskSession", filter='VmDisplayName=="erp-mq-01"', sortDesc="CreationTime")
     assert [text(run, "Result") for run in runs] == ["Failed", "Success"]
-    points = em.query_entities("VmReplicaPoint", filter='VmDisplayName=="erp-mq-01"')
+    points = cdp_em.query_entities("VmReplicaPoint", filter='VmDisplayName=="erp-mq-01"')
     # The Success run at now-5h: its task began at 07:00:10 and the point 5 minutes later.
     assert [text(point, "CreationTimeUTC") for point in points] == ["2026-11-20T07:05:10Z"]

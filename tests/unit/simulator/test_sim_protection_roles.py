@@ -6,8 +6,6 @@ read /failoverPlans and query?type=FailoverPlan but nothing of CDP; a Portal Adm
 And how a denied read is answered, per group (cdp_policies, cdp_sessions, failover_plans)."""
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig
@@ -36,14 +34,8 @@ READS = {
 
 
 @pytest.fixture(scope="module")
-def simulator() -> Iterator[EmSimulator]:
-    with fixture_simulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture(scope="module")
-def ids(simulator: EmSimulator) -> dict[str, str]:
-    data = simulator.dataset
+def ids(cdp_simulator: EmSimulator) -> dict[str, str]:
+    data = cdp_simulator.dataset
     return {"policy": data.cdp_policies[0].id, "session": data.cdp_sessions[0].id,
             "task": data.cdp_task_sessions[0].id, "plan": data.failover_plans[0].id}
 
@@ -53,16 +45,16 @@ def _read(em, path: str, ids: dict[str, str]):
 
 
 @pytest.mark.parametrize("path", sorted(READS))
-def test_the_portal_administrator_reads_everything(simulator: EmSimulator, ids: dict[str, str], path: str) -> None:
-    with logged_on(simulator, "administrator") as em:
+def test_the_portal_administrator_reads_everything(cdp_simulator: EmSimulator, ids: dict[str, str], path: str) -> None:
+    with logged_on(cdp_simulator, "administrator") as em:
         assert _read(em, path, ids).status_code == 200
 
 
 @pytest.mark.parametrize("account, column", [("portal_user", 0), ("restore_operator", 1)])
 @pytest.mark.parametrize("path", sorted(READS))
 def test_each_role_reads_what_the_page_gives_it_and_gets_403_otherwise(
-        simulator: EmSimulator, ids: dict[str, str], path: str, account: str, column: int) -> None:
-    with logged_on(simulator, account) as em:
+        cdp_simulator: EmSimulator, ids: dict[str, str], path: str, account: str, column: int) -> None:
+    with logged_on(cdp_simulator, account) as em:
         response = _read(em, path, ids)
     if READS[path][column]:
         assert response.status_code == 200
