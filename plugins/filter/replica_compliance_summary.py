@@ -33,12 +33,15 @@ options:
     elements: dict
   fail_on:
     description:
-      - What fails the check - the findings of O(veeam_em.core.replica_status#filter:fail_on) and V(not_found).
+      - What fails the check - the findings of O(veeam_em.core.replica_status#filter:fail_on), V(failover_plan_not_ready)
+        and V(not_found).
       - Each VM's RV(veeam_em.core.replica_status#filter:_value[].failing) was decided by that filter already;
-        here only whether V(not_found) is listed matters.
+        here only whether V(not_found) and V(failover_plan_not_ready) are listed matters.
+      - V(failover_plan_not_ready) fails the check when a plan of O(failover_plans) is held back (C(ready) false); a
+        plan whose readiness was not judged (C(ready) null) does not fail it and is never counted as ready.
     type: list
     elements: str
-    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated, not_found]
+    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated, failover_plan_not_ready, not_found]
     default: [rpo_breach, failed, never_succeeded, not_found]
   empty_scope:
     description: Whether no VM in scope fails the check (V(fail)) or is only a warning (V(warn)).
@@ -65,6 +68,20 @@ options:
         why in the words of the warning, instead of being reported only.
     type: bool
     default: false
+  failover_plans:
+    description:
+      - The failover plans judged as units, as the V(veeam_em.core.failover_plan_status) filter returns them; leave it
+        out (or null) when plans were not asked for or could not be read.
+      - Given, RV(_value.failover_plans) lists them worst first, RV(_value.counts) counts them and RV(_value.junit) has
+        a case for each.
+    type: list
+    elements: dict
+  failover_plan_names:
+    description:
+      - The plans of O(failover_plans) to keep, by exact name, or V(all) (also when left out) for every one.
+      - A name no plan has is a name not found (RV(_value.not_found), kind V(failover_plan)), which fails the check
+        while V(not_found) is in O(fail_on), as a misspelt VM name does.
+    type: raw
   url:
     description:
       - The address of the Enterprise Manager that was read, for RV(_value.enterprise_managers).
@@ -137,6 +154,8 @@ _value:
           that matched nothing (O(not_found)).
         - C(containers) is the containers included in jobs (RV(_value.containers)) and C(containers_failing) those failing;
           neither is in any count of VMs.
+        - Only with O(failover_plans) - C(failover_plans) (the plans kept), C(failover_plans_ready),
+          C(failover_plans_held_back) and C(failover_plans_not_judged).
       type: dict
     not_judged:
       description:
@@ -184,8 +203,27 @@ _value:
           C(tests), C(failures) and C(cases), its VMs in the order given then its containers, each C(vm) (the VM or
           container as given) with C(container) (whether it is a container) and C(failure_type) (its first finding
           that O(fail_on) lists; null when it is not failing).
+        - C(failover_plans) has C(tests), C(failures), C(skipped) and C(cases), one per plan of RV(_value.failover_plans),
+          each C(plan), C(failure_type) (V(failover_plan_not_ready) when it fails the check, else null) and C(skipped)
+          (its readiness not judged); counted in the totals.
         - The C(veeam_em.core.replica_compliance) role's JUnit report is laid out from this.
       type: dict
+    not_found:
+      description:
+        - O(not_found), then one entry (C(kind) V(failover_plan), C(name), C(message)) per name of
+          O(failover_plan_names) that no plan of O(failover_plans) has.
+      type: list
+      elements: dict
+    failover_plans:
+      description:
+        - The plans of O(failover_plans) kept by O(failover_plan_names), held back first, then not judged, then ready,
+          each by name ignoring case; null without O(failover_plans).
+      type: list
+      elements: dict
+    failover_plans_failing:
+      description: The names of the plans that fail the check (held back, and V(failover_plan_not_ready) in O(fail_on)).
+      type: list
+      elements: str
     enterprise_managers:
       description:
         - The Enterprise Manager of O(url) as C(url) (scheme, host, port and path only); empty without O(url)
@@ -206,12 +244,13 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._summary imp
 def replica_compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
                                sessions: Any = None, points: Any = None, url: Any = None,
                                option_prefix: str = "", not_judged: Any = None,
-                               require_coverage: Any = False) -> dict[str, Any]:
+                               require_coverage: Any = False, failover_plans: Any = None,
+                               failover_plan_names: Any = None) -> dict[str, Any]:
     """The filter: module_utils' compliance_summary, and the EM's URL without credentials."""
     prefix = str(option_prefix or "")
     try:
         summary = compliance_summary(vms, not_found, fail_on, empty_scope, sessions, points, prefix, not_judged,
-                                     require_coverage)
+                                     require_coverage, failover_plans, failover_plan_names)
     except ConfigurationError as error:
         # A role names its own variables: the filter's name would only point at its internals.
         raise AnsibleFilterError(str(error) if prefix else f"replica_compliance_summary: {error}") from None

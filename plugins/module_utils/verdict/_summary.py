@@ -26,6 +26,15 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._not_judged 
     union,
     unmet_requirement,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._plan_summary import (
+    PLAN_NOT_READY,
+    plan_counts,
+    plan_junit,
+    plans_failing,
+    plans_worst_first,
+    read_plan_names,
+    select_plans,
+)
 
 # A VM's status is its worst finding, else ok: every status, worst first.
 STATUSES = FINDINGS + ("ok",)
@@ -92,17 +101,18 @@ def counts(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], sessions:
 
 
 def read_run_fail_on(value: Any, prefix: str = "") -> tuple[str, ...]:
-    """A run's fail_on (findings of VMs and not_found) as a tuple; RUN_FAIL_ON for None.
+    """A run's fail_on (findings of VMs, failover_plan_not_ready and not_found) as a tuple; RUN_FAIL_ON for None.
     ConfigurationError naming `prefix`fail_on for anything else."""
     if value is None:
         return RUN_FAIL_ON
     listed = [value] if isinstance(value, str) else value
     if not isinstance(listed, Sequence):
         raise ConfigurationError(f"{prefix}fail_on must be a list of findings, got {type(value).__name__}")
-    unknown = sorted({str(item) for item in listed} - set(FINDINGS + (NOT_FOUND,)))
+    choices = FINDINGS + (PLAN_NOT_READY, NOT_FOUND)
+    unknown = sorted({str(item) for item in listed} - set(choices))
     if unknown:
         raise ConfigurationError(f"{prefix}fail_on has unknown finding(s) {', '.join(unknown)}; "
-                                 f"choose from {', '.join(FINDINGS + (NOT_FOUND,))}")
+                                 f"choose from {', '.join(choices)}")
     return tuple(listed)
 
 
@@ -156,7 +166,8 @@ def _failure_type(vm: Mapping[str, Any], fail_on: Sequence[str]) -> str | None:
 
 def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fail_on: Sequence[str],
                  empty_scope: str, not_judged: Sequence[Mapping[str, Any]] = (),
-                 not_judged_fails: bool = False, containers: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+                 not_judged_fails: bool = False, containers: Sequence[Mapping[str, Any]] = (),
+                 plans: Sequence[Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """What the JUnit report counts and decides, so its template only lays it out:
     {'tests', 'failures', 'skipped': over every suite,
      'scope': {'empty': no VM in scope (one test case), 'empty_warns': that case skipped (empty_scope warn)
@@ -168,7 +179,8 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
                   'cases': [{'vm': the VM (or container) as given, 'container': whether it is a container,
                              'failure_type': its first finding in fail_on, None if passing}]}]}.
     Servers sorted by name ignoring case (names equal but for case share one suite, named as its first VM
-    spells it), each server's VMs in their given order, then its containers."""
+    spells it), each server's VMs in their given order, then its containers. With `plans` (not None),
+    'failover_plans' (plan_junit): one case per plan, in a suite of its own, counted in the totals."""
     empty, empty_warns, not_found_fails = len(vms) == 0, empty_scope == "warn", NOT_FOUND in fail_on
     scope_tests = int(empty) + len(not_found) + len(not_judged)
     scope_failures = (int(empty and not empty_warns) + (len(not_found) if not_found_fails else 0)
@@ -185,35 +197,46 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
                  for vm, container in grouped]
         servers.append({"name": _server_name(cases[0]["vm"]), "tests": len(cases),
                         "failures": sum(1 for case in cases if case["failure_type"] is not None), "cases": cases})
-    return {
-        "tests": len(objects) + scope_tests,
-        "failures": sum(server["failures"] for server in servers) + scope_failures,
-        "skipped": scope_tests - scope_failures,
+    plan_suite = plan_junit(plans or [], fail_on)
+    suites = {
+        "tests": len(objects) + scope_tests + plan_suite["tests"],
+        "failures": sum(server["failures"] for server in servers) + scope_failures + plan_suite["failures"],
+        "skipped": scope_tests - scope_failures + plan_suite["skipped"],
         "scope": {"empty": empty, "empty_warns": empty_warns, "not_found_fails": not_found_fails,
                   "not_judged": list(not_judged), "not_judged_fails": not_judged_fails, "tests": scope_tests,
                   "failures": scope_failures, "skipped": scope_tests - scope_failures},
         "servers": servers,
     }
+    if plans is not None:
+        suites["failover_plans"] = plan_suite
+    return suites
 
 
 def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
                        sessions: Any = None, points: Any = None, prefix: str = "",
-                       not_judged: Any = None, require_coverage: Any = False) -> dict[str, Any]:
+                       not_judged: Any = None, require_coverage: Any = False, failover_plans: Any = None,
+                       failover_plan_names: Any = None) -> dict[str, Any]:
     """A run summed up: verdict() with 'counts', 'statuses' (status_counts), 'worst_first' (the VMs),
     'containers' (the containers included in jobs, worst first: split_containers; never counted as VMs),
     'empty_scope_message' (None while a VM is in scope), 'not_judged' (scope_not_judged; not in
     'warnings': the reader warned of each once), 'not_judged_failure' (with `require_coverage`,
-    why coverage not judged fails the run, else None) and 'junit' (junit_suites). A failing container
-    fails the run as a failing VM does. `sessions` and `points` are the records read (lists, counted;
-    None counts 0); `not_judged` the entries the reader could not judge (replica_evidence_info's),
-    joined with those of the VMs. ConfigurationError, naming the option after `prefix`, for input that
-    is not judged VMs, not_found entries or the choices above."""
+    why coverage not judged fails the run, else None), 'not_found' (the given entries, then one per
+    plan name in `failover_plan_names` that no plan has) and 'junit' (junit_suites). A failing container
+    fails the run as a failing VM does. `failover_plans` are plan statuses (judge_plans'; None: plans not
+    read or not asked for), kept by `failover_plan_names` (None or 'all': every one given): then
+    'failover_plans' lists them worst first, the counts have theirs (plan_counts), and a plan held back
+    fails the run while failover_plan_not_ready is in fail_on ('failover_plans_failing', their names).
+    `sessions` and `points` are the records read (lists, counted; None counts 0); `not_judged` the entries
+    the reader could not judge (replica_evidence_info's), joined with those of the VMs. ConfigurationError,
+    naming the option after `prefix`, for input that is not judged VMs, not_found entries or the choices above."""
     judged = records_list(vms, "judged VMs (as the replica_status filter returns them)")
     for index, vm in enumerate(judged):
         if "status" not in vm:
             raise ConfigurationError(f"VM {index} has no status: give the replica_status filter's output")
     missing = records_list(not_found or [], "names not found (as the replica_not_found filter returns them)",
                            f"{prefix}not_found: ")
+    plans, plans_missing = _plans(failover_plans, failover_plan_names, prefix)
+    missing = list(missing) + plans_missing
     read = {name: len(records_list(records or [], "records", f"{name}: ")) for name, records in
             (("sessions", sessions), ("points", points))}
     unjudged = scope_not_judged(judged, records_list(not_judged or [], "entries (as replica_evidence_info "
@@ -221,16 +244,32 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
     unmet = unmet_requirement(unjudged, f"{prefix}require_coverage") if _flag(require_coverage, prefix) else None
     run_fail_on, run_empty_scope = read_run_fail_on(fail_on, prefix), read_empty_scope(empty_scope, prefix)
     in_vms, containers = split_containers(judged)
+    failing_plans = plans_failing(plans or [], run_fail_on)
     summary = verdict(in_vms, missing, run_fail_on, run_empty_scope, prefix)
-    summary["passed"] = summary["passed"] and unmet is None and not any(item.get("failing") for item in containers)
+    summary["passed"] = (summary["passed"] and unmet is None and not any(item.get("failing") for item in containers)
+                         and not failing_plans)
     coverage_judged = not any(entry["checks"] == COVERAGE for entry in unjudged)
     summary.update(counts=counts(in_vms, missing, read["sessions"], read["points"], coverage_judged, containers),
                    statuses=status_counts(in_vms), worst_first=worst_first(in_vms), containers=worst_first(containers),
                    empty_scope_message=None if in_vms else EMPTY_SCOPE_MESSAGE,
-                   not_judged=unjudged, not_judged_failure=unmet,
+                   not_judged=unjudged, not_judged_failure=unmet, not_found=missing,
+                   failover_plans=None if plans is None else plans_worst_first(plans),
+                   failover_plans_failing=[plan.get("name") for plan in failing_plans],
                    junit=junit_suites(in_vms, missing, run_fail_on, run_empty_scope, unjudged, unmet is not None,
-                                      containers))
+                                      containers, None if plans is None else plans_worst_first(plans)))
+    if plans is not None:
+        summary["counts"].update(plan_counts(plans))
     return summary
+
+
+def _plans(plans: Any, names: Any, prefix: str) -> tuple[list[Mapping[str, Any]] | None, list[dict[str, str]]]:
+    """The plan statuses asked for (None when not read), and the not_found entries of the names no plan has."""
+    if plans is None:
+        return None, []
+    given = records_list(plans, "failover plan statuses (as the failover_plan_status filter returns them)",
+                         f"{prefix}failover_plans: ")
+    wanted = None if names is None else read_plan_names(names, prefix)
+    return select_plans(given, wanted)
 
 
 def _flag(value: Any, prefix: str) -> bool:
