@@ -44,6 +44,8 @@ ORDERS = ["newest_first", "oldest_first"]
 # What is not judged when EM refuses the account a CDP or failover plan read (_not_judged's entries).
 CDP_POLICIES_REFUSED = {"checks": "cdp_policy_rpo", "reason": CDP_POLICIES.reason}
 CDP_SESSIONS_REFUSED = {"checks": "cdp", "reason": CDP_SESSIONS.reason}
+# An account without the right may be shown none instead of a refusal (em_api_notes.rst, "Roles").
+CDP_POLICIES_NOT_SHOWN = {"checks": "cdp_policy_rpo", "reason": "Enterprise Manager showed no CDP policy"}
 FAILOVER_PLANS_REFUSED = {"checks": "failover_plans", "reason": FAILOVER_PLANS.reason}
 TASK_SESSIONS_REFUSED = {"checks": "replica_task_sessions", "reason": TASK_SESSIONS.reason}
 
@@ -226,7 +228,14 @@ def _cdp_evidence(api: EmApi, params: dict[str, Any], now: datetime) -> dict[str
                                                  lambda: gather_cdp_task_sessions(api, session_params, now)),
     })
     not_judged = parts["policies"].pop("not_judged", []) + parts["sessions"].pop("not_judged", [])
+    not_judged += cdp_policies_not_shown(parts["policies"].get("cdp_policies"), parts["sessions"].get("cdp_task_sessions"))
     return {**parts["policies"], **parts["sessions"], "not_judged": not_judged}
+
+
+def cdp_policies_not_shown(policies: list[Any] | None, sessions: list[Any] | None) -> list[dict[str, Any]]:
+    """[CDP_POLICIES_NOT_SHOWN] when the policies were read and none came back although there are
+    CDP task sessions (what an account without the right may be shown); [] otherwise."""
+    return [dict(CDP_POLICIES_NOT_SHOWN)] if policies == [] and sessions else []
 
 
 def _unless_refused_part(right: Right, entry: dict[str, Any], read: Callable[[], dict[str, Any]]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import (
     CDP_POLICIES_REFUSED,
+    cdp_policies_not_shown,
     gather_cdp_policies,
     gather_cdp_task_sessions,
     gather_failover_plans,
@@ -44,6 +45,7 @@ def gather_cdp_policy_info(api: EmApi, params: dict[str, Any]) -> dict[str, Any]
     policies, not_judged = parts["policies"]
     sessions = parts["sessions"]["cdp_task_sessions"]
     cdp_policies = None if policies is None else policies["cdp_policies"]
+    not_judged += cdp_policies_not_shown(cdp_policies, sessions)
     result: dict[str, Any] = {**(policies or {}), "not_judged": not_judged}
     result["cdp_vms"] = judge_records([], utc_now(), criteria, not_judged=not_judged, cdp_sessions=sessions,
                                       cdp_policies=cdp_policies)

@@ -84,7 +84,7 @@ def test_a_portal_user_gets_cdp_vms_from_the_sessions_judged_on_its_rpo_and_is_t
     result, warnings, counts = run(simulator, _protection_info.gather_cdp_policy_info, **CDP_WINDOW, **PORTAL_USER,
                                    rpo="1h")
     assert "cdp_policies" not in result and result["not_judged"] == [POLICIES_REFUSED]
-    assert len(warnings) == 1 and "no right to read CDP policies" in warnings[0]
+    assert len(warnings) == 1 and warnings[0].startswith("reading CDP policies needs the Portal Administrator role")
     vms = by_vm(result["cdp_vms"])
     # 1 h: cdp-db-01 (5 min) within, cdp-db-02 (2 h) and cdp-app-01 (1 day) not.
     assert {name: (vm["rpo_breached"], vm["rpo_source"]) for name, vm in vms.items()} == {
@@ -154,3 +154,13 @@ def test_cdp_and_plans_are_read_beside_the_task_sessions_not_after(simulator):
     # others, logout) would take at least 8 x 300 ms = 2.4 s; beside each other four rounds, 1.2 s.
     assert counts["max_concurrency"] >= 4
     assert elapsed < 2.1
+
+
+def test_a_portal_user_shown_no_policy_instead_of_refused_is_told_so_too(simulator):
+    # EM may answer a read the role does not allow with nothing (em_api_notes.rst, "Roles").
+    simulator.configure(denied_answer="empty")
+    result, warnings, _counts = run(simulator, _protection_info.gather_cdp_policy_info, **CDP_WINDOW, **PORTAL_USER)
+    assert result["cdp_policies"] == []
+    assert result["not_judged"] == [{"checks": "cdp_policy_rpo", "reason": "Enterprise Manager showed no CDP policy"}]
+    assert len(warnings) == 1 and "Enterprise Manager showed no CDP policy" in warnings[0]
+    assert {vm["rpo_source"] for vm in result["cdp_vms"]} == {None}  # no policy and no rpo given: no RPO
