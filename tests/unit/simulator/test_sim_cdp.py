@@ -170,3 +170,16 @@ def test_a_policy_lists_its_includes_like_a_job(cdp_em) -> None:
     sessions = parse(cdp_em.get(f"cdpPolicies/{policy_id}/cdpReplicaSessions")).findall("em:Ref", NS)
     assert [ref.get("Name") for ref in sessions] == [GOLD_SESSION]
     assert cdp_em.get("cdpPolicies/00000000-0000-4000-8000-000000000000/includes").status_code == 404
+
+
+def test_each_cdp_vms_newest_completed_session_is_where_the_fixture_says(cdp_em) -> None:
+    newest = {}
+    for task in cdp_em.query_entities("CdpReplicaTaskSession", filter='State=="Completed"', sortAsc="CreationTimeUTC",
+                                      pageSize=100):
+        newest[task.get("VmDisplayName")] = text(task, "EndTimeUTC")
+    assert newest == {
+        "cdp-db-01": "2026-11-20T11:55:00Z",  # now-5m: within CDP Gold's 15 minutes
+        "cdp-db-02": "2026-11-20T10:00:00Z",  # now-2h: breached
+        "erp-app-01": "2026-11-20T11:55:00Z",  # now-5m
+        "cdp-app-01": "2026-11-19T12:00:00Z",  # now-1d, CDP Paused
+    }
