@@ -14,6 +14,9 @@ description:
   - A status holds the latest session, the last result, the last successful session and its age,
     the failures since it, whether a session is running, whether the data holds no success at all,
     and, given an O(rpo), whether the RPO is breached.
+  - Given CDP task sessions (O(cdp_sessions)) and policies (O(cdp_policies)), it judges the VMs that Continuous Data
+    Protection (CDP) protects too, by default each on its policy's own RPO (RV(_value[].rpo_source)); a VM both
+    replicated and CDP-protected is one status with both kinds of evidence (RV(_value[].protection)).
   - V(Success) and V(Warning) both count as success, because a warning still produced a restore point.
   - Exactly at the RPO is still within it. A VM without any success in the data breaches any RPO.
   - Each status also lists its findings (V(never_succeeded), V(rpo_breach), V(failed), V(warning))
@@ -40,6 +43,8 @@ options:
   rpo_by_job:
     description:
       - RPO per replication job, overriding O(rpo) for the VMs whose latest session ran in that job.
+      - Keys match CDP policy names too; an entry that names or matches a VM's CDP policy overrides the policy's own
+        RPO (RV(_value[].rpo_source=option)).
       - Keys are job names or shell-style patterns (V(*), V(?), V([seq])); an exact name wins over a
         pattern, and among patterns the first that matches wins.
     type: dict
@@ -106,6 +111,53 @@ options:
     type: str
     choices: [restore_point, session]
     default: restore_point
+  cdp_sessions:
+    description:
+      - CDP task sessions of the same window, as M(veeam_em.core.cdp_policy_info) returns them with
+        O(veeam_em.core.cdp_policy_info#module:include_sessions=true) (RV(veeam_em.core.cdp_policy_info#module:cdp_task_sessions))
+        or M(veeam_em.core.replica_evidence_info) with O(veeam_em.core.replica_evidence_info#module:include_cdp)
+        (RV(veeam_em.core.replica_evidence_info#module:cdp_task_sessions)); Enterprise Manager's query type
+        C(CdpReplicaTaskSession) (Veeam's C(get_query_cdpreplicatasksession) page).
+      - A VM a Continuous Data Protection (CDP) policy protects has no replica task session; these are its evidence.
+        Its RPO is measured from the end of its newest completed CDP task session that did not fail
+        (RV(_value[].rpo_basis=cdp_session)). A VM with both kinds of evidence is one status, measured from the newer.
+      - O(include) and O(exclude) select them too; a session's C(policy_name) stands for its job name.
+    type: list
+    elements: dict
+  cdp_policies:
+    description:
+      - CDP policies with their includes, as M(veeam_em.core.cdp_policy_info) returns them
+        (RV(veeam_em.core.cdp_policy_info#module:cdp_policies)) or M(veeam_em.core.replica_evidence_info) does
+        (RV(veeam_em.core.replica_evidence_info#module:cdp_policies)); Enterprise Manager's C(/cdpPolicies) (Veeam's
+        C(get_cdppolicies_id) and C(policyscheduleoptions) pages).
+      - Given, each CDP VM is judged on its policy's own RPO (C(rpo_seconds)), unless O(rpo_by_job) names the policy
+        or O(cdp_rpo_source=option); it gets its policy's schedule state, and each VM a policy includes with no CDP
+        session in O(cdp_sessions) becomes a status with the finding V(never_replicated).
+      - Not given (a Portal User may not read CDP policies, Veeam's C(security_roles_concept) page), CDP VMs are
+        judged on O(rpo) and O(rpo_by_job); pass O(not_judged) so each status says why.
+      - O(include) and O(exclude) select policies by name, with the V(job_name) key.
+    type: list
+    elements: dict
+  cdp_rpo_source:
+    description:
+      - Which RPO a CDP VM is judged on. V(policy) - its policy's own RPO from O(cdp_policies), unless an
+        O(rpo_by_job) entry names or matches the policy (then that entry); without the policy, O(rpo). V(option) -
+        O(rpo) and O(rpo_by_job) for every VM, as for replicated VMs.
+    type: str
+    choices: [policy, option]
+    default: policy
+  failover_plans:
+    description:
+      - Failover plans, as M(veeam_em.core.failover_plan_info) returns them
+        (RV(veeam_em.core.failover_plan_info#module:failover_plans)) or M(veeam_em.core.replica_evidence_info)
+        with O(veeam_em.core.replica_evidence_info#module:include_failover_plans) does; Enterprise Manager's
+        C(/failoverPlans) (Veeam's C(get_failoverplans_id) page).
+      - Given, each status names the plans that hold its VM (RV(_value[].failover_plans)), and each plan VM with no
+        task session, restore point or CDP session becomes a status with the finding V(never_replicated), so the
+        V(veeam_em.core.failover_plan_status) filter judges every plan VM on a status.
+      - A plan's VM is matched by its display name on the plan's backup server.
+    type: list
+    elements: dict
 """
 
 EXAMPLES = r"""
@@ -130,6 +182,27 @@ EXAMPLES = r"""
     statuses: >-
       {{ evidence.replica_task_sessions
          | veeam_em.core.replica_status(rpo='4h', points=evidence.replica_points, jobs=evidence.replication_jobs) }}
+
+- name: CDP VMs judged on their policy's own RPO, the replicated VMs on 4 hours, and why a CDP VM is late
+  ansible.builtin.debug:
+    msg: "{{ statuses | selectattr('protection', 'contains', 'cdp') | map(attribute='rpo_evidence_text') }}"
+  vars:
+    statuses: >-
+      {{ evidence.replica_task_sessions
+         | veeam_em.core.replica_status(rpo='4h', points=evidence.replica_points,
+                                        cdp_sessions=evidence.cdp_task_sessions | default([]),
+                                        cdp_policies=evidence.cdp_policies | default(none),
+                                        not_judged=evidence.not_judged) }}
+
+- name: Every VM on the same 4 hours, CDP VMs too, but the CDP policies named Tier 0 on 5 minutes
+  ansible.builtin.debug:
+    msg: "{{ statuses | selectattr('rpo_breached') | map(attribute='message') }}"
+  vars:
+    statuses: >-
+      {{ evidence.replica_task_sessions
+         | veeam_em.core.replica_status(rpo='4h', rpo_by_job={'Tier 0*': '5m'}, cdp_rpo_source='option',
+                                        cdp_sessions=evidence.cdp_task_sessions | default([]),
+                                        cdp_policies=evidence.cdp_policies | default(none)) }}
 
 - name: Reproducible statuses of the production VMs, test VMs left out
   ansible.builtin.set_fact:
@@ -156,7 +229,7 @@ _value:
       description: Name of that backup server.
       type: str
     job_name:
-      description: Job of the latest session.
+      description: Job of the latest session; for a VM only CDP protects, its CDP policy (which O(rpo_by_job) matches).
       type: str
     job_names:
       description: Every job the VM's sessions ran in, sorted.
@@ -172,7 +245,9 @@ _value:
         - A running session has no result, whatever Enterprise Manager reports.
       type: str
     last_success_time:
-      description: Start of the newest successful session (ISO 8601, UTC); null if none.
+      description: >-
+        Start of the newest successful session (ISO 8601, UTC); for a VM only CDP protects, the end of its newest
+        completed CDP task session that did not fail. Null if none.
       type: str
     last_success_age_seconds:
       description: Seconds from RV(_value[].last_success_time) to O(now); null if no success.
@@ -200,8 +275,9 @@ _value:
       type: int
     rpo_basis:
       description:
-        - What the RPO was judged on - V(restore_point) (the newest point) or V(session) (no point, or
-          O(points) not given, or O(rpo_basis=session)).
+        - What the RPO was judged on - V(restore_point) (the newest point), V(session) (no point, or
+          O(points) not given, or O(rpo_basis=session)) or V(cdp_session) (the end of the newest completed CDP task
+          session that did not fail, from O(cdp_sessions); for a VM with both kinds of evidence, when it is newer).
       type: str
     rpo_evidence_time:
       description: The time the RPO was measured from (the point's or the session's); null if none.
@@ -221,7 +297,9 @@ _value:
       description: For such an object, V(Vm) or the container's type (V(Folder), V(Tag)); null otherwise.
       type: str
     job_schedule_enabled:
-      description: Whether the schedule of the VM's job (that of its latest session) is enabled; null without O(jobs).
+      description: >-
+        Whether the schedule of the VM's job (that of its latest session) is enabled; null without O(jobs). For a VM only
+        CDP protects, its policy's RV(_value[].cdp.policy_enabled).
       type: bool
     job_next_run:
       description: The next run of that job (ISO 8601, UTC); null without O(jobs) or when EM gives none.
@@ -241,15 +319,102 @@ _value:
       description: Sessions of the VM in the data.
       type: int
     rpo_seconds:
-      description: The RPO that applies to the VM, in seconds; null without O(rpo) or an override.
+      description:
+        - The RPO that applies to the VM, in seconds; null without O(rpo), an override or (for a CDP VM) its policy's RPO.
       type: float
+    rpo_source:
+      description:
+        - Where RV(_value[].rpo_seconds) came from - V(policy) (the VM's CDP policy's own RPO, C(RecoveryPointObjective*)
+          in the policy's C(PolicyScheduleOptions)), V(option) (O(rpo) or O(rpo_by_job)), or null (no RPO).
+      type: str
+    protection:
+      description:
+        - The kinds of evidence the VM has, sorted - V(cdp) (CDP task sessions, or a CDP policy that includes it) and
+          V(replica) (replica task sessions, restore points, or a replication job that includes it); both for a VM both
+          replicated and CDP-protected. Empty for a plan VM with no evidence at all.
+      type: list
+      elements: str
+    cdp:
+      description:
+        - The VM's CDP evidence; null for a VM no CDP session or policy names.
+        - The CDP "SLA" Veeam Backup & Replication shows is the share of completed sessions that met the RPO; a
+          completed session met it when it did not fail and ended within the RPO of the previous good one (the first
+          of the window - when it did not fail).
+      type: dict
+      contains:
+        policy_name:
+          description: The CDP policy (C(Name) on C(/cdpPolicies), or the session's C(CdpReplicaSessionReference) up to its last C(@)).
+          type: str
+        policy_id:
+          description: The policy's ID (from its C(UID)); null without O(cdp_policies).
+          type: str
+        policy_enabled:
+          description: >-
+            Whether the policy's schedule is enabled (C(ScheduleEnabled); false when C(ScheduleConfigured) is false);
+            null without O(cdp_policies).
+          type: bool
+        policy_next_run:
+          description: The policy's next run (C(NextRun), ISO 8601, UTC); null without O(cdp_policies) or when EM gives none.
+          type: str
+        policy_rpo_seconds:
+          description: >-
+            The policy's own RPO in seconds (C(PolicyScheduleOptions/RecoveryPointObjectiveSeconds), or
+            C(...Minutes) times 60); null without O(cdp_policies).
+          type: int
+        warning_after_seconds:
+          description: >-
+            After how many seconds VBR marks a missed RPO as a warning (C(RPOReporting/MarkAsWarning), seconds or minutes);
+            null without O(cdp_policies) or when RPO reporting is off.
+          type: int
+        failed_after_seconds:
+          description: >-
+            After how many seconds VBR marks a missed RPO as failed (C(RPOReporting/MarkAsFailed)); null without
+            O(cdp_policies) or when RPO reporting is off.
+          type: int
+        last_session:
+          description: >-
+            The newest CDP task session (C(id), C(creation_time), C(end_time) - C(CreationTimeUTC), C(EndTimeUTC) -,
+            C(state), C(result), C(reason), C(total_size) in bytes, C(duration_seconds)); empty without one.
+          type: dict
+        last_result:
+          description: Result of the newest completed CDP task session (V(Success), V(Warning), V(Failed)); null if none.
+          type: str
+        last_reason:
+          description: That session's C(Reason), such as V(RPO is not met); null if it gives none.
+          type: str
+        last_completed_time:
+          description: End of the newest completed CDP task session that did not fail (ISO 8601, UTC); null if none.
+          type: str
+        sessions:
+          description: CDP task sessions of the VM in O(cdp_sessions).
+          type: int
+        sessions_within_rpo:
+          description: How many of the completed ones met the RPO the VM is judged on; null without an RPO or a completed session.
+          type: int
+        sla_percent:
+          description: >-
+            RV(_value[].cdp.sessions_within_rpo) as a percentage (0 to 100, one decimal) of the completed sessions;
+            null without an RPO or a completed session.
+          type: float
+        max_delay_seconds:
+          description: >-
+            The largest delay, in seconds, beyond the RPO of a good session's end after the previous good one's;
+            0 when all met it, null without an RPO or a completed session.
+          type: float
+    failover_plans:
+      description:
+        - The failover plans that hold the VM, each as C(name) and C(order) (the VM's place in the plan's start order,
+          C(FailoveredVm/Order)), sorted by plan name; empty when in none or without O(failover_plans).
+      type: list
+      elements: dict
     rpo_breached:
       description: Whether the RPO evidence (RV(_value[].rpo_basis)) is older than the RPO, or there is none; null without an RPO.
       type: bool
     findings:
       description: >-
-        What is wrong, worst first: V(never_replicated) (with O(jobs)), V(never_succeeded), V(rpo_breach), V(failed) (the last result is Failed),
-        V(warning) (the last result is Warning). Empty when all is well.
+        What is wrong, worst first: V(never_replicated) (with O(jobs), O(cdp_policies) or O(failover_plans)), V(never_succeeded),
+        V(rpo_breach), V(failed) (the last replica or CDP result is Failed), V(warning) (the last replica or CDP result is Warning).
+        Empty when all is well.
       type: list
       elements: str
     status:
@@ -287,11 +452,14 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement i
 
 def replica_status(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
                    exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
-                   rpo_basis: Any = None, jobs: Any = None, not_judged: Any = None) -> list[dict[str, Any]]:
+                   rpo_basis: Any = None, jobs: Any = None, not_judged: Any = None, cdp_sessions: Any = None,
+                   cdp_policies: Any = None, cdp_rpo_source: Any = None,
+                   failover_plans: Any = None) -> list[dict[str, Any]]:
     """The filter: the collection's one judgement, with its errors as filter errors."""
     try:
         return replica_statuses(records, rpo, rpo_by_job, now, include, exclude, fail_on, include_sessions, points,
-                                rpo_basis, jobs, not_judged)
+                                rpo_basis, jobs, not_judged, cdp_sessions=cdp_sessions, cdp_policies=cdp_policies,
+                                cdp_rpo_source=cdp_rpo_source, failover_plans=failover_plans)
     except ConfigurationError as error:
         raise AnsibleFilterError(f"replica_status: {error}") from None
 
