@@ -43,6 +43,8 @@ CDP_SESSION_FIELDS = fields(
 # is added only with SimulatorConfig.cdp_result_filter "accept" (CDP_TASK_RESULT_FIELD).
 CDP_TASK_FIELDS = fields(
     Field("UID", "uid", lambda t: t.uid),
+    # The page names the session's UID parameter "Id" (urn:veeam:CdpReplicaTaskSession:...).
+    Field("Id", "uid", lambda t: t.uid),
     Field("Name", "string", lambda t: t.name),
     Field("PolicySessionUid", "uid", lambda t: t.policy_session.uid),
     Field("PolicySessionName", "string", lambda t: t.policy_session.name),

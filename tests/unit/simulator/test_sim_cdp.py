@@ -183,3 +183,9 @@ def test_each_cdp_vms_newest_completed_session_is_where_the_fixture_says(cdp_em)
         "erp-app-01": "2026-11-20T11:55:00Z",  # now-5m
         "cdp-app-01": "2026-11-19T12:00:00Z",  # now-1d, CDP Paused
     }
+
+
+def test_a_task_session_is_found_by_the_id_parameter_the_page_names(cdp_em) -> None:
+    uid = cdp_em.query_entities("CdpReplicaTaskSession", filter='VmDisplayName=="cdp-db-02"')[0].get("UID")
+    found = cdp_em.query_entities("CdpReplicaTaskSession", filter=f'Id=="{uid}"')
+    assert [task.get("UID") for task in found] == [uid]
