@@ -91,7 +91,7 @@ options:
     description:
       - Whether the failover plans (RV(failover_plans)) are read, beside the task sessions, as
         M(veeam_em.core.failover_plan_info) returns them with O(veeam_em.core.failover_plan_info#module:include_evidence=false).
-      - A Portal User may not read failover plans: RV(failover_plans) is then left out and RV(not_judged) says why.
+      - A Portal User may not read failover plans, so RV(failover_plans) is then left out and RV(not_judged) says why.
     type: bool
     default: false
 """

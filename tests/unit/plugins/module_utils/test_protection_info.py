@@ -17,17 +17,17 @@ from ansible_collections.veeam_em.core.tests.unit.plugins.module_utils.test_logo
     _Exit,
     module_params,
 )
-from ansible_collections.veeam_em.core.tests.unit.plugins.module_utils.test_protection_reads import (  # noqa: F401
-    PORTAL_USER,
-    RESTORE_OPERATOR,
-    estate_simulator,
-    simulator,
-)
+from ansible_collections.veeam_em.core.tests.unit.plugins.module_utils.protection_estate import PORTAL_USER, RESTORE_OPERATOR
 
 ESTATE_NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 CDP_WINDOW = {"created_after": "2026-11-19T00:00:00Z"}
 PLAN_WINDOW = {"created_after": "2026-11-13T00:00:00Z", "rpo": "24h"}
 POLICIES_REFUSED = {"checks": "cdp_policy_rpo", "reason": "no right to read CDP policies"}
+
+
+@pytest.fixture
+def simulator(protection_simulator):
+    return protection_simulator
 
 
 @pytest.fixture(autouse=True)

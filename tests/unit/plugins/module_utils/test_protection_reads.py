@@ -6,7 +6,6 @@ shapes, minutes as seconds, the policy name from the session's link, the filters
 the one matched after the read, and the role refusals."""
 from __future__ import annotations
 
-import os
 from datetime import datetime, timezone
 
 import pytest
@@ -15,28 +14,17 @@ from ansible_collections.veeam_em.core.plugins.module_utils import _gather
 from ansible_collections.veeam_em.core.plugins.module_utils._connection import open_api
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import AccessDenied
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_protection import CdpTaskSessionQuery, cdp_task_filter
-from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig, load_fixture
-from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXTURE_DIR, connection_options, leak_checked
+from ansible_collections.veeam_em.core.tests.unit.plugins.module_utils.protection_estate import PORTAL_USER, RESTORE_OPERATOR
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import connection_options
 
-ESTATE = os.path.join(FIXTURE_DIR, "cdp_and_plans.json")
 VBR_A, VBR_B = "vbr-a.corp.example", "vbr-b.corp.example"
 NOV_20 = datetime(2026, 11, 20, tzinfo=timezone.utc)
 NOV_19 = datetime(2026, 11, 19, tzinfo=timezone.utc)
-PORTAL_USER = {"username": "CORP\\cdp-reader", "password": "Cdp-Reader-9"}
-RESTORE_OPERATOR = {"username": "CORP\\restorer", "password": "Restorer-Pw-9"}
-
-
-@pytest.fixture(scope="module")
-def estate_simulator():
-    with EmSimulator(load_fixture(ESTATE), SimulatorConfig(plain_collection_days=0)) as simulator:
-        simulator.add_user(PORTAL_USER["username"], PORTAL_USER["password"], roles=("PortalUser",))
-        simulator.add_user(RESTORE_OPERATOR["username"], RESTORE_OPERATOR["password"], roles=("RestoreOperator",))
-        yield simulator
 
 
 @pytest.fixture
-def simulator(estate_simulator):
-    yield from leak_checked(estate_simulator)
+def simulator(protection_simulator):
+    return protection_simulator
 
 
 def read(simulator, call, **account):

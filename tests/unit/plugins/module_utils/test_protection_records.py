@@ -191,8 +191,8 @@ def test_a_plans_vms_come_in_start_order_those_without_order_last_by_name():
     assert {key: record[key] for key in ("id", "name", "description", "backup_server_id", "backup_server_name")} == {
         "id": "aa11bb22", "name": "ERP", "description": "ERP in start order", "backup_server_id": SERVER,
         "backup_server_name": "vbr01"}
-    assert [(vm["order"], vm["name"]) for vm in record["vms"]] == [(1, "db01"), (2, "app01"), (None, "web01"),
-                                                                    (None, "web02")]
+    expected = [(1, "db01"), (2, "app01"), (None, "web01"), (None, "web02")]
+    assert [(vm["order"], vm["name"]) for vm in record["vms"]] == expected
     assert record["vms"][0] == {"order": 1, "name": "db01", "display_name": "db01", "failovered_vm_id": "id-db01",
                                 "hierarchy_obj_ref": "urn:VMware:Vm:vc01.db01"}
 
