@@ -16,7 +16,9 @@ description:
     C(veeam_result_success), C(veeam_result_warning), C(veeam_result_failed) (the VM's last result),
     C(veeam_running), with O(rpo) or O(rpo_by_job) C(veeam_rpo_breached) and C(veeam_rpo_ok),
     C(veeam_finding_<finding>) for each finding of a VM (V(never_succeeded), V(rpo_breach), V(failed),
-    V(warning)) and C(veeam_failing) for the VMs with a finding in O(fail_on)."
+    V(warning)) and C(veeam_failing) for the VMs with a finding in O(fail_on); with O(include_cdp)
+    C(veeam_cdp) (every VM with CDP evidence), and with O(include_failover_plans)
+    C(veeam_failover_plan_<plan>) (the VMs each failover plan holds; a VM in two plans is in both)."
   - Group names are made safe for Ansible (characters other than letters, digits and V(_) become V(_));
     two names that become the same get a short digest of the original name as suffix, so they
     never share a group.
@@ -32,13 +34,18 @@ description:
     with a success, V(veeam_rpo_used_percent);
     with O(include_sessions) also V(veeam_sessions);
     V(veeam_not_judged), the checks this VM's EM could not judge, each as V(checks) (V(coverage)) and
-    V(reason) (such as V(no right to read replication jobs)); an empty list when every check was judged."
+    V(reason) (such as V(no right to read replication jobs)); an empty list when every check was judged;
+    V(veeam_protection) (the kinds of evidence the VM has, sorted: V(cdp), V(replica), both, or none for
+    a VM a failover plan holds that has no evidence at all), V(veeam_rpo_source) (V(policy): judged on its
+    CDP policy's own RPO, V(option): on O(rpo) or O(rpo_by_job), null without an RPO), V(veeam_cdp) and
+    V(veeam_failover_plans) (see O(include_cdp) and O(include_failover_plans))."
   - "With O(rpo_basis=restore_point) (the default) the RPO is judged on each VM's newest replica
     restore point, as Veeam's own monitoring measures it; a VM without a point in the window falls
     back to its last V(Success) task session (a V(Warning) may have made no point). More host vars:
     V(veeam_last_point_time), V(veeam_last_point_age_seconds), V(veeam_last_point_age_text),
     V(veeam_restore_points) (points in the window; null when points are not read), V(veeam_rpo_basis)
-    (V(restore_point) or V(session)), V(veeam_rpo_evidence_time), V(veeam_rpo_age_seconds) and
+    (V(restore_point), V(session), or V(cdp_session) for a VM whose newest good CDP task session is its
+    newest evidence), V(veeam_rpo_evidence_time), V(veeam_rpo_age_seconds) and
     V(veeam_rpo_evidence_text) (what the RPO was judged on, such as V(restore point 5h ago))."
   - "With O(include_unreplicated) (the default), the replication jobs and the objects they include are
     read too: an included VM with neither a task session nor a restore point in the window becomes a
@@ -61,6 +68,25 @@ description:
     refused, so VMs in jobs that never ran, disabled jobs and overdue jobs are not judged)), unless
     O(require_coverage) makes that EM's read fail. Any other refusal fails the EM's read with a message
     naming the operation, the roles that may do it and what to do."
+  - "With O(include_cdp) (the default), a VM a Continuous Data Protection (CDP) policy protects is a host
+    too, though it has no replication job and no replica task session: its evidence is its CDP task sessions
+    of the window, and by default (O(cdp_rpo_source=policy)) it is judged on its policy's own RPO. Such a VM
+    is in C(veeam_replicated_vms), the result and RPO groups as any other, in C(veeam_cdp), and in
+    C(veeam_job_<policy>): V(veeam_job_name) is its policy's name (so O(rpo_by_job) and O(job_names) match
+    policy names), V(veeam_job_schedule_enabled) its policy's schedule. A VM both replicated and
+    CDP-protected is one host with both kinds of evidence (V(veeam_protection) V([cdp, replica])), its RPO
+    measured from the newer of the two (V(veeam_rpo_basis) V(cdp_session) when the CDP session won)."
+  - "Reading CDP policies needs the Portal Administrator role; a Portal User may read CDP sessions but not
+    the policies. When an EM refuses the policies and the window has CDP task sessions, the plugin warns
+    once (C(reading CDP policies needs the Portal Administrator role in Enterprise Manager; this account was
+    refused, so CDP VMs are judged on the rpo given (or rpo_by_job), not on their policies' own RPO)),
+    V(veeam_not_judged) says so, and CDP VMs are judged on O(rpo) or O(rpo_by_job)
+    (V(veeam_rpo_source) V(option)); without CDP sessions nothing is said. Reading failover plans needs the
+    VM Restore Operator or Portal Administrator role: when an EM refuses them (a Portal User), it warns once
+    (C(reading failover plans needs the VM Restore Operator or Portal Administrator role in Enterprise
+    Manager; this account was refused, so failover plans are not judged)) and there are no plan groups.
+    A refusal of the CDP sessions (a VM Restore Operator, who is refused task sessions first) is warned
+    unless the CDP policies were read and there are none."
   - The statuses, findings and messages are those the C(veeam_em.core.replica_status) filter gives
     for the same sessions, RPOs and O(fail_on) (the same functions compute them).
   - "Host vars of backup servers: V(veeam_kind) (V(backup_server)) and V(veeam_backup_server_id),
@@ -165,7 +191,8 @@ options:
     type: str
   rpo_by_job:
     description:
-      - RPO per replication job, overriding O(rpo) for the VMs whose latest session ran in that job.
+      - RPO per replication job, overriding O(rpo) for the VMs whose latest session ran in that job; a key
+        may name a CDP policy too, overriding the policy's own RPO for its VMs (see O(cdp_rpo_source)).
       - Keys are job names or shell-style patterns (V(*), V(?), V([seq])); an exact name wins over a
         pattern, and among patterns the first that matches wins. Values are durations such as V(1h).
     type: dict
@@ -309,6 +336,54 @@ options:
       - Only with O(include_unreplicated) (without it coverage is not asked for).
     type: bool
     default: false
+  include_cdp:
+    description:
+      - Whether Continuous Data Protection is read, that is the CDP task sessions of the window
+        (C(GET /api/query?type=CdpReplicaTaskSession), filtered on C(CreationTimeUTC), paged like the task
+        sessions) and the CDP policies (C(GET /api/query?type=CdpPolicy)) with, when O(include_unreplicated),
+        the objects each includes (C(GET /api/cdpPolicies/{ID}/includes), one request per policy).
+      - Every VM with CDP evidence is then a host in C(veeam_cdp), with V(veeam_cdp), a mapping (null for
+        a VM without CDP evidence) of V(policy_name), V(policy_id), V(policy_enabled) (the policy's
+        C(ScheduleEnabled)), V(policy_next_run), V(policy_rpo_seconds) (its
+        C(PolicyScheduleOptions/RecoveryPointObjective), in seconds whether EM gives seconds or minutes),
+        V(warning_after_seconds) and V(failed_after_seconds) (its C(RPOReporting) thresholds, in seconds;
+        null when RPO reporting is off), V(last_session) (V(id), V(creation_time), V(end_time), V(state),
+        V(result), V(reason), V(total_size) in bytes, V(duration_seconds)), V(last_result), V(last_reason),
+        V(last_completed_time) (the end of the newest completed CDP task session that did not fail, ISO 8601),
+        V(sessions) (in the window), V(sessions_within_rpo), V(sla_percent) (the share of completed sessions
+        that met the RPO, 0-100 with one decimal, as Veeam's CDP SLA; null without an RPO or a completed
+        session) and V(max_delay_seconds) (the largest delay beyond the RPO). The policy's facts are null when
+        the policies were not read (refused).
+      - A VM a policy includes with no CDP task session in the window is a host in C(veeam_never_replicated),
+        as an object a replication job includes (only with O(include_unreplicated)).
+      - The task session, job and VM name patterns select CDP task sessions as they select task sessions, a
+        policy standing for the job.
+    type: bool
+    default: true
+  include_failover_plans:
+    description:
+      - Whether the failover plans are read (C(GET /api/query?type=FailoverPlan), each with its VMs from
+        C(FailoverPlanInfo/Includes/FailoveredVm)).
+      - Each VM gets V(veeam_failover_plans), the plans that hold it as a list of V(name) and V(order) (its
+        place in the plan's start order, C(Order)), sorted by plan name, and is in the group
+        C(veeam_failover_plan_<plan>) of each (the name made safe as for the job groups). A VM a plan holds
+        that has no evidence at all (no task session, restore point or CDP session in the window) is a host
+        in C(veeam_never_replicated) with V(veeam_protection) empty, since it is the VM that would hold the
+        plan back.
+      - Plans are only read; nothing is ever started, tested or undone.
+    type: bool
+    default: true
+  cdp_rpo_source:
+    description:
+      - The RPO a VM with CDP evidence is judged on.
+      - V(policy) judges it on its CDP policy's own RPO (C(RecoveryPointObjective) of the policy's schedule
+        options); an O(rpo_by_job) entry that names (or whose pattern matches) the policy overrides it, and
+        without the policy (not read) O(rpo) applies.
+      - V(option) judges it on O(rpo) and O(rpo_by_job) as every other VM.
+      - V(veeam_rpo_source) says which applied. Changing it reuses the cache.
+    type: str
+    choices: [policy, option]
+    default: policy
   include_sessions:
     description:
       - Whether each VM gets V(veeam_sessions), the list of its task sessions in the window, newest first.
@@ -327,8 +402,11 @@ notes:
     job sessions and, with O(include_backup_servers), one for the backup servers, and logs out.
   - With O(rpo_basis=restore_point), one more paged query reads the restore points; with
     O(include_unreplicated), one query reads the replication jobs and one request per job its includes.
-    These reads run while the task sessions are read, so up to twice O(max_concurrency) requests to one
-    Enterprise Manager are in flight.
+    With O(include_cdp), one paged query reads the CDP task sessions and one the CDP policies (with
+    O(include_unreplicated) one request per policy its includes); with O(include_failover_plans), one
+    paged query reads the failover plans.
+    These reads run while the task sessions are read, on two lanes (points then jobs; CDP then plans), so up
+    to three times O(max_concurrency) requests to one Enterprise Manager are in flight.
   - With O(cache), the cache holds one summary per VM (its latest session, last result, last success,
     consecutive failures, job names, session count; with O(include_sessions) also its sessions) and
     the backup server records; never credentials, and not the built inventory. Its size follows the
@@ -340,7 +418,7 @@ notes:
   - Changing O(rpo), O(rpo_by_job), O(fail_on), O(hostname), O(group_prefix), the constructed options,
     O(exclude_vm_names), O(exclude_backup_server_names), or O(vm_names) and O(backup_server_names) patterns with
     wildcards reuses the cache. Changing O(rpo_basis), O(include_unreplicated) or O(require_coverage) makes a
-    new read.
+    new read, as does changing O(include_cdp) or O(include_failover_plans); O(cdp_rpo_source) reuses the cache.
     Changing O(created_after), the connection, O(vm_names) or
     O(backup_server_names) without wildcards (they are sent to Enterprise Manager), O(job_names),
     O(exclude_job_names), O(include_sessions) or O(include_backup_servers) makes a new read.

@@ -23,8 +23,9 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import Set
 # Bump when the cached document changes shape, so an old entry is a miss. 1: raw task
 # sessions; 2: one fold summary per VM; 3: summaries with restore points and coverage;
 # 4: one document for one url and for several EMs (each EM's part, named or not); 5: each
-# part's not_judged (what its account could not have judged).
-CACHE_FORMAT = 5
+# part's not_judged (what its account could not have judged); 6: summaries with CDP evidence
+# and failover plan membership (issue 27).
+CACHE_FORMAT = 6
 
 
 def cache_fingerprint(settings: Settings, sources: Sequence[EmSource]) -> str:
@@ -51,6 +52,8 @@ def cache_fingerprint(settings: Settings, sources: Sequence[EmSource]) -> str:
         "reads_points": settings.reads_points, "include_unreplicated": settings.include_unreplicated,
         # An entry read without require_coverage may hold coverage not judged, which must fail a run with it.
         "require_coverage": settings.require_coverage,
+        # CDP sessions and policies, and failover plans, are read or not (cdp_rpo_source only judges).
+        "include_cdp": settings.include_cdp, "include_failover_plans": settings.include_failover_plans,
     }
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode("utf-8")).hexdigest()
 

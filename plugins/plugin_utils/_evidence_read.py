@@ -1,17 +1,19 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the replicas inventory reads beside task sessions: restore points (the RPO evidence)
-and replication jobs with their includes (coverage and schedule state).
+and replication jobs with their includes (coverage and schedule state) on one lane, and the
+CDP sessions and policies and the failover plans (_protection_read) on another.
 
-These reads run on one worker thread while the caller reads the task sessions, so EM
-answers them while the client is busy converting session pages (make bench's inventory_off
-row, judged on sessions without coverage, shows what they still cost). Points come page by page from
-one query (the window, and the exact VM and backup server names EM can filter on) and are
-kept as settled records until the sessions are folded; EM's retention bounds them per VM,
-so memory still follows the VMs. Jobs come from one query and their includes from one
-request per job, at most max_concurrency at a time. An account refused the jobs (an EM
-role without Portal Administrator: Veeam's "Security Roles" page, docs/docsite/rst/em_api_notes.rst,
-"Roles") leaves them unread and says so (verdict._not_judged), so the rest is still judged.
+The lanes run on worker threads while the caller reads the task sessions, so EM answers them
+while the client is busy converting session pages (make bench's inventory_off row, judged on
+sessions without coverage, shows what they still cost, and its cdp_plans_off row what CDP and
+plans cost). Points come page by page from one query (the window, and the exact VM and backup
+server names EM can filter on) and are kept as settled records until the sessions are folded;
+EM's retention bounds them per VM, so memory still follows the VMs. Jobs come from one query
+and their includes from one request per job, at most max_concurrency at a time. An account
+refused the jobs (an EM role without Portal Administrator: Veeam's "Security Roles" page,
+docs/docsite/rst/em_api_notes.rst, "Roles") leaves them unread and says so (verdict._not_judged),
+so the rest is still judged.
 Private to the collection.
 """
 from __future__ import annotations
@@ -25,6 +27,12 @@ from typing import Any
 from ansible_collections.veeam_em.core.plugins.module_utils._gather import unless_jobs_refused
 from ansible_collections.veeam_em.core.plugins.module_utils._records import settled_replica_point
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import EmApi
+from ansible_collections.veeam_em.core.plugins.plugin_utils._protection_read import (
+    FoldCdp,
+    Protection,
+    Stopped,
+    read_protection,
+)
 
 
 @dataclass
@@ -37,10 +45,7 @@ class Evidence:
     jobs: list[dict[str, Any]] | None = None
     includes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     not_judged: list[dict[str, Any]] = field(default_factory=list)
-
-
-class _Stopped(Exception):
-    """The session read failed, so the worker stops between two requests."""
+    protection: Protection = field(default_factory=Protection)
 
 
 def read_points(api: EmApi, settings: Any, stop: threading.Event) -> list[dict[str, Any]]:
@@ -49,7 +54,7 @@ def read_points(api: EmApi, settings: Any, stop: threading.Event) -> list[dict[s
     kept = []
     for page in api.iter_replica_points(settings.point_query()):
         if stop.is_set():
-            raise _Stopped()
+            raise Stopped()
         kept.extend(settled_replica_point(raw) for raw in page if settings.selection.keeps_point(raw))
     return kept
 
@@ -84,24 +89,36 @@ def read_evidence(api: EmApi, settings: Any, stop: threading.Event) -> Evidence:
     return evidence
 
 
-class EvidenceRead:
-    """`with EvidenceRead(api, settings) as reading:` starts the read; read the sessions inside
-    the block, then `reading.result()` (the Evidence a VmFold takes).
+def _no_cdp(records: list[dict[str, Any]]) -> None:
+    """The fold of a read that asks for no CDP session (never called)."""
 
-    An error of the worker is raised by result(), so no summary is built on part of the
-    evidence; leaving the block on an error stops the worker at its next request and waits
-    for it, so no request runs after the caller logs out.
+
+class EvidenceRead:
+    """`with EvidenceRead(api, settings, fold_cdp) as reading:` starts the read; read the sessions
+    inside the block, then `reading.result()` (the Evidence a VmFold takes). `fold_cdp(records)`
+    folds a page of CDP task sessions (settled records) on the protection lane's thread.
+
+    Two lanes at most, each paging with the client's max_concurrency: points then jobs, and
+    (with include_cdp or include_failover_plans) CDP sessions, policies, then plans. An error
+    of a lane is raised by result(), so no summary is built on part of the evidence; leaving
+    the block on an error stops the lanes at their next request and waits for them, so no
+    request runs after the caller logs out.
     """
 
-    def __init__(self, api: EmApi, settings: Any) -> None:
+    def __init__(self, api: EmApi, settings: Any, fold_cdp: FoldCdp = _no_cdp) -> None:
         self._api = api
         self._settings = settings
+        self._fold_cdp = fold_cdp
         self._stop = threading.Event()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veeam_em_evidence")
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="veeam_em_evidence")
         self._future: Future | None = None
+        self._protection: Future | None = None
 
     def __enter__(self) -> "EvidenceRead":
         self._future = self._pool.submit(read_evidence, self._api, self._settings, self._stop)
+        if self._settings.include_cdp or self._settings.include_failover_plans:
+            self._protection = self._pool.submit(read_protection, self._api, self._settings, self._stop,
+                                                 self._fold_cdp)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
@@ -110,5 +127,8 @@ class EvidenceRead:
         self._pool.shutdown(wait=True)
 
     def result(self) -> Evidence:
-        """What the worker read, once it is done; its error, if it failed."""
-        return self._future.result()  # type: ignore[union-attr]
+        """What the lanes read, once they are done; the first lane's error, if one failed."""
+        evidence: Evidence = self._future.result()  # type: ignore[union-attr]
+        if self._protection is not None:
+            evidence.protection = self._protection.result()
+        return evidence

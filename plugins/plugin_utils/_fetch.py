@@ -8,6 +8,7 @@ the same for one `url` and for each EM of several, on the worker thread _em_read
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, ContextManager
 
@@ -37,20 +38,33 @@ class EmPart:
 def fetch_part(source: EmSource, settings: Settings, open_client: OpenClient) -> EmPart:
     """One EM's part, read through a client that `open_client(source)` logs on and out.
 
-    Task sessions are folded page by page and not kept, so memory follows the VMs; restore
-    points and jobs are read beside them (EvidenceRead) and folded after. With require_coverage,
-    coverage not judged (jobs refused, or none shown) fails this EM's read (NotJudgedError).
+    Task sessions and CDP task sessions are folded page by page and not kept, so memory follows
+    the VMs; restore points, jobs, CDP policies and failover plans are read beside them
+    (EvidenceRead) and folded after. With require_coverage, coverage not judged (jobs refused,
+    or none shown) fails this EM's read (NotJudgedError).
     """
     fold = VmFold(settings.selection, settings.include_sessions, points_read=settings.reads_points)
-    with open_client(source) as api, EvidenceRead(api, settings) as reading:
+    folding = threading.Lock()  # the CDP lane folds on its own thread into the same fold
+
+    def fold_cdp(records: list[dict[str, Any]]) -> None:
+        with folding:
+            fold.add_cdp_sessions(records)
+
+    with open_client(source) as api, EvidenceRead(api, settings, fold_cdp) as reading:
         servers = [backup_server_record(raw) for raw in api.backup_servers()] if settings.include_backup_servers else []
         for page in api.iter_task_sessions(settings.session_query()):
             # Times stay datetimes from the XML to the status: no text to parse back per session.
-            fold.add_sessions(settled_task_session(raw) for raw in page)
+            records = [settled_task_session(raw) for raw in page]
+            with folding:
+                fold.add_sessions(records)
         evidence = reading.result()
-    summaries = fold.add_points(evidence.points).summaries(evidence.jobs, evidence.includes, evidence.not_judged)
+    found = evidence.protection
+    not_judged = union(evidence.not_judged, found.not_judged)
+    summaries = fold.add_points(evidence.points).summaries(evidence.jobs, evidence.includes, not_judged,
+                                                           cdp_policies=found.cdp_policies,
+                                                           failover_plans=found.failover_plans)
     # VmFold adds JOBS_NOT_SHOWN to every summary; the part keeps it with what the read found.
-    not_judged = union(evidence.not_judged, *(summary["not_judged"] for summary in summaries))
+    not_judged = union(not_judged, *(summary["not_judged"] for summary in summaries))
     if settings.require_coverage:
         require_judged(not_judged, "require_coverage")
     return EmPart(source.name, summaries, servers, not_judged)

@@ -85,7 +85,8 @@ def _as_data(name: str) -> str:
 
 def vm_fixed_groups(status: Mapping[str, Any]) -> list[str]:
     """The fixed-name groups (without prefix) a VM belongs to; an object never replicated is
-    in never_replicated instead of replicated_vms."""
+    in never_replicated instead of replicated_vms; a VM with CDP evidence (a CDP task session,
+    or a CDP policy that includes it) is in cdp too."""
     groups = [] if status.get("never_replicated") else ["replicated_vms"]
     if status.get("last_result") in RESULT_GROUPS:
         groups.append(f"result_{RESULT_GROUPS[status['last_result']]}")
@@ -102,6 +103,8 @@ def vm_fixed_groups(status: Mapping[str, Any]) -> list[str]:
         groups.append("job_disabled")
     if status.get("job_overdue"):
         groups.append("job_overdue")
+    if "cdp" in (status.get("protection") or ()):
+        groups.append("cdp")
     return groups
 
 
@@ -116,7 +119,7 @@ class GroupNamer:
         return self.sanitize(f"{self.prefix}{name}")
 
     def family(self, family: str, raw_names: Iterable[str]) -> dict[str, str]:
-        """{EM name: group name} for one family (server, job). Names that sanitise alike get a digest suffix."""
+        """{EM name: group name} for one family (server, job, failover_plan). Names that sanitise alike get a digest suffix."""
         safe = {raw: self.sanitize(f"{self.prefix}{family}_{raw}") for raw in set(raw_names)}
         clashes = Counter(safe.values())
         return {

@@ -30,6 +30,11 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import Set
 from ansible_collections.veeam_em.core.plugins.plugin_utils._unsafe import make_unsafe
 
 
+def _plan_names(vm: VmHost) -> list[str]:
+    """The failover plans that hold a VM (a plan without a name, which EM never sends, in none)."""
+    return [member["name"] for member in vm.status.get("failover_plans") or () if member.get("name")]
+
+
 class InventoryWriter:
     """`InventoryWriter(plugin, settings, expressions).write(parts, failed, now)`."""
 
@@ -71,10 +76,12 @@ class InventoryWriter:
             self.plugin.display.v(f"{self.plugin.NAME}: {note}")
         server_groups = self.namer.family("server", {vm.status["backup_server_name"] or "unknown" for vm in vms})
         job_groups = self.namer.family("job", {job for vm in vms for job in vm.status["job_names"]})
+        plan_groups = self.namer.family("failover_plan", {plan for vm in vms for plan in _plan_names(vm)})
         for vm, name in zip(vms, names):
             groups = [self.namer.fixed(group) for group in vm_fixed_groups(vm.status)]
             groups.append(server_groups[vm.status["backup_server_name"] or "unknown"])
             groups.extend(job_groups[job] for job in vm.status["job_names"])
+            groups.extend(plan_groups[plan] for plan in _plan_names(vm))
             self._add_host(name, vm.variables, groups + self._em_groups(vm.em_name))
 
     def _em_groups(self, em_name: str | None) -> list[str]:

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils.em._em_api import PointQuery, TaskSessionQuery
+from ansible_collections.veeam_em.core.plugins.module_utils.em._em_protection import CdpTaskSessionQuery
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import Criteria, read_criteria
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._lookback import check_lookback
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import NameFilter, Selection
@@ -22,7 +23,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_
 SETTINGS_OPTIONS = ("created_after", "vm_names", "exclude_vm_names", "job_names", "exclude_job_names",
                     "backup_server_names", "exclude_backup_server_names", "rpo", "rpo_by_job", "fail_on",
                     "group_prefix", "include_backup_servers", "include_sessions", "rpo_basis", "include_unreplicated",
-                    "require_coverage")
+                    "require_coverage", "include_cdp", "include_failover_plans", "cdp_rpo_source")
 DEFAULT_GROUP_PREFIX = "veeam_"
 
 
@@ -39,6 +40,9 @@ class Settings:
     include_unreplicated: bool = True
     # Whether coverage not judged (the jobs refused to the account) fails the EM's read.
     require_coverage: bool = False
+    # CDP task sessions and policies (issue 27), and failover plans, read beside the task sessions.
+    include_cdp: bool = True
+    include_failover_plans: bool = True
 
     @property
     def reads_points(self) -> bool:
@@ -56,6 +60,13 @@ class Settings:
         names = self.selection.exact_names()
         return PointQuery(vm_names=names.vm_names, backup_servers=names.backup_server_names,
                           created_after=self.selection.created_after)
+
+    def cdp_session_query(self) -> CdpTaskSessionQuery:
+        """The CDP task sessions asked for: the window, the exact VM and backup server names, and
+        the exact job names as policy names (a CDP VM's job is its policy; matched after the read)."""
+        names = self.selection.exact_names()
+        return CdpTaskSessionQuery(vm_names=names.vm_names, backup_servers=names.backup_server_names,
+                                   policy_names=names.job_names, created_after=self.selection.created_after)
 
 
 def _patterns(value: Iterable[str] | None) -> tuple[str, ...]:
@@ -79,7 +90,8 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
         servers=NameFilter(_patterns(options.get("backup_server_names")), _patterns(options.get("exclude_backup_server_names"))),
         created_after=created_after,
     )
-    criteria = read_criteria(options.get("rpo"), options.get("rpo_by_job"), options.get("fail_on"), options.get("rpo_basis"))
+    criteria = read_criteria(options.get("rpo"), options.get("rpo_by_job"), options.get("fail_on"), options.get("rpo_basis"),
+                             options.get("cdp_rpo_source"))
     check_lookback(now - created_after, window, criteria.rpo, criteria.rpo_by_job)
     prefix = options.get("group_prefix")
     return Settings(
@@ -89,4 +101,6 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
         include_sessions=bool(options.get("include_sessions", False)),
         include_unreplicated=bool(options.get("include_unreplicated", True)),
         require_coverage=bool(options.get("require_coverage", False)),
+        include_cdp=bool(options.get("include_cdp", True)),
+        include_failover_plans=bool(options.get("include_failover_plans", True)),
     )

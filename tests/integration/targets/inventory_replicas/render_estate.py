@@ -3,10 +3,16 @@
 """Turn files/estate.template.json into a simulator fixture whose history ends now.
 
     python render_estate.py TEMPLATE FIXTURE NOW_FILE
+    python render_estate.py --shift PINNED FIXTURE NOW_FILE
 
 Offsets 'now-26h' / 'now-1h57m' become ISO 8601 UTC times; short ids become GUIDs (uuid5,
 so they are the same on every run and the golden files can hold them). The moment used
 as 'now' goes to NOW_FILE, so golden.py can show times as the same offsets again.
+
+With --shift, PINNED is a fixture written at a fixed moment (its `_now`, such as
+tests/em_simulator/fixtures/cdp_and_plans.json at 2026-11-20T12:00:00Z): the inventory measures
+ages from the moment it runs and has no `now` of its own, so every ISO 8601 time in it moves
+by the same whole seconds, and each offset from `_now` stays what the fixture's comment says.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 OFFSET = re.compile(r"^now([-+])(\d+)h(?:(\d+)m)?$")
+ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 ID_KEYS = ("id", "job_session_id", "server_id", "job_id")
 NAMESPACE = uuid.UUID("5b2e7a0c-6f1d-4c3e-9a8b-7d6e5f4a3b2c")
 
@@ -48,14 +55,34 @@ def render(entity: dict[str, Any], now: datetime) -> dict[str, Any]:
     return out
 
 
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def shifted(value: Any, by: timedelta) -> Any:
+    """The same data with every ISO 8601 time moved by `by`."""
+    if isinstance(value, dict):
+        return {key: shifted(item, by) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shifted(item, by) for item in value]
+    if isinstance(value, str) and ISO_TIME.match(value):
+        return (_utc(value) + by).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value
+
+
 def main() -> None:
-    template, fixture, now_file = sys.argv[1:4]
+    shift = sys.argv[1] == "--shift"
+    source, fixture, now_file = sys.argv[1 + shift:4 + shift]
     # Whole seconds: the simulator and the client keep them exactly.
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    with open(template, encoding="utf-8") as handle:
+    with open(source, encoding="utf-8") as handle:
         data = json.load(handle)
-    rendered = {kind: [render(entity, now) for entity in data[kind]]
-                for kind in ("backup_servers", "replica_job_sessions", "replica_task_sessions", "jobs", "replica_points")}
+    if shift:
+        rendered = shifted(data, now - _utc(data["_now"]))
+    else:
+        rendered = {kind: [render(entity, now) for entity in data[kind]]
+                    for kind in ("backup_servers", "replica_job_sessions", "replica_task_sessions", "jobs",
+                                 "replica_points")}
     with open(fixture, "w", encoding="utf-8") as handle:
         json.dump(rendered, handle, indent=1)
     with open(now_file, "w", encoding="utf-8") as handle:

@@ -80,7 +80,9 @@ class FakeApi:
 
 
 def _settings(**options: Any) -> Any:
-    return read_settings({"created_after": "2d", "rpo": "24h", **options}, NOW)
+    # The points and jobs lane; the CDP and failover plan lane has its own tests (test_protection_read).
+    return read_settings({"created_after": "2d", "rpo": "24h", "include_cdp": False, "include_failover_plans": False,
+                          **options}, NOW)
 
 
 def _summaries(settings: Any, evidence: Any) -> list[dict[str, Any]]:

@@ -572,6 +572,19 @@ def test_client_seam_feeds_the_inventory(run, mocker):
         def job_includes(self, job_ids):
             return {}
 
+        def iter_cdp_task_sessions(self, query):
+            assert query.vm_names == ("vm1",), "the exact VM name is sent for CDP task sessions too"
+            yield []
+
+        def cdp_policies(self, backup_servers, names):
+            return []
+
+        def cdp_policy_includes(self, ids):
+            return {}
+
+        def failover_plans(self, backup_servers):
+            return []
+
     @contextmanager
     def fake(_source, _said):
         yield FakeApi()

@@ -47,6 +47,13 @@ NOT_SHOWN = {"checks": "coverage", "reason": "Enterprise Manager showed no repli
 # EM's denied answers (the simulator's denied_answer): what the account is then told.
 BY_ANSWER = {"forbidden": (REFUSED, REFUSED_WARNING), "unauthorized": (REFUSED, REFUSED_WARNING),
              "empty": (NOT_SHOWN, NOT_SHOWN_WARNING)}
+# A Portal User may not read failover plans either (issue 27): refused (403 or 401), it is one more
+# warning and not_judged entry; shown none ("empty"), there is simply no plan.
+PLANS_REFUSED = {"checks": "failover_plans", "reason": "no right to read failover plans"}
+PLANS_WARNING = ("reading failover plans needs the VM Restore Operator or Portal Administrator role in Enterprise "
+                 "Manager; this account was refused, so failover plans are not judged")
+PLANS_BY_ANSWER = {"forbidden": ([PLANS_REFUSED], [PLANS_WARNING]), "unauthorized": ([PLANS_REFUSED], [PLANS_WARNING]),
+                   "empty": ([], [])}
 FAILS = ("require_coverage is true, so this fails: give the account the Portal Administrator role, or set "
          "require_coverage: false to judge without coverage")
 
@@ -90,13 +97,14 @@ def test_a_portal_user_lists_every_vm_but_coverage_and_says_so_once(run, mocker,
     run.simulator.configure(denied_answer=answer)
     reader, said = parse(run, run.config(rpo="3d", username=READER), mocker)
     entry, warning = BY_ANSWER[answer]
-    assert said == [f"{FQCN}: {warning}"]
+    plan_entries, plan_warnings = PLANS_BY_ANSWER[answer]
+    assert said == [f"{FQCN}: {text}" for text in [warning, *plan_warnings]]
     assert vm_hosts(reader) == [name for name in vm_hosts(admin) if name != "new01"]
     assert hosts(reader, "veeam_replicated_vms") == hosts(admin, "veeam_replicated_vms")
     assert hosts(reader, "veeam_backup_servers") == ["vbr01", "vbr02"]
     assert "veeam_never_replicated" not in reader.groups
     for name in vm_hosts(reader):
-        assert hostvars(reader, name)["veeam_not_judged"] == [entry], name
+        assert hostvars(reader, name)["veeam_not_judged"] == [entry, *plan_entries], name
         assert hostvars(reader, name)["veeam_never_replicated"] is None, name
     # Judged on what the role may read: db01's failure and its RPO as an administrator sees them.
     assert hostvars(reader, "db01")["veeam_findings"] == hostvars(admin, "db01")["veeam_findings"]
@@ -114,7 +122,8 @@ def test_require_coverage_fails_a_portal_user_in_the_same_words(run, answer):
 
 def test_require_coverage_is_not_checked_without_include_unreplicated(run, mocker):
     inventory, said = parse(run, run.config(username=READER, require_coverage=True, include_unreplicated=False), mocker)
-    assert said == [] and hostvars(inventory, "db01")["veeam_not_judged"] == []
+    # The plans refused are not coverage: said, and never a failure of require_coverage.
+    assert said == [f"{FQCN}: {PLANS_WARNING}"] and hostvars(inventory, "db01")["veeam_not_judged"] == [PLANS_REFUSED]
     assert "GET /api/query?type=Job" not in run.simulator.snapshot()["by_path"]
 
 
@@ -142,12 +151,13 @@ def two_accounts(run: Run, **options: Any) -> str:
 
 def test_the_read_only_em_is_named_in_its_warning_and_the_other_judged(run, mocker):
     inventory, said = parse(run, two_accounts(run), mocker)
-    assert said == [f"{FQCN}: Enterprise Manager 'us' (enterprise_managers[1]): {REFUSED_WARNING}"]
+    assert said == [f"{FQCN}: Enterprise Manager 'us' (enterprise_managers[1]): {text}"
+                    for text in (REFUSED_WARNING, PLANS_WARNING)]
     assert hosts(inventory, "veeam_never_replicated") == ["new01"]
     assert hostvars(inventory, "new01")["veeam_em_name"] == "eu"
     for name in hosts(inventory, "veeam_em_us"):
         if hostvars(inventory, name)["veeam_kind"] != "backup_server":
-            assert hostvars(inventory, name)["veeam_not_judged"] == [REFUSED], name
+            assert hostvars(inventory, name)["veeam_not_judged"] == [REFUSED, PLANS_REFUSED], name
     assert hostvars(inventory, "db01_eu")["veeam_not_judged"] == []
     assert hostvars(inventory, "db01_us")["veeam_findings"] == hostvars(inventory, "db01_eu")["veeam_findings"]
 
@@ -171,12 +181,12 @@ def test_the_cache_keeps_what_was_not_judged_and_a_hit_says_it_again(run, mocker
     fetched, said_at_fetch = parse(run, path, mocker)
     [cache_file] = cache_files(run)
     [part] = cache_document(cache_file)["enterprise_managers"]
-    assert part["not_judged"] == [REFUSED]
+    assert part["not_judged"] == [REFUSED, PLANS_REFUSED]
     run.simulator.reset_stats()
     hit, said_at_hit = parse(run, path, mocker)
     assert run.simulator.snapshot()["requests"] == 0, "a cache hit asked EM"
-    assert said_at_hit == said_at_fetch == [f"{FQCN}: {REFUSED_WARNING}"]
-    assert hostvars(hit, "db01")["veeam_not_judged"] == [REFUSED] and hostvars(hit, "db01")["veeam_never_replicated"] is None
+    assert said_at_hit == said_at_fetch == [f"{FQCN}: {REFUSED_WARNING}", f"{FQCN}: {PLANS_WARNING}"]
+    assert hostvars(hit, "db01")["veeam_not_judged"] == [REFUSED, PLANS_REFUSED] and hostvars(hit, "db01")["veeam_never_replicated"] is None
     assert vm_hosts(hit) == vm_hosts(fetched)
 
 

@@ -111,6 +111,19 @@ class FakeEm:
     def job_includes(self, job_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         return {job["id"]: job["includes"] for job in self.estate["jobs"] if job["id"] in job_ids}
 
+    # These estates have no CDP and no failover plan (test_inventory_cdp's have): EM answers none.
+    def iter_cdp_task_sessions(self, query: Any) -> Iterator[list[dict[str, Any]]]:
+        yield []
+
+    def cdp_policies(self, backup_servers: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        return []
+
+    def cdp_policy_includes(self, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        return {}
+
+    def failover_plans(self, backup_servers: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        return []
+
 
 def _asked(raw: dict[str, Any], after: datetime | None, vms: tuple[str, ...], servers: tuple[str, ...]) -> bool:
     return ((after is None or raw["creation_time"] >= after) and (not vms or raw["vm_name"] in vms)
