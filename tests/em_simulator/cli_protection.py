@@ -59,4 +59,3 @@ def estate_summary(dataset: Dataset, now: int | None = None) -> dict[str, Any]:
 
 def print_estate_summary(dataset: Dataset, now: int | None) -> None:
     print(json.dumps(estate_summary(dataset, now), indent=2, ensure_ascii=False))
-

@@ -25,7 +25,6 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 from .names import SHARED_VM_NAME
 from .model import TICKS_PER_SECOND, BackupServer, Job, ObjectInJob, ReplicaJobSession, ReplicaPoint, ReplicaTaskSession
@@ -106,7 +105,7 @@ def _policy(maker: _Maker, server: BackupServer, server_index: int, policy_index
                        rpo=rpo, description=f"Generated, RPO {rpo.value} {rpo.unit.lower()}",
                        warning_after=Duration(5, "Minutes") if reporting else None,
                        failed_after=Duration(10, "Minutes") if reporting else None)
-    names = [maker.new_vm_name("cdp-vm") for _ in range(maker.rng.randint(2, 4))]
+    names = [maker.new_vm_name("cdp-vm") for _count in range(maker.rng.randint(2, 4))]
     both = [name for name in _replicated_vms(estate, server) if name != SHARED_VM_NAME][:1]
     if policy_index == 0 and both:
         names.insert(0, both[0])

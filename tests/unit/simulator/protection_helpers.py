@@ -26,8 +26,8 @@ def fixture_simulator(**settings: Any) -> Iterator[EmSimulator]:
     with jobhelpers.logged_on)."""
     config = SimulatorConfig(plain_collection_days=0, **settings)
     with EmSimulator(load_fixture(CDP_FIXTURE), config, tls=False) as simulator:
-        for name, roles in ACCOUNTS.values():
-            simulator.add_user(name, PASSWORD, roles)
+        for account in ACCOUNTS.values():
+            simulator.add_user(account[0], PASSWORD, account[1])
         yield simulator
 
 

@@ -31,7 +31,7 @@ def _links(entity) -> dict[tuple[str, str], str | None]:
 
 def test_a_task_session_has_the_documented_elements_in_order(cdp_em) -> None:
     newest = cdp_em.query_entities("CdpReplicaTaskSession", filter='VmDisplayName=="cdp-db-01"',
-                               sortDesc="CreationTimeUTC")[0]
+                                   sortDesc="CreationTimeUTC")[0]
     assert local(newest) == "CdpReplicaTaskSession" and newest.get("Type") == "CdpReplicaTaskSession"
     assert newest.get("Name") == "cdp-db-01@2026-11-20 11:54:56"
     assert newest.get("VmDisplayName") == "cdp-db-01"

@@ -15,7 +15,6 @@ from ansible_collections.veeam_em.core.tests.unit.simulator.protection_helpers i
     EM,
     by_name,
     children,
-    fixture_simulator,
     local,
     text,
 )
