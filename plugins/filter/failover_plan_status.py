@@ -52,7 +52,7 @@ EXAMPLES = r"""
 
 - name: Judge every VM, the plans' VMs without evidence included, on a 24-hour RPO (CDP VMs on their policy's)
   ansible.builtin.set_fact:
-    statuses: >-
+    plan_vm_statuses: >-
       {{ evidence.replica_task_sessions
          | veeam_em.core.replica_status(rpo='24h', points=evidence.replica_points,
                                         jobs=evidence.replication_jobs | default(none),
@@ -62,18 +62,18 @@ EXAMPLES = r"""
 
 - name: Each plan in one line - ready, or held back by which VMs and why
   ansible.builtin.debug:
-    msg: "{{ evidence.failover_plans | veeam_em.core.failover_plan_status(statuses) | map(attribute='message') }}"
+    msg: "{{ evidence.failover_plans | veeam_em.core.failover_plan_status(plan_vm_statuses) | map(attribute='message') }}"
 
 - name: Stop before the DR test when a plan it fails over could not fail over now
   ansible.builtin.assert:
-    that: plans | rejectattr('ready') | list | length == 0
-    fail_msg: "{{ plans | rejectattr('ready') | map(attribute='message') | join('; ') }}"
+    that: dr_plans | rejectattr('ready') | list | length == 0
+    fail_msg: "{{ dr_plans | rejectattr('ready') | map(attribute='message') | join('; ') }}"
     quiet: true
   vars:
     dr_test_plans: [vbr01 ready]
-    plans: >-
+    dr_plans: >-
       {{ evidence.failover_plans | selectattr('name', 'in', dr_test_plans)
-         | veeam_em.core.failover_plan_status(statuses) }}
+         | veeam_em.core.failover_plan_status(plan_vm_statuses) }}
 """
 
 RETURN = r"""

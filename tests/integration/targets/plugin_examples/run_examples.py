@@ -17,6 +17,11 @@ COLLECTION = "veeam_em.core"
 USERNAME, PASSWORD = "CORP\\em-reader", "Sim-Passw0rd!"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 RECAP = re.compile(r"localhost\s*:\s*ok=(\d+)\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)")
+# What the examples print only when they ran on the estate's CDP VMs and failover plans (runme.sh):
+# a plan judged ready and one held back (failover_plan_status), a CDP VM's evidence (replica_status)
+# and the disabled CDP policy (cdp_policy_info).
+ESTATE_SHOWN = ("failover plan 'vbr01 ready' is ready", "failover plan 'vbr01 held back' is held back by",
+                '"CDP session ', '"CDP Policy 2-1"')
 
 
 def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -80,6 +85,9 @@ def run_task_examples(examples: dict[str, str], work: str) -> None:
         raise SystemExit(f"expected {total} example tasks ok and none failed or skipped:\n{output[-3000:]}")
     for play in plays:
         print(f"{play['name'][len('EXAMPLES of '):]}: {len(play['tasks'])} example tasks ran")
+    missing = [text for text in ESTATE_SHOWN if text not in output]
+    if missing:
+        raise SystemExit(f"the examples did not show {missing} (no CDP VM or failover plan judged?):\n{output[-3000:]}")
 
 
 def run_inventory_examples(name: str, examples: str, work: str) -> None:
