@@ -8,7 +8,9 @@
 #   - a first hour's mistakes (first_hour.sh): a misspelt option, a file without the suffix,
 #     names EM does not know, a wrong password with and without inventory_unparsed_failed,
 #   - several EMs (several_ems.sh), and accounts with less than the Portal Administrator
-#     role (read_only.sh): what a Portal User lists and is told, a VM Restore Operator's failure.
+#     role (read_only.sh): what a Portal User lists and is told, a VM Restore Operator's failure,
+#   - CDP VMs and failover plans (cdp_plans.sh): golden files of an administrator's and a Portal
+#     User's reads of the simulator's CDP and plan estate, and what the Portal User is told.
 # INVENTORY_GOLDEN_WRITE=1 rewrites the golden files instead of comparing (see README.md).
 # The account's password (and a wrong one), set before tracing starts: see simulator.sh.
 export VEEAM_EM_PASSWORD='Inv-Pw-5c1e9a' WRONG_PASSWORD='Wrong-Pw-0000'
@@ -101,6 +103,9 @@ source ./several_ems.sh
 
 # The account a monitoring tool is given: a Portal User, a VM Restore Operator (their own script).
 source ./read_only.sh
+
+# CDP VMs and failover plans, as an administrator and as a Portal User (their own script).
+source ./cdp_plans.sh
 
 # No template from EM ever ran.
 [ ! -e "$marker" ] || { echo "a VM name was evaluated as a template" >&2; exit 1; }
