@@ -24,14 +24,16 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
-from check_agreement import check_agreement
+from check_agreement import check_agreement, is_run_case
 
 # The JSON report's keys are a contract: adding one is fine, renaming or removing one is not.
 TOP_KEYS = {"schema_version", "evaluated_at", "window", "rpo", "rpo_by_job", "rpo_basis", "include_unreplicated", "fail_on",
-            "passed", "counts", "vms", "reports", "enterprise_managers", "collection_version", "containers"}
+            "passed", "counts", "vms", "reports", "enterprise_managers", "collection_version", "containers", "failover_plans"}
 CONTEXT_KEYS = {"scope", "not_found", "warnings"}
 COUNT_KEYS = {"vms", "ok", "failing", "never_replicated", "never_succeeded", "rpo_breach", "failed", "warning", "running", "sessions",
               "restore_points", "judged_on_restore_point", "judged_on_session", "containers", "containers_failing"}
+# Issue 27: counted only when failover plans were asked for and read.
+PLAN_COUNT_KEYS = {"failover_plans", "failover_plans_ready", "failover_plans_held_back", "failover_plans_not_judged"}
 VM_KEYS = {
     "vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session", "last_result",
     "last_success_time", "last_success_age_seconds", "consecutive_failures", "running", "never_succeeded",
@@ -39,12 +41,13 @@ VM_KEYS = {
     "last_success_age_text", "rpo_text", "rpo_used_percent",
     "last_point_time", "last_point_age_seconds", "last_point_age_text", "restore_points", "rpo_basis", "rpo_evidence_time",
     "rpo_age_seconds", "rpo_evidence_text", "never_replicated", "object_type", "job_schedule_enabled", "job_next_run",
-    "job_overdue", "not_judged",
+    "job_overdue", "not_judged", "protection", "rpo_source", "cdp", "failover_plans",
 }
 # Issue 19: the keys of the result's scope.
 SCOPE_KEYS = {"vm_names", "exclude_vm_names", "job_names", "exclude_job_names", "backup_server_names",
               "exclude_backup_server_names", "lookback", "created_after", "created_before", "rpo", "rpo_by_job",
-              "rpo_basis", "include_unreplicated", "empty_scope", "inventory_group", "inventory_vm_names", "not_judged"}
+              "rpo_basis", "include_unreplicated", "empty_scope", "inventory_group", "inventory_vm_names", "not_judged",
+              "include_cdp", "cdp_rpo_source", "failover_plans"}
 # Issue 25: what a check not judged says, as docs/docsite/rst/em_api_notes.rst ("Roles") and the role's docs word it.
 NOT_JUDGED_KEYS = {"checks", "reason", "label", "message"}
 PORTAL_ADMINISTRATOR_NEEDED = "reading replication jobs needs the Portal Administrator role in Enterprise Manager"
@@ -76,15 +79,18 @@ def check_json(path: Path, args: argparse.Namespace) -> dict:
     assert not args.context or CONTEXT_KEYS <= set(report), f"no {sorted(CONTEXT_KEYS - set(report))} in the JSON report"
     assert report["schema_version"] == 1
     counts = set(report["counts"]) - {"not_found"}
-    assert counts == COUNT_KEYS, f"count keys changed: {sorted(counts ^ COUNT_KEYS)}"
+    plans_counted = bool(report["failover_plans"]) or PLAN_COUNT_KEYS <= counts
+    expected_keys = COUNT_KEYS | (PLAN_COUNT_KEYS if plans_counted else set())
+    assert counts == expected_keys, f"count keys changed: {sorted(counts ^ expected_keys)}"
     assert report["counts"]["vms"] == args.vms == len(report["vms"]), report["counts"]
     assert report["counts"]["failing"] == args.failing == sum(vm["failing"] for vm in report["vms"]), report["counts"]
     # Passed: no failing VM, no name that matched nothing while not_found fails the run, and some VM (or the
     # run says an empty scope only warns).
     fails_on_scope = "not_found" in report["fail_on"] and bool(report.get("not_found"))
     assert report["counts"]["containers"] == args.containers == len(report["containers"]), report["counts"]
+    plans_fail = "failover_plan_not_ready" in report["fail_on"] and any(plan["ready"] is False for plan in report["failover_plans"])
     assert report["passed"] is (args.failing == 0 and report["counts"]["containers_failing"] == 0 and not fails_on_scope
-                                and (args.vms > 0 or args.passed_empty)), report["passed"]
+                                and not plans_fail and (args.vms > 0 or args.passed_empty)), report["passed"]
     assert report["collection_version"] == args.version, (report["collection_version"], args.version)
     expected_ems = [{"url": args.em_url}] if args.em_url else []
     assert report["enterprise_managers"] == expected_ems, (report["enterprise_managers"], expected_ems)
@@ -155,14 +161,19 @@ def check_junit(path: Path, report: dict, context: bool) -> None:
         assert int(suite.get("failures")) == len(suite.findall("testcase/failure")), suite.get("name")
         assert int(suite.get("skipped")) == len(suite.findall("testcase/skipped")), suite.get("name")
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", suite.get("timestamp", "")), suite.get("timestamp")
-    cases = [case for case in root.findall("testsuite/testcase") if case.get("classname") != "replica_compliance.scope"]
+    cases = [case for case in root.findall("testsuite/testcase") if not is_run_case(case)]
     failures = [case.find("failure") for case in cases if case.find("failure") is not None]
     scope_failures, scope_skipped = check_scope_cases(root, report)
+    # The failover plans' suite (check_plans.py checks its cases): one case per plan, counted in the totals.
+    plan_cases = root.findall("testsuite[@name='replica_compliance.failover_plans']/testcase")
+    assert len(plan_cases) == len(report["failover_plans"]), (len(plan_cases), len(report["failover_plans"]))
+    plan_failures = sum(case.find("failure") is not None for case in plan_cases)
+    plan_skipped = sum(case.find("skipped") is not None for case in plan_cases)
     assert len(cases) == report["counts"]["vms"] + report["counts"]["containers"], (len(cases), report["counts"])
     assert int(root.get("tests")) == len(root.findall("testsuite/testcase")), root.get("tests")
-    assert int(root.get("failures")) == len(failures) + scope_failures == (
-        report["counts"]["failing"] + report["counts"]["containers_failing"] + scope_failures)
-    assert int(root.get("skipped")) == scope_skipped, root.get("skipped")
+    assert int(root.get("failures")) == len(failures) + scope_failures + plan_failures == (
+        report["counts"]["failing"] + report["counts"]["containers_failing"] + scope_failures + plan_failures)
+    assert int(root.get("skipped")) == scope_skipped + plan_skipped, root.get("skipped")
     for case in cases:
         assert case.get("name") and case.get("classname"), case.attrib
     for failure in failures:

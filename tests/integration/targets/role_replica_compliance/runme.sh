@@ -5,6 +5,9 @@
 #   one_logon.yml - one logon to EM per role run, every part of the evidence read;
 #   collect_first.yml - replica_compliance_collect_first: one collect per backup server in scope first;
 #   coverage.yml  - files/coverage.json: VMs and a folder included in jobs but never replicated;
+#   cdp_plans.yml - issue 27: the simulator's CDP and failover plan estate (tests/em_simulator/fixtures/cdp_and_plans.json)
+#                   judged on the CDP policies' RPO, on an RPO per job naming a policy and on the rpo given, and as a
+#                   Portal User (plans and CDP policies refused); check_plans.py checks the plan rows and CDP VMs;
 #   account_roles.yml - the same estate as a Portal User (coverage not judged, or required and failing) and as a
 #                   VM Restore Operator (no sessions: the role fails), for each way EM may answer a denied read;
 #   switches.yml  - each fail switch: the failing VMs, and reports written before the role fails;
@@ -23,6 +26,8 @@ source ../setup_em_simulator/simulator.sh
 start_em_simulator EST --fixture "$PWD/files/estate.json"
 start_em_simulator COV --fixture "$PWD/files/coverage.json" --extra-account 'CORP\em-portal-user:portal-user' \
     --extra-account 'CORP\em-restore:restore-operator' --extra-password-env ACCOUNTS_PASSWORD
+start_em_simulator CDP --fixture "$EM_SIMULATOR_FIXTURES/cdp_and_plans.json" --now 2026-11-20T12:00:00Z \
+    --extra-account 'CORP\em-portal-user:portal-user' --extra-password-env ACCOUNTS_PASSWORD
 
 # Artifacts go to ansible-test's tests/output/data (kept after the run); elsewhere to OUTPUT_DIR.
 if [ -n "${JUNIT_OUTPUT_DIR:-}" ]; then
@@ -56,6 +61,22 @@ python check_reports.py "$OUTPUT_DIR/account_roles/portal_user_forbidden" --vms 
 python check_reports.py "$OUTPUT_DIR/account_roles/portal_user_empty" --vms 1 --failing 0 --version "$VERSION" \
     --em-url "$COV_URL" --context --not-judged "Enterprise Manager showed no replication job"
 no_secrets_in "$OUTPUT_DIR/account_roles" "$OUTPUT_DIR/account_roles.log"
+# Issue 27: every case fails on its enforce step (each has failing VMs), so the log is checked, not echoed.
+ansible-playbook -i "$INVENTORY_PATH" cdp_plans.yml "$@" > "$OUTPUT_DIR/cdp_plans.log" 2>&1 \
+    || { cat "$OUTPUT_DIR/cdp_plans.log"; exit 1; }
+for line in '"PLAN FAIL ERP on vbr-a.corp.example: held back; VMs in start order: erp-db-01, erp-app-01, erp-web-01; held back by 3. erp-web-01 (stale)",' \
+            '"PLAN FAIL Weekend on vbr-b.corp.example: held back; VMs in start order: batch-01; held back by 1. batch-01 (job disabled)",' \
+            '"PLAN ERP ready on vbr-a.corp.example: ready; VMs in start order: erp-db-01, erp-app-01",' \
+            '"NOT JUDGED failover_plans: not judged: no right to read failover plans",' \
+            '"FAILING: 2 VM(s) have a finding in rpo_breach, failed, never_succeeded; the failover plans were not judged (see NOT JUDGED)"'; do
+    grep -qF "$line" "$OUTPUT_DIR/cdp_plans.log" || { cat "$OUTPUT_DIR/cdp_plans.log"; echo "no summary line $line" >&2; exit 1; }
+done
+python check_plans.py "$OUTPUT_DIR/cdp_plans/policy" --golden files/cdp_plans.golden.json
+python check_plans.py "$OUTPUT_DIR/cdp_plans/rpo_by_job"
+python check_plans.py "$OUTPUT_DIR/cdp_plans/portal_user" --plans-not-judged
+python check_reports.py "$OUTPUT_DIR/cdp_plans/policy" --vms 9 --failing 5 --version "$VERSION" --em-url "$CDP_URL" --context
+python check_reports.py "$OUTPUT_DIR/cdp_plans/option" --vms 8 --failing 2 --version "$VERSION" --em-url "$CDP_URL" --context
+no_secrets_in "$OUTPUT_DIR/cdp_plans" "$OUTPUT_DIR/cdp_plans.log"
 quietly switches ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" check_mode.yml --check "$@"
 
@@ -139,7 +160,13 @@ python check_browser.py "$OUTPUT_DIR/account_roles/portal_user_forbidden" --sear
     --text "VMs never replicated not judged: no right to read replication jobs" \
     --text "coverage not judged: no right to read replication jobs: reading replication jobs needs the Portal Administrator role" \
     --text "not judged never replicated"
-cp -r "$OUTPUT_DIR/context" "$OUTPUT_DIR/scale" "$OUTPUT_DIR/empty" "$OUTPUT_DIR/account_roles" "$ARTIFACTS/"
+# Issue 27: the plan table above the VMs and the CDP VMs; a Portal User's report says the plans were not judged.
+python check_browser.py "$OUTPUT_DIR/cdp_plans/policy" --search erp- --links \
+    --screenshot "$ARTIFACTS/screenshots/cdp-and-plans-jenkins-csp.png" --text "5 failover plan(s): 1 ready, 4 held back"
+python check_browser.py "$OUTPUT_DIR/cdp_plans/portal_user" --search erp- \
+    --screenshot "$ARTIFACTS/screenshots/portal-user-plans-jenkins-csp.png" \
+    --text "failover_plans not judged: no right to read failover plans"
+cp -r "$OUTPUT_DIR/context" "$OUTPUT_DIR/scale" "$OUTPUT_DIR/empty" "$OUTPUT_DIR/account_roles" "$OUTPUT_DIR/cdp_plans" "$ARTIFACTS/"
 echo "replica_compliance artifacts (reports and screenshots): $ARTIFACTS"
 ls -1 "$ARTIFACTS"/screenshots/*.png
 
