@@ -43,7 +43,7 @@ def select_plans(plans: Sequence[Mapping[str, Any]], names: tuple[str, ...] | No
     if names is None:
         return list(plans), []
     chosen = [plan for plan in plans if plan.get("name") in names]
-    known = sorted({str(plan.get("name")) for plan in plans}, key=str.lower)
+    known = sorted({str(plan.get("name")) for plan in plans}, key=lambda name: (name.lower(), name))
     there = ", ".join(repr(name) for name in known) if known else "none"
     missing = [{"kind": NOT_FOUND_KIND, "name": name,
                 "message": f"failover plan {name!r} matches no failover plan Enterprise Manager returned "
@@ -53,9 +53,9 @@ def select_plans(plans: Sequence[Mapping[str, Any]], names: tuple[str, ...] | No
 
 
 def plans_worst_first(plans: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """Held back first, then not judged, then ready; then by name ignoring case, then backup server."""
+    """Held back first, then not judged, then ready; then by name ignoring case, then backup server, then name."""
     return sorted(plans, key=lambda plan: (_ORDER.get(plan.get("ready"), 1), str(plan.get("name")).lower(),
-                                           str(plan.get("backup_server_name")).lower()))
+                                           str(plan.get("backup_server_name")).lower(), str(plan.get("name"))))
 
 
 def plan_counts(plans: Sequence[Mapping[str, Any]]) -> dict[str, int]:
