@@ -34,10 +34,23 @@ def verdict(report_path: Path, code: int, log: str) -> tuple[bool, str]:
         lines += [f"  - {name}" for name in failing[:SHOWN]]
         if len(failing) > SHOWN:
             lines.append(f"  ... and {len(failing) - SHOWN} more in the reports")
-        return True, "\n".join(lines)
+        return True, "\n".join(lines + plan_lines(report))
     if code == 0 and report["passed"]:
         return False, "the role passed, but the demo estate always holds breaches: the evaluation looks wrong"
     return False, f"ansible-playbook exited {code} without the role's compliance failure; see the end of its output below (all of it in compliance.log)"
+
+
+def plan_lines(report: dict) -> list[str]:
+    """The failover plans as the reports' plan table has them: ready, or the VMs that hold each back."""
+    plans = report.get("failover_plans") or []
+    if not plans:
+        return []
+    lines = [f"Failover plans ({len(plans)}; the plan table heads the HTML report):"]
+    for plan in plans:
+        state = "not judged" if plan["ready"] is None else "ready" if plan["ready"] else "held back by " + ", ".join(
+            f"{held['vm_name']} ({', '.join(held['reasons'])})" for held in plan["held_back_by"])
+        lines.append(f"  - {plan['name']} on {plan['backup_server_name']}: {state}")
+    return lines
 
 
 def main() -> int:
