@@ -144,9 +144,20 @@ def test_a_vm_without_evidence_is_at_zero_over_the_whole_window():
         ("2026-12-01", 0.0, 24 * HOUR), ("2026-12-02", 0.0, 12 * HOUR)]
 
 
-@pytest.mark.parametrize("rpo", [None, 0])
+@pytest.mark.parametrize("rpo", [None, 0, timedelta(0)])
 def test_without_an_rpo_there_is_no_sla(rpo):
     assert vm_sla([at(1, 6)], at(1), at(2), rpo) is None
+
+
+def test_an_rpo_can_be_the_timedelta_read_rpo_gives():
+    # 6 h from 00:00 of a 24 h window: 25 %, as with 21600 seconds.
+    assert vm_sla([at(1)], at(1), at(2), timedelta(hours=6))["percent"] == 25.0
+
+
+def test_a_window_starting_after_now_is_refused():
+    with pytest.raises(ConfigurationError, match=r"^the SLA window starts at 2026-12-02T00:00:00Z, after its end "
+                                                 r"2026-12-01T00:00:00Z"):
+        vm_sla([], at(2), at(1), 6 * HOUR)
 
 
 def test_a_group_weighs_its_vms_by_their_spans_per_day_too():
