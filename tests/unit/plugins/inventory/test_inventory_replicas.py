@@ -131,6 +131,19 @@ def run(tmp_path, em, monkeypatch) -> Run:
     return Run(tmp_path, em, monkeypatch)
 
 
+def run_on(simulator: EmSimulator, tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+           after: Any = None) -> Iterator[Run]:
+    """A fixture body for a module's own simulator: no VEEAM_EM_* of the caller's, fresh counts,
+    `after()` once the test is done, and no EM session left open."""
+    for name in ("URL", "USERNAME", "PASSWORD", "VALIDATE_CERTS", "CA_PATH", "TIMEOUT"):
+        monkeypatch.delenv(f"VEEAM_EM_{name}", raising=False)
+    simulator.reset_stats(drop_sessions=True)
+    yield Run(tmp_path, simulator, monkeypatch)
+    if after is not None:
+        after()
+    assert simulator.snapshot()["sessions"]["open"] == 0, "the plugin left an EM session open"
+
+
 def hosts(inventory: InventoryData, group: str) -> list[str]:
     return sorted(host.name for host in inventory.groups[group].get_hosts())
 

@@ -26,6 +26,7 @@ from ansible_collections.veeam_em.core.tests.unit.plugins.inventory.test_invento
     cached,
     hosts,
     hostvars,
+    run_on,
 )
 
 READER, OPERATOR = "CORP\\em-monitor", "CORP\\em-restore"
@@ -68,12 +69,7 @@ def roles_em() -> Iterator[EmSimulator]:
 
 @pytest.fixture
 def run(tmp_path, roles_em, monkeypatch) -> Iterator[Run]:
-    for name in ("URL", "USERNAME", "PASSWORD", "VALIDATE_CERTS", "CA_PATH", "TIMEOUT"):
-        monkeypatch.delenv(f"VEEAM_EM_{name}", raising=False)
-    roles_em.reset_stats(drop_sessions=True)
-    yield Run(tmp_path, roles_em, monkeypatch)
-    roles_em.configure(denied_answer="forbidden")
-    assert roles_em.snapshot()["sessions"]["open"] == 0, "the plugin left an EM session open"
+    yield from run_on(roles_em, tmp_path, monkeypatch, after=lambda: roles_em.configure(denied_answer="forbidden"))
 
 
 def parse(run: Run, path: str, mocker: Any) -> tuple[Any, list[str]]:
