@@ -123,7 +123,7 @@ def _entry_nodes(root: Any, source: str) -> list[Any]:
     if not isinstance(root, yaml.MappingNode):
         where = "is empty" if root is None else f"(line {root.start_mark.line + 1}) is not a mapping"
         raise WaiverFileError(f"waivers file {source} {where}; {shape}")
-    keys = [_key_text(key) for key, _ in root.value]
+    keys = [_key_text(pair[0]) for pair in root.value]
     if keys != ["waivers"]:
         others = ", ".join(repr(key) for key in keys if key != "waivers") or "'waivers' more than once"
         raise WaiverFileError(f"waivers file {source} (line {root.start_mark.line + 1}) has {others}; {shape}"

@@ -4,6 +4,7 @@ the file text by hand."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waiver_file
 )
 
 SOURCE = "/x/waivers.yml"
+EXAMPLE = Path(__file__).resolve().parents[4] / "docs" / "examples" / "waivers.yml"
 UTC = timezone.utc
 
 TWO_ENTRIES = """\
@@ -181,3 +183,11 @@ def test_a_file_of_the_wrong_shape_is_refused(text, message):
 
 def test_the_error_is_a_configuration_error():
     assert issubclass(WaiverFileError, ConfigurationError)
+
+
+def test_the_documented_example_reads():
+    decommission, window, lab = read_waivers(str(EXAMPLE))
+    assert (decommission.line, decommission.findings, decommission.expires) == (
+        15, ("rpo_breach",), datetime(2027, 1, 1, tzinfo=UTC))
+    assert (window.starts, window.expires) == (datetime(2026, 12, 12, 22, tzinfo=UTC), datetime(2026, 12, 13, 6, tzinfo=UTC))
+    assert (lab.vms, lab.em, lab.permanent, lab.expires) == (("lab-*", "test-*"), "em-lab", True, None)
