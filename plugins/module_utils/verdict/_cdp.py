@@ -9,12 +9,16 @@ with CreationTimeUTC and EndTimeUTC) and its RPO is the policy's own
 (PolicyScheduleOptions/RecoveryPointObjective*, Veeam's policyscheduleoptions page). The
 collection reads it this way (docs/docsite/rst/em_api_notes.rst, "CDP"):
 
-- the time a CDP VM's RPO is measured from is the end of its newest completed CDP task
-  session that did not fail: the newest state EM shows replicated;
-- a completed session met the RPO when it did not fail and ended within the RPO of the
-  previous good one (the first of the window: when it did not fail); its delay is how far
-  beyond the RPO it ended. The share that met it is the CDP "SLA" VBR shows, and the largest
-  delay its "max delay".
+- Veeam's examples show a CDP task session running until the next long-term restore point
+  (hours), while VBR watches the RPO itself and marks the session Warning or Failed past the
+  policy's RPOReporting thresholds. So while a VM's newest session runs, VBR's own verdict on
+  it (its Result, even before it ends) and the session's age (no longer than a policy session,
+  24 hours, plus the RPO) say whether the RPO holds (_cdp_status); when none runs, the RPO is
+  measured from the end of its newest completed session that did not fail;
+- a completed session met the RPO when it ended Success (VBR marks a missed RPO Warning or
+  Failed) and began within the RPO of the previous one's end (the chain did not stop); its
+  delay is how far beyond the RPO that gap was. The share that met it is the CDP "SLA" VBR
+  shows, and the largest delay its "max delay".
 
 Pure functions over plain JSON data, no I/O: the summaries a cache keeps.
 """
@@ -24,7 +28,7 @@ from bisect import insort
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
-from ansible_collections.veeam_em.core.plugins.module_utils._outcome import real_time, settle
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import DOCUMENTED_RESULTS, real_time, settle
 from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
@@ -60,9 +64,10 @@ class CdpFold:
             self._newest[key] = created
             vm["policy_name"] = record.get("policy_name") or vm["policy_name"]
             vm["last_session"] = _session(record, outcome)
+            vm.update(_running(record, created))
         if outcome.result is None or outcome.end_time is None:
             return  # running, or of unknown end: it proves no state replicated
-        insort(vm["completed"], [iso(outcome.end_time), outcome.result != "Failed"])
+        insort(vm["completed"], [iso(outcome.creation_time), iso(outcome.end_time), outcome.result])
         if outcome.result != "Failed" and (vm["last_completed_time"] is None
                                            or outcome.end_time > parse_record_time(vm["last_completed_time"])):
             vm["last_completed_time"] = iso(outcome.end_time)
@@ -80,7 +85,16 @@ def _empty(record: Mapping[str, Any]) -> dict[str, Any]:
     return {"vm_name": record.get("vm_name"), "backup_server_id": record.get("backup_server_id"),
             "backup_server_name": record.get("backup_server_name"), "policy_name": record.get("policy_name"),
             "last_session": {}, "last_result": None, "last_reason": None, "last_completed_time": None,
-            "sessions": 0, "completed": [], "_last_result_end": None}
+            "sessions": 0, "completed": [], "running_since": None, "running_result": None, "_last_result_end": None}
+
+
+def _running(record: Mapping[str, Any], created: datetime | None) -> dict[str, Any]:
+    """running_since (the creation of a session still InProgress) and running_result (VBR's own
+    verdict on it so far: the Result EM shows while it runs, when it is a documented one)."""
+    if record.get("state") != "InProgress" or created is None:
+        return {"running_since": None, "running_result": None}
+    result = record.get("result")
+    return {"running_since": iso(created), "running_result": result if result in DOCUMENTED_RESULTS else None}
 
 
 def _session(record: Mapping[str, Any], outcome: Any) -> dict[str, Any]:
@@ -113,20 +127,22 @@ def policies_by_vm(policies: Iterable[Mapping[str, Any]]) -> dict[tuple[Any, Any
 
 
 def sla(completed: Iterable[Iterable[Any]], rpo_seconds: float | None) -> dict[str, Any]:
-    """The share of completed sessions ([end ISO text, did not fail], oldest first) that met the
-    RPO, as sessions_within_rpo, sla_percent (0-100, one decimal) and max_delay_seconds.
+    """The share of completed sessions ([creation, end (ISO text), result], oldest first)
+    that met the RPO, as sessions_within_rpo, sla_percent (0-100, one decimal) and
+    max_delay_seconds: a session met it when it ended Success and began within the RPO of the
+    previous session's end (the first of the window: when it ended Success).
 
     None values without an RPO or without a completed session."""
     done = list(completed)
     if rpo_seconds is None or not done:
         return {"sessions_within_rpo": None, "sla_percent": None, "max_delay_seconds": None}
-    met, largest, previous = 0, 0.0, None
-    for end_text, good in done:
-        end = parse_record_time(end_text)
-        delay = 0.0 if previous is None else max(0.0, (end - previous).total_seconds() - rpo_seconds)
-        if good:
-            met += delay == 0.0
-            largest = max(largest, delay)
-            previous = end
+    met, largest, previous_end = 0, 0.0, None
+    for begun_text, end_text, result in done:
+        begun = parse_record_time(begun_text)
+        gap = 0.0 if previous_end is None or begun is None else (begun - previous_end).total_seconds()
+        delay = max(0.0, gap - rpo_seconds)
+        largest = max(largest, delay)
+        met += result == "Success" and delay == 0.0
+        previous_end = parse_record_time(end_text)
     return {"sessions_within_rpo": met, "sla_percent": round(met * 100.0 / len(done), 1),
             "max_delay_seconds": largest}

@@ -11,7 +11,7 @@ its replica evidence and its newest good CDP session. Pure functions, no I/O.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
@@ -20,7 +20,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._evidence im
 
 CDP_RPO_SOURCES = ("policy", "option")
 POLICY, OPTION = CDP_RPO_SOURCES
-CDP_SESSION = "cdp_session"
+CDP_SESSION, CDP_RUNNING = "cdp_session", "cdp_running"
+POLICY_SESSION_SECONDS = 24 * 3600  # a CDP policy session lasts 24 hours (VBR user guide, cdp_session)
 
 
 def read_cdp_rpo_source(value: Any) -> str:
@@ -48,16 +49,35 @@ def vm_rpo(summary: Mapping[str, Any], rpo: timedelta | None, rpo_by_job: Mappin
 
 
 def freshest_evidence(summary: Mapping[str, Any], basis: str | None, evidence_time: Any) -> tuple[str | None, Any]:
-    """(rpo_basis, evidence time) with the VM's newest good CDP session counted: it wins when
-    newer than the replica evidence, or when the VM has no replica evidence at all."""
+    """(rpo_basis, evidence time) with the VM's CDP sessions counted: a session still running
+    is the freshest state EM knows ('cdp_running', from its creation); else its newest good
+    CDP session wins when newer than the replica evidence, or when the VM has no other."""
     cdp = summary.get("cdp")
     if not cdp:
         return basis, evidence_time
+    if cdp.get("running_since"):
+        return CDP_RUNNING, cdp["running_since"]
     cdp_time = cdp.get("last_completed_time")
-    if basis is None or (cdp_time is not None and (evidence_time is None or
-                                                  parse_record_time(cdp_time) > parse_record_time(evidence_time))):
-        return CDP_SESSION, cdp_time
-    return basis, evidence_time
+    newer = cdp_time is not None and (
+        evidence_time is None or parse_record_time(cdp_time) > parse_record_time(evidence_time))
+    return (CDP_SESSION, cdp_time) if basis is None or newer else (basis, evidence_time)
+
+
+def rpo_state(summary: Mapping[str, Any], basis: str | None, evidence_time: Any, now: datetime,
+              rpo: timedelta | None) -> tuple[float | None, bool | None]:
+    """(rpo_age_seconds, rpo_breached). Exactly at the RPO is still within it; no evidence is a
+    breach. For a CDP session still running the age is that of the session, and the RPO holds
+    unless VBR already marks it Failed (past the policy's MarkAsFailed threshold) or it runs
+    longer than a policy session (24 hours) plus the RPO: EM then shows no newer state."""
+    moment = parse_record_time(evidence_time)
+    age = (now - moment).total_seconds() if moment is not None else None
+    if rpo is None:
+        return age, None
+    if basis == CDP_RUNNING:
+        cdp = summary.get("cdp") or {}
+        too_long = age is None or age > POLICY_SESSION_SECONDS + rpo.total_seconds()
+        return age, cdp.get("running_result") == "Failed" or too_long
+    return age, age is None or age > rpo.total_seconds()
 
 
 def cdp_status(summary: Mapping[str, Any], rpo: timedelta | None) -> dict[str, Any] | None:

@@ -65,7 +65,7 @@ def _no_session(policy: Mapping[str, Any], vm_name: str | None) -> dict[str, Any
     return {"vm_name": vm_name, "backup_server_id": policy.get("backup_server_id"),
             "backup_server_name": policy.get("backup_server_name"), "policy_name": policy.get("name"),
             "last_session": {}, "last_result": None, "last_reason": None, "last_completed_time": None,
-            "sessions": 0, "completed": []}
+            "sessions": 0, "completed": [], "running_since": None, "running_result": None}
 
 
 def _cdp_only(vm: Mapping[str, Any], facts: dict[str, Any] | None) -> dict[str, Any]:
@@ -90,6 +90,6 @@ def _cdp_only(vm: Mapping[str, Any], facts: dict[str, Any] | None) -> dict[str, 
 def _failures_since_good(completed: Iterable[Iterable[Any]]) -> int:
     """How many completed sessions failed since the newest that did not (oldest first in)."""
     count = 0
-    for _end, good in completed:
-        count = 0 if good else count + 1
+    for _begun, _end, result in completed:
+        count = count + 1 if result == "Failed" else 0
     return count

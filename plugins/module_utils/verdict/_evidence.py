@@ -10,7 +10,7 @@ with points read a Warning session is never evidence of a fresh replica. Pure fu
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
@@ -37,15 +37,18 @@ def read_rpo_basis(value: Any) -> str:
 
 @dataclass
 class PointFold:
-    """The restore points of one VM on one backup server: the newest and how many."""
+    """The restore points of one VM on one backup server: the newest, how many, and their times."""
 
     newest: datetime | None = None
     count: int = 0
+    times: list[datetime] = field(default_factory=list)
 
     def add(self, created: datetime | None) -> None:
         self.count += 1
-        if created is not None and (self.newest is None or created > self.newest):
-            self.newest = created
+        if created is not None:
+            self.times.append(created)  # the SLA over the window measures from every point (_history)
+            if self.newest is None or created > self.newest:
+                self.newest = created
 
 
 def evidence(summary: Mapping[str, Any], basis: str) -> tuple[str | None, str | None]:

@@ -34,8 +34,10 @@ def findings_of(status: Mapping[str, Any]) -> list[str]:
 
 
 def _last_result(status: Mapping[str, Any], result: str) -> bool:
-    """Whether the VM's last replica result, or the last result of its CDP sessions, is `result`."""
-    return status["last_result"] == result or (status.get("cdp") or {}).get("last_result") == result
+    """Whether the VM's last replica result, or the last result of its CDP sessions (or VBR's verdict
+    on the one still running: _cdp), is `result`."""
+    cdp = status.get("cdp") or {}
+    return status["last_result"] == result or result in (cdp.get("last_result"), cdp.get("running_result"))
 
 
 def read_fail_on(value: Any) -> frozenset[str]:

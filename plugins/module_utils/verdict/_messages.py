@@ -35,7 +35,9 @@ def formatted_values(status: Mapping[str, Any]) -> dict[str, Any]:
         "last_success_age_text": human_duration(age) if age is not None else None,
         "last_point_age_text": human_duration(point_age) if point_age is not None else None,
         "rpo_text": human_duration(rpo) if rpo is not None else None,
-        "rpo_used_percent": round(rpo_age / rpo * 100) if rpo_age is not None and rpo else None,
+        # A CDP session that runs is not measured against the RPO by its age (_cdp_status.rpo_state).
+        "rpo_used_percent": (round(rpo_age / rpo * 100) if rpo_age is not None and rpo
+                             and status["rpo_basis"] != "cdp_running" else None),
         "rpo_evidence_text": _evidence_text(status),
     }
 
@@ -49,6 +51,8 @@ def _evidence_text(status: Mapping[str, Any]) -> str | None:
         return f"restore point {human_duration(age)} ago"
     if basis == "cdp_session":
         return f"CDP session {human_duration(age)} ago" if age is not None else "no completed CDP session"
+    if basis == "cdp_running":
+        return f"CDP replicating (session running for {human_duration(age)})"
     session = f"session {human_duration(age)} ago" if age is not None else "no successful session"
     return f"no restore point; {session}" if _no_point(status) else session
 
@@ -85,7 +89,7 @@ def _rpo_breach(status: Mapping[str, Any]) -> str:
     age, when, rpo = human_duration(status["rpo_age_seconds"]), status["rpo_evidence_time"], human_duration(status["rpo_seconds"])
     if status["rpo_basis"] == "restore_point":
         return f"last restore point {age} ago ({when}), older than the RPO of {rpo}"
-    if status["rpo_basis"] == "cdp_session":
+    if status["rpo_basis"] in ("cdp_session", "cdp_running"):
         return _cdp_rpo_breach(status, age, when, rpo)
     if not _no_point(status):
         return f"last success {age} ago ({when}), older than the RPO of {rpo}"
@@ -100,6 +104,11 @@ def _cdp_rpo_breach(status: Mapping[str, Any], age: str, when: Any, rpo: str) ->
     whose = f"the RPO of {rpo} of CDP policy {policy!r}" if status.get("rpo_source") == "policy" else f"the RPO of {rpo}"
     if when is None:
         return f"no completed CDP session in the data, so {whose} is breached"
+    if status["rpo_basis"] == "cdp_running":
+        if (status.get("cdp") or {}).get("running_result") == "Failed":
+            return f"the running CDP session (since {when}) is marked Failed by Veeam: {whose} is missed"
+        return (f"the CDP session running since {when} ({age}) outlasts a policy session (24h) plus {whose}: "
+                "Enterprise Manager shows no newer state")
     return f"last CDP session ended {age} ago ({when}), older than {whose}"
 
 

@@ -22,6 +22,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._rights import (
     CDP_SESSIONS,
     FAILOVER_PLANS,
     REPLICATION_JOBS,
+    TASK_SESSIONS,
 )
 
 COVERAGE = "coverage"
@@ -38,6 +39,12 @@ _MESSAGES = {
                           "given (or rpo_by_job), not on their policies' own RPO"),
     CDP_SESSIONS.reason: f"{CDP_SESSIONS.needs()}; this account was refused, so VMs that CDP protects are not judged",
     FAILOVER_PLANS.reason: f"{FAILOVER_PLANS.needs()}; this account was refused, so failover plans are not judged",
+    TASK_SESSIONS.reason: (f"{TASK_SESSIONS.needs()}; this account was refused, so VMs are judged on their restore "
+                           "points alone: failed runs, running sessions and never succeeded VMs are not judged"),
+    "Enterprise Manager showed no CDP policy": (
+        "Enterprise Manager showed this account no CDP policy although the CDP sessions of the window name policies; "
+        f"{CDP_POLICIES.needs()}, and an account without it may be shown none, so CDP VMs are judged on the rpo "
+        "given (or rpo_by_job), not on their policies' own RPO"),
 }
 
 

@@ -20,10 +20,12 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp_status 
     POLICY,
     cdp_status,
     freshest_evidence,
+    rpo_state,
     vm_rpo as _vm_rpo,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import coverage_facts
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._evidence import DEFAULT_RPO_BASIS, PointFold, evidence
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._history import History, evidence_times
 from ansible_collections.veeam_em.core.plugins.module_utils._outcome import (
     is_running,
     real_time,
@@ -56,6 +58,7 @@ class _Fold:
     job_names: set[str] = field(default_factory=set)
     count: int = 0
     sessions: list[dict[str, Any]] | None = None
+    history: History = field(default_factory=History)
 
     def add(self, record: Mapping[str, Any], created: datetime | None, keep: bool) -> None:
         """Fold one record; `created` is its real creation time (None for a placeholder)."""
@@ -78,6 +81,7 @@ class _Fold:
         if result == "Success" and (self.last_clean_success_time is None or created > self.last_clean_success_time):
             self.last_clean_success_time = created
         if result in SUCCESS_RESULTS:
+            self.history.add(record, created)
             if self.last_success_time is None or created > self.last_success_time:
                 self.last_success_time = created
                 self.failures_since_success = [when for when in self.failures_since_success if when > created]
@@ -148,6 +152,9 @@ class StatusBuilder:
         summary["backup_server_id"] = summary["backup_server_id"] or self._point_server_ids.get(key)
         summary["last_point_time"] = iso(points.newest)
         summary["restore_points"] = points.count if self.points_read else None
+        history = (self._folds.get(key) or _Fold()).history
+        summary["evidence_times"] = evidence_times(points.times if self.points_read else None, history.success_times)
+        summary["runs"] = history.runs_data()
         return summary
 
 
@@ -188,8 +195,8 @@ def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelt
     last_point = parse_record_time(summary.get("last_point_time"))
     rpo_basis, evidence_key = evidence(summary, basis)
     rpo_basis, evidence_time = freshest_evidence(summary, rpo_basis, summary.get(evidence_key) if evidence_key else None)
-    rpo_age = _age(now, parse_record_time(evidence_time))
     vm_rpo, rpo_source = _vm_rpo(summary, rpo, rpo_by_job or {}, cdp_rpo_source)
+    rpo_age, rpo_breached = rpo_state(summary, rpo_basis, evidence_time, now, vm_rpo)
     # Fresh containers, in the key order statuses always had: a caller may change a status
     # (the inventory's host vars) while its summary is still to be cached.
     status = {
@@ -213,8 +220,7 @@ def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelt
         "rpo_evidence_time": evidence_time,
         "rpo_age_seconds": rpo_age,
         "rpo_seconds": vm_rpo.total_seconds() if vm_rpo is not None else None,
-        # Exactly at the RPO is still within it; no evidence in the data is a breach.
-        "rpo_breached": None if vm_rpo is None else (rpo_age is None or rpo_age > vm_rpo.total_seconds()),
+        "rpo_breached": rpo_breached,
         "rpo_source": rpo_source,
         "protection": list(summary.get("protection", ["replica"])),
         "cdp": cdp_status(summary, vm_rpo),

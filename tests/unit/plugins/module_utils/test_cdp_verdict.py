@@ -54,19 +54,32 @@ def judged(cdp: list, policies: list | None, records: list | None = None, **crit
     return {status["vm_name"]: status for status in statuses}
 
 
+def window(*sessions: tuple[int, int, str]) -> list[list]:
+    """[creation, end, result] entries, from (begun, ended) minutes after T0."""
+    return [[(T0 + timedelta(minutes=begun)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+             (T0 + timedelta(minutes=ended)).strftime("%Y-%m-%dT%H:%M:%SZ"), result] for begun, ended, result in sessions]
+
+
 def test_sla_share_and_largest_delay_by_hand():
-    # RPO 15 min. Ends at 0, 10, 40 (30 min after the previous good one: 15 min late), 45 (failed), 50.
-    completed = [[(T0 + timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M:%SZ"), good]
-                 for m, good in ((0, True), (10, True), (40, True), (45, False), (50, True))]
-    assert sla(completed, 900) == {"sessions_within_rpo": 3, "sla_percent": 60.0, "max_delay_seconds": 900.0}
+    # RPO 15 min. Back-to-back sessions (long ones, as Veeam's examples show) meet it; one begun
+    # 30 min after the previous end is 15 min late; a Warning (VBR: RPO missed past the warning
+    # threshold) and a Failed one do not meet it whatever their gap.
+    completed = window((0, 60, "Success"), (60, 120, "Success"), (150, 180, "Success"),
+                       (180, 200, "Warning"), (200, 210, "Failed"), (215, 230, "Success"))
+    # met: 1st (first of the window), 2nd (gap 0), 6th (gap 5 min) -> 3 of 6 = 50.0 %; the 3rd's
+    # gap is 30 min - 15 min = 900 s late.
+    assert sla(completed, 900) == {"sessions_within_rpo": 3, "sla_percent": 50.0, "max_delay_seconds": 900.0}
     assert sla(completed, None) == {"sessions_within_rpo": None, "sla_percent": None, "max_delay_seconds": None}
     assert sla([], 900)["sla_percent"] is None
 
 
-def test_exactly_at_the_rpo_still_meets_it():
-    completed = [["2026-12-07T10:00:00Z", True], ["2026-12-07T10:15:00Z", True]]
-    assert sla(completed, 900) == {"sessions_within_rpo": 2, "sla_percent": 100.0, "max_delay_seconds": 0.0}
-    assert sla(completed, 899)["sessions_within_rpo"] == 1 and sla(completed, 899)["max_delay_seconds"] == 1.0
+def test_a_gap_of_exactly_the_rpo_still_meets_it():
+    # Short syncs every 15 min, each 4 s: the gap before the second is 14 min 56 s; at RPO 896 s it
+    # is exactly the RPO, one second less and it is 1 s late.
+    completed = [["2026-12-07T10:00:00Z", "2026-12-07T10:00:04Z", "Success"],
+                 ["2026-12-07T10:15:00Z", "2026-12-07T10:15:04Z", "Success"]]
+    assert sla(completed, 896) == {"sessions_within_rpo": 2, "sla_percent": 100.0, "max_delay_seconds": 0.0}
+    assert sla(completed, 895)["sessions_within_rpo"] == 1 and sla(completed, 895)["max_delay_seconds"] == 1.0
 
 
 def test_running_session_is_newest_but_proves_nothing():
@@ -78,7 +91,24 @@ def test_running_session_is_newest_but_proves_nothing():
     assert vm["last_session"]["state"] == "InProgress" and vm["last_session"]["result"] is None
     assert vm["last_result"] == "Failed" and vm["last_reason"] == "RPO is not met"
     assert vm["last_completed_time"] == at(30)  # the failed one is no state replicated
-    assert vm["sessions"] == 3 and [good for _end, good in vm["completed"]] == [True, False]
+    assert vm["sessions"] == 3 and [result for _begun, _end, result in vm["completed"]] == ["Success", "Failed"]
+    assert vm["running_since"] == at(2) and vm["running_result"] == "Success"  # begun 1 + 1 minutes ago
+
+
+def test_a_running_cdp_session_holds_the_rpo_until_vbr_marks_it_or_it_outlasts_a_policy_session():
+    # Veeam's examples: a task session runs until the next long-term point (8 h there).
+    running = cdp_session("cdp-db-01", None, "Success", state="InProgress", length_minutes=8 * 60 - 1)
+    vm = judged([cdp_session("cdp-db-01", 8 * 60), running], [policy()], rpo="24h")["cdp-db-01"]
+    assert (vm["rpo_basis"], vm["rpo_age_seconds"], vm["rpo_breached"]) == ("cdp_running", 8 * 3600, False)
+    assert vm["rpo_used_percent"] is None and vm["rpo_evidence_text"] == "CDP replicating (session running for 8h)"
+    marked = judged([cdp_session("cdp-db-01", 8 * 60), {**running, "result": "Failed"}], [policy()], rpo="24h")["cdp-db-01"]
+    assert marked["rpo_breached"] is True and "failed" in marked["findings"]
+    assert marked["message"].startswith("the running CDP session (since 2026-12-07T04:00:00Z) is marked Failed by Veeam")
+    # 24 h + 15 min is the longest a running session can hold the RPO; one minute more is a breach.
+    limit = cdp_session("cdp-db-01", None, None, state="InProgress", length_minutes=24 * 60 + 15 - 1)
+    assert judged([limit], [policy()])["cdp-db-01"]["rpo_breached"] is False
+    stuck = cdp_session("cdp-db-01", None, None, state="InProgress", length_minutes=24 * 60 + 16 - 1)
+    assert judged([stuck], [policy()])["cdp-db-01"]["rpo_breached"] is True
 
 
 def test_a_cdp_vm_is_judged_on_its_policy_rpo_by_default():
@@ -87,7 +117,7 @@ def test_a_cdp_vm_is_judged_on_its_policy_rpo_by_default():
     assert vm["rpo_seconds"] == 900 and vm["rpo_basis"] == "cdp_session" and vm["rpo_age_seconds"] == 300
     assert vm["rpo_breached"] is False and vm["status"] == "ok"
     assert vm["cdp"]["policy_rpo_seconds"] == 900 and vm["cdp"]["failed_after_seconds"] == 600
-    assert vm["cdp"]["sla_percent"] == 100.0
+    assert vm["cdp"]["sla_percent"] == 100.0 and vm["cdp"]["running_since"] is None
 
 
 def test_a_breached_cdp_vm_says_whose_rpo():

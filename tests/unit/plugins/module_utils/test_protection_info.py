@@ -6,7 +6,6 @@ judged at its _now, 2026-11-20T12:00:00Z; every expected value is from its _comm
 EM role; and replica_evidence_info reading CDP and plans beside the task sessions."""
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
 
 import pytest
@@ -143,17 +142,15 @@ def test_a_bare_number_rpo_fails_before_any_read(simulator):
 
 def test_cdp_and_plans_are_read_beside_the_task_sessions_not_after(simulator):
     simulator.configure(latency_ms=300.0)
-    started = time.monotonic()
     result, _warnings, counts = run(simulator, _gather.gather_replica_evidence, **PLAN_WINDOW,
                                     include_restore_points=False, include_replication_jobs=False,
                                     include_failover_plans=True)
-    elapsed = time.monotonic() - started
     assert {"replica_task_sessions", "cdp_policies", "cdp_task_sessions", "failover_plans"} <= set(result)
     # The task sessions, CDP policies, CDP task sessions and plans were asked for at once. Read one
     # after the other, the eight requests (logon, the sessions and their job sessions, the three
     # others, logout) would take at least 8 x 300 ms = 2.4 s; beside each other four rounds, 1.2 s.
+    # Measured here as requests in flight at once, not as a wall-clock limit (which would flake).
     assert counts["max_concurrency"] >= 4
-    assert elapsed < 2.1
 
 
 def test_a_portal_user_shown_no_policy_instead_of_refused_is_told_so_too(simulator):
@@ -162,5 +159,6 @@ def test_a_portal_user_shown_no_policy_instead_of_refused_is_told_so_too(simulat
     result, warnings, _counts = run(simulator, _protection_info.gather_cdp_policy_info, **CDP_WINDOW, **PORTAL_USER)
     assert result["cdp_policies"] == []
     assert result["not_judged"] == [{"checks": "cdp_policy_rpo", "reason": "Enterprise Manager showed no CDP policy"}]
-    assert len(warnings) == 1 and "Enterprise Manager showed no CDP policy" in warnings[0]
+    assert len(warnings) == 1 and warnings[0].startswith(
+        "Enterprise Manager showed this account no CDP policy although the CDP sessions of the window name policies")
     assert {vm["rpo_source"] for vm in result["cdp_vms"]} == {None}  # no policy and no rpo given: no RPO
