@@ -6,6 +6,8 @@
 #   portal_user.yml       - everything but the replication jobs works, with the administrator's
 #                           records; coverage is not judged and said so; the jobs' refusal names the role
 #   restore_operator.yml  - only the restore points; the rest names the roles that may read it
+#   cdp_and_plans.yml     - a Portal User's CDP VMs judged on its rpo (no CDP policies) and its failover
+#                           plans refused; a Restore Operator's plans judged on restore points, CDP refused
 # The extra accounts' password, set before tracing starts: see simulator.sh.
 export ROLES_PASSWORD='Roles-Pw-25b7e1' SECRET_VARS=ROLES_PASSWORD
 set -eux
@@ -13,13 +15,15 @@ source ../setup_em_simulator/simulator.sh
 
 accounts=(--extra-account 'CORP\portal-user:portal-user' --extra-account 'CORP\operator:restore-operator'
           --extra-password-env ROLES_PASSWORD)
-estate=(--seed 25 --servers 1 --jobs-per-server 2 --vms-per-job 3 --days 2)
+estate=(--seed 25 --servers 1 --jobs-per-server 2 --vms-per-job 3 --days 2 --cdp-policies-per-server 1
+        --failover-plans-per-server 2)
 start_em_simulator FORBIDDEN "${estate[@]}" "${accounts[@]}"
 start_em_simulator UNAUTHORIZED "${estate[@]}" "${accounts[@]}" --denied-answer unauthorized
 start_em_simulator EMPTY "${estate[@]}" "${accounts[@]}" --denied-answer empty
 
 for denied in forbidden unauthorized empty; do
     ansible-playbook -i "$INVENTORY_PATH" portal_user.yml -e "denied_answer=$denied" "$@"
+    ansible-playbook -i "$INVENTORY_PATH" cdp_and_plans.yml -e "denied_answer=$denied" "$@"
 done
 # A Restore Operator shown no sessions (empty) is told nothing: EM gives no sign of a refusal.
 for denied in forbidden unauthorized; do
