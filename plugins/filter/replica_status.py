@@ -119,8 +119,11 @@ options:
         (RV(veeam_em.core.replica_evidence_info#module:cdp_task_sessions)); Enterprise Manager's query type
         C(CdpReplicaTaskSession) (Veeam's C(get_query_cdpreplicatasksession) page).
       - A VM a Continuous Data Protection (CDP) policy protects has no replica task session; these are its evidence.
-        Its RPO is measured from the end of its newest completed CDP task session that did not fail
-        (RV(_value[].rpo_basis=cdp_session)). A VM with both kinds of evidence is one status, measured from the newer.
+        While its newest CDP task session runs (C(State) V(InProgress); Veeam's examples show one running until the
+        next long-term restore point), the RPO holds unless VBR already marks it V(Failed) or it runs longer than a
+        policy session (24 hours) plus the RPO (RV(_value[].rpo_basis=cdp_running)). Otherwise its RPO is measured from
+        the end of its newest completed CDP task session that did not fail (RV(_value[].rpo_basis=cdp_session)).
+        A VM with both kinds of evidence is one status, measured from the newer.
       - O(include) and O(exclude) select them too; a session's C(policy_name) stands for its job name.
     type: list
     elements: dict
@@ -276,8 +279,9 @@ _value:
     rpo_basis:
       description:
         - What the RPO was judged on - V(restore_point) (the newest point), V(session) (no point, or
-          O(points) not given, or O(rpo_basis=session)) or V(cdp_session) (the end of the newest completed CDP task
-          session that did not fail, from O(cdp_sessions); for a VM with both kinds of evidence, when it is newer).
+          O(points) not given, or O(rpo_basis=session)), V(cdp_session) (the end of the newest completed CDP task
+          session that did not fail, from O(cdp_sessions); for a VM with both kinds of evidence, when it is newer) or
+          V(cdp_running) (a CDP task session still running, from its start; see O(cdp_sessions)).
       type: str
     rpo_evidence_time:
       description: The time the RPO was measured from (the point's or the session's); null if none.
@@ -338,8 +342,8 @@ _value:
       description:
         - The VM's CDP evidence; null for a VM no CDP session or policy names.
         - The CDP "SLA" Veeam Backup & Replication shows is the share of completed sessions that met the RPO; a
-          completed session met it when it did not fail and ended within the RPO of the previous good one (the first
-          of the window - when it did not fail).
+          completed session met it when it ended V(Success) (VBR marks a missed RPO V(Warning) or V(Failed)) and began
+          within the RPO of the previous session's end (the first of the window - when it ended V(Success)).
       type: dict
       contains:
         policy_name:
@@ -388,6 +392,14 @@ _value:
         sessions:
           description: CDP task sessions of the VM in O(cdp_sessions).
           type: int
+        running_since:
+          description: Start (C(CreationTimeUTC)) of the newest CDP task session while it is V(InProgress); null otherwise.
+          type: str
+        running_result:
+          description: >-
+            The C(Result) Enterprise Manager shows for that running session (VBR's own verdict on the RPO so far, such
+            as V(Failed) past the policy's C(MarkAsFailed) threshold); null when none runs or it shows none.
+          type: str
         sessions_within_rpo:
           description: How many of the completed ones met the RPO the VM is judged on; null without an RPO or a completed session.
           type: int
@@ -398,8 +410,8 @@ _value:
           type: float
         max_delay_seconds:
           description: >-
-            The largest delay, in seconds, beyond the RPO of a good session's end after the previous good one's;
-            0 when all met it, null without an RPO or a completed session.
+            The largest delay, in seconds - how far beyond the RPO a session began after the previous session's end;
+            0 when none was late, null without an RPO or a completed session.
           type: float
     failover_plans:
       description:
@@ -408,12 +420,15 @@ _value:
       type: list
       elements: dict
     rpo_breached:
-      description: Whether the RPO evidence (RV(_value[].rpo_basis)) is older than the RPO, or there is none; null without an RPO.
+      description: >-
+        Whether the RPO evidence (RV(_value[].rpo_basis)) is older than the RPO, or there is none; null without an RPO.
+        For a running CDP session (V(cdp_running)), whether VBR marks it V(Failed) or it runs longer than 24 hours plus the RPO.
       type: bool
     findings:
       description: >-
         What is wrong, worst first: V(never_replicated) (with O(jobs), O(cdp_policies) or O(failover_plans)), V(never_succeeded),
-        V(rpo_breach), V(failed) (the last replica or CDP result is Failed), V(warning) (the last replica or CDP result is Warning).
+        V(rpo_breach), V(failed) (the last replica or CDP result, or that of a running CDP session, is Failed), V(warning) (the same
+        for Warning).
         Empty when all is well.
       type: list
       elements: str
@@ -433,7 +448,9 @@ _value:
       description: RV(_value[].rpo_seconds) for people (V(4h)); null without an RPO.
       type: str
     rpo_used_percent:
-      description: The age of the RPO evidence as a whole percentage of the RPO; null without evidence or an RPO.
+      description: >-
+        The age of the RPO evidence as a whole percentage of the RPO; null without evidence or an RPO, and for
+        RV(_value[].rpo_basis=cdp_running) (a running session is not measured by its age).
       type: int
     sessions:
       description: Every session of the VM, newest first; only with O(include_sessions).

@@ -69,8 +69,27 @@ def test_the_cdp_facts_of_a_status():
         "warning_after_seconds": 300, "failed_after_seconds": 600, "policy_next_run": "2026-11-29T06:01:00Z"}
     assert cdp["last_session"]["id"] == "db01-05:40" and cdp["last_session"]["end_time"] == "2026-11-29T05:40:05Z"
     assert (cdp["last_result"], cdp["last_completed_time"], cdp["sessions"]) == ("Success", "2026-11-29T05:40:05Z", 3)
-    # The first session met the RPO; each later one ended 1200 s after the previous, 300 s beyond 900.
-    assert (cdp["sessions_within_rpo"], cdp["sla_percent"], cdp["max_delay_seconds"]) == (1, 33.3, 300)
+    # The first session met the RPO; each later one began 1195 s after the previous one's end, 295 s beyond 900.
+    assert (cdp["sessions_within_rpo"], cdp["sla_percent"], cdp["max_delay_seconds"]) == (1, 33.3, 295)
+    assert (cdp["running_since"], cdp["running_result"]) == (None, None)
+
+
+def test_a_running_cdp_session_holds_the_rpo_until_veeam_marks_it_failed():
+    running = cdp_session("db01", "05:00", None, state="InProgress")
+    earlier = cdp_session("db01", "04:00")
+    status = only(replica_status([], now=NOW, cdp_sessions=[earlier, running], cdp_policies=[policy()]))
+    # An hour old, but VBR watches the RPO of a session that runs and has not marked it.
+    assert (status["rpo_basis"], status["rpo_evidence_time"]) == ("cdp_running", "2026-11-29T05:00:00Z")
+    assert (status["rpo_age_seconds"], status["rpo_breached"], status["rpo_used_percent"]) == (3600, False, None)
+    assert status["rpo_evidence_text"] == "CDP replicating (session running for 1h)"
+    assert status["cdp"]["running_since"] == "2026-11-29T05:00:00Z" and status["findings"] == []
+    marked = only(replica_status([], now=NOW, cdp_sessions=[earlier, {**running, "result": "Failed"}],
+                                 cdp_policies=[policy()]))
+    assert marked["rpo_breached"] is True and marked["cdp"]["running_result"] == "Failed"
+    # Marked Failed is VBR's last CDP result too: both findings, the breach first.
+    assert marked["findings"] == ["rpo_breach", "failed"]
+    assert marked["message"] == ("the running CDP session (since 2026-11-29T05:00:00Z) is marked Failed by Veeam: "
+                                 "the RPO of 15m of CDP policy 'CDP Gold' is missed; last CDP result Failed")
 
 
 def test_an_rpo_by_job_entry_matching_the_policy_overrides_its_rpo():
