@@ -8,7 +8,7 @@ import json
 from collections import Counter
 from typing import Any, Callable
 
-from .config import CDP_RESULT_FILTER_MODES
+from .config import CDP_RESULT_FILTER_MODES, CDP_SESSION_SPANS
 from .dataset import Dataset
 from .model import format_utc
 
@@ -23,6 +23,10 @@ def add_protection_options(parser: argparse.ArgumentParser, count: Callable[[str
                             "(a VM without a replica, a VM with a stale point), more mixed (default 0: none)")
     group.add_argument("--cdp-days", type=days, default=1.0,
                        help="days of CDP task sessions (one per VM per RPO) before --now (default %(default)s)")
+    group.add_argument("--cdp-session-span", choices=CDP_SESSION_SPANS, default=CDP_SESSION_SPANS[0],
+                       help="CDP task sessions: a short sync per RPO (sync, default), or back to back until the "
+                            "next long-term restore point (8 h), the newest running, as Veeam's examples show "
+                            "(long-term)")
     group.add_argument("--cdp-result-filter", choices=CDP_RESULT_FILTER_MODES, default="reject",
                        help="query?type=CdpReplicaTaskSession with a filter on Result: refused with 400 as an "
                             "unknown field (reject, default; the page does not list it) or applied (accept)")
@@ -32,8 +36,12 @@ def add_protection_options(parser: argparse.ArgumentParser, count: Callable[[str
 
 def generator_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The GeneratorSpec fields the options above set."""
-    return {"cdp_policies_per_server": args.cdp_policies_per_server,
-            "failover_plans_per_server": args.failover_plans_per_server, "cdp_days": args.cdp_days}
+    settings = {"cdp_policies_per_server": args.cdp_policies_per_server,
+                "failover_plans_per_server": args.failover_plans_per_server, "cdp_days": args.cdp_days}
+    # Only when asked for: the default leaves GeneratorSpec as every earlier caller built it.
+    if args.cdp_session_span != CDP_SESSION_SPANS[0]:
+        settings["cdp_session_span"] = args.cdp_session_span
+    return settings
 
 
 def estate_summary(dataset: Dataset, now: int | None = None) -> dict[str, Any]:

@@ -40,6 +40,10 @@ DENIED_ANSWER_MODES = ("forbidden", "unauthorized", "empty")
 # Whether query?type=CdpReplicaTaskSession takes a filter on Result: the page does not list it
 # (docs/docsite/rst/em_api_notes.rst: UNKNOWN). "reject" answers it as any unknown field (400).
 CDP_RESULT_FILTER_MODES = ("reject", "accept")
+# How long the generator's CDP task sessions run (GeneratorSpec.cdp_session_span,
+# datagen_protection.py): a short sync per RPO interval, or until the next long-term restore
+# point, as Veeam's examples show them (cdpreplicasessions_id_cdpreplicatasksessions).
+CDP_SESSION_SPANS = ("sync", "long-term")
 _LINK_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?\Z")
 
 

@@ -16,9 +16,20 @@ also listed in Dataset.notes (the estate summary `--estate-summary` prints):
   newest point is older than 24 h ("vm_stale_point", made with a job of its own when the
   estate has none); further ones mix replicated and CDP VMs.
 
-CDP task sessions: one per VM per RPO interval over the last `cdp_days`, each a sync that
-Completed with Success 2-9 s after it began, so a healthy VM's newest completed session ended
-within its RPO of now. Policy sessions last 24 h and hold them (user guide, cdp_session).
+CDP task sessions, by `span` (the --cdp-session-span switch):
+
+- "sync" (the default): one per VM per RPO interval over the last `cdp_days`, each a sync that
+  Completed with Success 2-9 s after it began, so a healthy VM's newest completed session ended
+  within its RPO of now;
+- "long-term", as Veeam's examples show them (cdpreplicasessions_id_cdpreplicatasksessions,
+  get_query_cdpreplicatasksession): one per VM per long-term restore point (the policy's
+  LongTermRetentionHours, 8 h, which xml_protection writes for every policy), back to back, each
+  Completed Success, the newest InProgress since up to 8 h with Result Success already set (as
+  real EMs fill it early). "cdp_rpo_breached": its running session is marked Failed, "RPO is not
+  met" (VBR's own RPO reporting); "cdp_policy_disabled": the last session Completed at the stop,
+  a day before now, and none runs.
+
+Policy sessions last 24 h and hold them (user guide, cdp_session).
 """
 from __future__ import annotations
 
@@ -26,6 +37,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 
+from .config import CDP_SESSION_SPANS
 from .names import SHARED_VM_NAME
 from .model import TICKS_PER_SECOND, BackupServer, Job, ObjectInJob, ReplicaJobSession, ReplicaPoint, ReplicaTaskSession
 from .model_protection import CdpInclude, CdpPolicy, CdpReplicaSession, CdpReplicaTaskSession, Duration, FailoveredVm, FailoverPlan
@@ -36,6 +48,9 @@ DAY = 24 * HOUR
 RPO_NOT_MET = "RPO is not met"
 BREACH_LAG = 3 * HOUR
 FRESH = DAY
+SYNC, LONG_TERM = CDP_SESSION_SPANS
+# xml_protection writes LongTermRetentionHours 8 for every policy: a long-term session's length.
+LONG_TERM_HOURS = 8
 
 
 @dataclass
@@ -59,10 +74,11 @@ class Estate:
 
 
 class _Maker:
-    def __init__(self, seed: int, estate: Estate, cdp_days: float) -> None:
+    def __init__(self, seed: int, estate: Estate, cdp_days: float, span: str = SYNC) -> None:
         self.rng = random.Random(f"protection-{seed}")
         self.estate = estate
         self.window = int(cdp_days * DAY)
+        self.span = span
         self.vm_counter = 0
 
     def guid(self) -> str:
@@ -76,9 +92,12 @@ class _Maker:
         return f"{prefix}{self.vm_counter:03d}"
 
 
-def protection(seed: int, estate: Estate, policies_per_server: int, plans_per_server: int, cdp_days: float) -> Estate:
-    """Add CDP policies (with sessions) and failover plans to the estate, in place."""
-    maker = _Maker(seed, estate, cdp_days)
+def protection(seed: int, estate: Estate, policies_per_server: int, plans_per_server: int, cdp_days: float,
+               span: str = SYNC) -> Estate:
+    """Add CDP policies (with sessions of the given span) and failover plans to the estate, in place."""
+    if span not in CDP_SESSION_SPANS:
+        raise ValueError(f"cdp_session_span must be one of {', '.join(CDP_SESSION_SPANS)}")
+    maker = _Maker(seed, estate, cdp_days, span)
     for server_index, server in enumerate(estate.servers):
         for policy_index in range(policies_per_server):
             _policy(maker, server, server_index, policy_index)
@@ -134,15 +153,18 @@ def _policy_history(maker: _Maker, policy: CdpPolicy) -> None:
     breached = {note.split("/", 1)[1] for note in estate.notes.get("cdp_rpo_breached", [])
                 if note.startswith(f"{policy.server.name}/")}
     for item in policy.includes:
-        end = stop - BREACH_LAG if item.name in breached else stop
-        tasks = _vm_sessions(maker, policy, item.name, sessions, start, end)
-        if end != stop and len(tasks) >= 2:
-            tasks[-2].result, tasks[-2].reason = "Warning", f"{RPO_NOT_MET}: the restore point is late"
-            tasks[-1].result, tasks[-1].reason = "Failed", RPO_NOT_MET
+        if maker.span == LONG_TERM:
+            tasks = _long_term_sessions(maker, item.name, sessions, start, stop, running=policy.schedule_enabled)
+            if item.name in breached and tasks[-1].ended is None:
+                tasks[-1].result, tasks[-1].reason = "Failed", RPO_NOT_MET
+        else:
+            tasks = _sync_history(maker, policy, item.name, sessions, (start, stop), item.name in breached)
         estate.cdp_tasks.extend(tasks)
     for session in sessions:
         if session.ended is not None:
-            results = [task.result for task in estate.cdp_tasks if task.policy_session is session] or ["Success"]
+            # Of the sessions that ended: a long-term one may run on past its policy session's end.
+            results = [task.result for task in estate.cdp_tasks
+                       if task.policy_session is session and task.ended is not None] or ["Success"]
             session.result = max(results, key=("Success", "Warning", "Failed").index)
     estate.sessions.extend(sessions)
 
@@ -163,6 +185,42 @@ def _policy_sessions(maker: _Maker, policy: CdpPolicy, start: int, stop: int) ->
     return sessions
 
 
+def _sync_history(maker: _Maker, policy: CdpPolicy, vm: str, sessions: list[CdpReplicaSession],
+                  bounds: tuple[int, int], breached: bool) -> list[CdpReplicaTaskSession]:
+    """Sync sessions from `bounds` (start, stop); a breached VM's stop 3 h early, the last two
+    ending Warning, then Failed."""
+    start, stop = bounds
+    tasks = _vm_sessions(maker, policy, vm, sessions, start, stop - BREACH_LAG if breached else stop)
+    if breached and len(tasks) >= 2:
+        tasks[-2].result, tasks[-2].reason = "Warning", f"{RPO_NOT_MET}: the restore point is late"
+        tasks[-1].result, tasks[-1].reason = "Failed", RPO_NOT_MET
+    return tasks
+
+
+def _holder(sessions: list[CdpReplicaSession], moment: int) -> CdpReplicaSession:
+    """The policy session a task session begun at `moment` belongs to: the newest begun by then."""
+    return next(session for session in reversed(sessions) if session.created <= moment)
+
+
+def _long_term_sessions(maker: _Maker, vm: str, sessions: list[CdpReplicaSession], start: int, stop: int,
+                        running: bool) -> list[CdpReplicaTaskSession]:
+    """Back-to-back sessions of LONG_TERM_HOURS from `start`: each begins as the one before ends
+    (at a long-term restore point); the newest, begun within the last span before `stop`, runs
+    on (InProgress, Result Success already) or, stopped, Completed at `stop`."""
+    span = LONG_TERM_HOURS * HOUR
+    newest = stop - 10 * SECOND - maker.rng.randrange(span - 10 * SECOND)
+    moments = list(range(newest, start - 1, -span))[::-1]
+    tasks = []
+    for index, moment in enumerate(moments):
+        last = index == len(moments) - 1
+        ended = (None if running else stop) if last else moments[index + 1]
+        tasks.append(CdpReplicaTaskSession(id=maker.guid(), vm_name=vm, policy_session=_holder(sessions, moment),
+                                           created=moment, ended=ended,
+                                           state="InProgress" if ended is None else "Completed", result="Success",
+                                           total_size=maker.rng.randint(1, 64) * 1024**3))
+    return tasks
+
+
 def _vm_sessions(maker: _Maker, policy: CdpPolicy, vm: str, sessions: list[CdpReplicaSession],
                  start: int, end: int) -> list[CdpReplicaTaskSession]:
     cadence = policy.rpo.seconds * SECOND
@@ -175,9 +233,8 @@ def _vm_sessions(maker: _Maker, policy: CdpPolicy, vm: str, sessions: list[CdpRe
     tasks = []
     for moment in reversed(moments):
         took = maker.rng.randint(2, 9) * SECOND + maker.rng.randrange(SECOND)
-        holder = next(session for session in reversed(sessions) if session.created <= moment)
-        tasks.append(CdpReplicaTaskSession(id=maker.guid(), vm_name=vm, policy_session=holder, created=moment,
-                                           ended=moment + took, state="Completed", result="Success",
+        tasks.append(CdpReplicaTaskSession(id=maker.guid(), vm_name=vm, policy_session=_holder(sessions, moment),
+                                           created=moment, ended=moment + took, state="Completed", result="Success",
                                            total_size=maker.rng.randint(1, 64) * 1024 * 1024))
     return tasks
 

@@ -8,10 +8,13 @@ from typing import Any
 
 import pytest
 
-from ansible_collections.veeam_em.core.tests.em_simulator import Dataset, GeneratorSpec, generate
+from ansible_collections.veeam_em.core.tests.em_simulator import Dataset, EmSimulator, GeneratorSpec, SimulatorConfig, generate
 from ansible_collections.veeam_em.core.tests.em_simulator.cli import build_parser, main
+from ansible_collections.veeam_em.core.tests.em_simulator.cli_protection import generator_settings
+from ansible_collections.veeam_em.core.tests.em_simulator.datagen_protection import Estate, protection
 from ansible_collections.veeam_em.core.tests.em_simulator.model import TICKS_PER_SECOND
-from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXED_NOW
+from ansible_collections.veeam_em.core.tests.unit.simhelpers import FIXED_NOW, NS, EmTestClient, parse
+from ansible_collections.veeam_em.core.tests.unit.simulator.long_term_estate import long_term_dataset
 
 HOUR = 3600 * TICKS_PER_SECOND
 DAY = 24 * HOUR
@@ -195,3 +198,96 @@ def test_the_estate_summary_names_the_special_cases(capsys: pytest.CaptureFixtur
                                              "plans_ready", "plans_held_back", "vm_without_replica", "vm_stale_point"}
     assert [policy["rpo_element"] for policy in summary["cdp_policies"]] == [
         "RecoveryPointObjectiveMinutes", "RecoveryPointObjectiveSeconds"]
+
+
+# -- --cdp-session-span long-term: sessions as Veeam's examples show them ------------------------
+@pytest.fixture(scope="module")
+def long_term() -> Dataset:
+    return long_term_dataset(GeneratorSpec(**SPEC, cdp_policies_per_server=2, failover_plans_per_server=3))
+
+
+def _by_vm(dataset: Dataset) -> dict[tuple[str, str], list[Any]]:
+    tasks: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for task in dataset.cdp_task_sessions:  # sorted by creation
+        tasks[(task.server.name, task.vm_name)].append(task)
+    return tasks
+
+
+def test_the_span_is_sync_unless_asked_and_another_is_refused() -> None:
+    assert "--cdp-session-span" in build_parser().format_help()
+    assert "cdp_session_span" not in generator_settings(build_parser().parse_args([]))
+    asked = build_parser().parse_args(["--cdp-session-span", "long-term"])
+    assert generator_settings(asked)["cdp_session_span"] == "long-term"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--cdp-session-span", "hourly"])
+    with pytest.raises(ValueError, match="cdp_session_span must be one of sync, long-term"):
+        protection(1, Estate([], [], [], [], FIXED_NOW), 1, 0, 1.0, span="hourly")
+
+
+def test_long_term_sessions_run_back_to_back_for_eight_hours(long_term: Dataset) -> None:
+    [(_server, disabled)] = _case(long_term, "cdp_policy_disabled")
+    checked = 0
+    for (server, vm), tasks in _by_vm(long_term).items():
+        policy = next(policy for policy in long_term.cdp_policies if policy.server.name == server
+                      and any(item.name == vm for item in policy.includes))
+        # Each begins as the one before ends, at a long-term restore point 8 h after it began.
+        for earlier, later in zip(tasks, tasks[1:]):
+            assert (earlier.state, earlier.result, earlier.ended) == ("Completed", "Success", later.created)
+            assert later.created - earlier.created == 8 * HOUR
+        # The newest begun within the last 8 h of the stop; an enabled policy's cover a day
+        # (--cdp-days 1): 3 of them; a stopped one's the 9 h before its stop: 1 or 2.
+        stop = FIXED_NOW if policy.name != disabled else FIXED_NOW - DAY
+        assert 0 < stop - tasks[-1].created < 8 * HOUR
+        if policy.name == disabled:
+            assert len(tasks) in (1, 2) and stop - tasks[0].created <= 9 * HOUR
+        else:
+            assert len(tasks) == 3
+        checked += 1
+    assert checked == sum(len(policy.includes) for policy in long_term.cdp_policies)
+
+
+def test_each_enabled_policys_vm_has_one_session_running_already_marked(long_term: Dataset) -> None:
+    [(_server, breached)] = _case(long_term, "cdp_rpo_breached")
+    for policy in long_term.cdp_policies:
+        for item in policy.includes:
+            tasks = _by_vm(long_term)[(policy.server.name, item.name)]
+            running = [task for task in tasks if task.state == "InProgress"]
+            if not policy.schedule_enabled:
+                assert running == []
+                continue
+            assert running == tasks[-1:] and running[0].ended is None
+            # Real EMs fill Result early: Success, or VBR's own RPO reporting marks it Failed.
+            marked = ("Failed", "RPO is not met") if item.name == breached else ("Success", "")
+            assert (running[0].result, running[0].reason) == marked
+
+
+def test_the_disabled_policys_long_term_sessions_ended_a_day_ago(long_term: Dataset) -> None:
+    [(server, name)] = _case(long_term, "cdp_policy_disabled")
+    policy = next(policy for policy in long_term.cdp_policies if policy.name == name)
+    for item in policy.includes:
+        newest = _by_vm(long_term)[(server, item.name)][-1]
+        assert (newest.state, newest.result, newest.ended) == ("Completed", "Success", FIXED_NOW - DAY)
+
+
+def test_long_term_policy_sessions_hold_their_task_sessions_and_ended_ones_succeeded(long_term: Dataset) -> None:
+    for task in long_term.cdp_task_sessions:
+        session = task.policy_session
+        assert session.created <= task.created <= (session.ended or FIXED_NOW)
+    # The breached VM's Failed session still runs: no ended policy session is Failed for it.
+    assert {session.result for session in long_term.cdp_sessions if session.ended is not None} == {"Success"}
+
+
+def test_the_long_term_replica_history_is_the_sync_ones(estate: Dataset, long_term: Dataset) -> None:
+    assert [task.id for task in long_term.task_sessions] == [task.id for task in estate.task_sessions]
+    assert [policy.name for policy in long_term.cdp_policies] == [policy.name for policy in estate.cdp_policies]
+
+
+def test_the_policy_says_the_sessions_long_term_interval(long_term: Dataset) -> None:
+    # LongTermRetentionHours (policyscheduleoptions) is the 8 h a long-term session runs.
+    policy = long_term.cdp_policies[0]
+    with EmSimulator(long_term, SimulatorConfig(plain_collection_days=0), tls=False) as simulator:
+        with EmTestClient(simulator) as em:
+            assert em.logon().status_code == 201
+            entity = parse(em.get(f"cdpPolicies/{policy.id}", params={"format": "Entity"}))
+    hours = entity.findtext("em:PolicyScheduleOptions/em:CdpReplica/em:LongTermRetentionHours", namespaces=NS)
+    assert hours == "8"
