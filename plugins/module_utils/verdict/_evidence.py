@@ -41,12 +41,14 @@ class PointFold:
 
     newest: datetime | None = None
     count: int = 0
+    keep_times: bool = False
     times: list[datetime] = field(default_factory=list)
 
     def add(self, created: datetime | None) -> None:
         self.count += 1
         if created is not None:
-            self.times.append(created)  # the SLA over the window measures from every point (_history)
+            if self.keep_times:
+                self.times.append(created)  # the SLA over the window measures from every point (_history)
             if self.newest is None or created > self.newest:
                 self.newest = created
 

@@ -12,8 +12,12 @@ from typing import Any, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 
-FINDINGS = ("never_replicated", "never_succeeded", "rpo_breach", "failed", "warning")  # worst first
-DEFAULT_FAIL_ON = ("rpo_breach", "failed", "never_succeeded")
+SLA_BELOW_TARGET, DURATION_ANOMALY, SIZE_ANOMALY = "sla_below_target", "duration_anomaly", "size_anomaly"
+WAIVER_EXPIRED = "waiver_expired"
+FINDINGS = ("never_replicated", "never_succeeded", "rpo_breach", "failed", SLA_BELOW_TARGET, "warning",
+            DURATION_ANOMALY, SIZE_ANOMALY, WAIVER_EXPIRED)  # worst first
+# A target set is a target to meet; anomalies warn, in the reports, without failing the gate.
+DEFAULT_FAIL_ON = ("rpo_breach", "failed", "never_succeeded", SLA_BELOW_TARGET)
 
 
 def findings_of(status: Mapping[str, Any]) -> list[str]:
@@ -28,7 +32,11 @@ def findings_of(status: Mapping[str, Any]) -> list[str]:
         "never_succeeded": bool(status["never_succeeded"]) and not never_replicated,
         "rpo_breach": bool(status["rpo_breached"]),
         "failed": _last_result(status, "Failed"),
+        SLA_BELOW_TARGET: bool((status.get("sla") or {}).get("below_target")),
         "warning": _last_result(status, "Warning"),
+        DURATION_ANOMALY: any(anomaly["kind"] == DURATION_ANOMALY for anomaly in status.get("anomalies") or ()),
+        SIZE_ANOMALY: any(anomaly["kind"] == SIZE_ANOMALY for anomaly in status.get("anomalies") or ()),
+        WAIVER_EXPIRED: False,  # given by _waivers.apply_waivers, after the judgement
     }
     return [finding for finding in FINDINGS if found[finding]]
 

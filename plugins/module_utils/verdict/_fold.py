@@ -39,12 +39,14 @@ class VmFold:
     Sessions and points may be added in any order and in several batches (the inventory adds
     a page at a time and keeps none). `points_read` says that the restore points of the window
     were read, so a VM without one has none (restore_points 0) rather than unknown (None).
+    `keep_history` keeps each VM's evidence times and successful runs for the SLA over the
+    window and the anomalies (_period); off, a summary's size no longer grows with its sessions.
     """
 
     def __init__(self, selection: Selection | None = None, include_sessions: bool = False,
-                 points_read: bool = False) -> None:
+                 points_read: bool = False, keep_history: bool = False) -> None:
         self.selection = selection if selection is not None else Selection()
-        self._builder = StatusBuilder(include_sessions, points_read=points_read)
+        self._builder = StatusBuilder(include_sessions, points_read=points_read, keep_history=keep_history)
         self._cdp = CdpFold()
 
     def add_sessions(self, records: Iterable[Mapping[str, Any]]) -> VmFold:

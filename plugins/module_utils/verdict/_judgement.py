@@ -10,41 +10,20 @@ Pure functions over records and summaries, no I/O; times are datetimes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Iterable
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp_status import POLICY, read_cdp_rpo_source
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._evidence import DEFAULT_RPO_BASIS, read_rpo_basis
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, findings_of, read_fail_on
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import findings_of
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._messages import findings_message, formatted_values
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._rpo import job_rpos, read_rpo, read_rpo_by_job
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._rpo import job_rpos
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._fold import VmFold
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._selection import Selection, read_selection
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import statuses_from_summaries
-from ansible_collections.veeam_em.core.plugins.module_utils._times import read_now
-
-
-@dataclass(frozen=True)
-class Criteria:
-    """What a status is judged against: the general RPO, RPOs by job name or pattern
-    (first matching pattern wins, an exact name before any pattern), the failing findings, and
-    the evidence the RPO is judged on where restore points were read (_evidence), and where a
-    CDP VM's RPO comes from (_cdp_status)."""
-
-    rpo: timedelta | None = None
-    rpo_by_job: Mapping[str, timedelta] = field(default_factory=dict)
-    fail_on: frozenset[str] = frozenset(DEFAULT_FAIL_ON)
-    rpo_basis: str = DEFAULT_RPO_BASIS
-    cdp_rpo_source: str = POLICY
-
-
-def read_criteria(rpo: Any = None, rpo_by_job: Any = None, fail_on: Any = None, rpo_basis: Any = None,
-                  cdp_rpo_source: Any = None) -> Criteria:
-    """Criteria from option values as users give them; ConfigurationError naming the bad option."""
-    return Criteria(read_rpo(rpo), read_rpo_by_job(rpo_by_job), read_fail_on(fail_on), read_rpo_basis(rpo_basis),
-                    read_cdp_rpo_source(cdp_rpo_source))
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._status import status_from_summary, status_order
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._period import period_facts
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waivers import apply_waivers
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._criteria import Criteria, read_criteria  # noqa: F401 (callers import them from here)
+from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_moment, read_now
 
 
 def judge(status: dict[str, Any], fail_on: frozenset[str]) -> dict[str, Any]:
@@ -61,14 +40,20 @@ def judge(status: dict[str, Any], fail_on: frozenset[str]) -> dict[str, Any]:
 
 
 def judge_summaries(summaries: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria) -> list[dict[str, Any]]:
-    """Judged statuses at `now` of per-VM summaries (StatusBuilder.summaries()), in status order."""
+    """Judged statuses at `now` of per-VM summaries (StatusBuilder.summaries()), in status order:
+    each one's status (_status), its window (_period: SLA, anomalies), its findings, and then
+    the waivers (_waivers: every status has waived_findings, waivers and waived)."""
     summaries = list(summaries)
     names = {summary["job_name"] or "" for summary in summaries}
     names.update((summary.get("cdp") or {}).get("policy_name") or "" for summary in summaries)
     overrides = job_rpos(criteria.rpo_by_job, names)
-    statuses = statuses_from_summaries(summaries, now, criteria.rpo, overrides, criteria.rpo_basis,
-                                       criteria.cdp_rpo_source)
-    return [judge(status, criteria.fail_on) for status in statuses]
+    statuses = []
+    for summary in summaries:
+        status = status_from_summary(summary, now, criteria.rpo, overrides, criteria.rpo_basis, criteria.cdp_rpo_source)
+        status.update(period_facts(summary, status, now, criteria.period))
+        statuses.append(judge(status, criteria.fail_on))
+    statuses.sort(key=status_order)
+    return apply_waivers(statuses, criteria.waivers, now, criteria.fail_on, criteria.em).statuses
 
 
 def judge_vms(summaries: Iterable[Mapping[str, Any]], now: datetime, criteria: Criteria,
@@ -91,7 +76,8 @@ def judge_records(records: Iterable[Mapping[str, Any]], now: datetime, criteria:
     records, replication job records with their includes (None: not read), CDP task session
     records, CDP policy records and failover plan records (None: not read), through the one fold (_fold.VmFold, then
     judge_vms); `not_judged` as VmFold.summaries takes it."""
-    fold = VmFold(selection, include_sessions, points_read=points is not None)
+    fold = VmFold(selection, include_sessions, points_read=points is not None,
+                  keep_history=criteria.period.include_sla or criteria.period.include_anomalies)
     fold.add_sessions(records).add_points(points or ()).add_cdp_sessions(cdp_sessions)
     summaries = fold.summaries(jobs, not_judged=not_judged, cdp_policies=cdp_policies, failover_plans=failover_plans)
     return judge_vms(summaries, now, criteria, selection)
@@ -100,15 +86,19 @@ def judge_records(records: Iterable[Mapping[str, Any]], now: datetime, criteria:
 def replica_statuses(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
                      exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
                      rpo_basis: Any = None, jobs: Any = None, not_judged: Any = None, cdp_sessions: Any = None,
-                     cdp_policies: Any = None, cdp_rpo_source: Any = None,
-                     failover_plans: Any = None) -> list[dict[str, Any]]:
+                     cdp_policies: Any = None, cdp_rpo_source: Any = None, failover_plans: Any = None,
+                     **window: Any) -> list[dict[str, Any]]:
     """The replica_status filter's contract: option values as users give them, judged statuses out.
+    `window` holds the judgements over the window and the waivers (window_start, include_sla,
+    include_anomalies, sla_target, anomaly_threshold, anomaly_min_history, waivers, em: read_criteria's).
 
     ConfigurationError, with a message that names the option, for anything that cannot work.
     """
+    moment = read_now(now)
+    window["window_start"] = parse_moment(window.get("window_start"), "window_start", moment)
+    criteria = read_criteria(rpo, rpo_by_job, fail_on, rpo_basis, cdp_rpo_source, **window)
     return judge_records(records_list(records, "replica task session records (as replica_task_session_info returns them)"),
-                         read_now(now), read_criteria(rpo, rpo_by_job, fail_on, rpo_basis, cdp_rpo_source),
-                         read_selection(include, exclude), include_sessions=bool(include_sessions),
+                         moment, criteria, read_selection(include, exclude), include_sessions=bool(include_sessions),
                          points=_optional(points, "restore point records (as replica_point_info returns them)", "points"),
                          jobs=_optional(jobs, "replication job records (as replication_job_info returns them)", "jobs"),
                          not_judged=records_list(not_judged or [], "entries (as replica_evidence_info returns them)",

@@ -129,7 +129,41 @@ def _never_succeeded(status: Mapping[str, Any]) -> str:
     return f"no successful replica in the data ({status['session_count']} sessions)"
 
 
+def _sla_below_target(status: Mapping[str, Any]) -> str:
+    sla = status["sla"]
+    gaps = sla.get("gaps") or []
+    longest = max((gap["seconds"] for gap in gaps), default=0)
+    text = f"within its RPO {sla['percent']}% of the window, below the target of {sla['target']}%"
+    return f"{text} ({len(gaps)} gap{'s' if len(gaps) != 1 else ''}, the longest {human_duration(longest)})"
+
+
+def human_size(size: float | None) -> str:
+    """Bytes as '1.5 GiB', '12 MiB' or '900 B'; 'n/a' for None."""
+    if size is None:
+        return "n/a"
+    for unit, scale in (("TiB", 1024 ** 4), ("GiB", 1024 ** 3), ("MiB", 1024 ** 2), ("KiB", 1024)):
+        if abs(size) >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{int(size)} B"
+
+
+def _anomaly(kind: str, verb: str, shown: Callable[[Any], str]) -> Callable[[Mapping[str, Any]], str]:
+    def explain(status: Mapping[str, Any]) -> str:
+        latest = [anomaly for anomaly in status["anomalies"] if anomaly["kind"] == kind][-1]
+        return (f"the run of {latest['creation_time']} {verb} {shown(latest['value'])}, outside its usual "
+                f"{shown(latest['usual_low'])} to {shown(latest['usual_high'])}")
+    return explain
+
+
+def _waiver_expired(status: Mapping[str, Any]) -> str:
+    return "a waiver expired"  # apply_waivers words the expired waiver in the message itself
+
+
 EXPLAIN: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "sla_below_target": _sla_below_target,
+    "duration_anomaly": _anomaly("duration_anomaly", "took", human_duration),
+    "size_anomaly": _anomaly("size_anomaly", "transferred", human_size),
+    "waiver_expired": _waiver_expired,
     "never_replicated": _never_replicated,
     "never_succeeded": _never_succeeded,
     "rpo_breach": _rpo_breach,

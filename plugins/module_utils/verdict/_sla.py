@@ -26,12 +26,15 @@ Interval = tuple[int, int]
 
 
 def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
-           rpo_seconds: float | timedelta | None) -> dict[str, Any] | None:
+           rpo_seconds: float | timedelta | None,
+           spans: Iterable[tuple[datetime, datetime]] = ()) -> dict[str, Any] | None:
     """The SLA of one VM over [window_start, now] (aware datetimes), None without an RPO
     (seconds, or the timedelta _rpo.read_rpo gives).
 
     `evidence`: restore point times (or Success/Warning session times, CDP session ends), any
-    order; times after `now` are not yet evidence. Returns {percent, covered_seconds,
+    order; times after `now` are not yet evidence. `spans`: periods (begin, end) the VM was
+    replicated throughout, such as a CDP session that ended Success or one still running; each
+    covers [begin, end + rpo], as its end is a point. Returns {percent, covered_seconds,
     span_seconds, start, end, gaps: [{start, end, seconds}], days: [{date, percent,
     covered_seconds, span_seconds}]}; a day outside the span has percent None.
     """
@@ -43,9 +46,12 @@ def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
     if window > end:
         raise ConfigurationError(f"the SLA window starts at {_text(window)}, after its end {_text(end)}: "
                                  "give a window start before now")
-    times = sorted(moment for moment in map(_micro, evidence) if moment <= end)
+    rpo = round(rpo_seconds * SECOND)
+    intervals = sorted([(moment, moment + rpo) for moment in map(_micro, evidence) if moment <= end]
+                       + [(_micro(low), _micro(high) + rpo) for low, high in spans if _micro(low) <= end])
+    times = [low for low, _high in intervals]
     start = max(window, times[0]) if times else window
-    covered = _covered(times, round(rpo_seconds * SECOND), start, end)
+    covered = _covered(intervals, start, end)
     covered_total = sum(high - low for low, high in covered)
     span = end - start
     return {
@@ -110,13 +116,12 @@ def _share(covered: int, span: int) -> float:
     return round(100.0 * covered / span, 2)
 
 
-def _covered(times: list[int], rpo: int, start: int, end: int) -> list[Interval]:
-    """The union of [e, e + rpo] over the sorted times, clipped to [start, end], as disjoint
-    intervals oldest first. A point at exactly the end of the previous cover joins it: the
-    instant e + rpo is still within the RPO."""
+def _covered(intervals: list[Interval], start: int, end: int) -> list[Interval]:
+    """The union of the sorted intervals ([e, e + rpo] per point), clipped to [start, end], as
+    disjoint intervals oldest first. A point at exactly the end of the previous cover joins it:
+    the instant e + rpo is still within the RPO."""
     merged: list[list[int]] = []
-    for moment in times:
-        until = moment + rpo
+    for moment, until in intervals:
         if until <= start:
             continue  # expired before the span began
         if merged and moment <= merged[-1][1]:

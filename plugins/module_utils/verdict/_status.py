@@ -58,7 +58,9 @@ class _Fold:
     job_names: set[str] = field(default_factory=set)
     count: int = 0
     sessions: list[dict[str, Any]] | None = None
-    history: History = field(default_factory=History)
+    # Kept only when the judgements over the window are asked for (StatusBuilder.keep_history):
+    # it grows with the sessions, and the inventory's cache otherwise grows with VMs alone.
+    history: History | None = None
 
     def add(self, record: Mapping[str, Any], created: datetime | None, keep: bool) -> None:
         """Fold one record; `created` is its real creation time (None for a placeholder)."""
@@ -81,7 +83,8 @@ class _Fold:
         if result == "Success" and (self.last_clean_success_time is None or created > self.last_clean_success_time):
             self.last_clean_success_time = created
         if result in SUCCESS_RESULTS:
-            self.history.add(record, created)
+            if self.history is not None:
+                self.history.add(record, created)
             if self.last_success_time is None or created > self.last_success_time:
                 self.last_success_time = created
                 self.failures_since_success = [when for when in self.failures_since_success if when > created]
@@ -112,9 +115,10 @@ class StatusBuilder:
     then has none (restore_points 0), rather than unknown (None).
     """
 
-    def __init__(self, include_sessions: bool = False, points_read: bool = False) -> None:
+    def __init__(self, include_sessions: bool = False, points_read: bool = False, keep_history: bool = False) -> None:
         self.include_sessions = include_sessions
         self.points_read = points_read
+        self.keep_history = keep_history
         self._folds: dict[tuple[str | None, str | None], _Fold] = {}
         self._points: dict[tuple[str | None, str | None], PointFold] = {}
         self._servers: dict[str | None, str | None] = {}
@@ -125,13 +129,16 @@ class StatusBuilder:
         key = (record.get("backup_server_id") or record.get("backup_server_name"), record.get("vm_name"))
         self._servers.setdefault(key[0], record.get("backup_server_name"))
         self._point_server_ids.setdefault(key, record.get("backup_server_id"))
-        self._points.setdefault(key, PointFold()).add(real_time(parse_record_time(record.get("creation_time"))))
+        self._points.setdefault(key, PointFold(keep_times=self.keep_history)).add(real_time(parse_record_time(record.get("creation_time"))))
 
     def add(self, record: Mapping[str, Any]) -> None:
         created = real_time(parse_record_time(record.get("creation_time")))
         key = (record.get("backup_server_id") or record.get("backup_server_name"), record.get("vm_name"))
         self._servers[key[0]] = record.get("backup_server_name")
-        self._folds.setdefault(key, _Fold()).add(record, created, self.include_sessions)
+        fold = self._folds.get(key)
+        if fold is None:
+            fold = self._folds[key] = _Fold(history=History() if self.keep_history else None)
+        fold.add(record, created, self.include_sessions)
 
     def summaries(self) -> list[dict[str, Any]]:
         """One summary per (backup server, VM), in status order: what the sessions say, not how old it is.
@@ -144,7 +151,7 @@ class StatusBuilder:
         keys = list(self._folds) + [key for key in self._points if key not in self._folds]
         summaries = [self._summary(key) for key in keys]
         # Sorted so the same sessions give the same list whatever order they came in.
-        return sorted(summaries, key=_status_order)
+        return sorted(summaries, key=status_order)
 
     def _summary(self, key: tuple[str | None, str | None]) -> dict[str, Any]:
         summary = _summary(self._folds.get(key) or _Fold(), self._servers[key[0]], key[1])
@@ -152,13 +159,15 @@ class StatusBuilder:
         summary["backup_server_id"] = summary["backup_server_id"] or self._point_server_ids.get(key)
         summary["last_point_time"] = iso(points.newest)
         summary["restore_points"] = points.count if self.points_read else None
-        history = (self._folds.get(key) or _Fold()).history
-        summary["evidence_times"] = evidence_times(points.times if self.points_read else None, history.success_times)
-        summary["runs"] = history.runs_data()
+        history = (self._folds.get(key) or _Fold(history=History())).history
+        kept = self.keep_history and history is not None
+        summary["evidence_times"] = evidence_times(points.times if self.points_read else None,
+                                                   history.success_times) if kept else None
+        summary["runs"] = history.runs_data() if kept else None
         return summary
 
 
-def _status_order(record: Mapping[str, Any]) -> tuple[str, str, str]:
+def status_order(record: Mapping[str, Any]) -> tuple[str, str, str]:
     return (record["backup_server_name"] or "", record["vm_name"] or "", record["backup_server_id"] or "")
 
 
@@ -242,7 +251,7 @@ def statuses_from_summaries(summaries: Iterable[Mapping[str, Any]], now: datetim
                             basis: str = DEFAULT_RPO_BASIS, cdp_rpo_source: str = POLICY) -> list[dict[str, Any]]:
     """The statuses of summaries at `now`, sorted by server name, VM name, server id (as statuses())."""
     return sorted((status_from_summary(summary, now, rpo, rpo_by_job, basis, cdp_rpo_source) for summary in summaries),
-                  key=_status_order)
+                  key=status_order)
 
 
 def _session_summary(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,19 +18,16 @@ from typing import Any
 from ansible_collections.veeam_em.core.plugins.module_utils._dependencies import optional_import
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._times import DURATION, iso, parse_moment
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import FINDINGS
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import FINDINGS, WAIVER_EXPIRED
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._plan_summary import PLAN_NOT_READY
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._unknown_names import did_you_mean
 
 # PyYAML ships with ansible-core; imported this way so module_utils still loads without it.
 yaml = optional_import("yaml")
 
-# Findings of issue 28 (SLA and anomalies) and the run's own, beside the VM findings.
-SLA_BELOW_TARGET = "sla_below_target"
-DURATION_ANOMALY = "duration_anomaly"
-SIZE_ANOMALY = "size_anomaly"
+# The findings a waiver may name: every VM finding but waiver_expired (given back by an expired one), and the run's own.
 NOT_FOUND = "not_found"
-WAIVABLE = FINDINGS + (NOT_FOUND, PLAN_NOT_READY, SLA_BELOW_TARGET, DURATION_ANOMALY, SIZE_ANOMALY)
+WAIVABLE = tuple(finding for finding in FINDINGS if finding != WAIVER_EXPIRED) + (NOT_FOUND, PLAN_NOT_READY)
 SELECTORS = ("vms", "jobs", "backup_servers", "failover_plans")
 KEYS = SELECTORS + ("em", "findings", "justification", "starts", "expires", "permanent", "ticket", "owner")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -17,9 +17,9 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import WAIVER_EXPIRED
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waiver_file import SELECTORS, Waiver
 
-WAIVER_EXPIRED = "waiver_expired"  # a warning: in no default fail_on
 ACTIVE, EXPIRED, NOT_STARTED = "active", "expired", "not_started"
 
 
@@ -124,3 +124,10 @@ def stale_waiver(waiver: Waiver, now: datetime) -> dict[str, Any]:
     message = (f"waiver {waiver.entry} (line {waiver.line}) matches no VM{scope}: {' and '.join(selectors)}; "
                "remove it or fix its selectors")
     return {**waiver.as_dict(), "state": waiver_state(waiver, now), "message": message}
+
+
+def stale_waivers(waivers: Sequence[Waiver], statuses: Iterable[Mapping[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The waivers no status matched (stale_waiver's dicts), from statuses apply_waivers gave:
+    a surface that judged several EMs apart (the inventory) asks once over all of them."""
+    used = {waiver.get("entry") for status in statuses for waiver in status.get("waivers") or ()}
+    return [stale_waiver(waiver, now) for waiver in waivers if waiver.entry not in used]

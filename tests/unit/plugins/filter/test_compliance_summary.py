@@ -44,7 +44,9 @@ def test_counts_by_status_finding_evidence_and_records_read():
         "judged_on_session": 2, "not_found": 1, "containers": 0, "containers_failing": 0}
     assert summary["statuses"] == [
         {"status": "never_replicated", "vms": 1}, {"status": "never_succeeded", "vms": 1}, {"status": "rpo_breach", "vms": 2},
-        {"status": "failed", "vms": 1}, {"status": "warning", "vms": 1}, {"status": "ok", "vms": 1}]
+        {"status": "failed", "vms": 1}, {"status": "sla_below_target", "vms": 0}, {"status": "warning", "vms": 1},
+        {"status": "duration_anomaly", "vms": 0}, {"status": "size_anomaly", "vms": 0},
+        {"status": "waiver_expired", "vms": 0}, {"status": "ok", "vms": 1}]
 
 
 def test_worst_first_failing_then_status_then_rpo_used_then_age_then_name_ignoring_case():

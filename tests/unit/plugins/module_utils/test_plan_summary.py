@@ -92,5 +92,5 @@ def test_plan_names_that_are_not_names_are_refused_naming_the_variable():
 
 
 def test_fail_on_takes_failover_plan_not_ready_and_says_so_among_the_choices():
-    with pytest.raises(ConfigurationError, match="choose from .*, warning, failover_plan_not_ready, not_found$"):
+    with pytest.raises(ConfigurationError, match="choose from .*, waiver_expired, failover_plan_not_ready, not_found$"):
         compliance_summary(VMS, fail_on=["late"])

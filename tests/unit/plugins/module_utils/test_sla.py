@@ -200,3 +200,14 @@ def test_a_target_is_a_percent(value, target):
 def test_a_target_outside_0_to_100_names_the_option(value):
     with pytest.raises(ConfigurationError, match=r"^replica_compliance_sla_target must be a percent from 0 to 100"):
         read_sla_target(value, "replica_compliance_sla_target")
+
+
+def test_a_cdp_span_covers_its_whole_length_plus_the_rpo():
+    # Window 10:00 to 18:00 (8 h), RPO 15 min. A CDP session replicated 10:00 to 13:45 (its end is a
+    # point, covering to 14:00): 4 h of 8 h = 50.0 %, the gap 14:00 to 18:00.
+    start, now = datetime(2026, 12, 1, 10, tzinfo=timezone.utc), datetime(2026, 12, 1, 18, tzinfo=timezone.utc)
+    sla = vm_sla([], start, now, 900, spans=[(start, datetime(2026, 12, 1, 13, 45, tzinfo=timezone.utc))])
+    assert sla["percent"] == 50.0 and sla["covered_seconds"] == 4 * 3600.0
+    assert sla["gaps"] == [{"start": "2026-12-01T14:00:00Z", "end": "2026-12-01T18:00:00Z", "seconds": 4 * 3600.0}]
+    # One still running since 10:00 covers the whole window.
+    assert vm_sla([], start, now, 900, spans=[(start, now)])["percent"] == 100.0
