@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.veeam_em.core.plugins.module_utils._outcome import settle
+from ansible_collections.veeam_em.core.plugins.module_utils._outcome import DOCUMENTED_RESULTS, settle
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
 _INCLUDE_KEYS = ("name", "display_name", "object_type", "hierarchy_obj_ref", "order")
@@ -38,8 +38,12 @@ def settled_cdp_task_session(raw: dict[str, Any]) -> dict[str, Any]:
     """cdp_task_session_record() with the times still aware datetimes (or None), for folds."""
     outcome = settle(raw.get("state"), raw.get("result"), raw.get("creation_time"), raw.get("end_time"))
     record = {key: raw.get(key) for key in _CDP_TASK_KEYS}
+    # While a CDP session runs, its Result is VBR's own RPO reporting so far (em_api_notes.rst, "CDP"):
+    # kept apart as running_result, so `result` still obeys _outcome's rule for every session.
+    running = raw.get("state") == "InProgress" and raw.get("result") in DOCUMENTED_RESULTS
     record.update(creation_time=outcome.creation_time, end_time=outcome.end_time, result=outcome.result,
-                  reason=raw.get("reason") or "", duration_seconds=outcome.duration_seconds)
+                  reason=raw.get("reason") or "", duration_seconds=outcome.duration_seconds,
+                  running_result=raw.get("result") if running else None)
     return record
 
 

@@ -93,7 +93,9 @@ def _running(record: Mapping[str, Any], created: datetime | None) -> dict[str, A
     verdict on it so far: the Result EM shows while it runs, when it is a documented one)."""
     if record.get("state") != "InProgress" or created is None:
         return {"running_since": None, "running_result": None}
-    result = record.get("result")
+    # A record of the client keeps it as running_result (its result obeys _outcome's rule); a
+    # caller's own record may still carry it as result.
+    result = record["running_result"] if "running_result" in record else record.get("result")
     return {"running_since": iso(created), "running_result": result if result in DOCUMENTED_RESULTS else None}
 
 

@@ -99,8 +99,6 @@ def test_a_healthy_vms_back_to_back_sessions_all_met_the_rpo(judged: dict[str, A
             3, 2, 100.0, 0.0)
 
 
-@pytest.mark.xfail(strict=True, reason="cdp_task_session_record settles Result to None while a session is "
-                   "InProgress (_outcome.settle), so the fold's running_result never sees VBR's Failed")
 def test_a_running_session_vbr_marks_failed_breaches_the_rpo(started: EmSimulator, judged: dict[str, Any]) -> None:
     running = _tasks(started, BREACHED)[-1]
     assert (running.state, running.result, running.reason) == ("InProgress", "Failed", "RPO is not met")

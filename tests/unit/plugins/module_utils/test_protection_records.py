@@ -136,6 +136,7 @@ def test_a_completed_cdp_task_session_names_its_vm_and_policy_from_name_and_link
         "policy_name": "CDP Policy 1", "policy_session_id": "6b872a71", "backup_server_id": SERVER,
         "backup_server_name": "vbr01", "creation_time": "2026-12-07T06:10:10Z", "end_time": "2026-12-07T06:10:25Z",
         "state": "Completed", "result": "Warning", "reason": "", "total_size": 4096, "duration_seconds": 15.0,
+        "running_result": None,
     }
 
 
@@ -145,6 +146,8 @@ def test_a_running_cdp_task_session_has_no_result_end_or_duration_yet():
     assert (record["state"], record["result"], record["end_time"], record["duration_seconds"]) == (
         "InProgress", None, None, None)
     assert record["creation_time"] == "2026-12-07T06:10:10Z"
+    # What VBR reports on it so far is kept apart: for CDP it is VBR's own RPO reporting.
+    assert record["running_result"] == "Success"
 
 
 def test_a_placeholder_end_time_is_null():
