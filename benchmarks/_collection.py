@@ -45,16 +45,19 @@ class BenchCollection(Collection):
     """The inventory and playbook runs the benchmark measures."""
 
     def inventory(self, days: float, concurrency: int = 4, cache_dir: str | None = None,
-                  extra: tuple[str, ...] = (), evidence: bool = True) -> tuple[Child, int]:
+                  extra: tuple[str, ...] = (), evidence: bool = True, protection: bool = True) -> tuple[Child, int]:
         """ansible-inventory --list over `days`; the child and the number of hosts listed.
 
         `extra`: more lines of the inventory config (such as enterprise_managers); `evidence`
-        False judges on sessions alone: no restore points, no jobs or includes.
+        False judges on sessions alone: no restore points, no jobs or includes; `protection`
+        False reads no CDP sessions or policies and no failover plans (issue 27's options off).
         """
         lines = ["plugin: veeam_em.core.replicas", f"created_after: {days}d", "rpo: 24h",
                  f"max_concurrency: {concurrency}", *extra]
         if not evidence:
             lines += ["rpo_basis: session", "include_unreplicated: false"]
+        if not protection:
+            lines += ["include_cdp: false", "include_failover_plans: false"]
         if cache_dir:
             lines += ["cache: true", "cache_plugin: ansible.builtin.jsonfile",
                       f"cache_connection: {cache_dir}", "cache_timeout: 3600"]

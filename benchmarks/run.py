@@ -29,6 +29,10 @@ from three_ems import measure as measure_three_ems
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 DAYS = 400  # created_after: 400d covers every generated estate
+# CDP and failover plans in every estate (issue 27): one CDP policy of 2-4 VMs (15-minute RPO,
+# a day of CDP task sessions) and two failover plans per backup server, so the inventory's
+# default reads them, and the cdp_plans_off row reads the same estate without them.
+PROTECTION_ARGS = ("--cdp-policies-per-server", "1", "--failover-plans-per-server", "2")
 RESULTS = os.path.join(ROOT, "tests", "output", "bench")
 
 
@@ -42,6 +46,23 @@ def expected_requests(tasks: int, jobs: int, page: int, servers_page: bool, poin
     if replication_jobs is None:
         return base
     return base + max(1, math.ceil(points / page)) + max(1, math.ceil(replication_jobs / page)) + replication_jobs
+
+
+def protection_requests(protection: dict[str, int], page: int, includes: bool) -> int:
+    """What the inventory's include_cdp and include_failover_plans (both on by default) add: the
+    CDP task session query's pages, the CDP policy query's pages (with include_unreplicated,
+    `includes`, one includes request per policy) and the failover plan query's pages, each query
+    at least one page."""
+    policies = protection["cdp_policies"]
+    return (max(1, math.ceil(protection["cdp_task_sessions"] / page)) + max(1, math.ceil(policies / page))
+            + (policies if includes else 0) + max(1, math.ceil(protection["failover_plans"] / page)))
+
+
+def protection_counts(simulator: SimulatorProcess) -> dict[str, int]:
+    """The estate's CDP task sessions, CDP policies and failover plans, from the simulator's ready file."""
+    with open(os.path.join(simulator.workdir, "ready.json"), encoding="utf-8") as handle:
+        details = json.load(handle)
+    return {key: int(details.get(key, 0)) for key in ("cdp_task_sessions", "cdp_policies", "failover_plans")}
 
 
 def in_child(script: str, simulator: SimulatorProcess, *args: str) -> dict[str, Any]:
@@ -76,6 +97,10 @@ def collection_runs(simulator: SimulatorProcess, collection: BenchCollection, qu
     (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS, evidence=False))
     check(child, "ansible-inventory --list (rpo_basis session, include_unreplicated false)")
     runs["inventory_off"] = summary(child, stats, hosts)
+    # The same estate without CDP and failover plans: what reading them beside the sessions costs.
+    (child, hosts), stats = measured(simulator, lambda: collection.inventory(DAYS, protection=False))
+    check(child, "ansible-inventory --list (include_cdp false, include_failover_plans false)")
+    runs["cdp_plans_off"] = summary(child, stats, hosts)
     (child, records), stats = measured(simulator, lambda: collection.playbook(DAYS))
     check(child, "ansible-playbook (replica_task_session_info)")
     runs["playbook"] = summary(child, stats, records)
@@ -117,6 +142,7 @@ def measure_row(simulator: SimulatorProcess, collection: BenchCollection, latenc
     floor["requests"] = floor_stats["requests"]
     naive = naive_run(simulator, args.naive_sample, args.naive_budget)
     tasks, jobs = simulator.task_sessions, simulator.job_sessions
+    protection = protection_counts(simulator)
     inventory = runs["inventory"]
     row = {
         "sessions": tasks, "job_sessions": jobs, "replica_points": simulator.replica_points,
@@ -133,9 +159,16 @@ def measure_row(simulator: SimulatorProcess, collection: BenchCollection, latenc
         "collection_c1_over_floor": round(runs["inventory_c1"]["seconds"] / floor["seconds"], 2),
         "playbook_over_floor": round(runs["playbook"]["seconds"] / floor["seconds"], 2),
         "requests_made": inventory["requests"],
-        "requests_expected": expected_requests(tasks, jobs, 1000, True, simulator.replica_points, simulator.jobs),
-        "off_requests_expected": expected_requests(tasks, jobs, 1000, True),
+        "requests_expected": expected_requests(tasks, jobs, 1000, True, simulator.replica_points, simulator.jobs)
+        + protection_requests(protection, 1000, includes=True),
+        "off_requests_expected": expected_requests(tasks, jobs, 1000, True)
+        + protection_requests(protection, 1000, includes=False),
+        "cdp_plans_off_requests_expected": expected_requests(tasks, jobs, 1000, True, simulator.replica_points,
+                                                             simulator.jobs),
         "evidence_on_over_off": round(inventory["seconds"] / runs["inventory_off"]["seconds"], 2),
+        # Issue 27's target: at most 1.2.
+        "cdp_plans_on_over_off": round(inventory["seconds"] / runs["cdp_plans_off"]["seconds"], 2),
+        **protection,
         "playbook_requests_made": runs["playbook"]["requests"],
         "playbook_requests_expected": expected_requests(tasks, jobs, 1000, False),
         "cache_hit_requests": runs["cache_hit"]["requests"],
@@ -160,7 +193,7 @@ def phase_ratios(runs: dict[str, Any], floor_seconds: float) -> dict[str, Any]:
 
 
 def measure_size(sessions: int, args: argparse.Namespace) -> list[dict[str, Any]]:
-    with SimulatorProcess(*estate_args(sessions)) as simulator:
+    with SimulatorProcess(*estate_args(sessions), *PROTECTION_ARGS) as simulator:
         collection = BenchCollection(simulator.workdir, simulator.url, simulator.ca_path)
         rows = []
         for latency in args.latencies:
@@ -185,7 +218,7 @@ def print_row(row: dict[str, Any], flush: bool = False) -> None:
     """The lines of one size/latency under HEADER."""
     lead = f"{row['sessions']:>8} {row['latency_ms']:>6g}"
     expected = {"inventory": row["requests_expected"], "inventory_c1": row["requests_expected"],
-                "inventory_off": row["off_requests_expected"],
+                "inventory_off": row["off_requests_expected"], "cdp_plans_off": row["cdp_plans_off_requests_expected"],
                 "cache_cold": row["requests_expected"], "playbook": row["playbook_requests_expected"]}
     notes = {"inventory": f"{row['collection']['inventory']['items']} hosts; plugin {row['inventory_plugin_seconds']} s, "
                           f"ansible-core listing {row['inventory_ansible_listing_seconds']} s",
@@ -193,6 +226,9 @@ def print_row(row: dict[str, Any], flush: bool = False) -> None:
                              f"ansible-core listing {row['inventory_c1_ansible_listing_seconds']} s",
              "inventory_off": f"no points, no jobs: on/off {row['evidence_on_over_off']}x "
                               f"({row['replica_points']} points, {row['replication_jobs']} jobs)",
+             "cdp_plans_off": f"no CDP, no plans: on/off {row['cdp_plans_on_over_off']}x "
+                              f"({row['cdp_task_sessions']} CDP task sessions, {row['cdp_policies']} policies, "
+                              f"{row['failover_plans']} plans)",
              "playbook": f"{row['collection']['playbook']['items']} records",
              "cache_hit": f"speedup {row['cache_speedup']}x",
              "ansible_floor": f"script inventory printing the inventory's --list; inventory / this "
@@ -255,7 +291,7 @@ def machine() -> dict[str, Any]:
 KEYS = ("sessions", "latency_ms", "naive_over_collection", "naive_over_playbook", "collection_over_floor",
         "inventory_over_ansible_floor", "inventory_over_ansible_floor_plus_read", "cache_hit_over_ansible_floor",
         "collection_c1_over_floor", "inventory_c1_plugin_over_floor", "requests_made", "requests_expected",
-        "cache_hit_requests", "cache_speedup", "rss_mb", "evidence_on_over_off")
+        "cache_hit_requests", "cache_speedup", "rss_mb", "evidence_on_over_off", "cdp_plans_on_over_off")
 
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace, seconds: float, startup: float) -> dict[str, Any]:
@@ -319,9 +355,10 @@ def request_problems(rows: list[dict[str, Any]]) -> list[str]:
             made = row["collection"][name]["requests"]
             if made != row["requests_expected"]:
                 problems.append(f"{where}: {name} made {made} requests, not {row['requests_expected']}")
-        made = row["collection"]["inventory_off"]["requests"]
-        if made != row["off_requests_expected"]:
-            problems.append(f"{where}: inventory_off made {made} requests, not {row['off_requests_expected']}")
+        for name, key in (("inventory_off", "off_requests_expected"), ("cdp_plans_off", "cdp_plans_off_requests_expected")):
+            made = row["collection"][name]["requests"]
+            if made != row[key]:
+                problems.append(f"{where}: {name} made {made} requests, not {row[key]}")
         if row["playbook_requests_made"] != row["playbook_requests_expected"]:
             problems.append(f"{where}: the playbook made {row['playbook_requests_made']} requests, "
                             f"not {row['playbook_requests_expected']}")
