@@ -217,7 +217,8 @@ def read_beside(reads: Mapping[str, Callable[[], T]]) -> dict[str, T]:
 def _cdp_evidence(api: EmApi, params: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The CDP policies (with their includes when coverage is read) and the CDP task sessions of
     the evidence's window, VMs and backup servers, read beside each other; job_names match policy
-    names, since a CDP VM's job is its policy. A refused read is a not_judged entry, not a failure."""
+    names, since a CDP VM's job is its policy. A refused read is a not_judged entry, not a failure
+    (refused policies only when the window has CDP sessions)."""
     policy_params = {"names": params.get("job_names"), "backup_server_names": params.get("backup_server_names"),
                      "include_objects": bool(params.get("include_replication_jobs"))}
     session_params = {**params, "names": params.get("job_names"), "latest_per_vm": False, "limit": None}
@@ -227,7 +228,10 @@ def _cdp_evidence(api: EmApi, params: dict[str, Any], now: datetime) -> dict[str
         "sessions": lambda: _unless_refused_part(CDP_SESSIONS, CDP_SESSIONS_REFUSED,
                                                  lambda: gather_cdp_task_sessions(api, session_params, now)),
     })
-    not_judged = parts["policies"].pop("not_judged", []) + parts["sessions"].pop("not_judged", [])
+    # Policies refused matter only where there are CDP sessions to judge: no noise for an estate without CDP.
+    policies_refused = parts["policies"].pop("not_judged", [])
+    not_judged = (policies_refused if parts["sessions"].get("cdp_task_sessions") else [])
+    not_judged += parts["sessions"].pop("not_judged", [])
     not_judged += cdp_policies_not_shown(parts["policies"].get("cdp_policies"), parts["sessions"].get("cdp_task_sessions"))
     return {**parts["policies"], **parts["sessions"], "not_judged": not_judged}
 

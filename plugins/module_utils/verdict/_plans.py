@@ -91,7 +91,12 @@ def _vm_message(reasons: list[str], status: Mapping[str, Any]) -> str:
     if not reasons:
         return ""
     words = ", ".join(_WORDS[reason] for reason in reasons)
-    detail = status.get("message") or "no replica, restore point or CDP session in the window"
+    if status.get("message"):
+        detail = status["message"]
+    elif reasons == ["job_disabled"]:
+        detail = f"the schedule of {status.get('job_name')!r} is disabled, so no new restore point will come"
+    else:
+        detail = "no replica, restore point or CDP session in the window"
     return f"{words}: {detail}"
 
 

@@ -50,6 +50,8 @@ def test_each_plan_ready_or_held_back_by_the_vms_that_hold_it():
     assert [vm["name"] for vm in erp["vms"]] == ["erp-db-01", "erp-web-01", "legacy-01"]
     assert plans["Messaging"]["held_back_by"][0]["reasons"] == ["failed"]
     assert plans["Weekend"]["held_back_by"][0]["reasons"] == ["job_disabled"]
+    assert plans["Weekend"]["held_back_by"][0]["message"] == (
+        "job disabled: the schedule of 'Batch Replica' is disabled, so no new restore point will come")
     assert erp["message"] == ("failover plan 'ERP' is held back by 2 of 3 VMs: erp-web-01 (stale), "
                               "legacy-01 (no replica)")
 
