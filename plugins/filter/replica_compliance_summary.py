@@ -41,7 +41,8 @@ options:
         plan whose readiness was not judged (C(ready) null) does not fail it and is never counted as ready.
     type: list
     elements: str
-    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated, failover_plan_not_ready, not_found]
+    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated, sla_below_target, duration_anomaly, size_anomaly,
+              waiver_expired, failover_plan_not_ready, not_found]
     default: [rpo_breach, failed, never_succeeded, not_found]
   empty_scope:
     description: Whether no VM in scope fails the check (V(fail)) or is only a warning (V(warn)).
@@ -82,6 +83,24 @@ options:
       - A name no plan has is a name not found (RV(_value.not_found), kind V(failover_plan)), which fails the check
         while V(not_found) is in O(fail_on), as a misspelt VM name does.
     type: raw
+  sla_target:
+    description:
+      - The SLA target (a percent, 0 to 100) the groups are held to, as the V(veeam_em.core.replica_status) filter's
+        O(veeam_em.core.replica_status#filter:sla_target) held the VMs; leave it out for none.
+      - Each group (the Enterprise Manager's VMs, each backup server, each job and each failover plan, in
+        RV(_value.sla.groups)) below it is a finding of the check, C(sla_below_target) of that group. It fails the check
+        while V(sla_below_target) is in O(fail_on) and some VM of the group below the target has not had that finding
+        waived (a group's time-weighted share is below the target only when one of its VMs is).
+    type: raw
+  waivers:
+    description:
+      - The path of the waivers file the V(veeam_em.core.replica_status) filter applied, to list the waivers that match
+        no VM (RV(_value.stale_waivers)), each also a warning. A malformed file fails, naming the entry and its line.
+    type: str
+  now:
+    description:
+      - The moment judged (ISO 8601), for the state of each stale waiver; the current time when left out.
+    type: str
   url:
     description:
       - The address of the Enterprise Manager that was read, for RV(_value.enterprise_managers).
@@ -154,6 +173,9 @@ _value:
           that matched nothing (O(not_found)).
         - C(containers) is the containers included in jobs (RV(_value.containers)) and C(containers_failing) those failing;
           neither is in any count of VMs.
+        - Over the window - C(sla_below_target), C(duration_anomaly), C(size_anomaly) and C(waiver_expired) (VMs with
+          that finding), C(waived) (VMs with a finding waived), C(stale_waivers), C(sla_groups_below_target) and
+          C(anomalous_runs).
         - Only with O(failover_plans) - C(failover_plans) (the plans kept), C(failover_plans_ready),
           C(failover_plans_held_back) and C(failover_plans_not_judged).
       type: dict
@@ -224,6 +246,30 @@ _value:
       description: The names of the plans that fail the check (held back, and V(failover_plan_not_ready) in O(fail_on)).
       type: list
       elements: str
+    sla:
+      description:
+        - The SLA over the window by group - C(target) (O(sla_target) or null), C(estate) (the Enterprise Manager's VMs
+          as one group, null when no VM has an SLA), C(groups) (the EM, then each backup server, job and failover plan
+          by name ignoring case - jobs and plans named C(<name> on <backup server>) - each C(kind), C(name), C(percent),
+          C(covered_seconds), C(span_seconds), C(vms), C(days) (per UTC day), C(target), C(below_target), C(failing)
+          and C(message)), C(groups_failing) (those that fail the check) and C(worst) (the 20 VMs with the lowest share,
+          lowest first).
+      type: dict
+    anomalies:
+      description:
+        - Each run of the window that looks wrong, newest first - the VM's anomaly (C(kind) V(duration_anomaly) or
+          V(size_anomaly), C(session_id), C(creation_time), C(value), C(median), C(usual_low), C(usual_high), C(score),
+          C(history)) with C(vm_name), C(backup_server_name) and C(waived) (that finding waived for the VM).
+      type: list
+      elements: dict
+    waived:
+      description: The VMs a waiver matched (active, expired or not started yet), in RV(_value.worst_first)'s order.
+      type: list
+      elements: dict
+    stale_waivers:
+      description: The waivers of O(waivers) that match no VM, each with C(message) (also in RV(_value.warnings)).
+      type: list
+      elements: dict
     enterprise_managers:
       description:
         - The Enterprise Manager of O(url) as C(url) (scheme, host, port and path only); empty without O(url)
@@ -245,12 +291,14 @@ def replica_compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = N
                                sessions: Any = None, points: Any = None, url: Any = None,
                                option_prefix: str = "", not_judged: Any = None,
                                require_coverage: Any = False, failover_plans: Any = None,
-                               failover_plan_names: Any = None) -> dict[str, Any]:
+                               failover_plan_names: Any = None, sla_target: Any = None, waivers: Any = None,
+                               now: Any = None) -> dict[str, Any]:
     """The filter: module_utils' compliance_summary, and the EM's URL without credentials."""
     prefix = str(option_prefix or "")
     try:
         summary = compliance_summary(vms, not_found, fail_on, empty_scope, sessions, points, prefix, not_judged,
-                                     require_coverage, failover_plans, failover_plan_names)
+                                     require_coverage, failover_plans, failover_plan_names,
+                                     sla_target=sla_target, waivers=waivers, now=now)
     except ConfigurationError as error:
         # A role names its own variables: the filter's name would only point at its internals.
         raise AnsibleFilterError(str(error) if prefix else f"replica_compliance_summary: {error}") from None

@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import Any
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils._times import read_now
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._containers import split_containers
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, FINDINGS
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement import records_list
@@ -35,6 +36,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._plan_summar
     read_plan_names,
     select_plans,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._window_summary import sla_junit, window_summary
 
 # A VM's status is its worst finding, else ok: every status, worst first.
 STATUSES = FINDINGS + ("ok",)
@@ -215,7 +217,8 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
 def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, empty_scope: Any = None,
                        sessions: Any = None, points: Any = None, prefix: str = "",
                        not_judged: Any = None, require_coverage: Any = False, failover_plans: Any = None,
-                       failover_plan_names: Any = None) -> dict[str, Any]:
+                       failover_plan_names: Any = None, *, sla_target: Any = None, waivers: Any = None,
+                       now: Any = None) -> dict[str, Any]:
     """A run summed up: verdict() with 'counts', 'statuses' (status_counts), 'worst_first' (the VMs),
     'containers' (the containers included in jobs, worst first: split_containers; never counted as VMs),
     'empty_scope_message' (None while a VM is in scope), 'not_judged' (scope_not_judged; not in
@@ -228,7 +231,10 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
     fails the run while failover_plan_not_ready is in fail_on ('failover_plans_failing', their names).
     `sessions` and `points` are the records read (lists, counted; None counts 0); `not_judged` the entries
     the reader could not judge (replica_evidence_info's), joined with those of the VMs. ConfigurationError,
-    naming the option after `prefix`, for input that is not judged VMs, not_found entries or the choices above."""
+    naming the option after `prefix`, for input that is not judged VMs, not_found entries or the choices above.
+    Over the window (_window_summary.window_summary, with `sla_target`, the `waivers` file and `now`, the
+    moment judged): 'sla', 'anomalies', 'waived', 'stale_waivers' (warned), their counts, and an SLA group
+    below the target that fails (sla_below_target) fails the run, a case of junit's 'sla' suite."""
     judged = records_list(vms, "judged VMs (as the replica_status filter returns them)")
     for index, vm in enumerate(judged):
         if "status" not in vm:
@@ -259,7 +265,23 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
                                       containers, None if plans is None else plans_worst_first(plans)))
     if plans is not None:
         summary["counts"].update(plan_counts(plans))
+    _add_window(summary, in_vms, run_fail_on, sla_target, waivers, now, prefix)
     return summary
+
+
+def _add_window(summary: dict[str, Any], vms: Sequence[Mapping[str, Any]], fail_on: Sequence[str], sla_target: Any,
+                waivers: Any, now: Any, prefix: str) -> None:
+    """The judgements over the window added to a summary: their parts, counts, warnings and JUnit suite."""
+    window = window_summary(vms, fail_on, sla_target, waivers, read_now(now) if now else None, prefix)
+    summary["counts"].update(window.pop("window_counts"))
+    summary["warnings"] = summary["warnings"] + window.pop("window_warnings")
+    summary.update(window)
+    suite = sla_junit(window["sla"]["groups"])
+    if suite["tests"]:  # only where some VM has an SLA: no empty suite
+        summary["junit"]["sla"] = suite
+        for key in ("tests", "failures"):
+            summary["junit"][key] += suite[key]
+    summary["passed"] = summary["passed"] and not window["sla"]["groups_failing"]
 
 
 def _plans(plans: Any, names: Any, prefix: str) -> tuple[list[Mapping[str, Any]] | None, list[dict[str, str]]]:
