@@ -93,7 +93,7 @@ def test_a_running_cdp_task_session_is_settled_in_the_record(simulator):
         "vm_name": "cdp-app-01", "policy_name": "CDP Paused", "policy_session_id": "00000027-0009-4000-8000-000000000002",
         "backup_server_id": "00000027-0001-4000-8000-000000000002", "backup_server_name": VBR_B,
         "creation_time": "2026-11-19T11:59:57Z", "end_time": "2026-11-19T12:00:00Z", "state": "Completed",
-        "result": "Success", "reason": "", "total_size": 12582912, "duration_seconds": 3.0,
+        "result": "Success", "reason": "", "total_size": 12582912, "duration_seconds": 3.0, "running_result": None,
     }]
     assert result["cdp_task_sessions"][0]["name"].startswith("cdp-app-01@")
 
