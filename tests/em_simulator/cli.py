@@ -14,6 +14,7 @@ from typing import NoReturn, Sequence
 from .cli_accounts import accounts_from_args, add_account_options
 from .cli_jobs import add_job_options, job_settings_from_args
 from .cli_protection import add_protection_options, generator_settings, print_estate_summary
+from .cli_window import add_window_options, window_settings
 from .config import (
     ANSWER_AS_MODES,
     DENIED_ANSWER_MODES,
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="restore points kept per VM (generated estates; default 7)")
     data.add_argument("--now", type=_utc, help="end of the generated history (default: now)")
     add_protection_options(parser, _non_negative(int), _non_negative(float))
+    add_window_options(parser, _non_negative(int))
     _add_behaviour_options(parser)
     return parser
 
@@ -195,7 +197,8 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
         except FixtureError as error:
             fail(str(error))
     spec = GeneratorSpec(args.seed, args.servers, args.jobs_per_server, args.vms_per_job, args.days,
-                         args.interval_hours, args.now, args.point_retention, **generator_settings(args))
+                         args.interval_hours, args.now, args.point_retention, **generator_settings(args),
+                         **window_settings(args))
     return generate(spec)
 
 

@@ -29,6 +29,8 @@ DAY = 24 * HOUR
 # The source backup of the job that replicates from backup: daily, the last 25 hours before now.
 LAST_BACKUP_AGE = 25 * HOUR
 FROM_BACKUP_WARNING = "No new restore point found in the source backup; the replica was not updated"
+# The index of the job that replicates from backup (job 4).
+FROM_BACKUP_JOB = 3
 NEVER_RUN_JOB = "Replication Job (new, never run)"
 NEVER_RUN_FOLDER = "Tier3 VMs"
 
@@ -43,7 +45,7 @@ def _vm_ref(job_id: str, name: str) -> str:
 
 def _model_job(raw: Any, index: int, now: int, next_run: int | None) -> Job:
     job = Job(id=raw.id, name=raw.name, server=raw.server, next_run=next_run, replica_id=_guid(raw.id, "replica"),
-              schedule_enabled=index != 1, from_backup=index == 3)
+              schedule_enabled=index != 1, from_backup=index == FROM_BACKUP_JOB)
     if index == 2:
         job.next_run = now - 2 * HOUR  # the scheduler missed it
     job.includes = [ObjectInJob(_guid(raw.id, vm.name), vm.name, _vm_ref(raw.id, vm.name), order)

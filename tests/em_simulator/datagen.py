@@ -14,8 +14,10 @@ from typing import Iterator
 
 from . import names
 from .dataset import Dataset
-from .coverage_gen import jobs_and_points
+from .coverage_gen import FROM_BACKUP_JOB, jobs_and_points
+from .config import CDP_SESSION_SPANS
 from .datagen_protection import Estate, protection
+from .datagen_window import WindowCases
 from .model import (
     RESULTS,
     RUNNING_RESULT,
@@ -57,6 +59,12 @@ class GeneratorSpec:
     cdp_policies_per_server: int = 0
     failover_plans_per_server: int = 0
     cdp_days: float = 1.0
+    # How the CDP task sessions run (datagen_protection.py, --cdp-session-span).
+    cdp_session_span: str = CDP_SESSION_SPANS[0]
+    # Judging over the window (datagen_window.py); all off, leaving every existing estate as it was.
+    sla_gaps: bool = False
+    vms_added_mid_window: int = 0
+    anomalies: bool = False
 
     def resolved_now(self) -> int:
         if self.now is not None:
@@ -102,18 +110,30 @@ class _Generator:
         jobs = self._jobs(servers)
         for job in jobs:
             self._run_history(job)
+        window = WindowCases(self.spec.seed, self.start, self.now)
+        self._window_history(window, jobs)
         # Derived from the history without drawing from the random stream, so the sessions
         # of a seed are the same as before jobs and points were served.
         model_jobs, points = jobs_and_points(jobs, self.task_sessions, self.now, self.interval,
                                              self.spec.point_retention)
-        estate = Estate(servers, model_jobs, points, self.task_sessions, self.now)
+        if self.spec.anomalies:
+            window.vary_runs(model_jobs, self.task_sessions)
+        estate = Estate(servers, model_jobs, points, self.task_sessions, self.now, notes=window.notes)
         if self.spec.cdp_policies_per_server or self.spec.failover_plans_per_server:
             protection(self.spec.seed, estate, self.spec.cdp_policies_per_server,
-                       self.spec.failover_plans_per_server, self.spec.cdp_days)
+                       self.spec.failover_plans_per_server, self.spec.cdp_days, self.spec.cdp_session_span)
         return Dataset(servers=servers, job_sessions=self.job_sessions + estate.extra_job_sessions,
                        task_sessions=estate.tasks, jobs=estate.jobs, replica_points=estate.points,
                        cdp_policies=estate.policies, cdp_sessions=estate.sessions, cdp_task_sessions=estate.cdp_tasks,
                        failover_plans=estate.plans, notes=estate.notes)
+
+    def _window_history(self, window: WindowCases, jobs: list[_Job]) -> None:
+        """Gaps and VMs added mid-window, before points are derived from the sessions."""
+        if self.spec.sla_gaps:
+            window.remove_runs(jobs, self.job_sessions, self.task_sessions)
+        if self.spec.vms_added_mid_window:
+            window.add_vms(self.spec.vms_added_mid_window, jobs, self.job_sessions, self.task_sessions,
+                           FROM_BACKUP_JOB)
 
     def _guid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
