@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp_status import (
+    CDP_RUNNING,
     POLICY,
     cdp_status,
     freshest_evidence,
@@ -220,7 +221,9 @@ def status_from_summary(summary: Mapping[str, Any], now: datetime, rpo: timedelt
         "last_success_age_seconds": _age(now, last_success),
         "consecutive_failures": summary["consecutive_failures"],
         "running": summary["running"],
-        "never_succeeded": last_success is None and last_point is None,
+        # A CDP chain replicating now (its first session still running, VBR marking nothing) has succeeded.
+        "never_succeeded": last_success is None and last_point is None and not (
+            rpo_basis == CDP_RUNNING and (summary.get("cdp") or {}).get("running_result") != "Failed"),
         "session_count": summary["session_count"],
         "last_point_time": summary.get("last_point_time"),
         "last_point_age_seconds": _age(now, last_point),

@@ -111,6 +111,14 @@ def test_a_running_cdp_session_holds_the_rpo_until_vbr_marks_it_or_it_outlasts_a
     assert judged([stuck], [policy()])["cdp-db-01"]["rpo_breached"] is True
 
 
+def test_a_new_cdp_vm_whose_first_session_runs_has_not_never_succeeded():
+    first = cdp_session("cdp-db-01", None, "Success", state="InProgress", length_minutes=59)
+    vm = judged([first], [policy()], rpo="24h")["cdp-db-01"]
+    assert (vm["never_succeeded"], vm["rpo_breached"], vm["findings"]) == (False, False, [])
+    marked = judged([{**first, "result": "Failed"}], [policy()], rpo="24h")["cdp-db-01"]
+    assert marked["never_succeeded"] is True and marked["failing"] is True
+
+
 def test_a_cdp_vm_is_judged_on_its_policy_rpo_by_default():
     vm = judged([cdp_session("cdp-db-01", 5)], [policy()], rpo="24h")["cdp-db-01"]
     assert vm["protection"] == ["cdp"] and vm["job_name"] == "CDP Gold" and vm["rpo_source"] == "policy"
