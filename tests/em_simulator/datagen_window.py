@@ -130,11 +130,17 @@ class WindowCases:
             key = (task.job_session.server.id, task.vm_name)
             length = usual.setdefault(key, self.rng.randint(300, 900) * SECOND)
             sizes.setdefault(key, task.total_size)
-            # A run still going on keeps its times: its finished tasks ended moments before now.
-            if task.ended is not None and task.job_session.ended is not None:
-                task.ended = min(task.created + round(length * self.rng.uniform(0.9, 1.1)), self.now - 4 * SECOND)
-                task.total_size = round(task.total_size * self.rng.uniform(0.95, 1.05))
-                by_vm[key].append(task)
+            if task.ended is None:
+                continue
+            ended = task.created + round(length * self.rng.uniform(0.9, 1.1))
+            task.total_size = round(task.total_size * self.rng.uniform(0.95, 1.05))
+            if task.job_session.ended is None and ended >= self.now:
+                # In the run going on, a task begun too recently to have lasted its usual length
+                # is still being processed (a shorter one would look anomalous).
+                task.ended, task.state, task.result, task.reason = None, "InProgress", RUNNING_RESULT, ""
+                continue
+            task.ended = min(ended, self.now - 4 * SECOND)
+            by_vm[key].append(task)
         candidates = self._anomaly_candidates(jobs, by_vm)
         self._tenfold_size(candidates, sizes)
         self._tenfold_length(candidates, usual)
