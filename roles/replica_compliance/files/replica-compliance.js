@@ -31,12 +31,14 @@
     headers[index].setAttribute("aria-sort", descending ? "descending" : "ascending");
   }
 
-  // Every word typed must occur in the row's text (VM, server, job, findings...).
+  // Every word typed must occur in the row's text (VM, server, job, findings, waivers...).
   function filter() {
     var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
     var count = 0;
     rows.forEach(function (row) {
-      var text = row.textContent.toLowerCase();
+      // The findings' own names (sla_below_target, size_anomaly, waiver_expired...) and "waived" match too.
+      var text = (row.textContent + " " + (row.getAttribute("data-findings") || "") +
+                  (row.getAttribute("data-waived") === "true" ? " waived" : "")).toLowerCase();
       var match = words.every(function (word) { return text.indexOf(word) !== -1; });
       row.hidden = !match;
       count += match ? 1 : 0;

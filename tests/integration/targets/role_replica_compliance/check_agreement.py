@@ -13,9 +13,10 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-FINDINGS = ("never_replicated", "never_succeeded", "rpo_breach", "failed", "warning")
+FINDINGS = ("never_replicated", "never_succeeded", "rpo_breach", "failed", "sla_below_target", "warning",
+            "duration_anomaly", "size_anomaly", "waiver_expired")
 # What a tile shows and a filter link must show too (containers and names not found are no VM rows: tiles only).
-FILTERED = ("ok", "failing") + FINDINGS + ("running",)
+FILTERED = ("ok", "failing") + FINDINGS + ("waived", "running")
 CHART_LIMIT = 25
 
 
@@ -25,6 +26,7 @@ def expected_counts(report: dict) -> dict:
     coverage_judged = not any(entry["checks"] == "coverage" for entry in report.get("scope", {}).get("not_judged", []))
     counts = {"vms": len(vms), "ok": sum(not vm["findings"] for vm in vms), "failing": sum(vm["failing"] for vm in vms),
               "running": sum(bool(vm["running"]) for vm in vms), "containers": len(containers),
+              "waived": sum(bool(vm.get("waived")) for vm in vms),
               "containers_failing": sum(item["failing"] for item in containers)}
     counts.update((finding, sum(finding in vm["findings"] for vm in vms)) for finding in FINDINGS)
     if not coverage_judged:
@@ -44,10 +46,12 @@ def html_numbers(page: str) -> dict[str, dict[str, int | None]]:
     tiles = {key: number(value) for key, value in re.findall(r'<div class="card[^"]*" data-count-of="(\w+)"><b>([^<]*)</b>', page)}
     links = {key: number(value) for key, value in re.findall(
         r'<(?:a|span)[^>]*\sdata-count-of="(\w+)">[^<]*\((\d+|not judged)\)</(?:a|span)>', page)}
-    rows = re.findall(r'<tr data-findings="([^"]*)" data-running="(true|false)" class="vm (\w+)" data-failing="(true|false)">', page)
-    by_rows = {"vms": len(rows), "ok": sum(status == "ok" for _f, _r, status, _x in rows),
-               "failing": sum(failing == "true" for *_rest, failing in rows),
-               "running": sum(running == "true" for _f, running, _s, _x in rows)}
+    rows = re.findall(r'<tr data-findings="([^"]*)" data-running="(true|false)" class="vm (\w+)" data-failing="(true|false)"'
+                      r' data-waived="(true|false)">', page)
+    by_rows = {"vms": len(rows), "ok": sum(status == "ok" for _f, _r, status, _x, _w in rows),
+               "failing": sum(failing == "true" for *_rest, failing, _w in rows),
+               "running": sum(running == "true" for _f, running, _s, _x, _w in rows),
+               "waived": sum(waived == "true" for *_rest, waived in rows)}
     by_rows.update((finding, sum(finding in found.split() for found, *_rest in rows)) for finding in FINDINGS)
     boxes = re.findall(r'<tr data-findings="[^"]*" class="container \w+" data-failing="(true|false)">', page)
     by_rows.update(containers=len(boxes), containers_failing=boxes.count("true"))
@@ -65,9 +69,10 @@ def html_numbers(page: str) -> dict[str, dict[str, int | None]]:
 
 
 def is_run_case(case: ET.Element) -> bool:
-    """A test case of the run's scope or of a failover plan (issue 27), not of a VM or container."""
+    """A test case of the run's scope, of a failover plan (issue 27) or of an SLA group (issue 28), not of a VM or
+    container."""
     return case.get("classname") == "replica_compliance.scope" or case.get("classname", "").startswith(
-        "replica_compliance.failover_plans")
+        ("replica_compliance.failover_plans", "replica_compliance.sla"))
 
 
 def junit_numbers(root: ET.Element, report: dict) -> dict[str, int]:

@@ -28,10 +28,14 @@ from check_agreement import check_agreement, is_run_case
 
 # The JSON report's keys are a contract: adding one is fine, renaming or removing one is not.
 TOP_KEYS = {"schema_version", "evaluated_at", "window", "rpo", "rpo_by_job", "rpo_basis", "include_unreplicated", "fail_on",
-            "passed", "counts", "vms", "reports", "enterprise_managers", "collection_version", "containers", "failover_plans"}
+            "passed", "counts", "vms", "reports", "enterprise_managers", "collection_version", "containers", "failover_plans",
+            # Issue 28: the SLA by group and the lowest VMs, the anomalous runs, the waived VMs, the stale waivers.
+            "sla", "anomalies", "waived", "stale_waivers"}
 CONTEXT_KEYS = {"scope", "not_found", "warnings"}
 COUNT_KEYS = {"vms", "ok", "failing", "never_replicated", "never_succeeded", "rpo_breach", "failed", "warning", "running", "sessions",
-              "restore_points", "judged_on_restore_point", "judged_on_session", "containers", "containers_failing"}
+              "restore_points", "judged_on_restore_point", "judged_on_session", "containers", "containers_failing",
+              "sla_below_target", "duration_anomaly", "size_anomaly", "waiver_expired", "waived", "stale_waivers",
+              "sla_groups_below_target", "anomalous_runs"}
 # Issue 27: counted only when failover plans were asked for and read.
 PLAN_COUNT_KEYS = {"failover_plans", "failover_plans_ready", "failover_plans_held_back", "failover_plans_not_judged"}
 VM_KEYS = {
@@ -42,12 +46,14 @@ VM_KEYS = {
     "last_point_time", "last_point_age_seconds", "last_point_age_text", "restore_points", "rpo_basis", "rpo_evidence_time",
     "rpo_age_seconds", "rpo_evidence_text", "never_replicated", "object_type", "job_schedule_enabled", "job_next_run",
     "job_overdue", "not_judged", "protection", "rpo_source", "cdp", "failover_plans",
+    "sla", "anomalies", "waived_findings", "waivers", "waived",
 }
 # Issue 19: the keys of the result's scope.
 SCOPE_KEYS = {"vm_names", "exclude_vm_names", "job_names", "exclude_job_names", "backup_server_names",
               "exclude_backup_server_names", "lookback", "created_after", "created_before", "rpo", "rpo_by_job",
               "rpo_basis", "include_unreplicated", "empty_scope", "inventory_group", "inventory_vm_names", "not_judged",
-              "include_cdp", "cdp_rpo_source", "failover_plans"}
+              "include_cdp", "cdp_rpo_source", "failover_plans",
+              "waivers", "sla_target", "anomalies", "anomaly_threshold", "anomaly_min_history"}
 # Issue 25: what a check not judged says, as docs/docsite/rst/em_api_notes.rst ("Roles") and the role's docs word it.
 NOT_JUDGED_KEYS = {"checks", "reason", "label", "message"}
 PORTAL_ADMINISTRATOR_NEEDED = "reading replication jobs needs the Portal Administrator role in Enterprise Manager"
@@ -61,7 +67,8 @@ JUNIT_ATTRIBUTES = {
     "property": {"name", "value"},
 }
 # Worst first: a failing VM before any other, then by status, then by the share of its RPO used.
-SEVERITY = ["never_replicated", "never_succeeded", "rpo_breach", "failed", "warning", "ok"]
+SEVERITY = ["never_replicated", "never_succeeded", "rpo_breach", "failed", "sla_below_target", "warning", "duration_anomaly",
+            "size_anomaly", "waiver_expired", "ok"]
 CHART_LIMIT = 25
 
 
@@ -90,7 +97,8 @@ def check_json(path: Path, args: argparse.Namespace) -> dict:
     assert report["counts"]["containers"] == args.containers == len(report["containers"]), report["counts"]
     plans_fail = "failover_plan_not_ready" in report["fail_on"] and any(plan["ready"] is False for plan in report["failover_plans"])
     assert report["passed"] is (args.failing == 0 and report["counts"]["containers_failing"] == 0 and not fails_on_scope
-                                and not plans_fail and (args.vms > 0 or args.passed_empty)), report["passed"]
+                                and not plans_fail and not report["sla"]["groups_failing"]
+                                and (args.vms > 0 or args.passed_empty)), report["passed"]
     assert report["collection_version"] == args.version, (report["collection_version"], args.version)
     expected_ems = [{"url": args.em_url}] if args.em_url else []
     assert report["enterprise_managers"] == expected_ems, (report["enterprise_managers"], expected_ems)
@@ -169,16 +177,23 @@ def check_junit(path: Path, report: dict, context: bool) -> None:
     assert len(plan_cases) == len(report["failover_plans"]), (len(plan_cases), len(report["failover_plans"]))
     plan_failures = sum(case.find("failure") is not None for case in plan_cases)
     plan_skipped = sum(case.find("skipped") is not None for case in plan_cases)
+    # Issue 28: one case per SLA group, failing exactly where the JSON says the group fails the run.
+    sla_cases = root.findall("testsuite[@name='replica_compliance.sla']/testcase")
+    assert len(sla_cases) == len(report["sla"]["groups"]), (len(sla_cases), len(report["sla"]["groups"]))
+    sla_failures = sum(case.find("failure") is not None for case in sla_cases)
+    assert sla_failures == len(report["sla"]["groups_failing"]), (sla_failures, report["sla"]["groups_failing"])
+    assert all("sla_percent: " in (case.findtext("system-out") or "") for case in sla_cases)
     assert len(cases) == report["counts"]["vms"] + report["counts"]["containers"], (len(cases), report["counts"])
     assert int(root.get("tests")) == len(root.findall("testsuite/testcase")), root.get("tests")
-    assert int(root.get("failures")) == len(failures) + scope_failures + plan_failures == (
-        report["counts"]["failing"] + report["counts"]["containers_failing"] + scope_failures + plan_failures)
+    assert int(root.get("failures")) == len(failures) + scope_failures + plan_failures + sla_failures == (
+        report["counts"]["failing"] + report["counts"]["containers_failing"] + scope_failures + plan_failures + sla_failures)
     assert int(root.get("skipped")) == scope_skipped + plan_skipped, root.get("skipped")
     for case in cases:
         assert case.get("name") and case.get("classname"), case.attrib
     for failure in failures:
         assert failure.get("message") and failure.get("type") in {"rpo_breach", "failed", "warning", "never_succeeded",
-                                                                  "never_replicated"}
+                                                                  "never_replicated", "sla_below_target", "duration_anomaly",
+                                                                  "size_anomaly", "waiver_expired"}
         assert "rpo evidence: " in (failure.text or ""), "a failure names the evidence its RPO was judged on"
     names = sorted(case.get("name") for case in cases)
     containers = [f"{item['object_type']}: {item['vm_name']}" for item in report["containers"]]
@@ -211,7 +226,7 @@ def check_scope_cases(root: ET.Element, report: dict) -> tuple[int, int]:
 def table_rows(page: str) -> list[tuple[str, bool, str, str]]:
     """(status, failing, VM name, backup server) of each table row, in the page's order."""
     # A name breaks only at its separators (a <wbr> after each): read without them.
-    rows = re.findall(r'<tr data-findings="[^"]*" data-running="\w+" class="vm (\w+)" data-failing="(true|false)">\n<td[^>]*>.*?</td>\n'
+    rows = re.findall(r'<tr data-findings="[^"]*" data-running="\w+" class="vm (\w+)" data-failing="(true|false)" data-waived="\w+">\n<td[^>]*>.*?</td>\n'
                       r'<td class="name" title="[^"]*"><b>([^<]*)</b><br><span class="muted">([^<]*)</span>', page.replace("<wbr>", ""))
     return [(status, failing == "true", html.unescape(name), html.unescape(server)) for status, failing, name, server in rows]
 

@@ -8,6 +8,9 @@
 #   cdp_plans.yml - issue 27: the simulator's CDP and failover plan estate (tests/em_simulator/fixtures/cdp_and_plans.json)
 #                   judged on the CDP policies' RPO, on an RPO per job naming a policy and on the rpo given, and as a
 #                   Portal User (plans and CDP policies refused); check_plans.py checks the plan rows and CDP VMs;
+#   window.yml    - issue 28: files/window.json with files/waivers.yml (a waived breach, an expired waiver, a stale
+#                   one), an SLA target (VMs and groups below it) and each anomaly; a malformed waivers file first,
+#                   which must stop the run before any request to EM;
 #   account_roles.yml - the same estate as a Portal User (coverage not judged, or required and failing) and as a
 #                   VM Restore Operator (no sessions: the role fails), for each way EM may answer a denied read;
 #   switches.yml  - each fail switch: the failing VMs, and reports written before the role fails;
@@ -26,6 +29,7 @@ source ../setup_em_simulator/simulator.sh
 start_em_simulator EST --fixture "$PWD/files/estate.json"
 start_em_simulator COV --fixture "$PWD/files/coverage.json" --extra-account 'CORP\em-portal-user:portal-user' \
     --extra-account 'CORP\em-restore:restore-operator' --extra-password-env ACCOUNTS_PASSWORD
+start_em_simulator WIN --fixture "$PWD/files/window.json"
 start_em_simulator CDP --fixture "$EM_SIMULATOR_FIXTURES/cdp_and_plans.json" --now 2026-11-20T12:00:00Z \
     --extra-account 'CORP\em-portal-user:portal-user' --extra-password-env ACCOUNTS_PASSWORD
 
@@ -77,6 +81,15 @@ python check_plans.py "$OUTPUT_DIR/cdp_plans/portal_user" --plans-not-judged
 python check_reports.py "$OUTPUT_DIR/cdp_plans/policy" --vms 9 --failing 5 --version "$VERSION" --em-url "$CDP_URL" --context
 python check_reports.py "$OUTPUT_DIR/cdp_plans/option" --vms 8 --failing 2 --version "$VERSION" --em-url "$CDP_URL" --context
 no_secrets_in "$OUTPUT_DIR/cdp_plans" "$OUTPUT_DIR/cdp_plans.log"
+# Issue 28: the main case fails on its enforce step (rescued), the malformed file before EM: the log is checked, not echoed.
+ansible-playbook -i "$INVENTORY_PATH" window.yml "$@" > "$OUTPUT_DIR/window.log" 2>&1 || { cat "$OUTPUT_DIR/window.log"; exit 1; }
+for line in '"WAIVED breach01 on vbr-w.test.example: last restore point 2d 18h ago' \
+            '"WARNING: stale waiver: waiver 3 (line 17) matches no VM: vms ghost-*; remove it or fix its selectors",' \
+            '"ANOMALY size_anomaly size01 on vbr-w.test.example: session 7a5c0000-0000-4000-8000-0000000c0032 of 2026-11-28T12:00:00Z, 10000 B outside its usual 500.0 to 1500.0 B (score 90.0)",' \
+            '"SLA FAIL the Enterprise Manager'"'"'s VMs: within the RPO 81.48% of the window over 6 VM(s), below the target of 90.0%",'; do
+    grep -qF "$line" "$OUTPUT_DIR/window.log" || { cat "$OUTPUT_DIR/window.log"; echo "no summary line $line" >&2; exit 1; }
+done
+python check_reports.py "$OUTPUT_DIR/window" --vms 6 --failing 2 --version "$VERSION" --em-url "$WIN_URL" --context
 quietly switches ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" check_mode.yml --check "$@"
 
