@@ -76,19 +76,29 @@ def _group_message(kind: str, name: str, sla: Mapping[str, Any]) -> str:
             f"below the target of {sla['target']}%")
 
 
-def worst_sla(vms: Sequence[Mapping[str, Any]], limit: int = WORST_SLA_SHOWN) -> list[Mapping[str, Any]]:
+def _named(vm: Mapping[str, Any]) -> dict[str, Any]:
+    """Which VM, as the lists over the window name it (the VM itself is in worst_first)."""
+    return {"vm_name": vm.get("vm_name"), "backup_server_name": vm.get("backup_server_name"),
+            "job_name": vm.get("job_name"), "status": vm.get("status"), "failing": vm.get("failing")}
+
+
+def worst_sla(vms: Sequence[Mapping[str, Any]], limit: int = WORST_SLA_SHOWN) -> list[dict[str, Any]]:
     """The `limit` VMs with the lowest SLA share (those without one left out), lowest first, then by
-    VM name ignoring case and backup server."""
+    VM name ignoring case and backup server: each named with its percent, below_target, gaps (how
+    many), waived (sla_below_target waived) and days [{date, percent}]."""
     measured = [vm for vm in vms if (vm.get("sla") or {}).get("percent") is not None]
-    return sorted(measured, key=lambda vm: (vm["sla"]["percent"], str(vm.get("vm_name")).lower(),
-                                            str(vm.get("backup_server_name") or "").lower()))[:limit]
+    lowest = sorted(measured, key=lambda vm: (vm["sla"]["percent"], str(vm.get("vm_name")).lower(),
+                                              str(vm.get("backup_server_name") or "").lower()))[:limit]
+    return [{**_named(vm), "percent": vm["sla"]["percent"], "below_target": vm["sla"].get("below_target"),
+             "gaps": len(vm["sla"].get("gaps") or ()), "waived": SLA_BELOW_TARGET in (vm.get("waived_findings") or ()),
+             "days": [{"date": day["date"], "percent": day["percent"]} for day in vm["sla"].get("days") or ()]}
+            for vm in lowest]
 
 
 def anomalous_runs(vms: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Each anomalous run of the window, one entry per run and kind: the anomaly with vm_name,
     backup_server_name and waived (its finding waived for the VM); the newest run first, then by VM."""
-    runs = [{**anomaly, "vm_name": vm.get("vm_name"), "backup_server_name": vm.get("backup_server_name"),
-             "waived": anomaly.get("kind") in (vm.get("waived_findings") or ())}
+    runs = [{**anomaly, **_named(vm), "waived": anomaly.get("kind") in (vm.get("waived_findings") or ())}
             for vm in vms for anomaly in vm.get("anomalies") or ()]
     runs.sort(key=lambda run: (str(run.get("vm_name")).lower(), str(run.get("kind"))))
     runs.sort(key=lambda run: str(run.get("creation_time")), reverse=True)
@@ -128,8 +138,8 @@ def read_stale(waivers: Any, vms: Sequence[Mapping[str, Any]], now: datetime | N
 def window_summary(vms: Sequence[Mapping[str, Any]], fail_on: Sequence[str], sla_target: Any = None,
                    waivers: Any = None, now: datetime | None = None, prefix: str = "") -> dict[str, Any]:
     """The summary's part over the window: 'sla' {target, estate (the EM group or None), groups,
-    worst (worst_sla), groups_failing}, 'anomalies' (anomalous_runs), 'waived' (the VMs with a waiver,
-    worst first as given), 'stale_waivers', 'window_counts' and 'window_warnings' (one per stale waiver)."""
+    worst (worst_sla), groups_failing}, 'anomalies' (anomalous_runs), 'waived' (the VMs a waiver matched,
+    in the order given, each named with its findings, waived_findings and waivers), 'stale_waivers', 'window_counts' and 'window_warnings' (one per stale waiver)."""
     target = read_sla_target(sla_target, f"{prefix}sla_target")
     groups = sla_groups(vms, target, fail_on)
     stale = read_stale(waivers, vms, now)
@@ -138,7 +148,9 @@ def window_summary(vms: Sequence[Mapping[str, Any]], fail_on: Sequence[str], sla
         "sla": {"target": target, "estate": estate, "groups": groups, "worst": worst_sla(vms),
                 "groups_failing": [group for group in groups if group["failing"]]},
         "anomalies": anomalous_runs(vms),
-        "waived": [vm for vm in vms if vm.get("waivers")],
+        "waived": [{**_named(vm), "findings": list(vm.get("findings") or ()),
+                    "waived_findings": list(vm.get("waived_findings") or ()), "waivers": list(vm["waivers"])}
+                   for vm in vms if vm.get("waivers")],
         "stale_waivers": stale,
         "window_counts": window_counts(vms, groups, stale),
         "window_warnings": [f"stale waiver: {waiver['message']}" for waiver in stale],
