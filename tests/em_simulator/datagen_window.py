@@ -13,7 +13,8 @@
   point are there. Its first point is kept only when --point-retention holds its runs, as for
   every VM. Named "vm_added_mid_window".
 - `anomalies`: each VM has a usual run length (300-900 s) and every completed run lasts it
-  times 0.9-1.1 and transfers its size times 0.95-1.05; then, among the VMs of jobs neither
+  times 0.9-1.1 and transfers its size times 0.95-1.05 (in the run going on, a task begun less
+  than that before now is still InProgress); then, among the VMs of jobs neither
   gapped nor from backup whose newest completed run ended Success after 5 earlier successes,
   the first one's newest run transfers exactly ten times its size ("size_anomaly") and the
   next one's, of those that finish before now, lasts exactly ten times its usual length
