@@ -148,9 +148,10 @@ echo '{"collection_info": {"namespace": "veeam_em", "name": "core", "version": "
 ANSIBLE_COLLECTIONS_PATH="$OUTPUT_DIR/installed" EXPECTED_VERSION=9.9.9-installed \
     ansible-playbook -i "$INVENTORY_PATH" installed_version.yml "$@"
 
-# 500 VMs: one more role run, on an estate the simulator generates; the EM URL from VEEAM_EM_URL.
-start_em_simulator SCALE --seed 19 --servers 5 --jobs-per-server 10 --vms-per-job 10 --days 3 --interval-hours 24 \
-    --now 2026-11-29T06:00:00Z
+# 500 VMs: one more role run, on an estate the simulator generates; the EM URL from VEEAM_EM_URL. Issue 28: a week
+# with gaps inside the window and a tenfold size and duration, so the SLA strips and anomalies show at scale.
+start_em_simulator SCALE --seed 19 --servers 5 --jobs-per-server 10 --vms-per-job 10 --days 8 --interval-hours 24 \
+    --now 2026-11-29T06:00:00Z --sla-gaps --anomalies
 VEEAM_EM_URL="$SCALE_URL" ansible-playbook -i "$INVENTORY_PATH" scale.yml "$@"
 python check_reports.py "$OUTPUT_DIR/scale" --vms 500 --failing 0 --version "$VERSION" --em-url "$SCALE_URL"
 

@@ -60,7 +60,8 @@ window.addEventListener("load", function () {
     rows_shown: shown(),
     ready: document.body.getAttribute("data-ready"),
     // the text a reader sees above the chart (innerText leaves out what is not rendered)
-    top_text: ["header", "#not-judged", "#warnings", "#not-found", "#context", "#summary"].map(function (selector) {
+    // (issue 28: with the waivers, the SLA strips and the runs that look wrong, which sit above it too)
+    top_text: ["header", "#not-judged", "#warnings", "#not-found", "#context", "#summary", "#waivers", "#sla", "#anomalies"].map(function (selector) {
       var element = document.querySelector(selector);
       return element ? element.innerText : "";
     }).join("\n"),
