@@ -121,7 +121,7 @@ start_simulator() {
     # TMPDIR: the simulator's folder of certificates goes in WORK, removed even if the simulator is killed.
     PYTHONPATH="$ROOT/tests" TMPDIR="$WORK" python3 -m em_simulator --port 0 --ready-file "$WORK/ready.json" \
         --ca-out "$WORK/ca.pem" --seed 2038 --servers 2 --jobs-per-server 2 --vms-per-job 5 --days 7 \
-        --cdp-policies-per-server 1 --failover-plans-per-server 2 \
+        --cdp-policies-per-server 1 --failover-plans-per-server 2 --sla-gaps --anomalies \
         > "$OUT/simulator.log" 2>&1 &
     SIM_PID=$!
     for _ in $(seq 300); do

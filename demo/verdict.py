@@ -34,7 +34,7 @@ def verdict(report_path: Path, code: int, log: str) -> tuple[bool, str]:
         lines += [f"  - {name}" for name in failing[:SHOWN]]
         if len(failing) > SHOWN:
             lines.append(f"  ... and {len(failing) - SHOWN} more in the reports")
-        return True, "\n".join(lines + plan_lines(report))
+        return True, "\n".join(lines + plan_lines(report) + window_lines(report))
     if code == 0 and report["passed"]:
         return False, "the role passed, but the demo estate always holds breaches: the evaluation looks wrong"
     return False, f"ansible-playbook exited {code} without the role's compliance failure; see the end of its output below (all of it in compliance.log)"
@@ -50,6 +50,22 @@ def plan_lines(report: dict) -> list[str]:
         state = "not judged" if plan["ready"] is None else "ready" if plan["ready"] else "held back by " + ", ".join(
             f"{held['vm_name']} ({', '.join(held['reasons'])})" for held in plan["held_back_by"])
         lines.append(f"  - {plan['name']} on {plan['backup_server_name']}: {state}")
+    return lines
+
+
+def window_lines(report: dict) -> list[str]:
+    """The judgements over the window (issue 28): the estate's SLA, the runs that look wrong, the waivers."""
+    estate = (report.get("sla") or {}).get("estate")
+    if not estate:
+        return []
+    target = report["sla"].get("target")
+    counts = report["counts"]
+    lines = [f"SLA over the window: {estate['percent']}% of the time within the RPO"
+             + (f" (target {target}%, {counts['sla_below_target']} VM(s) below it)" if target is not None else "")
+             + f"; {counts['anomalous_runs']} run(s) that look wrong; {counts['waived']} VM(s) waived,"
+             f" {counts['stale_waivers']} stale waiver(s) (the HTML report's Waivers, SLA and anomaly sections):"]
+    lines += [f"  - {run['kind']} {run['vm_name']} on {run['backup_server_name']} at {run['creation_time']}"
+              for run in report.get("anomalies") or []][:SHOWN]
     return lines
 
 
