@@ -159,6 +159,11 @@ def inventory_statuses(estate: dict[str, Any], options: dict[str, Any], folder: 
     return [_statuses_of(inventory) for inventory in inventory_reads(estate, options, folder)]
 
 
+# What the filter judges over the window (issue 28) from the history it keeps; the inventory keeps
+# none (VmFold keep_history off), so the two are compared on everything else.
+WINDOW_KEYS = ("sla", "anomalies")
+
+
 def _statuses_of(inventory: InventoryData) -> dict[tuple[str, str], dict[str, Any]]:
     found = {}
     for host in inventory.hosts.values():
@@ -166,7 +171,7 @@ def _statuses_of(inventory: InventoryData) -> dict[tuple[str, str], dict[str, An
         if variables["veeam_kind"] == "backup_server":
             continue
         status = {key[len("veeam_"):]: value for key, value in variables.items()
-                  if key.startswith("veeam_") and key != "veeam_kind"}
+                  if key.startswith("veeam_") and key != "veeam_kind" and key[len("veeam_"):] not in WINDOW_KEYS}
         found[(status["backup_server_name"], status["vm_name"])] = status
     return found
 
@@ -191,7 +196,8 @@ def filter_statuses(estate: dict[str, Any], options: dict[str, Any]) -> dict[tup
                               include_sessions=options.get("include_sessions", False), points=points,
                               rpo_basis=options.get("rpo_basis"), jobs=jobs)
     return {(status["backup_server_name"], status["vm_name"]):
-            {key: value for key, value in status.items() if not (key in RPO_KEYS and value is None)}
+            {key: value for key, value in status.items()
+             if not (key in RPO_KEYS and value is None) and key not in WINDOW_KEYS}
             for status in statuses}
 
 
