@@ -19,12 +19,13 @@ for role in portal-administrator portal-user; do
         --username 'CORP\inv-reader' --password-env VEEAM_EM_PASSWORD --account-role "$role"
 done
 
+# --pinned: the plugin judges at the estate's now (its events are seconds off the hour).
 for config in cdp_plans cdp_rpo_by_job; do
     VEEAM_EM_URL="$CDP_portal_administrator_URL" VEEAM_EM_CA_PATH="$CDP_portal_administrator_CA" \
-        python golden.py "$config" "$work/now-cdp" "${golden_args[@]}"
+        python golden.py "$config" "$work/now-cdp" --pinned "${golden_args[@]}"
 done
 VEEAM_EM_URL="$CDP_portal_user_URL" VEEAM_EM_CA_PATH="$CDP_portal_user_CA" \
-    python golden.py cdp_portal_user "$work/now-cdp" "${golden_args[@]}"
+    python golden.py cdp_portal_user "$work/now-cdp" --pinned "${golden_args[@]}"
 
 # What each account is told.
 read_as CDP_portal_administrator 'CORP\inv-reader' cdp_plans.veeam_em.yml "$work/cdp-admin.json" --list

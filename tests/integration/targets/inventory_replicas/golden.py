@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Compare `ansible-inventory --list` of one config with its golden file (or rewrite it).
 
-    python golden.py NAME NOW_FILE [--write]
+    python golden.py NAME NOW_FILE [--write] [--pinned]
 
 runs `ansible-inventory -i NAME.veeam_em.yml --list`, normalises what changes from run to
 run, and compares the result with golden/NAME.json; --write stores it there instead. One
@@ -26,6 +26,8 @@ time between the estate's 'now' and the start of this run and are then rounded t
 ("50h00m"); ages for people lose their parts below the hour ("20h", not "20h 1m": the estate's
 offsets are whole hours, so those parts are the run's own); the simulator's port in hrefs becomes PORT.
 Everything else (ids, names, sizes, durations, groups) is compared exactly.
+With --pinned the plugin judges at the estate's 'now' itself (pinned_inventory.py), so there is
+no run time to take off: for estates whose events are not on whole hours (cdp_plans.sh's).
 """
 from __future__ import annotations
 
@@ -177,9 +179,11 @@ def as_text(listing: dict[str, Any]) -> str:
     return json.dumps(listing, indent=2, sort_keys=True) + "\n"
 
 
-def inventory(name: str) -> dict[str, Any] | None:
-    """--list of NAME.veeam_em.yml, or None (said why) when it failed or names a host or group oddly."""
-    run = subprocess.run(["ansible-inventory", "-i", f"{name}.veeam_em.yml", "--list"],
+def inventory(name: str, pinned_at: datetime | None = None) -> dict[str, Any] | None:
+    """--list of NAME.veeam_em.yml (judged at `pinned_at` when given), or None (said why) when it
+    failed or names a host or group oddly."""
+    command = ["ansible-inventory"] if pinned_at is None else [sys.executable, "pinned_inventory.py", pinned_at.isoformat()]
+    run = subprocess.run([*command, "-i", f"{name}.veeam_em.yml", "--list"],
                          check=False, capture_output=True, text=True)
     if run.returncode:
         print(f"{name}: ansible-inventory failed with {run.returncode}:\n{run.stderr}")
@@ -228,8 +232,9 @@ def main() -> int:
         now = datetime.fromisoformat(handle.read().strip())
     # Ages are measured from when the plugin runs; this run started `drift` seconds after
     # the estate's now (longer on a loaded machine, and more for each earlier config).
-    drift = (datetime.now(timezone.utc) - now).total_seconds()
-    listing = inventory(name)
+    pinned = "--pinned" in sys.argv[3:]
+    drift = 0.0 if pinned else (datetime.now(timezone.utc) - now).total_seconds()
+    listing = inventory(name, now if pinned else None)
     if listing is None:
         return 1
     got = as_text(normalise(line_neutral(listing), now, drift))
