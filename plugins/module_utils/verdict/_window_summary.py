@@ -139,7 +139,8 @@ def window_summary(vms: Sequence[Mapping[str, Any]], fail_on: Sequence[str], sla
                    waivers: Any = None, now: datetime | None = None, prefix: str = "") -> dict[str, Any]:
     """The summary's part over the window: 'sla' {target, estate (the EM group or None), groups,
     worst (worst_sla), groups_failing}, 'anomalies' (anomalous_runs), 'waived' (the VMs a waiver matched,
-    in the order given, each named with its findings, waived_findings and waivers), 'stale_waivers', 'window_counts' and 'window_warnings' (one per stale waiver)."""
+    in the order given, each named with its findings, waived_findings and waivers), 'stale_waivers',
+    'window_counts' and 'window_warnings' (one per stale waiver)."""
     target = read_sla_target(sla_target, f"{prefix}sla_target")
     groups = sla_groups(vms, target, fail_on)
     stale = read_stale(waivers, vms, now)
