@@ -101,3 +101,18 @@ def test_a_waiver_matching_no_vm_is_stale_and_warned(tmp_path):
     assert [(stale["entry"], stale["state"], stale["message"]) for stale in summary["stale_waivers"]] == [
         (2, "active", message)]
     assert summary["warnings"] == [f"stale waiver: {message}"] and summary["counts"]["stale_waivers"] == 1
+
+
+def test_a_failover_plan_is_a_group_of_its_vms_on_their_server():
+    # a (20 h) and c (12 h) are in plan ERP: 32 h of 48 = 66.67 %; b is in no plan.
+    vms = [dict(ESTATE[0], failover_plans=[{"name": "ERP"}]), ESTATE[1],
+           dict(ESTATE[2], backup_server_name="vbr1", failover_plans=[{"name": "ERP"}])]
+    groups = groups_of(replica_compliance_summary(vms, sla_target=90, fail_on=["sla_below_target"]))
+    assert groups[("failover_plan", "ERP on vbr1")] == (66.67, True, True)  # a is below and not waived
+
+
+def test_an_sla_group_is_a_junit_case_carrying_its_numbers():
+    (case,) = [case for case in replica_compliance_summary(ESTATE[2:], sla_target=90)["junit"]["sla"]["cases"]
+               if case["group"]["kind"] == "em"]
+    # c alone: 12 h of 24, below 90 but waived, so the case does not fail.
+    assert (case["group"]["percent"], case["group"]["covered_seconds"], case["failure_type"]) == (50.0, 12 * HOUR, None)
