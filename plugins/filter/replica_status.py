@@ -470,13 +470,21 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._judgement i
 def replica_status(records: Any, rpo: Any = None, rpo_by_job: Any = None, now: Any = None, include: Any = None,
                    exclude: Any = None, fail_on: Any = None, include_sessions: bool = False, points: Any = None,
                    rpo_basis: Any = None, jobs: Any = None, not_judged: Any = None, cdp_sessions: Any = None,
-                   cdp_policies: Any = None, cdp_rpo_source: Any = None,
-                   failover_plans: Any = None) -> list[dict[str, Any]]:
-    """The filter: the collection's one judgement, with its errors as filter errors."""
+                   cdp_policies: Any = None, cdp_rpo_source: Any = None, failover_plans: Any = None,
+                   window_start: Any = None, include_sla: Any = True, include_anomalies: Any = True,
+                   sla_target: Any = None, anomaly_threshold: Any = None, anomaly_min_history: Any = None,
+                   waivers: Any = None, em: Any = None) -> list[dict[str, Any]]:
+    """The filter: the collection's one judgement, with its errors as filter errors. The
+    judgements over the window and the waivers are named here (not **kwargs) so a misspelt
+    option fails as an unexpected keyword instead of being ignored."""
     try:
         return replica_statuses(records, rpo, rpo_by_job, now, include, exclude, fail_on, include_sessions, points,
                                 rpo_basis, jobs, not_judged, cdp_sessions=cdp_sessions, cdp_policies=cdp_policies,
-                                cdp_rpo_source=cdp_rpo_source, failover_plans=failover_plans)
+                                cdp_rpo_source=cdp_rpo_source, failover_plans=failover_plans,
+                                window_start=window_start, include_sla=include_sla,
+                                include_anomalies=include_anomalies, sla_target=sla_target,
+                                anomaly_threshold=anomaly_threshold, anomaly_min_history=anomaly_min_history,
+                                waivers=waivers, em=em)
     except ConfigurationError as error:
         raise AnsibleFilterError(f"replica_status: {error}") from None
 
