@@ -95,7 +95,7 @@ def test_cdp_pages_are_folded_and_policies_and_plans_read_as_records():
 
 
 def test_includes_are_read_only_with_coverage():
-    found, _ = _read(FakeApi([]), include_unreplicated=False)
+    found = _read(FakeApi([]), include_unreplicated=False)[0]
     assert "includes" not in found.cdp_policies[0]
 
 
@@ -104,31 +104,31 @@ def test_each_option_off_reads_nothing_of_its_kind():
     found, folded = _read(api, include_cdp=False)
     assert api.asked == ["plans"] and folded == [] and found.cdp_policies is None
     api = FakeApi([[_cdp_session("db01")]])
-    found, _ = _read(api, include_failover_plans=False)
+    found = _read(api, include_failover_plans=False)[0]
     assert "plans" not in api.asked and found.failover_plans is None
 
 
 def test_policies_refused_are_said_only_when_the_window_has_cdp_sessions():
     """A Portal User: CDP VMs are then judged on the rpo; an estate without CDP is told nothing."""
-    found, _ = _read(FakeApi([[_cdp_session("db01")]], refused={"cdp_policies": CDP_POLICIES}))
+    found = _read(FakeApi([[_cdp_session("db01")]], refused={"cdp_policies": CDP_POLICIES}))[0]
     assert found.cdp_policies is None and found.not_judged == [POLICIES_REFUSED]
-    found, _ = _read(FakeApi([[]], refused={"cdp_policies": CDP_POLICIES}))
+    found = _read(FakeApi([[]], refused={"cdp_policies": CDP_POLICIES}))[0]
     assert found.cdp_policies is None and found.not_judged == []
 
 
 def test_plans_refused_are_always_said():
-    found, _ = _read(FakeApi([], refused={"plans": FAILOVER_PLANS}))
+    found = _read(FakeApi([], refused={"plans": FAILOVER_PLANS}))[0]
     assert found.failover_plans is None and found.not_judged == [PLANS_REFUSED]
 
 
 def test_sessions_refused_are_said_unless_the_policies_show_there_is_no_cdp():
     """A VM Restore Operator (refused the policies too), or an account refused only the sessions."""
     refused = {"cdp_sessions": CDP_SESSIONS, "cdp_policies": CDP_POLICIES}
-    found, _ = _read(FakeApi([[_cdp_session("db01")]], refused=refused))
+    found = _read(FakeApi([[_cdp_session("db01")]], refused=refused))[0]
     assert found.not_judged == [SESSIONS_REFUSED]
-    found, _ = _read(FakeApi([[_cdp_session("db01")]], refused={"cdp_sessions": CDP_SESSIONS}))
+    found = _read(FakeApi([[_cdp_session("db01")]], refused={"cdp_sessions": CDP_SESSIONS}))[0]
     assert found.not_judged == [SESSIONS_REFUSED], "policies exist, so CDP VMs are missed"
-    found, _ = _read(FakeApi([[_cdp_session("db01")]], policies=[], refused={"cdp_sessions": CDP_SESSIONS}))
+    found = _read(FakeApi([[_cdp_session("db01")]], policies=[], refused={"cdp_sessions": CDP_SESSIONS}))[0]
     assert found.not_judged == [], "no policy: no CDP VM to miss"
 
 
