@@ -21,6 +21,13 @@ description:
   - Exactly at the RPO is still within it. A VM without any success in the data breaches any RPO.
   - Each status also lists its findings (V(never_succeeded), V(rpo_breach), V(failed), V(warning))
     and whether one of them is among O(fail_on).
+  - Over the window (issue 28) each status also gives its service level, the share of the window during which it had
+    a restore point within its RPO (RV(_value[].sla); with O(sla_target), V(sla_below_target) below it), and the
+    successful runs whose duration or transferred size lies far outside its own recent history
+    (RV(_value[].anomalies); the warnings V(duration_anomaly) and V(size_anomaly)).
+  - A waivers file (O(waivers)) keeps a known finding from failing until the waiver expires; the waived finding stays
+    in RV(_value[].findings) with the waiver beside it (RV(_value[].waivers)), and RV(_value[].failing) is decided
+    after the waivers.
   - The statuses, findings and messages come from the collection's shared functions, the same ones the
     C(veeam_em.core.replicas) inventory plugin and the C(veeam_em.core.replica_compliance) role use.
   - The records must cover at least the longest RPO back from O(now), or a VM whose last success lies before them
@@ -68,10 +75,14 @@ options:
   fail_on:
     description:
       - The findings that make a status failing (RV(_value[].failing)).
+      - V(sla_below_target) is only ever found with O(sla_target). V(duration_anomaly), V(size_anomaly) and
+        V(waiver_expired) warn in the reports without failing unless listed here.
+      - A finding an active waiver covers (RV(_value[].waived_findings)) does not fail, even when listed here.
     type: list
     elements: str
-    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated]
-    default: [rpo_breach, failed, never_succeeded]
+    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated, sla_below_target, duration_anomaly,
+              size_anomaly, waiver_expired]
+    default: [rpo_breach, failed, never_succeeded, sla_below_target]
   include_sessions:
     description: Add every session of the VM to its status, newest first, under RV(_value[].sessions).
     type: bool
@@ -161,6 +172,68 @@ options:
       - A plan's VM is matched by its display name on the plan's backup server.
     type: list
     elements: dict
+  window_start:
+    description:
+      - Where the window the SLA is measured over starts (RV(_value[].sla)) - ISO 8601 (V(2026-11-01T00:00:00Z);
+        without an offset it is taken as UTC) or a duration back from O(now) (V(30d)), as the records were read
+        (O(veeam_em.core.replica_evidence_info#module:created_after)).
+      - A VM whose first evidence lies later (added mid-window) is measured from that evidence, as Veeam's SLA rules do.
+      - Anomalous runs before it served only as history and are not reported.
+      - Without it, each VM is measured from its first evidence in the records.
+    type: str
+  include_sla:
+    description:
+      - Whether to measure the SLA over the window (RV(_value[].sla)); off, RV(_value[].sla) is null and there is no
+        V(sla_below_target) finding.
+    type: bool
+    default: true
+  include_anomalies:
+    description:
+      - Whether to look for runs that look wrong (RV(_value[].anomalies)); off, RV(_value[].anomalies) is empty.
+    type: bool
+    default: true
+  sla_target:
+    description:
+      - The SLA a VM must meet, in percent from 0 to 100 (V(99.5); a trailing V(%) is allowed). A VM whose
+        RV(_value[].sla.percent) is below it gets the finding V(sla_below_target), which fails by default.
+      - Without it, RV(_value[].sla.below_target) is null.
+    type: raw
+  anomaly_threshold:
+    description:
+      - How far outside its history a run must lie to be an anomaly, in robust standard deviations. Each measure
+        (duration, transferred size) of a successful run is compared with the median m of the VM's last 30 earlier
+        successful runs in units of scale = the larger of 1.4826 times their median absolute deviation, 10% of m,
+        and one second or byte; a run scoring |value - m| / scale above this number is an anomaly.
+      - A number above 0.
+    type: float
+    default: 5
+  anomaly_min_history:
+    description:
+      - How many earlier successful runs a run needs before it is judged (too few and no run is an anomaly).
+      - A whole number above 0.
+    type: int
+    default: 5
+  waivers:
+    description:
+      - Path of a waivers file (YAML) on the controller, read and checked before anything is judged; a malformed
+        file fails naming the file, the entry (1-based) and its line. See C(docs/examples/waivers.yml) in the
+        collection for a commented example.
+      - The file is a mapping with one key, C(waivers), a list (empty is fine) of entries with the keys
+        C(vms), C(jobs), C(backup_servers), C(failover_plans) (selectors, at least one; each a name or shell-style
+        pattern, or a list of them; all given must match), C(em) (the Enterprise Manager the entry is scoped to,
+        see O(em)), C(findings) (the findings waived; default every finding of the VMs matched), C(justification)
+        (required), C(expires) (ISO 8601 date-time, or a date that holds through that whole day UTC) or
+        C(permanent) V(true) (exactly one of them), C(starts) (with C(expires), a maintenance window not active
+        before it), C(ticket) and C(owner).
+      - An active waiver's findings do not fail (RV(_value[].waived_findings)). An expired one whose findings the VM
+        still has gives them back and adds the finding V(waiver_expired), its message naming the expiry and the
+        justification. A waiver that matches no status is stale and changes nothing here.
+    type: path
+  em:
+    description:
+      - The Enterprise Manager the records come from, for waivers scoped to one (C(em) in the waivers file); a
+        waiver with C(em) set applies only when its C(em) (a name or shell-style pattern) matches this name. Without it, only waivers without C(em) apply.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -206,6 +279,39 @@ EXAMPLES = r"""
          | veeam_em.core.replica_status(rpo='4h', rpo_by_job={'Tier 0*': '5m'}, cdp_rpo_source='option',
                                         cdp_sessions=evidence.cdp_task_sessions | default([]),
                                         cdp_policies=evidence.cdp_policies | default(none)) }}
+
+- name: Write a waivers file on the controller (docs/examples/waivers.yml in the collection explains every key)
+  ansible.builtin.copy:
+    dest: "{{ playbook_dir }}/waivers.yml"
+    mode: "0644"
+    content: |
+      waivers:
+        - jobs: "Tier 1*"
+          findings: [rpo_breach, sla_below_target]
+          justification: Datastore migration of the Tier 1 replicas; replication paused until it is done
+          expires: 2027-01-31
+          ticket: CHG-4411
+  delegate_to: localhost
+
+- name: Each VM's SLA over the week against a 99% target, and what the waivers keep from failing (still listed)
+  ansible.builtin.debug:
+    msg: >-
+      {{ statuses | map(attribute='vm_name')
+         | zip(statuses | map(attribute='sla.percent'), statuses | map(attribute='failing'),
+               statuses | map(attribute='waived_findings')) }}
+  vars:
+    statuses: >-
+      {{ evidence.replica_task_sessions
+         | veeam_em.core.replica_status(rpo='4h', points=evidence.replica_points, window_start='7d', sla_target=99,
+                                        waivers=playbook_dir ~ '/waivers.yml') }}
+
+- name: Successful runs of the week that took far longer or moved far more data than the VM's own history
+  ansible.builtin.debug:
+    msg: "{{ statuses | selectattr('anomalies') | map(attribute='message') }}"
+  vars:
+    statuses: >-
+      {{ evidence.replica_task_sessions
+         | veeam_em.core.replica_status(rpo='4h', window_start='7d', anomaly_threshold=5, anomaly_min_history=5) }}
 
 - name: Reproducible statuses of the production VMs, test VMs left out
   ansible.builtin.set_fact:
@@ -425,22 +531,127 @@ _value:
         For a running CDP session (V(cdp_running)), whether VBR marks it V(Failed) or it runs longer than 24 hours plus the RPO.
       type: bool
     findings:
-      description: >-
-        What is wrong, worst first: V(never_replicated) (with O(jobs), O(cdp_policies) or O(failover_plans)), V(never_succeeded),
-        V(rpo_breach), V(failed) (the last replica or CDP result, or that of a running CDP session, is Failed), V(warning) (the same
-        for Warning).
-        Empty when all is well.
+      description:
+        - >-
+          What is wrong, worst first: V(never_replicated) (with O(jobs), O(cdp_policies) or O(failover_plans)),
+          V(never_succeeded), V(rpo_breach), V(failed) (the last replica or CDP result, or that of a running CDP
+          session, is Failed), V(sla_below_target) (RV(_value[].sla.below_target)), V(warning) (the same as
+          V(failed) for Warning), V(duration_anomaly) and V(size_anomaly) (an anomalous run in the window,
+          RV(_value[].anomalies)), V(waiver_expired) (a waiver of one of its findings has expired, last).
+        - A waived finding stays here; RV(_value[].waived_findings) names it. Empty when all is well.
       type: list
       elements: str
     status:
       description: The worst finding, or V(ok).
       type: str
     failing:
-      description: Whether a finding is among O(fail_on).
+      description: >-
+        Whether a finding is among O(fail_on) and no active waiver covers it (decided after the waivers, so a VM whose
+        only failing findings are waived does not fail).
       type: bool
     message:
-      description: The findings explained in one line, for reports; empty when all is well.
+      description:
+        - The findings explained in one line, for reports; empty when all is well.
+        - V(sla_below_target) reads "within its RPO 50.0% of the window, below the target of 99.0% (1 gap, the longest
+          12h)"; V(size_anomaly) "the run of 2026-12-07T11:00:00Z transferred 1000 B, outside its usual 50 B to 150 B";
+          V(duration_anomaly) "the run of 2026-12-07T11:00:00Z took 1h 40m, outside its usual 5m to 15m".
+        - An expired waiver adds its own words - its entry and line, its expiry, the findings that count again and its
+          justification.
       type: str
+    sla:
+      description:
+        - The service level over the window - the share of the time from its start to O(now) during which the VM had a
+          restore point within its RPO. Each evidence time (a restore point, or without O(points) a V(Success) or
+          V(Warning) session; a CDP session that ended V(Success) covers its whole run) covers itself up to one RPO
+          later. The span starts at O(window_start), or at the VM's first evidence when later; a VM without evidence
+          has 0% over the whole window.
+        - Null without an RPO or with O(include_sla=false).
+      type: dict
+      contains:
+        percent:
+          description: Covered time as a percentage of the span (0 to 100, two decimals).
+          type: float
+        covered_seconds:
+          description: Seconds of the span within the RPO.
+          type: float
+        span_seconds:
+          description: Seconds from RV(_value[].sla.start) to RV(_value[].sla.end).
+          type: float
+        start:
+          description: Start of the span (ISO 8601, UTC).
+          type: str
+        end:
+          description: End of the span, O(now) (ISO 8601, UTC).
+          type: str
+        gaps:
+          description: >-
+            The periods not within the RPO, oldest first, each as C(start), C(end) (ISO 8601, UTC) and C(seconds).
+          type: list
+          elements: dict
+        days:
+          description: >-
+            Every UTC day the window touches, oldest first, each as C(date) (V(YYYY-MM-DD)), C(percent) (two decimals;
+            null for a day outside the span), C(covered_seconds) and C(span_seconds) (seconds of that day in the span).
+          type: list
+          elements: dict
+        target:
+          description: O(sla_target) in percent; null without it.
+          type: float
+        below_target:
+          description: Whether RV(_value[].sla.percent) is below the target; null without O(sla_target).
+          type: bool
+    anomalies:
+      description:
+        - The successful runs in the window whose duration or transferred size lies far outside the VM's own recent
+          history (see O(anomaly_threshold)), oldest first; empty with O(include_anomalies=false).
+      type: list
+      elements: dict
+      contains:
+        kind:
+          description: V(duration_anomaly) (C(duration_seconds)) or V(size_anomaly) (C(total_size), bytes).
+          type: str
+        session_id:
+          description: ID of the task session of the run.
+          type: str
+        creation_time:
+          description: Start of the run (ISO 8601, UTC).
+          type: str
+        value:
+          description: The run's duration in seconds or transferred size in bytes.
+          type: float
+        median:
+          description: The median of the same measure over the earlier runs compared with.
+          type: float
+        usual_low:
+          description: The low end of the usual range, the median less O(anomaly_threshold) scales (not below 0).
+          type: float
+        usual_high:
+          description: The high end of the usual range, the median plus O(anomaly_threshold) scales.
+          type: float
+        score:
+          description: How many scales from the median the run lies (two decimals); above O(anomaly_threshold).
+          type: float
+        history:
+          description: How many earlier runs it was compared with (at most 30).
+          type: int
+    waived_findings:
+      description: The findings of RV(_value[].findings) an active waiver covers, worst first; empty when none.
+      type: list
+      elements: str
+    waivers:
+      description:
+        - >-
+          The waivers of O(waivers) that match the VM, in file order, each with its C(entry) (1-based), C(line),
+          C(vms), C(jobs), C(backup_servers), C(failover_plans) (lists of the names and patterns given), C(em),
+          C(findings) (null for every finding), C(justification), C(starts), C(expires) (ISO 8601, UTC; null when not
+          given), C(permanent), C(ticket), C(owner), and C(state).
+        - C(state) is V(active) (from C(starts) until C(expires), or permanent), V(expired) (O(now) at or after
+          C(expires)) or V(not_started) (before C(starts)).
+      type: list
+      elements: dict
+    waived:
+      description: Whether an active waiver covers one of the VM's findings.
+      type: bool
     last_success_age_text:
       description: RV(_value[].last_success_age_seconds) for people (V(1d 6h), V(45m)); null if no success.
       type: str
