@@ -83,7 +83,8 @@ def check_cdp_rows(page: str, report: dict) -> None:
         row = rows[f"{vm['vm_name']} on {vm['backup_server_name']}"]
         shown = text(row)
         if not vm["cdp"]:
-            assert 'class="protection"' not in row and "SLA" not in shown, (vm["vm_name"], shown)
+            # No CDP figures (the SLA over the window, issue 28, is every VM's: "SLA n%" may show).
+            assert 'class="protection"' not in row and "largest delay" not in shown, (vm["vm_name"], shown)
             continue
         sla = "n/a" if vm["cdp"]["sla_percent"] is None else f"{vm['cdp']['sla_percent']}%"
         assert f"CDP {vm['cdp']['policy_name']}" in shown and f"SLA {sla}, largest delay " in shown, shown
