@@ -158,13 +158,7 @@ def measure_row(simulator: SimulatorProcess, collection: BenchCollection, latenc
         "cache_hit_over_ansible_floor": round(runs["cache_hit"]["seconds"] / runs["ansible_floor"]["seconds"], 2),
         "collection_c1_over_floor": round(runs["inventory_c1"]["seconds"] / floor["seconds"], 2),
         "playbook_over_floor": round(runs["playbook"]["seconds"] / floor["seconds"], 2),
-        "requests_made": inventory["requests"],
-        "requests_expected": expected_requests(tasks, jobs, 1000, True, simulator.replica_points, simulator.jobs)
-        + protection_requests(protection, 1000, includes=True),
-        "off_requests_expected": expected_requests(tasks, jobs, 1000, True)
-        + protection_requests(protection, 1000, includes=False),
-        "cdp_plans_off_requests_expected": expected_requests(tasks, jobs, 1000, True, simulator.replica_points,
-                                                             simulator.jobs),
+        "requests_made": inventory["requests"], **expected_counts(simulator, protection),
         "evidence_on_over_off": round(inventory["seconds"] / runs["inventory_off"]["seconds"], 2),
         # Issue 27's target: at most 1.2.
         "cdp_plans_on_over_off": round(inventory["seconds"] / runs["cdp_plans_off"]["seconds"], 2),
@@ -178,6 +172,18 @@ def measure_row(simulator: SimulatorProcess, collection: BenchCollection, latenc
     }
     row.update(phase_ratios(runs, floor["seconds"]))
     return row
+
+
+def expected_counts(simulator: SimulatorProcess, protection: dict[str, int]) -> dict[str, int]:
+    """The requests each inventory run must make: the defaults, inventory_off (no points, no jobs,
+    CDP and plans still read) and cdp_plans_off (all but CDP and plans)."""
+    tasks, jobs, points, replication_jobs = (simulator.task_sessions, simulator.job_sessions,
+                                             simulator.replica_points, simulator.jobs)
+    evidence = expected_requests(tasks, jobs, 1000, True, points, replication_jobs)
+    return {"requests_expected": evidence + protection_requests(protection, 1000, includes=True),
+            "off_requests_expected": expected_requests(tasks, jobs, 1000, True)
+            + protection_requests(protection, 1000, includes=False),
+            "cdp_plans_off_requests_expected": evidence}
 
 
 def phase_ratios(runs: dict[str, Any], floor_seconds: float) -> dict[str, Any]:
