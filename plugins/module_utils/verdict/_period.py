@@ -6,6 +6,7 @@ and the CDP sessions of _cdp). Pure functions over plain JSON data, no I/O.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Mapping
@@ -36,12 +37,14 @@ def read_anomaly_options(threshold: Any, min_history: Any) -> tuple[float, int]:
     for option, value, default, kind in (("anomaly_threshold", threshold, 5.0, float),
                                          ("anomaly_min_history", min_history, 5, int)):
         try:
-            number = default if value is None or value == "" else kind(value)
+            number = default if value is None or value == "" else float(value)
         except (TypeError, ValueError):
             number = None
+        if number is not None and (not math.isfinite(number) or (kind is int and not number.is_integer())):
+            number = None  # nan, inf, or 2.5 runs of history: refused, not cut to 2
         if number is None or isinstance(value, bool) or number <= 0:
             raise ConfigurationError(f"{option} must be a number above 0 such as {default}, not {value!r}")
-        chosen.append(number)
+        chosen.append(kind(number))
     return float(chosen[0]), int(chosen[1])
 
 
