@@ -39,6 +39,18 @@ description:
     a VM a failover plan holds that has no evidence at all), V(veeam_rpo_source) (V(policy): judged on its
     CDP policy's own RPO, V(option): on O(rpo) or O(rpo_by_job), null without an RPO), V(veeam_cdp) and
     V(veeam_failover_plans) (see O(include_cdp) and O(include_failover_plans))."
+  - "Host vars over the window and the waivers (issue 28), on every VM: V(veeam_sla) (null unless
+    O(include_sla); see there for its keys), V(veeam_anomalies) (the runs that look wrong in the window;
+    V([]) unless O(include_anomalies)), V(veeam_waived) (true when a waiver of O(waivers) waives one of
+    its findings), V(veeam_waived_findings) (the findings an active waiver waives), V(veeam_waivers) and
+    V(veeam_waiver) (the same list: each waiver of O(waivers) whose selectors match the VM, with its
+    V(entry), V(line), selectors, V(findings), V(justification), V(starts), V(expires), V(permanent),
+    V(ticket), V(owner) and V(state), V(active), V(expired) or V(not_started); V([]) when none)."
+  - "Groups over the window and the waivers: C(veeam_waived) (the VMs a waiver waives a finding of; a
+    waived VM is never left out, and stays in its finding groups), C(veeam_finding_sla_below_target)
+    (with O(include_sla) and O(sla_target)), C(veeam_finding_duration_anomaly),
+    C(veeam_finding_size_anomaly) (with O(include_anomalies)) and C(veeam_finding_waiver_expired) (an
+    expired waiver whose findings the VM still has: they count again)."
   - "With O(rpo_basis=restore_point) (the default) the RPO is judged on each VM's newest replica
     restore point, as Veeam's own monitoring measures it; a VM without a point in the window falls
     back to its last V(Success) task session (a V(Warning) may have made no point). More host vars:
@@ -200,10 +212,14 @@ options:
   fail_on:
     description:
       - The findings that put a VM in C(veeam_failing) and make V(veeam_failing) true.
+      - A finding an active waiver of O(waivers) waives never fails.
+      - V(sla_below_target) is only found with O(include_sla) and O(sla_target); V(duration_anomaly) and
+        V(size_anomaly) only with O(include_anomalies); V(waiver_expired) only with O(waivers).
     type: list
     elements: str
-    choices: [rpo_breach, failed, warning, never_succeeded, never_replicated]
-    default: [rpo_breach, failed, never_succeeded]
+    choices: [never_replicated, never_succeeded, rpo_breach, failed, sla_below_target, warning, duration_anomaly,
+              size_anomaly, waiver_expired]
+    default: [rpo_breach, failed, never_succeeded, sla_below_target]
   hostname:
     description:
       - Jinja2 expression (without braces, as in O(compose)) over a VM's host vars that gives its
@@ -384,6 +400,67 @@ options:
     type: str
     choices: [policy, option]
     default: policy
+  waivers:
+    description:
+      - "Path of a waivers file (YAML): a mapping with one key V(waivers) holding a list of entries, each
+        selecting VMs by V(vms), V(jobs), V(backup_servers) or V(failover_plans) (a name or shell-style
+        pattern, or a list of them; all given must match), optionally scoped by V(em) to one entry of
+        O(enterprise_managers) by its name, with the V(findings) it waives (default: every finding), a
+        required V(justification), V(expires) (an ISO 8601 time, or a date that holds through that whole
+        day UTC) or V(permanent: true), an optional V(starts) (a maintenance window), V(ticket) and
+        V(owner). C(docs/examples/waivers.yml) in the collection is an example."
+      - An active waiver's findings stay on the VM (V(veeam_findings), the finding groups) but do not fail
+        it (V(veeam_failing), C(veeam_failing)); the VM is in C(veeam_waived). An expired waiver gives its
+        findings back and adds the finding V(waiver_expired).
+      - A waiver that matches no VM of any Enterprise Manager of the source (stale) gives one warning each,
+        naming the entry, its line and its selectors.
+      - The file is read and checked before anything is read from Enterprise Manager or the cache; a file
+        that is not that shape, an unknown key, a missing justification, or both or neither of V(expires)
+        and V(permanent) fails the source, naming the file, the entry and its line.
+      - Applied after the cache: changing the file or this option reuses it.
+    type: path
+  include_sla:
+    description:
+      - "Whether each VM's SLA over the window is computed: V(veeam_sla), the share of the window
+        (from O(created_after), or from the VM's first evidence when later) during which it had a restore
+        point (or a successful session, or CDP) within its RPO, as V(percent) (0-100, two decimals),
+        V(covered_seconds), V(span_seconds), V(start), V(end), V(gaps) (the periods it did not, each
+        V(start), V(end), V(seconds)), V(days) (each UTC day of the window: V(date), V(percent) or null
+        outside the span, V(covered_seconds), V(span_seconds)), V(target) and V(below_target)."
+      - It needs an RPO (O(rpo), O(rpo_by_job) or a CDP policy's); a VM without one has V(veeam_sla) null.
+      - This keeps each VM's evidence times and runs in memory and, with O(cache), in the cache, so the
+        cache grows with the task sessions of the window, not only with the VMs; it is off by default.
+        Turning it (or O(include_anomalies)) on or off makes a new read.
+    type: bool
+    default: false
+  sla_target:
+    description:
+      - With O(include_sla), the SLA in percent (0-100) a VM must meet; one below it gets
+        V(veeam_sla.below_target) true and the finding V(sla_below_target), which is in the default O(fail_on).
+      - Applied after the cache.
+    type: float
+  include_anomalies:
+    description:
+      - "Whether the successful runs that look wrong are found: a run of the window whose duration or
+        transferred size (C(TotalSize)) lies far outside the VM's own recent runs (median and median absolute
+        deviation of the 30 runs before it) is in V(veeam_anomalies), each with V(kind) (V(duration_anomaly)
+        or V(size_anomaly), which are also findings: warnings, not in the default O(fail_on)),
+        V(session_id), V(creation_time), V(value), V(median), V(usual_low), V(usual_high), V(score) and
+        V(history)."
+      - Like O(include_sla), it keeps each VM's runs in memory and in the cache; off by default.
+    type: bool
+    default: false
+  anomaly_threshold:
+    description:
+      - With O(include_anomalies), how far from the median (in scaled median absolute deviations) a run must
+        lie to be an anomaly.
+    type: float
+    default: 5.0
+  anomaly_min_history:
+    description:
+      - With O(include_anomalies), how many earlier runs a run needs before it can be an anomaly.
+    type: int
+    default: 5
   include_sessions:
     description:
       - Whether each VM gets V(veeam_sessions), the list of its task sessions in the window, newest first.
@@ -421,7 +498,9 @@ notes:
     new read, as does changing O(include_cdp) or O(include_failover_plans); O(cdp_rpo_source) reuses the cache.
     Changing O(created_after), the connection, O(vm_names) or
     O(backup_server_names) without wildcards (they are sent to Enterprise Manager), O(job_names),
-    O(exclude_job_names), O(include_sessions) or O(include_backup_servers) makes a new read.
+    O(exclude_job_names), O(include_sessions) or O(include_backup_servers) makes a new read, as does
+    turning O(include_sla) or O(include_anomalies) on or off (the summaries then keep each VM's history);
+    O(waivers), O(sla_target), O(anomaly_threshold) and O(anomaly_min_history) only judge and reuse the cache.
     A cache hit does not extend the cache's lifetime.
 """
 

@@ -24,8 +24,9 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import Set
 # sessions; 2: one fold summary per VM; 3: summaries with restore points and coverage;
 # 4: one document for one url and for several EMs (each EM's part, named or not); 5: each
 # part's not_judged (what its account could not have judged); 6: summaries with CDP evidence
-# and failover plan membership (issue 27).
-CACHE_FORMAT = 6
+# and failover plan membership (issue 27); 7: summaries with evidence_times and runs (issue 28's
+# history, null unless kept).
+CACHE_FORMAT = 7
 
 
 def cache_fingerprint(settings: Settings, sources: Sequence[EmSource]) -> str:
@@ -54,6 +55,8 @@ def cache_fingerprint(settings: Settings, sources: Sequence[EmSource]) -> str:
         "require_coverage": settings.require_coverage,
         # CDP sessions and policies, and failover plans, are read or not (cdp_rpo_source only judges).
         "include_cdp": settings.include_cdp, "include_failover_plans": settings.include_failover_plans,
+        # Summaries with each VM's history (include_sla or include_anomalies); waivers and targets only judge.
+        "keep_history": settings.keeps_history,
     }
     return hashlib.sha256(json.dumps(asked, sort_keys=True).encode("utf-8")).hexdigest()
 

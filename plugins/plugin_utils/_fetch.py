@@ -43,7 +43,8 @@ def fetch_part(source: EmSource, settings: Settings, open_client: OpenClient) ->
     (EvidenceRead) and folded after. With require_coverage, coverage not judged (jobs refused,
     or none shown) fails this EM's read (NotJudgedError).
     """
-    fold = VmFold(settings.selection, settings.include_sessions, points_read=settings.reads_points)
+    fold = VmFold(settings.selection, settings.include_sessions, points_read=settings.reads_points,
+                  keep_history=settings.keeps_history)
     folding = threading.Lock()  # the CDP lane folds on its own thread into the same fold
 
     def fold_cdp(records: list[dict[str, Any]]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -35,10 +35,11 @@ class VmHost:
 
 
 def judged_vms(parts: Sequence[EmPart], settings: Settings, now: datetime) -> list[VmHost]:
-    """Every VM the selection keeps, judged at `now` (verdict's judge_vms), EM after EM."""
+    """Every VM the selection keeps, judged at `now` (verdict's judge_vms), EM after EM; each EM's
+    waivers applied for its name (a waiver's `em` scopes it to one EM of several)."""
     return [VmHost(part.name, status, with_em_name(make_unsafe(vm_host_vars(status)), part.name))
             for part in parts  # judged per EM: judge_vms gives each EM's statuses in its own order
-            for status in judge_vms(part.summaries, now, settings.criteria, settings.selection)]
+            for status in judge_vms(part.summaries, now, replace(settings.criteria, em=part.name), settings.selection)]
 
 
 def vm_host_vars(status: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,6 +56,8 @@ def vm_host_vars(status: Mapping[str, Any]) -> dict[str, Any]:
         if key in RPO_KEYS and value is None:
             continue
         hostvars[HOST_VAR_PREFIX + key] = value
+    # The inventory's word for the waivers that match the VM, with their state (issue 28).
+    hostvars["veeam_waiver"] = list(status.get("waivers") or [])
     return hostvars
 
 
@@ -97,6 +100,8 @@ def vm_fixed_groups(status: Mapping[str, Any]) -> list[str]:
     groups.extend(f"finding_{finding}" for finding in status.get("findings", ()))
     if status.get("failing"):
         groups.append("failing")
+    if status.get("waived"):
+        groups.append("waived")
     if status.get("never_replicated"):
         groups.append("never_replicated")
     if status.get("job_schedule_enabled") is False:

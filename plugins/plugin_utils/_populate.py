@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Sequence
 
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waivers import stale_waivers
 from ansible_collections.veeam_em.core.plugins.plugin_utils._em_reads import EmRead
 from ansible_collections.veeam_em.core.plugins.plugin_utils._expressions import HostExpressions, passes_filters
 from ansible_collections.veeam_em.core.plugins.plugin_utils._fetch import EmPart
@@ -48,6 +49,9 @@ class InventoryWriter:
         reserved = self._add_unreachable_hosts(failed)
         reserved |= self._add_server_hosts(parts, reserved)
         vms = judged_vms(parts, self.settings, now)
+        # Once over every EM's VMs: a waiver scoped to one EM, or matching a VM of another, is not stale.
+        for stale in stale_waivers(self.settings.criteria.waivers, [vm.status for vm in vms], now):
+            self.plugin.display.warning(f"{self.plugin.NAME}: {stale['message']}")
         if self.expressions.filters or self.expressions.exclude_filters:
             vms = [vm for vm in vms if passes_filters(self.expressions, vm.variables, self.plugin._compose)]
         self._add_vm_hosts(vms, reserved)

@@ -23,7 +23,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import parse_
 SETTINGS_OPTIONS = ("created_after", "vm_names", "exclude_vm_names", "job_names", "exclude_job_names",
                     "backup_server_names", "exclude_backup_server_names", "rpo", "rpo_by_job", "fail_on",
                     "group_prefix", "include_backup_servers", "include_sessions", "rpo_basis", "include_unreplicated",
-                    "require_coverage", "include_cdp", "include_failover_plans", "cdp_rpo_source")
+                    "require_coverage", "include_cdp", "include_failover_plans", "cdp_rpo_source",
+                    "waivers", "sla_target", "include_sla", "include_anomalies", "anomaly_threshold", "anomaly_min_history")
 DEFAULT_GROUP_PREFIX = "veeam_"
 
 
@@ -43,6 +44,12 @@ class Settings:
     # CDP task sessions and policies (issue 27), and failover plans, read beside the task sessions.
     include_cdp: bool = True
     include_failover_plans: bool = True
+
+    @property
+    def keeps_history(self) -> bool:
+        """Whether the fold keeps each VM's evidence times and runs (the SLA over the window and the
+        anomalies need them): it makes the cached summaries grow with the sessions, so only when asked."""
+        return self.criteria.period.include_sla or self.criteria.period.include_anomalies
 
     @property
     def reads_points(self) -> bool:
@@ -80,6 +87,15 @@ def _moment_text(value: Any) -> str:
     return str(value) if value not in (None, "") else "7d"
 
 
+def _window_options(options: Mapping[str, Any], created_after: datetime) -> dict[str, Any]:
+    """read_criteria's judgements over the window and waivers: the window starts at created_after;
+    the SLA and the anomalies are off unless asked (the fold would keep every VM's history)."""
+    return {"window_start": created_after, "include_sla": bool(options.get("include_sla", False)),
+            "include_anomalies": bool(options.get("include_anomalies", False)),
+            "sla_target": options.get("sla_target"), "anomaly_threshold": options.get("anomaly_threshold"),
+            "anomaly_min_history": options.get("anomaly_min_history"), "waivers": options.get("waivers") or None}
+
+
 def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
     """Settings from plugin options; ConfigurationError (naming the option) for values that cannot work."""
     window = _moment_text(options.get("created_after"))
@@ -91,7 +107,7 @@ def read_settings(options: Mapping[str, Any], now: datetime) -> Settings:
         created_after=created_after,
     )
     criteria = read_criteria(options.get("rpo"), options.get("rpo_by_job"), options.get("fail_on"), options.get("rpo_basis"),
-                             options.get("cdp_rpo_source"))
+                             options.get("cdp_rpo_source"), **_window_options(options, created_after))
     check_lookback(now - created_after, window, criteria.rpo, criteria.rpo_by_job)
     prefix = options.get("group_prefix")
     return Settings(

@@ -101,7 +101,8 @@ def test_group_names_are_safe_and_never_shared():
 
 def test_vm_host_vars_are_prefixed_and_rpo_keys_only_with_an_rpo():
     status = {"vm_name": "web01", "rpo_seconds": None, "rpo_breached": None, "running": False}
-    assert vm_host_vars(status) == {"veeam_kind": "replicated_vm", "veeam_vm_name": "web01", "veeam_running": False}
+    assert vm_host_vars(status) == {"veeam_kind": "replicated_vm", "veeam_vm_name": "web01", "veeam_running": False,
+                                    "veeam_waiver": []}
     with_rpo = vm_host_vars({**status, "rpo_seconds": 3600.0, "rpo_breached": False})
     assert with_rpo["veeam_rpo_seconds"] == 3600.0 and with_rpo["veeam_rpo_breached"] is False
 

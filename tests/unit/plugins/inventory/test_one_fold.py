@@ -172,6 +172,8 @@ def _statuses_of(inventory: InventoryData) -> dict[tuple[str, str], dict[str, An
             continue
         status = {key[len("veeam_"):]: value for key, value in variables.items()
                   if key.startswith("veeam_") and key != "veeam_kind" and key[len("veeam_"):] not in WINDOW_KEYS}
+        # veeam_waiver is the inventory's own name for the waivers list (issue 28): the same list.
+        assert status.pop("waiver") == status["waivers"]
         found[(status["backup_server_name"], status["vm_name"])] = status
     return found
 
