@@ -10,7 +10,9 @@
 #   - several EMs (several_ems.sh), and accounts with less than the Portal Administrator
 #     role (read_only.sh): what a Portal User lists and is told, a VM Restore Operator's failure,
 #   - CDP VMs and failover plans (cdp_plans.sh): golden files of an administrator's and a Portal
-#     User's reads of the simulator's CDP and plan estate, and what the Portal User is told.
+#     User's reads of the simulator's CDP and plan estate, and what the Portal User is told,
+#   - waivers, the SLA over the window and anomalies (window.sh): a waived breach, an expired and a
+#     stale waiver, an SLA below target, each anomaly, a malformed waivers file asking EM nothing.
 # INVENTORY_GOLDEN_WRITE=1 rewrites the golden files instead of comparing (see README.md).
 # The account's password (and a wrong one), set before tracing starts: see simulator.sh.
 export VEEAM_EM_PASSWORD='Inv-Pw-5c1e9a' WRONG_PASSWORD='Wrong-Pw-0000'
@@ -106,6 +108,9 @@ source ./read_only.sh
 
 # CDP VMs and failover plans, as an administrator and as a Portal User (their own script).
 source ./cdp_plans.sh
+
+# Issue 28: waivers, the SLA over the window and the anomalies (their own script).
+source ./window.sh
 
 # No template from EM ever ran.
 [ ! -e "$marker" ] || { echo "a VM name was evaluated as a template" >&2; exit 1; }
