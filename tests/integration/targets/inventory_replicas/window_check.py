@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timedelta
+from typing import Any
 
 
-def unwrapped(value):
+def unwrapped(value: Any) -> Any:
     """The value without ansible-core's unsafe marker ({"__ansible_unsafe": text})."""
     if isinstance(value, dict):
         if set(value) == {"__ansible_unsafe"}:
