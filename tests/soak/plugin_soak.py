@@ -46,7 +46,8 @@ VOLATILE_HOST_VARS = ("veeam_last_success_age_seconds", "veeam_last_success_age_
                       "veeam_last_point_age_text", "veeam_rpo_evidence_text", "veeam_job_overdue")
 INVENTORY_MODES = ("cold", "refresh", "cold", "refresh", "warm")
 GATHER_TASK = "Read the replica task sessions"
-ENFORCE_TASK = "Fail when a VM has a finding listed in replica_compliance_fail_on, a name matched nothing or no VM is in scope"
+ENFORCE_TASK = ("Fail when a VM has a finding listed in replica_compliance_fail_on, a plan is not ready, a name matched "
+                "nothing or no VM is in scope")
 TASK_LINE = re.compile(r"^TASK \[(?:[^\]]*? : )?(.*?)\] \*")
 FATAL_LINE = re.compile(r"^fatal: \[[^\]]+\]: FAILED! => (.*)$")
 ROLE_RUN_OFFSET = 500  # role runs get other fault seeds than inventory runs
