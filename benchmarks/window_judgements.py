@@ -46,6 +46,8 @@ def window_days(sessions: int) -> int:
     bench's 400 days: the SLA gives every VM one entry per UTC day of the window, so a 400-day
     window over a 5-day estate would measure 400 empty days per VM rather than the judgement."""
     return math.ceil(max(0.5, math.ceil(sessions / 5000) * 6 / 24)) + 1
+
+
 INVENTORY_ON = ("include_sla: true", "include_anomalies: true", "sla_target: 99")
 
 

@@ -417,7 +417,7 @@ options:
       - The file is read and checked before anything is read from Enterprise Manager or the cache; a file
         that is not that shape, an unknown key, a missing justification, or both or neither of V(expires)
         and V(permanent) fails the source, naming the file, the entry and its line.
-      - Applied after the cache: changing the file or this option reuses it.
+      - Applied after the cache, so changing the file or this option reuses it.
     type: path
   include_sla:
     description:

@@ -96,9 +96,12 @@ def test_a_malformed_waivers_file_fails_naming_the_entry_and_line(tmp_path):
         by_vm([], rpo="24h", waivers=str(waivers))
 
 
-@pytest.mark.parametrize(("option", "value", "example"), [("anomaly_min_history", 2.5, "5"), ("anomaly_min_history", 0, "5"),
-                                                         ("anomaly_threshold", "high", "5.0"), ("anomaly_threshold", True, "5.0"),
-                                                         ("anomaly_threshold", "nan", "5.0")])
+REFUSED_ANOMALY_OPTIONS = [("anomaly_min_history", 2.5, "5"), ("anomaly_min_history", 0, "5"),
+                           ("anomaly_threshold", "high", "5.0"), ("anomaly_threshold", True, "5.0"),
+                           ("anomaly_threshold", "nan", "5.0")]
+
+
+@pytest.mark.parametrize(("option", "value", "example"), REFUSED_ANOMALY_OPTIONS)
 def test_anomaly_options_that_are_no_numbers_are_refused(option, value, example):
     with pytest.raises(ConfigurationError, match=f"^{option} must be a number above 0 such as {example}, not "):
         by_vm([], rpo="24h", **{option: value})
