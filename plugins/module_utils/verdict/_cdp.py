@@ -119,10 +119,13 @@ def policy_facts(policy: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def policies_by_vm(policies: Iterable[Mapping[str, Any]]) -> dict[tuple[Any, Any], Mapping[str, Any]]:
     """{(backup server id, VM name): policy} for every VM a policy includes by name (the first
-    policy wins: VBR lets a VM be in one CDP policy per backup server)."""
+    policy wins: VBR lets a VM be in one CDP policy per backup server); containers are left out."""
     found: dict[tuple[Any, Any], Mapping[str, Any]] = {}
     for policy in policies:
         for included in policy.get("includes") or ():
+            kind = included.get("object_type")
+            if kind is not None and kind.lower() != "vm":
+                continue  # a folder or tag: EM does not say which VMs it holds, so it is no VM here
             name = included.get("display_name") or included.get("name")
             found.setdefault((policy.get("backup_server_id"), name), policy)
     return found

@@ -39,7 +39,7 @@ def vm_rpo(summary: Mapping[str, Any], rpo: timedelta | None, rpo_by_job: Mappin
     if policy and cdp_rpo_source == POLICY:
         if policy_name in rpo_by_job:
             return rpo_by_job[policy_name], OPTION
-        if policy.get("policy_rpo_seconds") is not None:
+        if policy.get("policy_rpo_seconds"):  # 0 (both elements 0) is no RPO: the general one applies
             return timedelta(seconds=policy["policy_rpo_seconds"]), POLICY
     chosen = rpo_by_job.get(summary.get("job_name") or "")
     if chosen is None and policy_name is not None:
@@ -50,12 +50,14 @@ def vm_rpo(summary: Mapping[str, Any], rpo: timedelta | None, rpo_by_job: Mappin
 
 def freshest_evidence(summary: Mapping[str, Any], basis: str | None, evidence_time: Any) -> tuple[str | None, Any]:
     """(rpo_basis, evidence time) with the VM's CDP sessions counted: a session still running
-    is the freshest state EM knows ('cdp_running', from its creation); else its newest good
-    CDP session wins when newer than the replica evidence, or when the VM has no other."""
+    is the freshest state EM knows ('cdp_running', from its creation), unless VBR marks it Failed
+    and replica evidence is newer; else its newest good CDP session wins when newer than the
+    replica evidence, or when the VM has no other."""
     cdp = summary.get("cdp")
     if not cdp:
         return basis, evidence_time
-    if cdp.get("running_since"):
+    if cdp.get("running_since") and (cdp.get("running_result") != "Failed" or evidence_time is None or
+                                     parse_record_time(evidence_time) <= parse_record_time(cdp["running_since"])):
         return CDP_RUNNING, cdp["running_since"]
     cdp_time = cdp.get("last_completed_time")
     newer = cdp_time is not None and (

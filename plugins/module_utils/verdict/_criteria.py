@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp_status import POLICY, read_cdp_rpo_source
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._evidence import DEFAULT_RPO_BASIS, read_rpo_basis
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings import DEFAULT_FAIL_ON, read_fail_on
@@ -47,8 +50,17 @@ def read_criteria(rpo: Any = None, rpo_by_job: Any = None, fail_on: Any = None, 
     `waivers` is the path of a waivers file (_waiver_file; None: none), read here, before
     anything is read from EM."""
     threshold, min_history = read_anomaly_options(anomaly_threshold, anomaly_min_history)
-    period = PeriodCriteria(include_sla=bool(include_sla), include_anomalies=bool(include_anomalies),
+    period = PeriodCriteria(include_sla=_flag(include_sla, "include_sla"),
+                            include_anomalies=_flag(include_anomalies, "include_anomalies"),
                             window_start=window_start, sla_target=read_sla_target(sla_target),
                             anomaly_threshold=threshold, anomaly_min_history=min_history)
     return Criteria(read_rpo(rpo), read_rpo_by_job(rpo_by_job), read_fail_on(fail_on), read_rpo_basis(rpo_basis),
                     read_cdp_rpo_source(cdp_rpo_source), period, tuple(read_waivers(waivers)) if waivers else (), em)
+
+
+def _flag(value: Any, option: str) -> bool:
+    """A boolean option in ansible-core's words ('no' and 'false' are false); ConfigurationError otherwise."""
+    try:
+        return boolean(value, strict=True)
+    except TypeError:
+        raise ConfigurationError(f"{option} must be true or false, not {value!r}") from None

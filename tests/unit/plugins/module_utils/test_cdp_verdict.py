@@ -185,3 +185,27 @@ def test_the_filter_refuses_a_bad_cdp_rpo_source_and_bad_records():
         replica_statuses([], cdp_rpo_source="both")
     with pytest.raises(ConfigurationError, match="^cdp_sessions: expects a list of CDP task session records"):
         replica_statuses([], cdp_sessions="x")
+
+
+def test_a_folder_a_cdp_policy_includes_is_no_vm():
+    includes = [{"name": "ProdFolder", "object_type": "Folder"}, {"name": "cdp-db-01", "object_type": "Vm"}]
+    folder = {**policy(vms=("cdp-db-01",)), "includes": includes}
+    assert list(judged([cdp_session("cdp-db-01", 5)], [folder], rpo="24h")) == ["cdp-db-01"]
+
+
+def test_a_policy_rpo_of_zero_is_no_rpo():
+    # Both RPO elements 0: the general RPO applies (15 min), not 0 s, which every VM would breach.
+    vm = judged([cdp_session("cdp-db-01", 5)], [policy(rpo_seconds=0)], rpo="15m")["cdp-db-01"]
+    assert (vm["rpo_seconds"], vm["rpo_source"], vm["rpo_breached"]) == (900, "option", False)
+
+
+def test_newer_replica_evidence_wins_over_a_running_cdp_session_marked_failed():
+    # A replica point 12 min ago, and a CDP session running for 2 h that VBR marks Failed: judged on 4 h,
+    # the replica holds the RPO; without the newer replica the Failed mark breaches it.
+    records = [replica_session("erp-app-01", 0.2)]
+    running = {**cdp_session("erp-app-01", None, "Failed", state="InProgress", length_minutes=119),
+               "running_result": "Failed"}
+    vm = judged([running], [policy(vms=("erp-app-01",))], records, rpo="4h", cdp_rpo_source="option")["erp-app-01"]
+    assert (vm["rpo_basis"], vm["rpo_age_seconds"], vm["rpo_breached"]) == ("session", 720, False)
+    alone = judged([running], [policy(vms=("erp-app-01",))], rpo="4h", cdp_rpo_source="option")["erp-app-01"]
+    assert (alone["rpo_basis"], alone["rpo_breached"]) == ("cdp_running", True)
