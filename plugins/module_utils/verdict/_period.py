@@ -37,7 +37,7 @@ def read_anomaly_options(threshold: Any, min_history: Any) -> tuple[float, int]:
     for option, value, default, kind in (("anomaly_threshold", threshold, 5.0, float),
                                          ("anomaly_min_history", min_history, 5, int)):
         try:
-            number = default if value is None or value == "" else float(value)
+            number = float(default if value is None or value == "" else value)  # float: int.is_integer is 3.12+
         except (TypeError, ValueError):
             number = None
         if number is not None and (not math.isfinite(number) or (kind is int and not number.is_integer())):
