@@ -21,14 +21,6 @@ class History:
 
     success_times: list[datetime] = field(default_factory=list)
     runs: list[tuple[datetime, Any, Any, Any]] = field(default_factory=list)
-    # The first session of any result: a VM whose runs failed before its first point was not
-    # added mid-window, so its SLA is measured from here, not from that point (_sla).
-    first_seen: datetime | None = None
-
-    def seen(self, created: datetime | None) -> None:
-        """Any session of the VM, whatever its result, at its real creation time."""
-        if created is not None and (self.first_seen is None or created < self.first_seen):
-            self.first_seen = created
 
     def add(self, record: Mapping[str, Any], created: datetime) -> None:
         """A Success or Warning session that completed at a known time."""

@@ -58,10 +58,7 @@ def period_facts(summary: Mapping[str, Any], status: Mapping[str, Any], now: dat
     if criteria.include_sla and status.get("rpo_seconds") and summary.get("evidence_times") is not None:
         evidence, spans = _evidence(summary, now)
         start = criteria.window_start or min([*evidence, *(low for low, _high in spans)], default=now)
-        seen_from = parse_record_time(summary.get("first_seen_time"))
-        if criteria.window_start is None and seen_from is not None:
-            start = min(start, seen_from)
-        facts["sla"] = with_target(vm_sla(evidence, min(start, now), now, status["rpo_seconds"], spans, seen_from),
+        facts["sla"] = with_target(vm_sla(evidence, min(start, now), now, status["rpo_seconds"], spans),
                                    criteria.sla_target)
     if criteria.include_anomalies:
         found = run_anomalies(summary.get("runs") or (), criteria.anomaly_threshold, criteria.anomaly_min_history)

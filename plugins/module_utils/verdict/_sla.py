@@ -27,17 +27,14 @@ Interval = tuple[int, int]
 
 def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
            rpo_seconds: float | timedelta | None,
-           spans: Iterable[tuple[datetime, datetime]] = (),
-           seen_from: datetime | None = None) -> dict[str, Any] | None:
+           spans: Iterable[tuple[datetime, datetime]] = ()) -> dict[str, Any] | None:
     """The SLA of one VM over [window_start, now] (aware datetimes), None without an RPO
     (seconds, or the timedelta _rpo.read_rpo gives).
 
     `evidence`: restore point times (or Success/Warning session times, CDP session ends), any
     order; times after `now` are not yet evidence. `spans`: periods (begin, end) the VM was
     replicated throughout, such as a CDP session that ended Success or one still running; each
-    covers [begin, end + rpo], as its end is a point. `seen_from`: the VM's first session of any
-    result, when known: one that failed before the first evidence shows the VM was there, so the
-    span starts at it (bounded by the window), not at the first evidence. Returns {percent, covered_seconds,
+    covers [begin, end + rpo], as its end is a point. Returns {percent, covered_seconds,
     span_seconds, start, end, gaps: [{start, end, seconds}], days: [{date, percent,
     covered_seconds, span_seconds}]}; a day outside the span has percent None.
     """
@@ -53,10 +50,7 @@ def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
     intervals = sorted([(moment, moment + rpo) for moment in map(_micro, evidence) if moment <= end]
                        + [(_micro(low), _micro(high) + rpo) for low, high in spans if _micro(low) <= end])
     times = [low for low, _high in intervals]
-    first = times[0] if times else None
-    if seen_from is not None and _micro(seen_from) <= end:
-        first = min(first, _micro(seen_from)) if first is not None else None
-    start = max(window, first) if first is not None else window
+    start = max(window, times[0]) if times else window
     covered = _covered(intervals, start, end)
     covered_total = sum(high - low for low, high in covered)
     span = end - start

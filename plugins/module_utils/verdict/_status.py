@@ -76,8 +76,6 @@ class _Fold:
                 self.sessions.append(settled)
             if newest:
                 self.latest, self.latest_time = settled, created
-        if self.history is not None:
-            self.history.seen(created)
         result = settled_result(record.get("state"), record.get("result"))
         if result is None or created is None:
             return  # not completed, or of unknown time: it proves nothing about the RPO
@@ -167,7 +165,6 @@ class StatusBuilder:
         summary["evidence_times"] = evidence_times(points.times if self.points_read else None,
                                                    history.success_times) if kept else None
         summary["runs"] = history.runs_data() if kept else None
-        summary["first_seen_time"] = iso(history.first_seen) if kept else None
         return summary
 
 

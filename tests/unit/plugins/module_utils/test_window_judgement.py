@@ -105,24 +105,3 @@ REFUSED_ANOMALY_OPTIONS = [("anomaly_min_history", 2.5, "5"), ("anomaly_min_hist
 def test_anomaly_options_that_are_no_numbers_are_refused(option, value, example):
     with pytest.raises(ConfigurationError, match=f"^{option} must be a number above 0 such as {example}, not "):
         by_vm([], rpo="24h", **{option: value})
-
-
-def test_include_sla_and_include_anomalies_take_ansible_booleans():
-    records = [session("db01", 24), session("db01", 4)]
-    vm = by_vm(records, rpo="4h", include_sla="no", include_anomalies="false")["db01"]
-    assert vm["sla"] is None and vm["anomalies"] == []
-    with pytest.raises(ConfigurationError, match="^include_sla must be true or false, not 'maybe'$"):
-        by_vm(records, rpo="4h", include_sla="maybe")
-
-
-def test_runs_that_failed_before_the_first_success_are_inside_the_span():
-    # Window 48 h back, RPO 4 h. The VM's runs failed from 48 h to 25 h ago, then succeeded 24 h ago
-    # and every 4 h after. It was there all along (not added mid-window): the span is the whole 48 h,
-    # covered from -24h to now (24 h): 50.0 %, the gap -48h to -24h.
-    records = [session("db09", hours, "Failed") for hours in (48, 44, 40, 36, 32, 28, 25)]
-    records += [session("db09", hours) for hours in (24, 20, 16, 12, 8, 4)]
-    vm = by_vm(records, rpo="4h", window_start="48h")["db09"]
-    assert (vm["sla"]["percent"], vm["sla"]["start"], vm["sla"]["span_seconds"]) == (50.0, "2026-12-05T12:00:00Z", 172800.0)
-    assert vm["sla"]["gaps"] == [{"start": "2026-12-05T12:00:00Z", "end": "2026-12-06T12:00:00Z", "seconds": 86400.0}]
-    # Without them the first success bounds the start, as for a VM added mid-window: 24 h of 24 h.
-    assert by_vm(records[7:], rpo="4h", window_start="48h")["db09"]["sla"]["percent"] == 100.0
