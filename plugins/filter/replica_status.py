@@ -177,9 +177,10 @@ options:
       - Where the window the SLA is measured over starts (RV(_value[].sla)) - ISO 8601 (V(2026-11-01T00:00:00Z);
         without an offset it is taken as UTC) or a duration back from O(now) (V(30d)), as the records were read
         (O(veeam_em.core.replica_evidence_info#module:created_after)).
-      - A VM whose first evidence lies later (added mid-window) is measured from that evidence, as Veeam's SLA rules do.
+      - A VM first seen later (added mid-window) is measured from its first session or restore point, whichever is
+        earlier, so runs that failed before its first point count against it.
       - Anomalous runs before it served only as history and are not reported.
-      - Without it, each VM is measured from its first evidence in the records.
+      - Without it, each VM is measured from its first session or evidence in the records.
     type: str
   include_sla:
     description:
@@ -561,10 +562,11 @@ _value:
     sla:
       description:
         - The service level over the window - the share of the time from its start to O(now) during which the VM had a
-          restore point within its RPO. Each evidence time (a restore point, or without O(points) a V(Success) or
-          V(Warning) session; a CDP session that ended V(Success) covers its whole run) covers itself up to one RPO
-          later. The span starts at O(window_start), or at the VM's first evidence when later; a VM without evidence
-          has 0% over the whole window.
+          restore point within its RPO. Each evidence time (a restore point or a V(Success) session - the sessions
+          stay after retention prunes their points -, or without O(points) a V(Success) or V(Warning) session; a CDP
+          session that ended V(Success) covers its whole run) covers itself up to one RPO later. The span starts at
+          O(window_start), or at the VM's first session or evidence when later; a VM without evidence has 0% over the
+          whole window.
         - Null without an RPO or with O(include_sla=false).
       type: dict
       contains:

@@ -422,7 +422,7 @@ options:
   include_sla:
     description:
       - "Whether each VM's SLA over the window is computed: V(veeam_sla), the share of the window
-        (from O(created_after), or from the VM's first evidence when later) during which it had a restore
+        (from O(created_after), or from the VM's first session or point when later) during which it had a restore
         point (or a successful session, or CDP) within its RPO, as V(percent) (0-100, two decimals),
         V(covered_seconds), V(span_seconds), V(start), V(end), V(gaps) (the periods it did not, each
         V(start), V(end), V(seconds)), V(days) (each UTC day of the window: V(date), V(percent) or null

@@ -24,10 +24,13 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp import 
 
 
 def with_cdp(summaries: Iterable[dict[str, Any]], cdp: Mapping[tuple[Any, Any], Mapping[str, Any]],
-             policies: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+             policies: Iterable[Mapping[str, Any]] | None, keep_history: bool = False) -> list[dict[str, Any]]:
     """The summaries with `protection` and `cdp` (None for a VM without CDP evidence), plus one
     summary per VM that only CDP protects. `cdp` is CdpFold.summaries(); `policies` are
-    cdp_policy_record's with their includes (None: not read, so no policy RPO is known)."""
+    cdp_policy_record's with their includes (None: not read, so no policy RPO is known);
+    `keep_history` as the fold's: a VM only CDP sessions protect then has an (empty) replica
+    history too, so its SLA over the window is measured on those sessions (_period); a VM with
+    no session of either kind has no SLA, as a replicated VM never replicated has none."""
     policies = list(policies or ())
     named = {(policy.get("backup_server_id"), policy.get("name")): policy for policy in policies}
     included = policies_by_vm(policies)
@@ -45,7 +48,14 @@ def with_cdp(summaries: Iterable[dict[str, Any]], cdp: Mapping[tuple[Any, Any], 
         if not any(key in seen for key in ((server_id, name), (policy.get("backup_server_name"), name))):
             seen.add((server_id, name))
             merged.append(_cdp_only(_no_session(policy, name), _cdp_facts(None, policy, named)))
-    return merged
+    return [_with_empty_history(summary) for summary in merged] if keep_history else merged
+
+
+def _with_empty_history(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary kept without replica history (a CDP-only VM's) with an empty one, when it has CDP sessions."""
+    if summary.get("evidence_times") is None and (summary.get("cdp") or {}).get("sessions"):
+        summary.update(evidence_times=[], runs=[], first_seen_time=None)
+    return summary
 
 
 def _cdp_facts(vm: Mapping[str, Any] | None, included_in: Mapping[str, Any] | None,

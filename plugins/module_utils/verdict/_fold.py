@@ -98,7 +98,8 @@ class VmFold:
             summaries = with_coverage(summaries, kept, includes)
         kept_policies = None if cdp_policies is None else [
             policy for policy in cdp_policies if self.selection.keeps_job(policy)]
-        summaries = with_plan_members(with_cdp(summaries, self._cdp.summaries(), kept_policies), failover_plans)
+        summaries = with_plan_members(with_cdp(summaries, self._cdp.summaries(), kept_policies, self._builder.keep_history),
+                                      failover_plans)
         for summary in summaries:
             summary["not_judged"] = [dict(entry) for entry in entries]
         return summaries

@@ -1,9 +1,9 @@
 # Copyright: contributors to veeam_em.core
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What a VM's window holds over time, kept by the one fold for the judgements over a period:
-the times it was known replicated (the SLA over the window, _sla) and its successful runs
-(the runs that look wrong, _anomalies). Plain JSON data out, so the inventory's cache keeps it.
-Pure functions, no I/O.
+the times it was known replicated and its first session of any result (the SLA over the
+window, _sla), and its successful runs (the runs that look wrong, _anomalies). Plain JSON data
+out, so the inventory's cache keeps it. Pure functions, no I/O.
 """
 from __future__ import annotations
 
@@ -16,15 +16,27 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
 @dataclass
 class History:
-    """The successful completed sessions of one VM on one backup server: their times, and the
-    duration and transferred size of each (None where EM gave none)."""
+    """The successful completed sessions of one VM on one backup server: their times (those
+    that ended Success apart: a Warning may have made no point), and the duration and
+    transferred size of each (None where EM gave none); and its first session of any result."""
 
     success_times: list[datetime] = field(default_factory=list)
+    clean_success_times: list[datetime] = field(default_factory=list)
     runs: list[tuple[datetime, Any, Any, Any]] = field(default_factory=list)
+    # A VM whose runs failed before its first point was there all along, not added mid-window:
+    # its SLA is measured from its first session (_sla), so the outage is not hidden.
+    first_seen: datetime | None = None
 
-    def add(self, record: Mapping[str, Any], created: datetime) -> None:
-        """A Success or Warning session that completed at a known time."""
+    def seen(self, created: datetime) -> None:
+        """Any session of the VM, whatever its result or state, at its real creation time."""
+        if self.first_seen is None or created < self.first_seen:
+            self.first_seen = created
+
+    def add(self, record: Mapping[str, Any], created: datetime, clean: bool) -> None:
+        """A Success (clean) or Warning session that completed at a known time."""
         self.success_times.append(created)
+        if clean:
+            self.clean_success_times.append(created)
         self.runs.append((created, record.get("id"), record.get("duration_seconds"), record.get("total_size")))
 
     def runs_data(self) -> list[dict[str, Any]]:
@@ -33,8 +45,13 @@ class History:
                 for created, run_id, duration, size in sorted(self.runs, key=lambda run: run[0])]
 
 
-def evidence_times(point_times: Iterable[datetime] | None, success_times: Iterable[datetime]) -> list[str]:
-    """The times a VM is known replicated, oldest first, as ISO text: its restore points when
-    they were read (a Warning session may have made none), else its successful sessions."""
-    chosen = point_times if point_times is not None else success_times
-    return [iso(moment) for moment in sorted(set(chosen))]
+def evidence_times(point_times: Iterable[datetime] | None, history: History) -> list[str]:
+    """The times a VM is known replicated, oldest first, as ISO text. With its restore points
+    read: the points and the sessions that ended Success, since retention prunes the oldest
+    points while their sessions stay in the window, and a Warning session may have made no
+    point. Without them: every Success or Warning session."""
+    if point_times is None:
+        chosen = set(history.success_times)
+    else:
+        chosen = set(point_times).union(history.clean_success_times)
+    return [iso(moment) for moment in sorted(chosen)]

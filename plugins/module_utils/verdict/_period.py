@@ -21,7 +21,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._sla import 
 class PeriodCriteria:
     """What a VM's window is judged on: whether the SLA and the anomalies are computed (both on
     by default, so the reports show them; the bench measures them off), the window's start
-    (None: each VM's first evidence), the SLA target in percent, and the anomaly rule."""
+    (None: each VM's first session or evidence), the SLA target in percent, and the anomaly rule."""
 
     include_sla: bool = True
     include_anomalies: bool = True
@@ -57,8 +57,10 @@ def period_facts(summary: Mapping[str, Any], status: Mapping[str, Any], now: dat
     # A summary folded without its history (VmFold keep_history off: the inventory's default) has no SLA.
     if criteria.include_sla and status.get("rpo_seconds") and summary.get("evidence_times") is not None:
         evidence, spans = _evidence(summary, now)
-        start = criteria.window_start or min([*evidence, *(low for low, _high in spans)], default=now)
-        facts["sla"] = with_target(vm_sla(evidence, min(start, now), now, status["rpo_seconds"], spans),
+        seen_from = _first_seen(summary)
+        start = criteria.window_start or min([*evidence, *(low for low, _high in spans), *seen_from], default=now)
+        facts["sla"] = with_target(vm_sla(evidence, min(start, now), now, status["rpo_seconds"], spans,
+                                          min(seen_from, default=None)),
                                    criteria.sla_target)
     if criteria.include_anomalies:
         found = run_anomalies(summary.get("runs") or (), criteria.anomaly_threshold, criteria.anomaly_min_history)
@@ -82,6 +84,16 @@ def _evidence(summary: Mapping[str, Any], now: datetime) -> tuple[list[datetime]
     if cdp.get("running_since") and cdp.get("running_result") != "Failed":
         spans.append((parse_record_time(cdp["running_since"]), now))
     return [moment for moment in moments if moment is not None], _known(spans)
+
+
+def _first_seen(summary: Mapping[str, Any]) -> list[datetime]:
+    """The VM's first session of any result, replica or CDP, as a list of none or one: a failed
+    run before the first evidence shows the VM was there, so its SLA span starts at it."""
+    cdp = summary.get("cdp") or {}
+    texts = [summary.get("first_seen_time"), cdp.get("running_since")]
+    texts += [begun for begun, _ended, _result in cdp.get("completed") or ()]
+    moments = [moment for moment in map(parse_record_time, texts) if moment is not None]
+    return [min(moments)] if moments else []
 
 
 def _known(spans: Iterable[tuple[datetime | None, datetime | None]]) -> list[tuple[datetime, datetime]]:

@@ -3,8 +3,10 @@
 """Service level over the window: the share of time a VM had a restore point within its RPO.
 
 A point at e covers [e, e + rpo]; the covered time is the union of those intervals, clipped to
-the VM's span [start, now]. start is the window's start, or the VM's first evidence when that
-is later (a VM added mid-window is measured from its first point, as Veeam's SLA rules do).
+the VM's span [start, now]. start is the window's start, or the VM's first evidence or first
+session of any result, whichever is earlier, when that is later (a VM added mid-window is
+measured from when it is first seen, as Veeam's SLA rules measure from the first point; a VM
+whose first runs failed was there all along, so those failures count against it).
 Per UTC day the same share, so reports can draw a strip. Pure functions, no I/O; O(n log n)
 in the number of evidence times (one sort, then linear sweeps).
 """
@@ -27,14 +29,17 @@ Interval = tuple[int, int]
 
 def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
            rpo_seconds: float | timedelta | None,
-           spans: Iterable[tuple[datetime, datetime]] = ()) -> dict[str, Any] | None:
+           spans: Iterable[tuple[datetime, datetime]] = (),
+           seen_from: datetime | None = None) -> dict[str, Any] | None:
     """The SLA of one VM over [window_start, now] (aware datetimes), None without an RPO
     (seconds, or the timedelta _rpo.read_rpo gives).
 
     `evidence`: restore point times (or Success/Warning session times, CDP session ends), any
     order; times after `now` are not yet evidence. `spans`: periods (begin, end) the VM was
     replicated throughout, such as a CDP session that ended Success or one still running; each
-    covers [begin, end + rpo], as its end is a point. Returns {percent, covered_seconds,
+    covers [begin, end + rpo], as its end is a point. `seen_from`: the VM's first session of any
+    result, when known; the span starts there when that is before the first evidence (bounded
+    by the window). Returns {percent, covered_seconds,
     span_seconds, start, end, gaps: [{start, end, seconds}], days: [{date, percent,
     covered_seconds, span_seconds}]}; a day outside the span has percent None.
     """
@@ -50,7 +55,7 @@ def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
     intervals = sorted([(moment, moment + rpo) for moment in map(_micro, evidence) if moment <= end]
                        + [(_micro(low), _micro(high) + rpo) for low, high in spans if _micro(low) <= end])
     times = [low for low, _high in intervals]
-    start = max(window, times[0]) if times else window
+    start = max(window, _first_seen(times, seen_from, end))
     covered = _covered(intervals, start, end)
     covered_total = sum(high - low for low, high in covered)
     span = end - start
@@ -101,6 +106,13 @@ def read_sla_target(value: Any, option: str = "sla_target") -> float | None:
     if target is None or not 0.0 <= target <= 100.0:
         raise ConfigurationError(f"{option} must be a percent from 0 to 100 such as 99.5, not {value!r}")
     return target
+
+
+def _first_seen(times: list[int], seen_from: datetime | None, end: int) -> int:
+    """When the VM is first known: its first evidence or first session, whichever is earlier;
+    the window's start when neither is (0 here, so max() picks the window)."""
+    known = times[:1] + ([_micro(seen_from)] if seen_from is not None and _micro(seen_from) <= end else [])
+    return min(known) if known else 0
 
 
 def _micro(moment: datetime) -> int:

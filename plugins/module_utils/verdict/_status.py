@@ -76,6 +76,8 @@ class _Fold:
                 self.sessions.append(settled)
             if newest:
                 self.latest, self.latest_time = settled, created
+        if self.history is not None and created is not None:
+            self.history.seen(created)
         result = settled_result(record.get("state"), record.get("result"))
         if result is None or created is None:
             return  # not completed, or of unknown time: it proves nothing about the RPO
@@ -85,7 +87,7 @@ class _Fold:
             self.last_clean_success_time = created
         if result in SUCCESS_RESULTS:
             if self.history is not None:
-                self.history.add(record, created)
+                self.history.add(record, created, clean=result == "Success")
             if self.last_success_time is None or created > self.last_success_time:
                 self.last_success_time = created
                 self.failures_since_success = [when for when in self.failures_since_success if when > created]
@@ -162,9 +164,9 @@ class StatusBuilder:
         summary["restore_points"] = points.count if self.points_read else None
         history = (self._folds.get(key) or _Fold(history=History())).history
         kept = self.keep_history and history is not None
-        summary["evidence_times"] = evidence_times(points.times if self.points_read else None,
-                                                   history.success_times) if kept else None
+        summary["evidence_times"] = evidence_times(points.times if self.points_read else None, history) if kept else None
         summary["runs"] = history.runs_data() if kept else None
+        summary["first_seen_time"] = iso(history.first_seen) if kept else None
         return summary
 
 

@@ -129,7 +129,7 @@ STATUS_KEYS = ["vm_name", "backup_server_id", "backup_server_name", "job_name", 
                "protection", "cdp", "failover_plans", "never_replicated", "object_type", "job_schedule_enabled", "job_next_run", "job_overdue", "not_judged"]
 SUMMARY_KEYS = ["vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session",
                 "last_result", "last_success_time", "last_clean_success_time", "consecutive_failures", "running",
-                "session_count", "last_point_time", "restore_points", "evidence_times", "runs", "protection", "cdp",
+                "session_count", "last_point_time", "restore_points", "evidence_times", "runs", "first_seen_time", "protection", "cdp",
                 "failover_plans", "not_judged"]
 RPOS = [(None, None), (timedelta(hours=4), None), (timedelta(hours=4), {"Tight": timedelta(hours=1)})]
 

@@ -23,6 +23,23 @@ def session(vm: str, hours_ago: float, result: str = "Success", size: int = 100,
             "duration_seconds": minutes * 60, "total_size": size}
 
 
+def point(vm: str, hours_ago: float) -> dict[str, Any]:
+    """A restore point record (replica_point_info's keys)."""
+    return {"id": f"p-{vm}-{hours_ago}", "vm_name": vm, "replica_name": "Tier 1", "backup_server_id": "s1",
+            "backup_server_name": "vbr1", "creation_time": (NOW - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def cdp_session(vm: str, begun_minutes_ago: float, ended_minutes_ago: float | None, result: str | None) -> dict[str, Any]:
+    """A CDP task session record (cdp_policy_info's); ended None: still running."""
+    def at(minutes: float) -> str:
+        return (NOW - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"id": f"{vm}-{begun_minutes_ago}", "name": f"{vm}@cdp", "vm_name": vm, "policy_name": "CDP Gold",
+            "policy_session_id": "p1", "backup_server_id": "s1", "backup_server_name": "vbr1",
+            "state": "Completed" if ended_minutes_ago is not None else "InProgress", "result": result, "reason": "",
+            "total_size": 10, "creation_time": at(begun_minutes_ago),
+            "end_time": at(ended_minutes_ago) if ended_minutes_ago is not None else None, "duration_seconds": None}
+
+
 def by_vm(records: list, **options: Any) -> dict[str, dict]:
     return {status["vm_name"]: status for status in replica_statuses(records, now=NOW.isoformat(), **options)}
 
@@ -44,6 +61,50 @@ def test_a_vm_added_mid_window_is_measured_from_its_first_point():
     # Window 48 h back, first success 10 h ago, RPO 12 h: covered from -10h to now, span 10 h: 100 %.
     vm = by_vm([session("new01", 10)], rpo="12h", window_start="48h")["new01"]
     assert (vm["sla"]["percent"], vm["sla"]["start"], vm["sla"]["span_seconds"]) == (100.0, "2026-12-07T02:00:00Z", 36000.0)
+
+
+def test_runs_that_failed_before_the_first_success_count_against_the_vm():
+    # Window 24 h back, RPO 4 h. Failed 24 h and 20 h ago, then Success 12 h, 8 h and 4 h ago: the
+    # VM was there from -24h (its first session), so the span is 24 h, not the 12 h from its first
+    # success. Covered [-12h, now] = 12 h of 24 h: 50.0 %, the gap -24h to -12h.
+    records = [session("db01", 24, "Failed"), session("db01", 20, "Failed")]
+    records += [session("db01", hours) for hours in (12, 8, 4)]
+    for window in ("24h", None):  # with no window start, the span starts at the first session too
+        sla = by_vm(records, rpo="4h", window_start=window)["db01"]["sla"]
+        assert (sla["percent"], sla["start"], sla["span_seconds"]) == (50.0, "2026-12-06T12:00:00Z", 86400.0)
+        assert sla["gaps"] == [{"start": "2026-12-06T12:00:00Z", "end": "2026-12-07T00:00:00Z", "seconds": 43200.0}]
+
+
+def test_restore_points_pruned_by_retention_leave_their_successful_sessions_as_evidence():
+    # Window 24 h, RPO 4 h. Sessions: Success -22h, Warning -18h, Success -14h, Failed -10h, Success
+    # -6h and -2h; retention kept only the points of -6h and -2h. Evidence: those points and the
+    # sessions that ended Success (a Warning may have made no point): -22h, -14h, -6h, -2h. The span
+    # starts at the first session, -22h (22 h). Covered [-22h, -18h], [-14h, -10h], [-6h, now]:
+    # 4 + 4 + 6 = 14 h of 22 h = 63.64 %, gaps -18h to -14h and -10h to -6h.
+    records = [session("db01", 22), session("db01", 18, "Warning"), session("db01", 14),
+               session("db01", 10, "Failed"), session("db01", 6), session("db01", 2)]
+    sla = by_vm(records, rpo="4h", window_start="24h", points=[point("db01", 6), point("db01", 2)])["db01"]["sla"]
+    assert (sla["percent"], sla["start"], sla["covered_seconds"]) == (63.64, "2026-12-06T14:00:00Z", 50400.0)
+    gaps = [(gap["start"], gap["seconds"]) for gap in sla["gaps"]]
+    assert gaps == [("2026-12-06T18:00:00Z", 14400.0), ("2026-12-07T02:00:00Z", 14400.0)]
+    # Without the points read, a Warning session counts as evidence: -22h to -10h and -6h to now,
+    # 12 + 6 = 18 h of 22 h = 81.82 %.
+    assert by_vm(records, rpo="4h", window_start="24h")["db01"]["sla"]["percent"] == 81.82
+
+
+def test_a_vm_only_cdp_protects_has_an_sla_over_the_window_too():
+    # Policy RPO 15 min, window 2 h. A CDP session Success from -120 to -60 min covers [-120, -45];
+    # one Failed from -45 to -30 covers nothing; one running since -10 covers [-10, now]. 75 + 10 =
+    # 85 min of 120 = 70.83 %, the gap -45 to -10 min (2100 s).
+    policy = {"id": "id-gold", "name": "CDP Gold", "backup_server_id": "s1", "backup_server_name": "vbr1",
+              "schedule_configured": True, "schedule_enabled": True, "next_run": None, "rpo_seconds": 900,
+              "warning_after_seconds": 300, "failed_after_seconds": 600,
+              "includes": [{"name": "cdp01", "display_name": "cdp01", "object_type": "Vm", "order": 1}]}
+    sessions = [cdp_session("cdp01", 120, 60, "Success"), cdp_session("cdp01", 45, 30, "Failed"),
+                cdp_session("cdp01", 10, None, None)]
+    vm = by_vm([], window_start="2h", cdp_sessions=sessions, cdp_policies=[policy])["cdp01"]
+    assert (vm["sla"]["percent"], vm["sla"]["span_seconds"]) == (70.83, 7200.0)
+    assert vm["sla"]["gaps"] == [{"start": "2026-12-07T11:15:00Z", "end": "2026-12-07T11:50:00Z", "seconds": 2100.0}]
 
 
 def test_a_tenfold_size_jump_warns_without_failing_the_gate():
