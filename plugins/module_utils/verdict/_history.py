@@ -46,12 +46,17 @@ class History:
 
 
 def evidence_times(point_times: Iterable[datetime] | None, history: History) -> list[str]:
-    """The times a VM is known replicated, oldest first, as ISO text. With its restore points
-    read: the points and the sessions that ended Success, since retention prunes the oldest
-    points while their sessions stay in the window, and a Warning session may have made no
-    point. Without them: every Success or Warning session."""
+    """The times a VM is known replicated, oldest first, as ISO text.
+
+    With its restore points read: the points, and before the oldest of them the sessions that
+    ended Success, since retention prunes the oldest points while their sessions stay in the
+    window. From the oldest point on, the points alone: a Warning may have made no point, and a
+    replica from backup makes a point carrying the backup's older time (both in Veeam's user
+    guide), so a session's time there says less than the point. Without them: every Success or
+    Warning session.
+    """
     if point_times is None:
-        chosen = set(history.success_times)
-    else:
-        chosen = set(point_times).union(history.clean_success_times)
-    return [iso(moment) for moment in sorted(chosen)]
+        return [iso(moment) for moment in sorted(set(history.success_times))]
+    points = sorted(set(point_times))
+    pruned = {moment for moment in history.clean_success_times if points and moment < points[0]}
+    return [iso(moment) for moment in sorted(pruned.union(points))]

@@ -92,6 +92,18 @@ def test_restore_points_pruned_by_retention_leave_their_successful_sessions_as_e
     assert by_vm(records, rpo="4h", window_start="24h")["db01"]["sla"]["percent"] == 81.82
 
 
+def test_from_the_oldest_point_on_a_successful_session_is_no_evidence_without_its_point():
+    # A replica from backup: the run 4 h ago ended Success but its point carries the backup's time,
+    # 8 h ago. Window 24 h, RPO 4 h, points at -20h and -8h, sessions at -20h and -4h: covered
+    # [-20h, -16h] and [-8h, -4h], 8 h of the 20 h since the first session: 40.0 %, and the VM is
+    # out of its RPO now, as its rpo_breach says (the session 4 h ago would have covered up to now).
+    records = [session("bk01", 20), session("bk01", 4)]
+    vm = by_vm(records, rpo="4h", window_start="24h", points=[point("bk01", 20), point("bk01", 8)])["bk01"]
+    assert (vm["sla"]["percent"], vm["sla"]["span_seconds"]) == (40.0, 72000.0) and vm["rpo_breached"] is True
+    assert [(gap["start"], gap["seconds"]) for gap in vm["sla"]["gaps"]] == [("2026-12-06T20:00:00Z", 28800.0),
+                                                                             ("2026-12-07T08:00:00Z", 14400.0)]
+
+
 def test_a_vm_only_cdp_protects_has_an_sla_over_the_window_too():
     # Policy RPO 15 min, window 2 h. A CDP session Success from -120 to -60 min covers [-120, -45];
     # one Failed from -45 to -30 covers nothing; one running since -10 covers [-10, now]. 75 + 10 =
