@@ -562,8 +562,8 @@ _value:
     sla:
       description:
         - The service level over the window - the share of the time from its start to O(now) during which the VM had a
-          restore point within its RPO. Each evidence time (a restore point, and before the oldest one a V(Success)
-          session, whose point retention pruned; or without O(points) a V(Success) or V(Warning) session; a CDP
+          restore point within its RPO. Each evidence time (a restore point, and before the oldest one a V(Success) or
+          V(Warning) session, whose point retention pruned; or without O(points) every such session; a CDP
           session that ended V(Success) covers its whole run) covers itself up to one RPO later. The span starts at
           O(window_start), or at the VM's first session or evidence when later; a VM without evidence has 0% over the
           whole window.

@@ -16,12 +16,11 @@ from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
 @dataclass
 class History:
-    """The successful completed sessions of one VM on one backup server: their times (those
-    that ended Success apart: a Warning may have made no point), and the duration and
-    transferred size of each (None where EM gave none); and its first session of any result."""
+    """The successful completed sessions of one VM on one backup server: their times, and the
+    duration and transferred size of each (None where EM gave none); and its first session of
+    any result."""
 
     success_times: list[datetime] = field(default_factory=list)
-    clean_success_times: list[datetime] = field(default_factory=list)
     runs: list[tuple[datetime, Any, Any, Any]] = field(default_factory=list)
     # A VM whose runs failed before its first point was there all along, not added mid-window:
     # its SLA is measured from its first session (_sla), so the outage is not hidden.
@@ -32,11 +31,9 @@ class History:
         if self.first_seen is None or created < self.first_seen:
             self.first_seen = created
 
-    def add(self, record: Mapping[str, Any], created: datetime, clean: bool) -> None:
-        """A Success (clean) or Warning session that completed at a known time."""
+    def add(self, record: Mapping[str, Any], created: datetime) -> None:
+        """A Success or Warning session that completed at a known time."""
         self.success_times.append(created)
-        if clean:
-            self.clean_success_times.append(created)
         self.runs.append((created, record.get("id"), record.get("duration_seconds"), record.get("total_size")))
 
     def runs_data(self) -> list[dict[str, Any]]:
@@ -48,15 +45,15 @@ class History:
 def evidence_times(point_times: Iterable[datetime] | None, history: History) -> list[str]:
     """The times a VM is known replicated, oldest first, as ISO text.
 
-    With its restore points read: the points, and before the oldest of them the sessions that
-    ended Success, since retention prunes the oldest points while their sessions stay in the
-    window. From the oldest point on, the points alone: a Warning may have made no point, and a
-    replica from backup makes a point carrying the backup's older time (both in Veeam's user
-    guide), so a session's time there says less than the point. Without them: every Success or
-    Warning session.
+    Without its restore points read: every Success or Warning session. With them: the points,
+    and before the oldest of them those sessions, since retention prunes the oldest points while
+    their sessions stay in the window. From the oldest point on, the points alone: a replica
+    from backup makes a point carrying the backup's older time, or none when its run finds no
+    new backup point and ends Warning ("How Replica from Backup Works", Veeam's user guide), so
+    there a session's time says less than the point.
     """
     if point_times is None:
         return [iso(moment) for moment in sorted(set(history.success_times))]
     points = sorted(set(point_times))
-    pruned = {moment for moment in history.clean_success_times if points and moment < points[0]}
+    pruned = {moment for moment in history.success_times if points and moment < points[0]}
     return [iso(moment) for moment in sorted(pruned.union(points))]

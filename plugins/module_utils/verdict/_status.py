@@ -87,7 +87,7 @@ class _Fold:
             self.last_clean_success_time = created
         if result in SUCCESS_RESULTS:
             if self.history is not None:
-                self.history.add(record, created, clean=result == "Success")
+                self.history.add(record, created)
             if self.last_success_time is None or created > self.last_success_time:
                 self.last_success_time = created
                 self.failures_since_success = [when for when in self.failures_since_success if when > created]

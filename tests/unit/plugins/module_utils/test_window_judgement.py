@@ -77,19 +77,18 @@ def test_runs_that_failed_before_the_first_success_count_against_the_vm():
 
 def test_restore_points_pruned_by_retention_leave_their_successful_sessions_as_evidence():
     # Window 24 h, RPO 4 h. Sessions: Success -22h, Warning -18h, Success -14h, Failed -10h, Success
-    # -6h and -2h; retention kept only the points of -6h and -2h. Evidence: those points and the
-    # sessions that ended Success (a Warning may have made no point): -22h, -14h, -6h, -2h. The span
-    # starts at the first session, -22h (22 h). Covered [-22h, -18h], [-14h, -10h], [-6h, now]:
-    # 4 + 4 + 6 = 14 h of 22 h = 63.64 %, gaps -18h to -14h and -10h to -6h.
+    # -6h, Warning -1h; retention kept only the point of -6h (the Warning -1h made none). Evidence:
+    # before the oldest point the Success and Warning sessions (-22h, -18h, -14h), then the point
+    # (-6h). The span starts at the first session, -22h (22 h). Covered [-22h, -10h] and
+    # [-6h, -2h]: 12 + 4 = 16 h of 22 h = 72.73 %, gaps -10h to -6h and -2h to now.
     records = [session("db01", 22), session("db01", 18, "Warning"), session("db01", 14),
-               session("db01", 10, "Failed"), session("db01", 6), session("db01", 2)]
-    sla = by_vm(records, rpo="4h", window_start="24h", points=[point("db01", 6), point("db01", 2)])["db01"]["sla"]
-    assert (sla["percent"], sla["start"], sla["covered_seconds"]) == (63.64, "2026-12-06T14:00:00Z", 50400.0)
+               session("db01", 10, "Failed"), session("db01", 6), session("db01", 1, "Warning")]
+    sla = by_vm(records, rpo="4h", window_start="24h", points=[point("db01", 6)])["db01"]["sla"]
+    assert (sla["percent"], sla["start"], sla["covered_seconds"]) == (72.73, "2026-12-06T14:00:00Z", 57600.0)
     gaps = [(gap["start"], gap["seconds"]) for gap in sla["gaps"]]
-    assert gaps == [("2026-12-06T18:00:00Z", 14400.0), ("2026-12-07T02:00:00Z", 14400.0)]
-    # Without the points read, a Warning session counts as evidence: -22h to -10h and -6h to now,
-    # 12 + 6 = 18 h of 22 h = 81.82 %.
-    assert by_vm(records, rpo="4h", window_start="24h")["db01"]["sla"]["percent"] == 81.82
+    assert gaps == [("2026-12-07T02:00:00Z", 14400.0), ("2026-12-07T10:00:00Z", 7200.0)]
+    # Without the points read, the Warning -1h counts too: [-1h, now] adds 1 h, 17 h of 22 h = 77.27 %.
+    assert by_vm(records, rpo="4h", window_start="24h")["db01"]["sla"]["percent"] == 77.27
 
 
 def test_from_the_oldest_point_on_a_successful_session_is_no_evidence_without_its_point():
