@@ -59,24 +59,30 @@ def plans_worst_first(plans: Sequence[Mapping[str, Any]]) -> list[Mapping[str, A
 
 
 def plan_counts(plans: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """failover_plans (asked for and found), _ready, _held_back and _not_judged."""
+    """failover_plans (asked for and found), _ready, _held_back, _not_judged and _waived (held back, and
+    an active waiver covers failover_plan_not_ready: still counted as held back)."""
     return {"failover_plans": len(plans),
             "failover_plans_ready": sum(1 for plan in plans if plan.get("ready") is True),
             "failover_plans_held_back": sum(1 for plan in plans if plan.get("ready") is False),
-            "failover_plans_not_judged": sum(1 for plan in plans if plan.get("ready") is None)}
+            "failover_plans_not_judged": sum(1 for plan in plans if plan.get("ready") is None),
+            "failover_plans_waived": sum(1 for plan in plans if plan.get("ready") is False and plan.get("waived"))}
 
 
 def plans_failing(plans: Sequence[Mapping[str, Any]], fail_on: Sequence[str]) -> list[Mapping[str, Any]]:
-    """The plans that fail the run: held back while failover_plan_not_ready is in fail_on."""
-    return [plan for plan in plans if plan.get("ready") is False] if PLAN_NOT_READY in fail_on else []
+    """The plans that fail the run: held back, not waived (_run_waivers), while failover_plan_not_ready is in fail_on."""
+    if PLAN_NOT_READY not in fail_on:
+        return []
+    return [plan for plan in plans if plan.get("ready") is False and not plan.get("waived")]
 
 
 def plan_junit(plans: Sequence[Mapping[str, Any]], fail_on: Sequence[str]) -> dict[str, Any]:
     """One test case per plan, in a suite of its own: {'tests', 'failures', 'skipped', 'cases':
-    [{'plan', 'failure_type' (PLAN_NOT_READY or None), 'skipped' (not judged)}]}. A plan held back
-    while failover_plan_not_ready is not in fail_on passes, as a VM with a finding outside fail_on does."""
+    [{'plan', 'failure_type' (PLAN_NOT_READY or None), 'skipped' (not judged), 'waived' (held back, waived)}]}.
+    A plan held back while failover_plan_not_ready is not in fail_on, or waived, passes, as a VM with a
+    finding outside fail_on or waived does."""
     failing = {id(plan) for plan in plans_failing(plans, fail_on)}
     cases = [{"plan": plan, "failure_type": PLAN_NOT_READY if id(plan) in failing else None,
-              "skipped": plan.get("ready") is None} for plan in plans]
+              "skipped": plan.get("ready") is None, "waived": plan.get("ready") is False and bool(plan.get("waived"))}
+             for plan in plans]
     return {"tests": len(cases), "failures": len(failing), "skipped": sum(1 for case in cases if case["skipped"]),
             "cases": cases}

@@ -36,6 +36,8 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._plan_summar
     read_plan_names,
     select_plans,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._run_waivers import unwaived, waive_not_found, waive_plans
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waiver_file import read_waivers
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._window_summary import sla_junit, window_summary
 
 # A VM's status is its worst finding, else ok: every status, worst first.
@@ -78,7 +80,7 @@ def counts(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], sessions:
     """The counts of a run's result: VMs by status, failing, by finding (a VM counts once per
     finding it has; never_replicated is None when coverage was not judged, not a 0 nobody
     looked for), running, by the evidence the RPO was judged on; the records read; the names not found;
-    the containers (not VMs) and those failing."""
+    the containers (not VMs) and those failing; the names not found an active waiver covers (_run_waivers)."""
     def having(test: Any) -> int:
         return sum(1 for vm in vms if test(vm))
 
@@ -97,6 +99,7 @@ def counts(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], sessions:
         "judged_on_restore_point": having(lambda vm: vm.get("rpo_basis") == "restore_point"),
         "judged_on_session": having(lambda vm: vm.get("rpo_basis") == "session"),
         NOT_FOUND: len(not_found),
+        "not_found_waived": sum(1 for missing in not_found if missing.get("waived")),
         "containers": len(containers),
         "containers_failing": sum(1 for container in containers if container.get("failing")),
     }
@@ -130,11 +133,11 @@ def read_empty_scope(value: Any, prefix: str = "") -> str:
 def verdict(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Mapping[str, Any]], fail_on: Sequence[str],
             empty_scope: str, prefix: str = "") -> dict[str, Any]:
     """Whether the run passed, and why not: {'passed', 'fails_on_not_found', 'fails_on_empty',
-    'warnings'}. A failing VM, a name not found while not_found is in fail_on, and no VM at all
-    while empty_scope is fail each fail the run; not_found outside fail_on and an empty scope
-    with empty_scope warn are warnings instead. `prefix` goes before the option names the
-    warnings mention (a role's replica_compliance_)."""
-    fails_on_not_found = NOT_FOUND in fail_on and len(not_found) > 0
+    'warnings'}. A failing VM, a name not found (that no active waiver covers: its `waived`) while
+    not_found is in fail_on, and no VM at all while empty_scope is fail each fail the run; not_found
+    outside fail_on and an empty scope with empty_scope warn are warnings instead. `prefix` goes before
+    the option names the warnings mention (a role's replica_compliance_)."""
+    fails_on_not_found = NOT_FOUND in fail_on and len(unwaived(not_found)) > 0
     fails_on_empty = len(vms) == 0 and empty_scope == "fail"
     warnings = []
     if len(vms) == 0 and empty_scope == "warn":
@@ -174,7 +177,7 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
     {'tests', 'failures', 'skipped': over every suite,
      'scope': {'empty': no VM in scope (one test case), 'empty_warns': that case skipped (empty_scope warn)
                rather than failing, 'not_found_fails': each name not found (one test case each) failing
-               rather than skipped, 'not_judged': the checks not judged (one test case each, its label the
+               rather than skipped (a waived one passes: _run_waivers), 'not_judged': the checks not judged (one test case each, its label the
                reason), 'not_judged_fails': those cases failing (coverage required) rather than skipped,
                'tests', 'failures', 'skipped'},
      'servers': [{'name': backup server name ('' for none), 'tests', 'failures',
@@ -185,7 +188,9 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
     'failover_plans' (plan_junit): one case per plan, in a suite of its own, counted in the totals."""
     empty, empty_warns, not_found_fails = len(vms) == 0, empty_scope == "warn", NOT_FOUND in fail_on
     scope_tests = int(empty) + len(not_found) + len(not_judged)
-    scope_failures = (int(empty and not empty_warns) + (len(not_found) if not_found_fails else 0)
+    # A waived name passes while it would fail: neither failed nor skipped.
+    scope_waived = len(not_found) - len(unwaived(not_found)) if not_found_fails else 0
+    scope_failures = (int(empty and not empty_warns) + (len(unwaived(not_found)) if not_found_fails else 0)
                       + (len(not_judged) if not_judged_fails else 0))
     servers = []
     # As Jinja's groupby did when the template grouped them: sorted and grouped ignoring case, stable.
@@ -203,10 +208,10 @@ def junit_suites(vms: Sequence[Mapping[str, Any]], not_found: Sequence[Any], fai
     suites = {
         "tests": len(objects) + scope_tests + plan_suite["tests"],
         "failures": sum(server["failures"] for server in servers) + scope_failures + plan_suite["failures"],
-        "skipped": scope_tests - scope_failures + plan_suite["skipped"],
+        "skipped": scope_tests - scope_failures - scope_waived + plan_suite["skipped"],
         "scope": {"empty": empty, "empty_warns": empty_warns, "not_found_fails": not_found_fails,
                   "not_judged": list(not_judged), "not_judged_fails": not_judged_fails, "tests": scope_tests,
-                  "failures": scope_failures, "skipped": scope_tests - scope_failures},
+                  "failures": scope_failures, "skipped": scope_tests - scope_failures - scope_waived},
         "servers": servers,
     }
     if plans is not None:
@@ -229,6 +234,8 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
     read or not asked for), kept by `failover_plan_names` (None or 'all': every one given): then
     'failover_plans' lists them worst first, the counts have theirs (plan_counts), and a plan held back
     fails the run while failover_plan_not_ready is in fail_on ('failover_plans_failing', their names).
+    With `waivers` and `now`, the run-level waivers (_run_waivers) mark plans and names not found `waived`
+    (with their `waivers`): still listed, counted and reported, but not failing the run.
     `sessions` and `points` are the records read (lists, counted; None counts 0); `not_judged` the entries
     the reader could not judge (replica_evidence_info's), joined with those of the VMs. ConfigurationError,
     naming the option after `prefix`, for input that is not judged VMs, not_found entries or the choices above.
@@ -242,7 +249,7 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
     missing = records_list(not_found or [], "names not found (as the replica_not_found filter returns them)",
                            f"{prefix}not_found: ")
     plans, plans_missing = _plans(failover_plans, failover_plan_names, prefix)
-    missing = list(missing) + plans_missing
+    plans, missing = _run_waivers(plans, list(missing) + plans_missing, waivers, now)
     read = {name: len(records_list(records or [], "records", f"{name}: ")) for name, records in
             (("sessions", sessions), ("points", points))}
     unjudged = scope_not_judged(judged, records_list(not_judged or [], "entries (as replica_evidence_info "
@@ -265,14 +272,25 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
                                       containers, None if plans is None else plans_worst_first(plans)))
     if plans is not None:
         summary["counts"].update(plan_counts(plans))
-    _add_window(summary, in_vms, run_fail_on, sla_target, waivers, now, prefix)
+    _add_window(summary, in_vms, run_fail_on, sla_target, waivers, now, prefix, list(plans or []) + missing)
     return summary
 
 
+def _run_waivers(plans: list[Mapping[str, Any]] | None, missing: list[Mapping[str, Any]], waivers: Any,
+                 now: Any) -> tuple[list[Mapping[str, Any]] | None, list[Mapping[str, Any]]]:
+    """The plans and names not found with the waivers file's run-level waivers applied (_run_waivers); as given
+    without a file or a moment (a report's second call: they carry the `waived` the run gave them)."""
+    if not waivers or not now:
+        return plans, missing
+    read, moment = read_waivers(str(waivers)), read_now(now)
+    return (None if plans is None else waive_plans(plans, read, moment)), waive_not_found(missing, read, moment)
+
+
 def _add_window(summary: dict[str, Any], vms: Sequence[Mapping[str, Any]], fail_on: Sequence[str], sla_target: Any,
-                waivers: Any, now: Any, prefix: str) -> None:
-    """The judgements over the window added to a summary: their parts, counts, warnings and JUnit suite."""
-    window = window_summary(vms, fail_on, sla_target, waivers, read_now(now) if now else None, prefix)
+                waivers: Any, now: Any, prefix: str, run_level: Sequence[Mapping[str, Any]] = ()) -> None:
+    """The judgements over the window added to a summary: their parts, counts, warnings and JUnit suite;
+    `run_level` the plans and names not found, whose waivers are not stale."""
+    window = window_summary(vms, fail_on, sla_target, waivers, read_now(now) if now else None, prefix, run_level)
     summary["counts"].update(window.pop("window_counts"))
     summary["warnings"] = summary["warnings"] + window.pop("window_warnings")
     summary.update(window)

@@ -6,6 +6,8 @@ An active waiver keeps the findings it covers from failing the VM, and the VM ke
 every report, with the waiver beside them; an expired one gives them back and says so
 (`waiver_expired`), as Veeam ONE fires a suppressed alarm when the suppression ends and the
 object is still affected; a waiver that matches nothing is stale. A VM is never dropped.
+The run's own findings (a held-back plan, a name not found) are waived the same way, through the
+same matching (waive_run_finding; _run_waivers decides what each is matched by).
 Pure functions, no I/O.
 """
 from __future__ import annotations
@@ -85,6 +87,32 @@ def apply_waivers(statuses: Iterable[Mapping[str, Any]], waivers: Sequence[Waive
 def covered(waiver: Waiver, findings: Sequence[str]) -> list[str]:
     """The findings (of a VM) a waiver covers: those it names, or all when it names none."""
     return [finding for finding in findings if waiver.findings is None or finding in waiver.findings]
+
+
+def active_covering(waivers: Iterable[Mapping[str, Any]], findings: Collection[str]) -> list[Mapping[str, Any]]:
+    """Of the waivers a status carries (as waived_status lists them: as_dict() with state), the active ones that
+    cover one of `findings` (they name it, or name none): which waivers waived them, for a report to say."""
+    return [waiver for waiver in waivers if waiver.get("state") == ACTIVE
+            and (waiver.get("findings") is None or any(finding in waiver["findings"] for finding in findings))]
+
+
+def waive_run_finding(item: Mapping[str, Any], finding: str, present: bool, names: Mapping[str, Sequence[str]],
+                      waivers: Sequence[Waiver], now: datetime) -> dict[str, Any]:
+    """A finding of the run, not of a VM (a held-back plan's failover_plan_not_ready, a name not_found), waived
+    as a VM's are: `item` as a new dict with `waivers` (each waiver that matches `names`, as selected_names
+    gives them, and covers `finding`: as_dict() and its state), `waived` (the finding is `present` and an
+    active one covers it) and `waiver_expired` (present, no active one, an expired one did: its
+    expired_message joins the item's `message`, as a VM's does)."""
+    states = [(waiver, waiver_state(waiver, now)) for waiver in waivers
+              if matches(waiver, names) and covered(waiver, [finding])]
+    waived = present and any(state == ACTIVE for _waiver, state in states)
+    expired = [waiver for waiver, state in states if state == EXPIRED] if present and not waived else []
+    result = {**item, "waivers": [{**waiver.as_dict(), "state": state} for waiver, state in states],
+              "waived": waived, "waiver_expired": bool(expired)}
+    if expired:
+        result["message"] = "; ".join(part for part in [item.get("message") or ""]
+                                      + [expired_message(waiver, [finding]) for waiver in expired] if part)
+    return result
 
 
 def waived_status(status: Mapping[str, Any], matched: Sequence[Waiver], now: datetime,

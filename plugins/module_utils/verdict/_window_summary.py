@@ -127,23 +127,27 @@ def sla_junit(groups: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"tests": len(cases), "failures": sum(1 for case in cases if case["failure_type"]), "cases": cases}
 
 
-def read_stale(waivers: Any, vms: Sequence[Mapping[str, Any]], now: datetime | None) -> list[dict[str, Any]]:
-    """The waivers of the file at `waivers` (a path; None or '': none) that no VM matched, with messages.
-    The VMs carry the waivers that matched them (apply_waivers did that in the judgement)."""
+def read_stale(waivers: Any, vms: Sequence[Mapping[str, Any]], now: datetime | None,
+               run_level: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """The waivers of the file at `waivers` (a path; None or '': none) that no VM, and no plan or name not
+    found of `run_level`, matched, with messages. Each carries the waivers that matched it (apply_waivers
+    did that in the judgement, _run_waivers in the summary)."""
     if not waivers or now is None:
         return []
-    return stale_waivers(read_waivers(str(waivers)), vms, now)
+    return stale_waivers(read_waivers(str(waivers)), list(vms) + list(run_level), now)
 
 
 def window_summary(vms: Sequence[Mapping[str, Any]], fail_on: Sequence[str], sla_target: Any = None,
-                   waivers: Any = None, now: datetime | None = None, prefix: str = "") -> dict[str, Any]:
+                   waivers: Any = None, now: datetime | None = None, prefix: str = "",
+                   run_level: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The summary's part over the window: 'sla' {target, estate (the EM group or None), groups,
     worst (worst_sla), groups_failing}, 'anomalies' (anomalous_runs), 'waived' (the VMs a waiver matched,
     in the order given, each named with its findings, waived_findings and waivers), 'stale_waivers',
-    'window_counts' and 'window_warnings' (one per stale waiver)."""
+    'window_counts' and 'window_warnings' (one per stale waiver); a waiver a plan or a name not found of
+    `run_level` carries is not stale."""
     target = read_sla_target(sla_target, f"{prefix}sla_target")
     groups = sla_groups(vms, target, fail_on)
-    stale = read_stale(waivers, vms, now)
+    stale = read_stale(waivers, vms, now, run_level)
     estate = next((group for group in groups if group["kind"] == "em"), None)
     return {
         "sla": {"target": target, "estate": estate, "groups": groups, "worst": worst_sla(vms),

@@ -41,7 +41,7 @@ def test_counts_by_status_finding_evidence_and_records_read():
     assert summary["counts"] == {
         "vms": 7, "ok": 1, "failing": 4, "never_succeeded": 1, "never_replicated": 1, "rpo_breach": 3, "failed": 3,
         "warning": 1, "running": 1, "sessions": 12, "restore_points": 5, "judged_on_restore_point": 4,
-        "judged_on_session": 2, "not_found": 1, "containers": 0, "containers_failing": 0,
+        "judged_on_session": 2, "not_found": 1, "not_found_waived": 0, "containers": 0, "containers_failing": 0,
         # Nothing over the window in this estate: no SLA, anomaly, waiver or expired one.
         "sla_below_target": 0, "duration_anomaly": 0, "size_anomaly": 0, "waiver_expired": 0, "waived": 0,
         "stale_waivers": 0, "sla_groups_below_target": 0, "anomalous_runs": 0}

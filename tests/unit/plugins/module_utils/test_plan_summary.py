@@ -29,7 +29,8 @@ def test_held_back_first_then_not_judged_then_ready_each_by_name_ignoring_case()
     assert [(item["name"], item["backup_server_name"]) for item in summary["failover_plans"]] == [
         ("erp", "vbr-a"), ("ERP", "vbr-b"), ("Batch", "vbr-a"), ("ERP ready", "vbr-a")]
     assert {key: summary["counts"][key] for key in summary["counts"] if key.startswith("failover_plans")} == {
-        "failover_plans": 4, "failover_plans_ready": 1, "failover_plans_held_back": 2, "failover_plans_not_judged": 1}
+        "failover_plans": 4, "failover_plans_ready": 1, "failover_plans_held_back": 2, "failover_plans_not_judged": 1,
+        "failover_plans_waived": 0}
 
 
 def test_a_plan_held_back_fails_the_run_only_with_failover_plan_not_ready():
@@ -44,7 +45,7 @@ def test_a_plan_not_judged_neither_fails_nor_counts_as_ready():
     assert summary["passed"] is True and summary["counts"]["failover_plans_ready"] == 0
     assert summary["junit"]["failover_plans"] == {
         "tests": 1, "failures": 0, "skipped": 1,
-        "cases": [{"plan": summary["failover_plans"][0], "failure_type": None, "skipped": True}]}
+        "cases": [{"plan": summary["failover_plans"][0], "failure_type": None, "skipped": True, "waived": False}]}
 
 
 def test_junit_one_case_per_plan_counted_in_the_totals():
