@@ -81,11 +81,17 @@ class CdpFold:
                 for key, vm in self._vms.items()}
 
 
+def without_sessions(vm_name: str | None, backup_server_id: str | None, backup_server_name: str | None,
+                     policy_name: str | None) -> dict[str, Any]:
+    """What CdpFold.summaries() gives a VM that has no CDP session (yet): the one empty shape."""
+    return {"vm_name": vm_name, "backup_server_id": backup_server_id, "backup_server_name": backup_server_name,
+            "policy_name": policy_name, "last_session": {}, "last_result": None, "last_reason": None,
+            "last_completed_time": None, "sessions": 0, "completed": [], "running_since": None, "running_result": None}
+
+
 def _empty(record: Mapping[str, Any]) -> dict[str, Any]:
-    return {"vm_name": record.get("vm_name"), "backup_server_id": record.get("backup_server_id"),
-            "backup_server_name": record.get("backup_server_name"), "policy_name": record.get("policy_name"),
-            "last_session": {}, "last_result": None, "last_reason": None, "last_completed_time": None,
-            "sessions": 0, "completed": [], "running_since": None, "running_result": None, "_last_result_end": None}
+    return {**without_sessions(record.get("vm_name"), record.get("backup_server_id"), record.get("backup_server_name"),
+                               record.get("policy_name")), "_last_result_end": None}
 
 
 def _running(record: Mapping[str, Any], created: datetime | None) -> dict[str, Any]:

@@ -20,7 +20,9 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._cdp import 
     policies_by_vm,
     policy_facts,
     vm_key,
+    without_sessions,
 )
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import summary_without_sessions
 
 
 def with_cdp(summaries: Iterable[dict[str, Any]], cdp: Mapping[tuple[Any, Any], Mapping[str, Any]],
@@ -72,29 +74,23 @@ def _cdp_facts(vm: Mapping[str, Any] | None, included_in: Mapping[str, Any] | No
 
 
 def _no_session(policy: Mapping[str, Any], vm_name: str | None) -> dict[str, Any]:
-    return {"vm_name": vm_name, "backup_server_id": policy.get("backup_server_id"),
-            "backup_server_name": policy.get("backup_server_name"), "policy_name": policy.get("name"),
-            "last_session": {}, "last_result": None, "last_reason": None, "last_completed_time": None,
-            "sessions": 0, "completed": [], "running_since": None, "running_result": None}
+    return without_sessions(vm_name, policy.get("backup_server_id"), policy.get("backup_server_name"), policy.get("name"))
 
 
 def _cdp_only(vm: Mapping[str, Any], facts: dict[str, Any] | None) -> dict[str, Any]:
-    """A summary (the keys of _status's) for a VM only CDP protects: the policy is its job."""
+    """A summary for a VM only CDP protects: the policy is its job."""
     facts = facts or {}
     policy = facts.get("policy_name") or vm.get("policy_name")
     latest = {**(vm.get("last_session") or {}), "job_name": policy} if vm.get("last_session") else {}
-    return {
-        "vm_name": vm["vm_name"], "backup_server_id": vm.get("backup_server_id"),
-        "backup_server_name": vm.get("backup_server_name"), "job_name": policy, "job_names": [policy] if policy else [],
-        "latest_session": latest, "last_result": vm.get("last_result"),
-        "last_success_time": vm.get("last_completed_time"), "last_clean_success_time": vm.get("last_completed_time"),
-        "consecutive_failures": _failures_since_good(vm.get("completed") or ()),
-        "running": is_running(latest.get("state")), "session_count": vm.get("sessions") or 0,
-        "last_point_time": None, "restore_points": None, "never_replicated": not vm.get("sessions"),
-        "object_type": "Vm" if not vm.get("sessions") else None,
-        "job_schedule_enabled": facts.get("policy_enabled"), "job_next_run": facts.get("policy_next_run"),
-        "protection": [CDP], "cdp": facts or None,
-    }
+    return summary_without_sessions(
+        vm["vm_name"], vm.get("backup_server_id"), vm.get("backup_server_name"),
+        job_name=policy, job_names=[policy] if policy else [], latest_session=latest, last_result=vm.get("last_result"),
+        last_success_time=vm.get("last_completed_time"), last_clean_success_time=vm.get("last_completed_time"),
+        consecutive_failures=_failures_since_good(vm.get("completed") or ()), running=is_running(latest.get("state")),
+        session_count=vm.get("sessions") or 0, never_replicated=not vm.get("sessions"),
+        object_type="Vm" if not vm.get("sessions") else None,
+        job_schedule_enabled=facts.get("policy_enabled"), job_next_run=facts.get("policy_next_run"),
+        protection=[CDP], cdp=facts or None)
 
 
 def _failures_since_good(completed: Iterable[Iterable[Any]]) -> int:

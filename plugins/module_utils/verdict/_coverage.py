@@ -66,16 +66,25 @@ def with_coverage(summaries: Iterable[Mapping[str, Any]], jobs: Iterable[Mapping
     return covered + list(missing.values())
 
 
-def _never_replicated(name: str | None, object_type: str | None, job: Mapping[str, Any]) -> dict[str, Any]:
-    """A summary (the keys of _status's) for an included object with no evidence in the window."""
+def summary_without_sessions(vm_name: str | None, backup_server_id: str | None, backup_server_name: str | None,
+                             **overrides: Any) -> dict[str, Any]:
+    """A summary (the keys of _status's, in its order) for a VM no replica task session names:
+    never replicated, of no job, unless `overrides` say otherwise. The one shape of the objects
+    a job includes without evidence, the VMs only CDP protects and the plan VMs without evidence."""
     return {
-        "vm_name": name, "backup_server_id": job.get("backup_server_id"),
-        "backup_server_name": job.get("backup_server_name"), "job_name": job.get("name"),
-        "job_names": [job.get("name")], "latest_session": {}, "last_result": None, "last_success_time": None,
+        "vm_name": vm_name, "backup_server_id": backup_server_id, "backup_server_name": backup_server_name,
+        "job_name": None, "job_names": [], "latest_session": {}, "last_result": None, "last_success_time": None,
         "last_clean_success_time": None, "consecutive_failures": 0, "running": False, "session_count": 0,
-        "last_point_time": None, "restore_points": 0, "never_replicated": True, "object_type": object_type,
-        **job_facts(job),
+        "last_point_time": None, "restore_points": None, "never_replicated": True, "object_type": "Vm",
+        **overrides,
     }
+
+
+def _never_replicated(name: str | None, object_type: str | None, job: Mapping[str, Any]) -> dict[str, Any]:
+    """A summary for an included object with no evidence in the window."""
+    return summary_without_sessions(name, job.get("backup_server_id"), job.get("backup_server_name"),
+                                    job_name=job.get("name"), job_names=[job.get("name")], restore_points=0,
+                                    object_type=object_type, **job_facts(job))
 
 
 def coverage_facts(summary: Mapping[str, Any], now: datetime) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._coverage import summary_without_sessions
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._plans import plan_vm_name
 
 
@@ -38,12 +39,7 @@ def with_plan_members(summaries: Iterable[dict[str, Any]],
 
 
 def _no_evidence(plan: Mapping[str, Any], name: str | None) -> dict[str, Any]:
-    """A summary (the keys of _status's) for a plan VM without a task session, point or CDP session."""
-    return {
-        "vm_name": name, "backup_server_id": plan.get("backup_server_id"),
-        "backup_server_name": plan.get("backup_server_name"), "job_name": None, "job_names": [],
-        "latest_session": {}, "last_result": None, "last_success_time": None, "last_clean_success_time": None,
-        "consecutive_failures": 0, "running": False, "session_count": 0, "last_point_time": None,
-        "restore_points": None, "never_replicated": True, "object_type": "Vm", "job_schedule_enabled": None,
-        "job_next_run": None, "protection": [], "cdp": None, "failover_plans": [],
-    }
+    """A summary for a plan VM without a task session, point or CDP session."""
+    return summary_without_sessions(name, plan.get("backup_server_id"), plan.get("backup_server_name"),
+                                    job_schedule_enabled=None, job_next_run=None, protection=[], cdp=None,
+                                    failover_plans=[])
