@@ -278,12 +278,17 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
 
 def _run_waivers(plans: list[Mapping[str, Any]] | None, missing: list[Mapping[str, Any]], waivers: Any,
                  now: Any) -> tuple[list[Mapping[str, Any]] | None, list[Mapping[str, Any]]]:
-    """The plans and names not found with the waivers file's run-level waivers applied (_run_waivers); as given
-    without a file or a moment (a report's second call: they carry the `waived` the run gave them)."""
+    """The plans and names not found with the waivers file's run-level waivers applied (_run_waivers); without
+    a file or a moment, as given with `waived`, `waivers` and `waiver_expired` defaulted (a report's second
+    call keeps what the run gave them), so every report reads the same keys."""
     if not waivers or not now:
-        return plans, missing
+        return (None if plans is None else [_unwaived_keys(plan) for plan in plans]), [_unwaived_keys(m) for m in missing]
     read, moment = read_waivers(str(waivers)), read_now(now)
     return (None if plans is None else waive_plans(plans, read, moment)), waive_not_found(missing, read, moment)
+
+
+def _unwaived_keys(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {"waived": False, "waivers": [], "waiver_expired": False, **entry}
 
 
 def _add_window(summary: dict[str, Any], vms: Sequence[Mapping[str, Any]], fail_on: Sequence[str], sla_target: Any,

@@ -35,9 +35,14 @@ CONTEXT_KEYS = {"scope", "not_found", "warnings"}
 COUNT_KEYS = {"vms", "ok", "failing", "never_replicated", "never_succeeded", "rpo_breach", "failed", "warning", "running", "sessions",
               "restore_points", "judged_on_restore_point", "judged_on_session", "containers", "containers_failing",
               "sla_below_target", "duration_anomaly", "size_anomaly", "waiver_expired", "waived", "stale_waivers",
-              "sla_groups_below_target", "anomalous_runs"}
-# Issue 27: counted only when failover plans were asked for and read.
-PLAN_COUNT_KEYS = {"failover_plans", "failover_plans_ready", "failover_plans_held_back", "failover_plans_not_judged"}
+              "sla_groups_below_target", "anomalous_runs",
+              # Issue 28: the names not found an active waiver covers.
+              "not_found_waived"}
+# Issue 27: counted only when failover plans were asked for and read (issue 28: those held back and waived).
+PLAN_COUNT_KEYS = {"failover_plans", "failover_plans_ready", "failover_plans_held_back", "failover_plans_not_judged",
+                   "failover_plans_waived"}
+# Issue 28: a name not found carries its waivers (waived: an active one covers it, so it does not fail the run).
+NOT_FOUND_KEYS = {"kind", "name", "message", "waived", "waivers", "waiver_expired"}
 VM_KEYS = {
     "vm_name", "backup_server_id", "backup_server_name", "job_name", "job_names", "latest_session", "last_result",
     "last_success_time", "last_success_age_seconds", "consecutive_failures", "running", "never_succeeded",
@@ -93,9 +98,10 @@ def check_json(path: Path, args: argparse.Namespace) -> dict:
     assert report["counts"]["failing"] == args.failing == sum(vm["failing"] for vm in report["vms"]), report["counts"]
     # Passed: no failing VM, no name that matched nothing while not_found fails the run, and some VM (or the
     # run says an empty scope only warns).
-    fails_on_scope = "not_found" in report["fail_on"] and bool(report.get("not_found"))
+    fails_on_scope = "not_found" in report["fail_on"] and any(not item["waived"] for item in report.get("not_found", []))
     assert report["counts"]["containers"] == args.containers == len(report["containers"]), report["counts"]
-    plans_fail = "failover_plan_not_ready" in report["fail_on"] and any(plan["ready"] is False for plan in report["failover_plans"])
+    held_back = [plan for plan in report["failover_plans"] if plan["ready"] is False and not plan["waived"]]
+    plans_fail = "failover_plan_not_ready" in report["fail_on"] and bool(held_back)
     assert report["passed"] is (args.failing == 0 and report["counts"]["containers_failing"] == 0 and not fails_on_scope
                                 and not plans_fail and not report["sla"]["groups_failing"]
                                 and (args.vms > 0 or args.passed_empty)), report["passed"]
@@ -107,7 +113,7 @@ def check_json(path: Path, args: argparse.Namespace) -> dict:
     assert set(report["scope"]) == SCOPE_KEYS, f"scope keys changed: {sorted(set(report['scope']) ^ SCOPE_KEYS)}"
     assert report["scope"]["created_after"] == report["window"]["created_after"], report["scope"]
     assert report["counts"]["not_found"] == len(report["not_found"]), report["not_found"]
-    assert all(set(item) == {"kind", "name", "message"} for item in report["not_found"]), report["not_found"]
+    assert all(set(item) == NOT_FOUND_KEYS for item in report["not_found"]), report["not_found"]
     assert isinstance(report["warnings"], list), report["warnings"]
     check_not_judged(report, args.not_judged)
     return report
@@ -211,16 +217,21 @@ def check_scope_cases(root: ET.Element, report: dict) -> tuple[int, int]:
         expected["scope"] = ("skipped" if warns else "failure", "No VM was in scope")
     for missing in report.get("not_found", []):
         verdict = "failure" if "not_found" in report["fail_on"] else "skipped"
+        # A waived name passes while it would fail, saying why in its output.
+        verdict = "system-out" if verdict == "failure" and missing["waived"] else verdict
         expected[f"not_found: {missing['kind']} {missing['name']}"] = (verdict, missing["message"])
     not_judged = {f"not_judged: {entry['checks']}": entry["label"] for entry in report["scope"].get("not_judged", [])}
     expected.update((name, ("skipped", label)) for name, label in not_judged.items())
     assert sorted(cases) == sorted(expected), (sorted(cases), sorted(expected))
     for name, (verdict, message) in expected.items():
         element = cases[name].find(verdict)
-        assert element is not None and message in element.get("message", ""), (name, ET.tostring(cases[name]))
+        assert element is not None, (name, ET.tostring(cases[name]))
+        shown = (element.text or "") if verdict == "system-out" else element.get("message", "")
+        assert message in shown, (name, ET.tostring(cases[name]))
+        assert verdict != "system-out" or cases[name].find("failure") is None, (name, ET.tostring(cases[name]))
         assert name not in not_judged or element.get("message") == message, (name, element.get("message"))
     failures = sum(verdict == "failure" for verdict, _message in expected.values())
-    return failures, len(expected) - failures
+    return failures, sum(verdict == "skipped" for verdict, _message in expected.values())
 
 
 def table_rows(page: str) -> list[tuple[str, bool, str, str]]:

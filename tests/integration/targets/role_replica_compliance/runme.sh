@@ -11,6 +11,8 @@
 #   window.yml    - issue 28: files/window.json with files/waivers.yml (a waived breach, an expired waiver, a stale
 #                   one), an SLA target (VMs and groups below it) and each anomaly; a malformed waivers file first,
 #                   which must stop the run before any request to EM;
+#   run_waivers.yml - issue 28 on CDP: files/run_waivers.yml waives a VM's finding (its plan ready, with waivers), a
+#                   held-back plan and a plan name not found (the run passes); files/run_waivers_expired.yml fails again;
 #   account_roles.yml - the same estate as a Portal User (coverage not judged, or required and failing) and as a
 #                   VM Restore Operator (no sessions: the role fails), for each way EM may answer a denied read;
 #   switches.yml  - each fail switch: the failing VMs, and reports written before the role fails;
@@ -90,6 +92,17 @@ for line in '"WAIVED breach01 on vbr-w.test.example: last restore point 2d 18h a
     grep -qF "$line" "$OUTPUT_DIR/window.log" || { cat "$OUTPUT_DIR/window.log"; echo "no summary line $line" >&2; exit 1; }
 done
 python check_reports.py "$OUTPUT_DIR/window" --vms 6 --failing 2 --version "$VERSION" --em-url "$WIN_URL" --context
+# Issue 28: waivers of the run's own findings on CDP (a held-back plan, a name not found; a VM's waived finding no longer
+# holding its plan back); the expired case fails on its enforce step (rescued): the log is checked, not echoed.
+ansible-playbook -i "$INVENTORY_PATH" run_waivers.yml "$@" > "$OUTPUT_DIR/run_waivers.log" 2>&1 \
+    || { cat "$OUTPUT_DIR/run_waivers.log"; exit 1; }
+for line in '"PLAN WAIVED Legacy on vbr-a.corp.example: held back; VMs in start order: erp-db-01, legacy-01; held back by 2. legacy-01 (no replica) [waiver 3 active, expires 2027-01-01T00:00:00Z: Legacy retires with the ERP upgrade]",' \
+            '"PLAN ERP on vbr-a.corp.example: ready, with waivers; VMs in start order: erp-db-01, erp-app-01, erp-web-01; waived, not holding it back: 3. erp-web-01 (stale)",' \
+            '"NOT FOUND (waived) failover_plan Decom: failover plan '"'"'Decom'"'"' matches no failover plan' \
+            '"PLAN FAIL Legacy on vbr-a.corp.example: held back;'; do
+    grep -qF "$line" "$OUTPUT_DIR/run_waivers.log" || { cat "$OUTPUT_DIR/run_waivers.log"; echo "no summary line $line" >&2; exit 1; }
+done
+python check_reports.py "$OUTPUT_DIR/run_waivers/active" --vms 9 --failing 0 --version "$VERSION" --em-url "$CDP_URL" --context
 quietly switches ansible-playbook -i "$INVENTORY_PATH" switches.yml "$@"
 ansible-playbook -i "$INVENTORY_PATH" check_mode.yml --check "$@"
 

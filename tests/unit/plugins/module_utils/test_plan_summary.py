@@ -69,7 +69,9 @@ def test_names_keep_their_plans_and_a_name_no_plan_has_is_not_found():
     assert summary["not_found"] == [{
         "kind": "failover_plan", "name": "Erp ready",
         "message": "failover plan 'Erp ready' matches no failover plan Enterprise Manager returned "
-                   "(the plans: 'Batch', 'ERP', 'erp', 'ERP ready')"}]
+                   "(the plans: 'Batch', 'ERP', 'erp', 'ERP ready')",
+        # No waivers file: nothing waived, and the keys every report reads are there.
+        "waived": False, "waivers": [], "waiver_expired": False}]
     assert summary["passed"] is False and summary["fails_on_not_found"] is True
     assert summary["counts"]["not_found"] == 1 and summary["junit"]["scope"]["failures"] == 1
 
