@@ -143,22 +143,43 @@ _value:
         hold_back:
           description: >-
             Why it holds the plan back, worst first - V(no_replica), V(stale), V(failed), V(job_disabled); empty when it
-            is ready (and when the plan is not judged). V(no_replica) leaves V(stale) out.
+            is ready (and when the plan is not judged). V(no_replica) leaves V(stale) out. A reason whose finding an
+            active waiver covers (the status's RV(veeam_em.core.replica_status#filter:_value[].waived_findings)) is in
+            RV(_value[].vms[].waived) instead - V(stale) rests on V(rpo_breach), V(failed) on V(failed), V(no_replica) on
+            V(never_replicated) or V(never_succeeded); V(job_disabled) rests on no finding, so no waiver lifts it.
           type: list
           elements: str
+        waived:
+          description: The reasons that would hold the plan back but whose findings an active waiver covers, worst first.
+          type: list
+          elements: str
+        waivers:
+          description: >-
+            The active waivers of its status that cover those findings (each with C(entry), C(line), C(state),
+            C(justification), C(expires), C(permanent)).
+          type: list
+          elements: dict
         message:
           description: >-
             The reasons in words with its status's message, such as
-            V(stale: last restore point 1d 2h ago (2026-11-28T04:00:00Z), older than the RPO of 24h); empty when ready.
+            V(stale: last restore point 1d 2h ago (2026-11-28T04:00:00Z), older than the RPO of 24h), then the waived
+            reasons with their waivers; empty when ready without waivers.
           type: str
     held_back_by:
       description: The VMs that hold the plan back, in start order, each as C(order), C(vm_name), C(reasons) and C(message).
       type: list
       elements: dict
+    waived_by:
+      description: >-
+        The VMs with a reason a waiver covers, in start order, each as C(order), C(vm_name), C(reasons) (the waived ones),
+        C(waivers) and C(message). A plan whose every reason is waived is ready, with waivers.
+      type: list
+      elements: dict
     message:
       description: >-
         The plan's verdict in one line, such as V(failover plan 'ERP' is ready: all 3 VMs have a replica within their RPO)
-        or V(failover plan 'ERP' is held back by 1 of 3 VMs: erp-db (stale)).
+        or V(failover plan 'ERP' is held back by 1 of 3 VMs: erp-db (stale)); a plan ready only through waivers says
+        V(is ready, with waivers) and names them.
       type: str
 """
 
