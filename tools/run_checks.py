@@ -54,8 +54,27 @@ MAIN_LINE_ONLY_TARGETS = {
                                  "(.venv) only",
 }
 
-STEPS = ("sanity", "units", "artifact", "integration", "lint", "changelog-lint", "docs", "ee", "bench-slice")
-NEEDS_LAYOUT = {"sanity", "units", "artifact", "integration", "lint", "docs", "ee", "bench-slice"}
+# Targets whose every part is the client, the simulator and the collection's own Python over
+# HTTPS, with nothing that varies with ansible-core's version (its module, inventory, role and
+# templating APIs are what the other targets drive): make test leaves them out on the oldest
+# line to stay within its budget (integration-slice); make test-matrix runs every target there.
+SLICE_SKIPPED_TARGETS = {
+    "em_roles": "each EM role's refusals are the client's and the simulator's",
+    "first_hour_connection": "connection errors are the client's",
+    "foreign_links": "links to other origins are refused by the client",
+    "plugin_soak": "the fault soak exercises the client's retries",
+    "replica_point_info": "plugin_examples runs its examples on this line",
+    "replica_task_session_info": "plugin_examples runs its examples on this line",
+}
+# ansible-test passes no environment variable of ours to a target, but copies the target's own
+# files: this one, written into the role target for the slice, makes it leave out its 500-VM runs
+# and the browser checks (the same templates render the small reports it still checks).
+SLICE_MARKER = Path("tests/integration/targets/role_replica_compliance/integration-slice")
+
+STEPS = ("sanity", "units", "artifact", "integration", "integration-slice", "lint", "changelog-lint", "docs", "ee",
+         "bench-slice")
+ALL_STEPS = tuple(step for step in STEPS if step != "integration-slice")  # `all` runs integration whole
+NEEDS_LAYOUT = {"sanity", "units", "artifact", "integration", "integration-slice", "lint", "docs", "ee", "bench-slice"}
 # Paths that must never reach the built tarball: test output, environments, caches.
 FORBIDDEN_IN_TARBALL = re.compile(
     r"(^|/)(\.venv[^/]*|\.build[^/]*|\.git|\.cache|\.ansible|\.pytest_cache|\.mypy_cache|__pycache__)(/|$)"
@@ -278,6 +297,14 @@ class Runner:
         """ansible-test integration against the copy installed from the tarball, not the
         checkout (a file that build_ignore drops, or that the build leaves out, fails here),
         one process per shippable/posix/groupN at the same time (integration_groups)."""
+        return self.integration(sliced=False)
+
+    def step_integration_slice(self) -> int:
+        """integration without SLICE_SKIPPED_TARGETS, each named with its reason, and with
+        SLICE_MARKER in the role target: what make test runs on the oldest line."""
+        return self.integration(sliced=True)
+
+    def integration(self, sliced: bool) -> int:
         installed = self.installed_copy()
         targets = installed / "tests" / "integration" / "targets"
         if not targets.is_dir() or not any(path.is_dir() for path in targets.iterdir()):
@@ -288,9 +315,14 @@ class Runner:
             for target, reason in MAIN_LINE_ONLY_TARGETS.items():
                 say(f"integration: not running {target} with {self.venv.name} (main line only): {reason}")
                 excluded.add(target)
+        if sliced:
+            for target, reason in SLICE_SKIPPED_TARGETS.items():
+                say(f"integration: not running {target} in the slice (make test-matrix does): {reason}")
+                excluded.add(target)
         commands = {}
         for number, (group, names) in enumerate(target_groups(targets, excluded).items()):
             root = group_copy(self.installed_root, COLLECTION_PATH, group, first=number == 0)
+            mark_slice(root / SLICE_MARKER, sliced)
             say(f"integration: {group}: {', '.join(names)}")
             command = ["ansible-test", "integration", "--local", "--python", self.python_version, "--color", "no", *names]
             commands[group] = (command, root, {**self.env, "ANSIBLE_TEST_CONTENT_ROOT": str(root)})
@@ -430,6 +462,17 @@ def write_summary(path: Path, runner: Runner, results: list[tuple[str, str, floa
     path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
 
+def mark_slice(marker: Path, sliced: bool) -> None:
+    """Write SLICE_MARKER for a slice, remove it for a whole run (the first group runs in the
+    installed copy itself, which a later step may test whole)."""
+    if not marker.parent.is_dir():
+        return
+    if sliced:
+        marker.write_text("make test's slice on the oldest line (make test-matrix runs them)\n", encoding="utf-8")
+    else:
+        marker.unlink(missing_ok=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("steps", nargs="+", choices=STEPS + ("all",), metavar="STEP",
@@ -439,7 +482,7 @@ def main() -> int:
     parser.add_argument("--label", default="make test", help="prefix of the progress and failure lines")
     parser.add_argument("--summary-json", type=Path, help="also write the steps' outcomes and times to this file")
     args = parser.parse_args()
-    steps = list(STEPS) if "all" in args.steps else list(dict.fromkeys(args.steps))
+    steps = list(ALL_STEPS) if "all" in args.steps else list(dict.fromkeys(args.steps))
 
     runner = Runner(args.venv.resolve(), args.build.resolve())
     say(f"{args.label}: ansible-core {runner.ansible_core_version} on Python {runner.python_version}")

@@ -33,8 +33,8 @@ from run_checks import minutes  # tools/ is on sys.path: this file runs as a scr
 
 REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "tests" / "output" / "matrix"
-STEP_ORDER = ("layout", "sanity", "units", "artifact", "integration", "lint", "changelog-lint", "docs", "ee",
-              "bench-slice")
+STEP_ORDER = ("layout", "sanity", "units", "artifact", "integration", "integration-slice", "lint", "changelog-lint",
+              "docs", "ee", "bench-slice")
 _print_lock = threading.Lock()
 
 

@@ -28,3 +28,8 @@ def run_matrix() -> ModuleType:
 @pytest.fixture(scope="module")
 def groups_module() -> ModuleType:
     return import_tool("integration_groups")
+
+
+@pytest.fixture(scope="module")
+def run_checks() -> ModuleType:
+    return import_tool("run_checks")
