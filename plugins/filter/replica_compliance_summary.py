@@ -95,7 +95,11 @@ options:
   waivers:
     description:
       - The path of the waivers file the V(veeam_em.core.replica_status) filter applied, to list the waivers that match
-        no VM (RV(_value.stale_waivers)), each also a warning. A malformed file fails, naming the entry and its line.
+        no VM, plan or name not found (RV(_value.stale_waivers)), each also a warning, and to apply the run's own
+        waivers - one naming V(failover_plan_not_ready) (or no finding) whose C(failover_plans) matches a held-back
+        plan, and one naming V(not_found) whose selector of the entry's kind (C(vms), C(jobs), C(backup_servers),
+        C(failover_plans)) matches a name not found keep it from failing the check; it stays listed, with
+        C(waived) and C(waivers). A malformed file fails, naming the entry and its line.
     type: str
   now:
     description:
@@ -176,8 +180,10 @@ _value:
         - Over the window - C(sla_below_target), C(duration_anomaly), C(size_anomaly) and C(waiver_expired) (VMs with
           that finding), C(waived) (VMs with a finding waived), C(stale_waivers), C(sla_groups_below_target) and
           C(anomalous_runs).
+        - C(not_found_waived) - the names not found an active waiver covers (counted in C(not_found) too).
         - Only with O(failover_plans) - C(failover_plans) (the plans kept), C(failover_plans_ready),
-          C(failover_plans_held_back) and C(failover_plans_not_judged).
+          C(failover_plans_held_back), C(failover_plans_not_judged) and C(failover_plans_waived) (held back, and
+          waived, counted as held back too).
       type: dict
     not_judged:
       description:
@@ -233,17 +239,20 @@ _value:
     not_found:
       description:
         - O(not_found), then one entry (C(kind) V(failover_plan), C(name), C(message)) per name of
-          O(failover_plan_names) that no plan of O(failover_plans) has.
+          O(failover_plan_names) that no plan of O(failover_plans) has; each with C(waived) (an active waiver of
+          O(waivers) covers it, so it does not fail the check), C(waivers) (those that match it, with their
+          C(state)) and C(waiver_expired) (one expired and none active, said in its C(message)).
       type: list
       elements: dict
     failover_plans:
       description:
         - The plans of O(failover_plans) kept by O(failover_plan_names), held back first, then not judged, then ready,
-          each by name ignoring case; null without O(failover_plans).
+          each by name ignoring case; null without O(failover_plans). Each also has C(waived), C(waivers) and
+          C(waiver_expired), as RV(_value.not_found) entries do; a held-back plan that is waived does not fail.
       type: list
       elements: dict
     failover_plans_failing:
-      description: The names of the plans that fail the check (held back, and V(failover_plan_not_ready) in O(fail_on)).
+      description: The names of the plans that fail the check (held back, not waived, and V(failover_plan_not_ready) in O(fail_on)).
       type: list
       elements: str
     sla:
@@ -267,7 +276,7 @@ _value:
       type: list
       elements: dict
     stale_waivers:
-      description: The waivers of O(waivers) that match no VM, each with C(message) (also in RV(_value.warnings)).
+      description: The waivers of O(waivers) that match no VM, plan or name not found, each with C(message) (also in RV(_value.warnings)).
       type: list
       elements: dict
     enterprise_managers:

@@ -132,12 +132,29 @@ failover_plans:
               empty when it does not. With O(include_evidence).
           type: list
           elements: str
+        waived:
+          description:
+            - The reasons an active waiver covers, which then do not hold the plan back. Always empty here, as this
+              module reads no waivers file; the V(veeam_em.core.failover_plan_status) filter and the
+              C(replica_compliance) role fill it. With O(include_evidence).
+          type: list
+          elements: str
+        waivers:
+          description: The waivers that cover RV(failover_plans[].vms[].waived); empty here. With O(include_evidence).
+          type: list
+          elements: dict
     ready:
       description:
         - Whether every VM of the plan has a replica point within its RPO; null when not judged. With O(include_evidence).
       type: bool
     held_back_by:
       description: The VMs that hold the plan back, in start order, with their reasons. With O(include_evidence).
+      type: list
+      elements: dict
+    waived_by:
+      description:
+        - The VMs with a reason a waiver covers, in start order; empty here, as this module reads no waivers file.
+          With O(include_evidence).
       type: list
       elements: dict
     message:
