@@ -88,7 +88,7 @@ options:
       - The SLA target (a percent, 0 to 100) the groups are held to, as the V(veeam_em.core.replica_status) filter's
         O(veeam_em.core.replica_status#filter:sla_target) held the VMs; leave it out for none.
       - Each group (the Enterprise Manager's VMs, each backup server, each job and each failover plan, in
-        RV(_value.sla.groups)) below it is a finding of the check, C(sla_below_target) of that group. It fails the check
+        the C(groups) of RV(_value.sla)) below it is a finding of the check, C(sla_below_target) of that group. It fails the check
         while V(sla_below_target) is in O(fail_on) and some VM of the group below the target has not had that finding
         waived (a group's time-weighted share is below the target only when one of its VMs is).
     type: raw
