@@ -247,8 +247,9 @@ _value:
     failover_plans:
       description:
         - The plans of O(failover_plans) kept by O(failover_plan_names), held back first, then not judged, then ready,
-          each by name ignoring case; null without O(failover_plans). Each also has C(waived), C(waivers) and
-          C(waiver_expired), as RV(_value.not_found) entries do; a held-back plan that is waived does not fail.
+          each by name ignoring case; null without O(failover_plans). Each also has C(failing) (it fails the check;
+          two backup servers may name a plan alike), and C(waived), C(waivers) and C(waiver_expired), as
+          RV(_value.not_found) entries do; a held-back plan that is waived does not fail.
       type: list
       elements: dict
     failover_plans_failing:

@@ -233,7 +233,7 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
     fails the run as a failing VM does. `failover_plans` are plan statuses (judge_plans'; None: plans not
     read or not asked for), kept by `failover_plan_names` (None or 'all': every one given): then
     'failover_plans' lists them worst first, the counts have theirs (plan_counts), and a plan held back
-    fails the run while failover_plan_not_ready is in fail_on ('failover_plans_failing', their names).
+    fails the run while failover_plan_not_ready is in fail_on (its `failing`; 'failover_plans_failing', their names).
     With `waivers` and `now`, the run-level waivers (_run_waivers) mark plans and names not found `waived`
     (with their `waivers`): still listed, counted and reported, but not failing the run.
     `sessions` and `points` are the records read (lists, counted; None counts 0); `not_judged` the entries
@@ -258,6 +258,9 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
     run_fail_on, run_empty_scope = read_run_fail_on(fail_on, prefix), read_empty_scope(empty_scope, prefix)
     in_vms, containers = split_containers(judged)
     failing_plans = plans_failing(plans or [], run_fail_on)
+    # Each plan says whether it fails: two servers may name a plan alike, and a waiver may hold one of them only.
+    failing_ids = {id(plan) for plan in failing_plans}
+    plans = None if plans is None else [{**plan, "failing": id(plan) in failing_ids} for plan in plans]
     summary = verdict(in_vms, missing, run_fail_on, run_empty_scope, prefix)
     summary["passed"] = (summary["passed"] and unmet is None and not any(item.get("failing") for item in containers)
                          and not failing_plans)

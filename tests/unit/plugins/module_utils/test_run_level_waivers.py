@@ -164,6 +164,18 @@ def test_an_active_plan_waiver_keeps_the_held_back_plan_from_failing_the_run(tmp
     assert summary["stale_waivers"] == []
 
 
+def test_a_waiver_of_one_servers_plan_leaves_its_namesake_on_another_server_failing(tmp_path):
+    # Two held-back plans named erp, on vbr-a and vbr-b; the waiver names backup_servers vbr-a: only that
+    # one is waived. Each plan says whether it fails, as a name alone cannot tell them apart.
+    text = PLAN_WAIVER.format(expires="2026-12-31") + "    backup_servers: vbr-a\n"
+    summary = summary_with(tmp_path, text, [plan_status("erp", False, "vbr-a"), plan_status("erp", False, "vbr-b")])
+    by_server = {plan["backup_server_name"]: plan for plan in summary["failover_plans"]}
+    assert [(by_server[server]["waived"], by_server[server]["failing"]) for server in ("vbr-a", "vbr-b")] == [
+        (True, False), (False, True)]
+    assert summary["passed"] is False and summary["failover_plans_failing"] == ["erp"]
+    assert summary["junit"]["failover_plans"]["failures"] == 1
+
+
 def test_an_expired_plan_waiver_gives_the_failure_back_and_says_so(tmp_path):
     summary = summary_with(tmp_path, PLAN_WAIVER.format(expires="2026-12-01"), [plan_status("erp", False)])
     (erp,) = summary["failover_plans"]
