@@ -565,8 +565,8 @@ _value:
           restore point within its RPO. Each evidence time (a restore point, and before the oldest one a V(Success) or
           V(Warning) session, whose point retention pruned; or without O(points) every such session; a CDP
           session that ended V(Success) covers its whole run) covers itself up to one RPO later. The span starts at
-          O(window_start), or at the VM's first session or evidence when later; a VM without evidence has 0% over the
-          whole window.
+          O(window_start), or at the VM's first session or evidence when later; a VM without evidence has 0% from its
+          first session (over the whole window when it has none).
         - Null without an RPO or with O(include_sla=false).
       type: dict
       contains:

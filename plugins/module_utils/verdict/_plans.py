@@ -111,8 +111,9 @@ def _status_of(plan: Mapping[str, Any], vm: Mapping[str, Any],
 def _plan_vm(vm: Mapping[str, Any], status: Mapping[str, Any] | None, judged: bool) -> dict[str, Any]:
     reasons, waived = _reasons(status) if judged else ([], [])
     status = status or {}
+    # Only the waivers that waived a reason here: a VM's waiver of every finding waives nothing a disabled job rests on.
     waivers = active_covering(status.get("waivers") or (), [finding for reason in waived
-                                                            for finding in _REASON_FINDINGS[reason]])
+                                                            for finding in _REASON_FINDINGS[reason]]) if waived else []
     return {
         "order": vm.get("order"), "name": plan_vm_name(vm), "status": status.get("status"),
         "findings": list(status.get("findings") or ()), "protection": list(status.get("protection") or ()),

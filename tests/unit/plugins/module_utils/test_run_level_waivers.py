@@ -124,6 +124,9 @@ def test_an_expired_waiver_and_a_disabled_job_still_hold_the_plan_back(tmp_path)
     assert plans["Messaging"]["held_back_by"][0]["reasons"] == ["failed"] and plans["Messaging"]["waived_by"] == []
     # A waiver of every finding cannot lift job_disabled: no finding says a schedule is disabled.
     assert plans["Weekend"]["held_back_by"][0]["reasons"] == ["job_disabled"] and plans["Weekend"]["waived_by"] == []
+    # ...so batch-01's row lists no waiver: it waived none of the reasons there.
+    (batch,) = plans["Weekend"]["vms"]
+    assert (batch["waived"], batch["waivers"]) == ([], [])
 
 
 # --- failover_plan_not_ready waived at run level -----------------------------------------------------------
