@@ -37,7 +37,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._plan_summar
     select_plans,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._run_waivers import unwaived, waive_not_found, waive_plans
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waiver_file import read_waivers
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waiver_file import Waiver, read_waivers
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._window_summary import sla_junit, window_summary
 
 # A VM's status is its worst finding, else ok: every status, worst first.
@@ -249,7 +249,9 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
     missing = records_list(not_found or [], "names not found (as the replica_not_found filter returns them)",
                            f"{prefix}not_found: ")
     plans, plans_missing = _plans(failover_plans, failover_plan_names, prefix)
-    plans, missing = _run_waivers(plans, list(missing) + plans_missing, waivers, now)
+    # The waivers file read once, for the run-level waivers and for the stale ones (with a moment to judge them at).
+    waivers_read = read_waivers(str(waivers)) if waivers and now else None
+    plans, missing = _run_waivers(plans, list(missing) + plans_missing, waivers_read, now)
     read = {name: len(records_list(records or [], "records", f"{name}: ")) for name, records in
             (("sessions", sessions), ("points", points))}
     unjudged = scope_not_judged(judged, records_list(not_judged or [], "entries (as replica_evidence_info "
@@ -275,19 +277,19 @@ def compliance_summary(vms: Any, not_found: Any = None, fail_on: Any = None, emp
                                       containers, None if plans is None else plans_worst_first(plans)))
     if plans is not None:
         summary["counts"].update(plan_counts(plans))
-    _add_window(summary, in_vms, run_fail_on, sla_target, waivers, now, prefix, list(plans or []) + missing)
+    _add_window(summary, in_vms, run_fail_on, sla_target, waivers_read, now, prefix, list(plans or []) + missing)
     return summary
 
 
-def _run_waivers(plans: list[Mapping[str, Any]] | None, missing: list[Mapping[str, Any]], waivers: Any,
-                 now: Any) -> tuple[list[Mapping[str, Any]] | None, list[Mapping[str, Any]]]:
-    """The plans and names not found with the waivers file's run-level waivers applied (_run_waivers); without
-    a file or a moment, as given with `waived`, `waivers` and `waiver_expired` defaulted (a report's second
+def _run_waivers(plans: list[Mapping[str, Any]] | None, missing: list[Mapping[str, Any]],
+                 waivers: Sequence[Waiver] | None, now: Any) -> tuple[list[Mapping[str, Any]] | None, list[Mapping[str, Any]]]:
+    """The plans and names not found with the file's run-level waivers applied (_run_waivers); without the
+    file read (None), as given with `waived`, `waivers` and `waiver_expired` defaulted (a report's second
     call keeps what the run gave them), so every report reads the same keys."""
-    if not waivers or not now:
+    if waivers is None:
         return (None if plans is None else [_unwaived_keys(plan) for plan in plans]), [_unwaived_keys(m) for m in missing]
-    read, moment = read_waivers(str(waivers)), read_now(now)
-    return (None if plans is None else waive_plans(plans, read, moment)), waive_not_found(missing, read, moment)
+    moment = read_now(now)
+    return (None if plans is None else waive_plans(plans, waivers, moment)), waive_not_found(missing, waivers, moment)
 
 
 def _unwaived_keys(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -295,7 +297,7 @@ def _unwaived_keys(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _add_window(summary: dict[str, Any], vms: Sequence[Mapping[str, Any]], fail_on: Sequence[str], sla_target: Any,
-                waivers: Any, now: Any, prefix: str, run_level: Sequence[Mapping[str, Any]] = ()) -> None:
+                waivers: Sequence[Waiver] | None, now: Any, prefix: str, run_level: Sequence[Mapping[str, Any]] = ()) -> None:
     """The judgements over the window added to a summary: their parts, counts, warnings and JUnit suite;
     `run_level` the plans and names not found, whose waivers are not stale."""
     window = window_summary(vms, fail_on, sla_target, waivers, read_now(now) if now else None, prefix, run_level)

@@ -8,7 +8,7 @@ A group below the SLA target is a finding of the run, `sla_below_target` of that
 the run while sla_below_target is in fail_on and some VM of the group that is below the target
 has not had that finding waived: a group's time-weighted share cannot be below the target unless
 one of its VMs is, so a group fails only with a VM the waivers did not excuse.
-Pure functions, no I/O (but the waivers file, read again only to name the stale ones).
+Pure functions, no I/O (the caller reads the waivers file).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils.verdict._findings im
     WAIVER_EXPIRED,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._sla import aggregate_sla, read_sla_target, with_target
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waiver_file import read_waivers
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waiver_file import Waiver
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._waivers import stale_waivers
 
 WORST_SLA_SHOWN = 20  # the VMs the HTML strip draws besides the estate: readable at 500 VMs
@@ -127,18 +127,18 @@ def sla_junit(groups: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"tests": len(cases), "failures": sum(1 for case in cases if case["failure_type"]), "cases": cases}
 
 
-def read_stale(waivers: Any, vms: Sequence[Mapping[str, Any]], now: datetime | None,
+def read_stale(waivers: Sequence[Waiver] | None, vms: Sequence[Mapping[str, Any]], now: datetime | None,
                run_level: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
-    """The waivers of the file at `waivers` (a path; None or '': none) that no VM, and no plan or name not
-    found of `run_level`, matched, with messages. Each carries the waivers that matched it (apply_waivers
-    did that in the judgement, _run_waivers in the summary)."""
+    """The waivers (the file's, read; None: none) that no VM, and no plan or name not found of `run_level`,
+    matched, with messages. Each carries the waivers that matched it (apply_waivers did that in the
+    judgement, _run_waivers in the summary)."""
     if not waivers or now is None:
         return []
-    return stale_waivers(read_waivers(str(waivers)), list(vms) + list(run_level), now)
+    return stale_waivers(waivers, list(vms) + list(run_level), now)
 
 
 def window_summary(vms: Sequence[Mapping[str, Any]], fail_on: Sequence[str], sla_target: Any = None,
-                   waivers: Any = None, now: datetime | None = None, prefix: str = "",
+                   waivers: Sequence[Waiver] | None = None, now: datetime | None = None, prefix: str = "",
                    run_level: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The summary's part over the window: 'sla' {target, estate (the EM group or None), groups,
     worst (worst_sla), groups_failing}, 'anomalies' (anomalous_runs), 'waived' (the VMs a waiver matched,
