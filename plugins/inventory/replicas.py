@@ -425,12 +425,23 @@ options:
         (from O(created_after), or from the VM's first session or point when later) during which it had a restore
         point (or a successful session, or CDP) within its RPO, as V(percent) (0-100, two decimals),
         V(covered_seconds), V(span_seconds), V(start), V(end), V(gaps) (the periods it did not, each
-        V(start), V(end), V(seconds)), V(days) (each UTC day of the window: V(date), V(percent) or null
-        outside the span, V(covered_seconds), V(span_seconds)), V(target) and V(below_target)."
+        V(start), V(end), V(seconds)), V(days) (null unless O(include_sla_days)), V(target) and
+        V(below_target)."
       - It needs an RPO (O(rpo), O(rpo_by_job) or a CDP policy's); a VM without one has V(veeam_sla) null.
       - This keeps each VM's evidence times and runs in memory and, with O(cache), in the cache, so the
         cache grows with the task sessions of the window, not only with the VMs; it is off by default.
         Turning it (or O(include_anomalies)) on or off makes a new read.
+    type: bool
+    default: false
+  include_sla_days:
+    description:
+      - "With O(include_sla), whether V(veeam_sla.days) lists each UTC day of the window: V(date), V(percent)
+        (null outside the VM's span), V(covered_seconds) and V(span_seconds); otherwise V(veeam_sla.days) is null."
+      - Off by default because ansible-core copies and tags every value of every host var, and the days are one
+        entry per day of the window per VM; at 5,000 VMs and a 6-day window they cost more than the SLA itself
+        (C(benchmarks/window_judgements.py)). The C(veeam_em.core.replica_compliance) role's report draws them
+        from the same SLA (the P(veeam_em.core.replica_status#filter) filter gives them by default).
+      - Applied after the cache.
     type: bool
     default: false
   sla_target:
@@ -500,7 +511,8 @@ notes:
     O(backup_server_names) without wildcards (they are sent to Enterprise Manager), O(job_names),
     O(exclude_job_names), O(include_sessions) or O(include_backup_servers) makes a new read, as does
     turning O(include_sla) or O(include_anomalies) on or off (the summaries then keep each VM's history);
-    O(waivers), O(sla_target), O(anomaly_threshold) and O(anomaly_min_history) only judge and reuse the cache.
+    O(waivers), O(sla_target), O(include_sla_days), O(anomaly_threshold) and O(anomaly_min_history) only judge
+    and reuse the cache.
     A cache hit does not extend the cache's lifetime.
 """
 

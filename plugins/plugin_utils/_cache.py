@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._history import history_as_text
 from ansible_collections.veeam_em.core.plugins.plugin_utils._em_list import EmSource
 from ansible_collections.veeam_em.core.plugins.plugin_utils._fetch import EmPart
 from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import Settings
@@ -25,8 +26,8 @@ from ansible_collections.veeam_em.core.plugins.plugin_utils._settings import Set
 # 4: one document for one url and for several EMs (each EM's part, named or not); 5: each
 # part's not_judged (what its account could not have judged); 6: summaries with CDP evidence
 # and failover plan membership (issue 27); 7: summaries with evidence_times and runs (issue 28's
-# history, null unless kept).
-CACHE_FORMAT = 7
+# history, null unless kept); 8: each run a row, not a mapping (_anomalies.RUN_FIELDS).
+CACHE_FORMAT = 8
 
 
 def cache_fingerprint(settings: Settings, sources: Sequence[EmSource]) -> str:
@@ -75,5 +76,6 @@ def update_cached_parts(cache: MutableMapping[str, Any], key: str, fingerprint: 
                         fetched_at: str) -> None:
     """Write the entry; the caller does so only after every EM answered (a partial read is never cached)."""
     cache[key] = {"format": CACHE_FORMAT, "fetched_at": fetched_at, "fingerprint": fingerprint,
-                  "enterprise_managers": [{"name": part.name, "vms": part.summaries, "backup_servers": part.servers,
-                                           "not_judged": part.not_judged} for part in parts]}
+                  "enterprise_managers": [{"name": part.name, "vms": [history_as_text(vm) for vm in part.summaries],
+                                           "backup_servers": part.servers, "not_judged": part.not_judged}
+                                          for part in parts]}

@@ -26,7 +26,7 @@ OpenClient = Callable[[EmSource], ContextManager[EmApi]]
 @dataclass(frozen=True)
 class EmPart:
     """What one EM contributes: its name (None for the EM of `url`), one summary per VM (VmFold's,
-    plain JSON data the cache keeps), its backup server records, and what its account could
+    which the cache keeps as JSON: _cache), its backup server records, and what its account could
     not have judged (_not_judged entries; kept here too, as an EM without a VM still says it)."""
 
     name: str | None

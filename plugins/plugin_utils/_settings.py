@@ -24,7 +24,8 @@ SETTINGS_OPTIONS = ("created_after", "vm_names", "exclude_vm_names", "job_names"
                     "backup_server_names", "exclude_backup_server_names", "rpo", "rpo_by_job", "fail_on",
                     "group_prefix", "include_backup_servers", "include_sessions", "rpo_basis", "include_unreplicated",
                     "require_coverage", "include_cdp", "include_failover_plans", "cdp_rpo_source",
-                    "waivers", "sla_target", "include_sla", "include_anomalies", "anomaly_threshold", "anomaly_min_history")
+                    "waivers", "sla_target", "include_sla", "include_sla_days", "include_anomalies", "anomaly_threshold",
+                    "anomaly_min_history")
 DEFAULT_GROUP_PREFIX = "veeam_"
 
 
@@ -89,8 +90,10 @@ def _moment_text(value: Any) -> str:
 
 def _window_options(options: Mapping[str, Any], created_after: datetime) -> dict[str, Any]:
     """read_criteria's judgements over the window and waivers: the window starts at created_after;
-    the SLA and the anomalies are off unless asked (the fold would keep every VM's history)."""
+    the SLA and the anomalies are off unless asked (the fold would keep every VM's history), and
+    the SLA's days too (ansible-core copies and tags each value of every host var)."""
     return {"window_start": created_after, "include_sla": bool(options.get("include_sla", False)),
+            "include_sla_days": bool(options.get("include_sla_days", False)),
             "include_anomalies": bool(options.get("include_anomalies", False)),
             "sla_target": options.get("sla_target"), "anomaly_threshold": options.get("anomaly_threshold"),
             "anomaly_min_history": options.get("anomaly_min_history"), "waivers": options.get("waivers") or None}

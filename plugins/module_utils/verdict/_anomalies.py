@@ -13,18 +13,23 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import deque
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from operator import itemgetter
+from typing import Any, Iterable, Mapping, Sequence
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
-# The finding of each measure, and the task session key it reads.
-MEASURES = (("duration_anomaly", "duration_seconds"), ("size_anomaly", "total_size"))
+# A run as the fold keeps it (_history.History.runs): these task session keys, in this order.
+RUN_FIELDS = ("creation_time", "id", "duration_seconds", "total_size")
+# The finding of each measure, and its place in a run.
+MEASURES = (("duration_anomaly", 2), ("size_anomaly", 3))
 MAD_TO_SIGMA = 1.4826
 MEDIAN_SHARE = 0.1
 # One second, one byte: the scale of a history of zeros.
 FLOOR = 1.0
+# The types of a measure's value: a run with anything else (None, or a bool) has none.
+NUMBERS = (int, float)
 
 
 def run_anomalies(runs: Iterable[Mapping[str, Any]], threshold: float = 5.0, min_history: int = 5,
@@ -37,11 +42,19 @@ def run_anomalies(runs: Iterable[Mapping[str, Any]], threshold: float = 5.0, min
     without the measure is neither judged nor history for it. Each anomaly: {kind,
     session_id, creation_time, value, median, usual_low, usual_high, score, history}.
     """
+    return row_anomalies([[run.get(key) for key in RUN_FIELDS] for run in runs], threshold, min_history, history)
+
+
+def row_anomalies(rows: Iterable[Sequence[Any]], threshold: float = 5.0, min_history: int = 5,
+                  history: int = 30) -> list[dict[str, Any]]:
+    """run_anomalies() of runs given as rows of RUN_FIELDS, as the fold keeps them: no dict
+    per run (a VM has one per successful session of the window) to build and read back."""
     _check_options(threshold, min_history, history)
-    ordered = sorted(_timed(runs), key=lambda pair: pair[0])
+    ordered = sorted(_timed(rows), key=itemgetter(0))
     found = []
-    for kind, key in MEASURES:
-        measured = [(moment, run, value) for moment, run in ordered if (value := _number(run.get(key))) is not None]
+    for kind, place in MEASURES:
+        measured = [(moment, row[1], value) for moment, row in ordered
+                    if isinstance(value := row[place], NUMBERS) and not isinstance(value, bool)]
         found.extend(_measure(kind, measured, threshold, min_history, history))
     found.sort(key=lambda anomaly: (anomaly["_moment"], anomaly["kind"]))
     for anomaly in found:
@@ -56,18 +69,21 @@ def anomaly_findings(anomalies: Iterable[Mapping[str, Any]], window_start: datet
                    if parse_record_time(anomaly["creation_time"]) >= window_start})
 
 
-def _measure(kind: str, measured: list[tuple[datetime, Mapping[str, Any], float]], threshold: float,
+def _measure(kind: str, measured: list[tuple[datetime, Any, float]], threshold: float,
              min_history: int, history: int) -> list[dict[str, Any]]:
-    """One measure over the runs that have it (time, run, value), oldest first: a sliding window
+    """One measure over the runs that have it (time, session id, value), oldest first: a sliding window
     of the last `history` values, kept sorted too so the median is one lookup."""
     recent: deque[float] = deque()
     ranked: list[float] = []
     found = []
-    for moment, run, value in measured:
-        if len(recent) >= min_history:
-            anomaly = _judge(value, ranked, threshold)
+    for moment, session_id, value in measured:
+        median = _median(ranked) if len(recent) >= min_history else None
+        # Most runs are usual: within the range even at the smallest scale (the share of the
+        # median), which the MAD can only widen, so they are passed before the MAD is computed.
+        if median is not None and abs(value - median) > threshold * max(MEDIAN_SHARE * median, FLOOR):
+            anomaly = _judge(value, median, ranked, threshold)
             if anomaly is not None:
-                found.append({"kind": kind, "session_id": run.get("id"), "creation_time": iso(moment),
+                found.append({"kind": kind, "session_id": session_id, "creation_time": iso(moment),
                               "value": value, **anomaly, "history": len(recent), "_moment": moment})
         recent.append(value)
         insort(ranked, value)
@@ -76,13 +92,10 @@ def _measure(kind: str, measured: list[tuple[datetime, Mapping[str, Any], float]
     return found
 
 
-def _judge(value: float, ranked: list[float], threshold: float) -> dict[str, Any] | None:
-    """The anomaly keys of `value` against the sorted history, or None when it is usual."""
-    median = _median(ranked)
+def _judge(value: float, median: float, ranked: list[float], threshold: float) -> dict[str, Any] | None:
+    """The anomaly keys of `value` against the sorted history and its median, or None when it is usual."""
     distance = abs(value - median)
     least = max(MEDIAN_SHARE * median, FLOOR)
-    if distance <= threshold * least:
-        return None  # within the range even at the smallest scale: the MAD cannot change that
     scale = max(MAD_TO_SIGMA * _median(sorted(abs(seen - median) for seen in ranked)), least)
     score = distance / scale
     if score <= threshold:
@@ -96,21 +109,9 @@ def _median(ranked: list[float]) -> float:
     return float(ranked[middle]) if len(ranked) % 2 else (ranked[middle - 1] + ranked[middle]) / 2.0
 
 
-def _number(value: Any) -> float | None:
-    """A measure's value, or None when the run has none (a bool is not a number here)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return value
-
-
-def _timed(runs: Iterable[Mapping[str, Any]]) -> list[tuple[datetime, Mapping[str, Any]]]:
-    """(creation time, run) for the runs that have a creation time."""
-    timed = []
-    for run in runs:
-        moment = parse_record_time(run.get("creation_time"))
-        if moment is not None:
-            timed.append((moment, run))
-    return timed
+def _timed(rows: Iterable[Sequence[Any]]) -> list[tuple[datetime, Sequence[Any]]]:
+    """(creation time, row) for the runs that have a creation time (a datetime, or ISO text from a cache)."""
+    return [(moment, row) for row in rows if (moment := parse_record_time(row[0])) is not None]
 
 
 def _check_options(threshold: float, min_history: int, history: int) -> None:

@@ -45,12 +45,14 @@ class Criteria:
 def read_criteria(rpo: Any = None, rpo_by_job: Any = None, fail_on: Any = None, rpo_basis: Any = None,
                   cdp_rpo_source: Any = None, *, window_start: datetime | None = None, include_sla: Any = True,
                   include_anomalies: Any = True, sla_target: Any = None, anomaly_threshold: Any = None,
-                  anomaly_min_history: Any = None, waivers: Any = None, em: str | None = None) -> Criteria:
+                  anomaly_min_history: Any = None, waivers: Any = None, em: str | None = None,
+                  include_sla_days: Any = True) -> Criteria:
     """Criteria from option values as users give them; ConfigurationError naming the bad option.
     `waivers` is the path of a waivers file (_waiver_file; None: none), read here, before
     anything is read from EM."""
     threshold, min_history = read_anomaly_options(anomaly_threshold, anomaly_min_history)
     period = PeriodCriteria(include_sla=_flag(include_sla, "include_sla"),
+                            include_sla_days=_flag(include_sla_days, "include_sla_days"),
                             include_anomalies=_flag(include_anomalies, "include_anomalies"),
                             window_start=window_start, sla_target=read_sla_target(sla_target),
                             anomaly_threshold=threshold, anomaly_min_history=min_history)

@@ -76,7 +76,8 @@ class VmFold:
                   not_judged: Iterable[Mapping[str, Any]] = (),
                   cdp_policies: Iterable[Mapping[str, Any]] | None = None,
                   failover_plans: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
-        """One summary per (backup server, VM), plain JSON data; with `jobs` (replication job
+        """One summary per (backup server, VM), plain JSON data but for a kept history's
+        datetimes (_history.history_as_text gives its JSON); with `jobs` (replication job
         records; None: not read) coverage added from the jobs the selection keeps.
 
         `includes` maps a job id to the objects it includes; by default each job's own

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A VM judged over its window, not only now: its SLA over the window (_sla) and the runs
 that look wrong (_anomalies), from the evidence times and runs the one fold kept (_history,
-and the CDP sessions of _cdp). Pure functions over plain JSON data, no I/O.
+and the CDP sessions of _cdp), as the fold made them (datetimes) or a cache kept them (ISO
+text). Pure functions, no I/O.
 """
 from __future__ import annotations
 
@@ -13,17 +14,19 @@ from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
-from ansible_collections.veeam_em.core.plugins.module_utils.verdict._anomalies import run_anomalies
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict._anomalies import row_anomalies
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._sla import vm_sla, with_target
 
 
 @dataclass(frozen=True)
 class PeriodCriteria:
     """What a VM's window is judged on: whether the SLA and the anomalies are computed (both on
-    by default, so the reports show them; the bench measures them off), the window's start
+    by default, so the reports show them; the bench measures them off), whether the SLA has its
+    days (the reports' strips; the inventory leaves them out unless asked), the window's start
     (None: each VM's first session or evidence), the SLA target in percent, and the anomaly rule."""
 
     include_sla: bool = True
+    include_sla_days: bool = True
     include_anomalies: bool = True
     window_start: datetime | None = None
     sla_target: float | None = None
@@ -60,10 +63,10 @@ def period_facts(summary: Mapping[str, Any], status: Mapping[str, Any], now: dat
         seen_from = _first_seen(summary)
         start = criteria.window_start or min([*evidence, *(low for low, _high in spans), *seen_from], default=now)
         facts["sla"] = with_target(vm_sla(evidence, min(start, now), now, status["rpo_seconds"], spans,
-                                          min(seen_from, default=None)),
+                                          min(seen_from, default=None), criteria.include_sla_days),
                                    criteria.sla_target)
     if criteria.include_anomalies:
-        found = run_anomalies(summary.get("runs") or (), criteria.anomaly_threshold, criteria.anomaly_min_history)
+        found = row_anomalies(summary.get("runs") or (), criteria.anomaly_threshold, criteria.anomaly_min_history)
         # A run before the window served only as history.
         facts["anomalies"] = [anomaly for anomaly in found if criteria.window_start is None
                               or parse_record_time(anomaly["creation_time"]) >= criteria.window_start]

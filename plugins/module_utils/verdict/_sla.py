@@ -30,7 +30,7 @@ Interval = tuple[int, int]
 def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
            rpo_seconds: float | timedelta | None,
            spans: Iterable[tuple[datetime, datetime]] = (),
-           seen_from: datetime | None = None) -> dict[str, Any] | None:
+           seen_from: datetime | None = None, with_days: bool = True) -> dict[str, Any] | None:
     """The SLA of one VM over [window_start, now] (aware datetimes), None without an RPO
     (seconds, or the timedelta _rpo.read_rpo gives).
 
@@ -41,7 +41,8 @@ def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
     result, when known; the span starts there when that is before the first evidence (bounded
     by the window). Returns {percent, covered_seconds,
     span_seconds, start, end, gaps: [{start, end, seconds}], days: [{date, percent,
-    covered_seconds, span_seconds}]}; a day outside the span has percent None.
+    covered_seconds, span_seconds}]}; a day outside the span has percent None. `with_days`
+    False leaves the days out (None), for a surface that does not show them.
     """
     if isinstance(rpo_seconds, timedelta):
         rpo_seconds = rpo_seconds.total_seconds()
@@ -65,7 +66,7 @@ def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
         "covered_seconds": covered_total / SECOND, "span_seconds": span / SECOND,
         "start": _text(start), "end": _text(end),
         "gaps": _gaps(covered, start, end),
-        "days": _days(covered, window, start, end),
+        "days": _days(covered, window, start, end) if with_days else None,
     }
 
 
@@ -74,7 +75,8 @@ def aggregate_sla(slas: Iterable[Mapping[str, Any] | None]) -> dict[str, Any]:
 
     Time-weighted: covered seconds over span seconds, summed over the VMs (None entries, VMs
     without an RPO, are left out), per day the same way. percent is None for a group without
-    VMs; a group whose spans are all empty takes its lowest VM share.
+    VMs; a group whose spans are all empty takes its lowest VM share. VMs measured without
+    their days (vm_sla with_days False) add none.
     """
     measured = [sla for sla in slas if sla is not None]
     covered = sum(sla["covered_seconds"] for sla in measured)
@@ -189,7 +191,7 @@ def _summed_days(slas: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Per date, covered over span summed over the VMs whose span has time that day."""
     totals: dict[str, list[float]] = {}
     for sla in slas:
-        for day in sla["days"]:
+        for day in sla["days"] or ():
             total = totals.setdefault(day["date"], [0.0, 0.0])
             total[0] += day["covered_seconds"]
             total[1] += day["span_seconds"]

@@ -146,8 +146,8 @@ class StatusBuilder:
     def summaries(self) -> list[dict[str, Any]]:
         """One summary per (backup server, VM), in status order: what the sessions say, not how old it is.
 
-        Nothing in it depends on the moment of asking, and it is plain JSON data, so a
-        cache can keep it (one per VM, however many sessions) and status_from_summary
+        Nothing in it depends on the moment of asking, and it is plain JSON data (but for a
+        kept history's datetimes: _history.history_as_text), so a cache can keep it (one per VM, however many sessions) and status_from_summary
         ages it later.
         """
         # A VM with points but no session in the window is still a replicated VM.
@@ -165,8 +165,8 @@ class StatusBuilder:
         history = (self._folds.get(key) or _Fold(history=History())).history
         kept = self.keep_history and history is not None
         summary["evidence_times"] = evidence_times(points.times if self.points_read else None, history) if kept else None
-        summary["runs"] = history.runs_data() if kept else None
-        summary["first_seen_time"] = iso(history.first_seen) if kept else None
+        summary["runs"] = history.ordered_runs() if kept else None
+        summary["first_seen_time"] = history.first_seen if kept else None
         return summary
 
 
@@ -265,7 +265,8 @@ def _session_summary(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _with_text_times(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The record with datetime times as ISO text: summaries are plain JSON data (the cache keeps them).
+    """The record with datetime times as ISO text: summaries are plain JSON data (the cache keeps them;
+    only a kept history's many times stay datetimes, _history).
 
     Records from the inventory carry datetimes (turned into text here, once per kept
     session); records from the module already carry text, kept as the caller spelt it.

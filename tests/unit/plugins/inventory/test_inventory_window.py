@@ -29,6 +29,7 @@ from ansible.plugins.loader import inventory_loader
 from ansible_collections.veeam_em.core.tests.em_simulator import EmSimulator, SimulatorConfig
 from ansible_collections.veeam_em.core.tests.em_simulator.fixture_file import dataset_from_dict
 from ansible_collections.veeam_em.core.tests.unit.plugins.inventory.test_inventory_replicas import FQCN, S1, Run, _guid
+from ansible_collections.veeam_em.core.tests.unit.plugins.inventory.test_inventory_replicas import cache_files, cached_part
 from ansible_collections.veeam_em.core.tests.unit.plugins.inventory.test_inventory_replicas import hosts, hostvars
 from ansible_collections.veeam_em.core.tests.unit.plugins.inventory.test_inventory_replicas import requests_made, run_on
 
@@ -129,6 +130,19 @@ def test_sla_over_the_window_and_below_the_target(run):
     assert hostvars(inventory, "web01")["veeam_sla"]["percent"] == 100.0
     assert hosts(inventory, "veeam_finding_sla_below_target") == ["db01", "mail01"]
     assert "sla_below_target" in hostvars(inventory, "db01")["veeam_findings"]
+    assert db01["days"] is None, "include_sla_days is off by default"
+
+
+def test_the_days_of_the_sla_when_asked(run):
+    # db01 over the window 19th 12:00 to 20th 12:00: on the 19th its span is 12 h, covered 12:00-18:00
+    # (6 h, 50%); on the 20th 12 h, covered 00:00-06:00 (6 h, 50%). mail01 is measured from 14:00 on the
+    # 19th: 10 h of span, covered 14:00-20:00 (6 h, 60%); on the 20th covered 02:00-08:00 (50%).
+    inventory, _warnings = inventory_at_now(run, include_sla=True, include_sla_days=True)
+    day = (lambda entry: (entry["date"], entry["percent"], entry["covered_seconds"], entry["span_seconds"]))
+    assert [day(entry) for entry in hostvars(inventory, "db01")["veeam_sla"]["days"]] == [
+        ("2026-11-19", 50.0, 6 * 3600, 12 * 3600), ("2026-11-20", 50.0, 6 * 3600, 12 * 3600)]
+    assert [day(entry) for entry in hostvars(inventory, "mail01")["veeam_sla"]["days"]] == [
+        ("2026-11-19", 60.0, 6 * 3600, 10 * 3600), ("2026-11-20", 50.0, 6 * 3600, 12 * 3600)]
 
 
 def test_each_anomaly_with_its_usual_range(run):
@@ -144,6 +158,27 @@ def test_each_anomaly_with_its_usual_range(run):
     assert hosts(inventory, "veeam_finding_duration_anomaly") == ["app01"]
     assert "web01" not in hosts(inventory, "veeam_failing"), "anomalies warn; not in the default fail_on"
     assert hostvars(inventory, "web01")["veeam_sla"] is None, "include_sla is off"
+
+
+def test_the_cache_keeps_the_history_as_text_and_a_hit_judges_the_same(run):
+    # The fold keeps the history's times as datetimes; the cache must write them as JSON text,
+    # and a hit must judge that text as the miss judged the datetimes.
+    cache = {"cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(run.tmp_path / "cache"),
+             "cache_timeout": 3600, "include_sla": True, "sla_target": 90, "include_anomalies": True}
+    missed, _warnings = inventory_at_now(run, **cache)
+    [cache_file] = cache_files(run)
+    db01 = next(vm for vm in cached_part(cache_file)["vms"] if vm["vm_name"] == "db01")
+    assert db01["evidence_times"] == ["2026-11-19T12:00:00Z", "2026-11-20T00:00:00Z"]
+    assert db01["first_seen_time"] == "2026-11-19T12:00:00Z"
+    assert [row[0] for row in db01["runs"]] == db01["evidence_times"], "each run a row, its creation time first"
+    run.simulator.reset_stats()
+    hit, _warnings = inventory_at_now(run, **cache)
+    assert requests_made(run.simulator) == {}, "the second run is a cache hit"
+    for host in RUNS:
+        for key in ("veeam_sla", "veeam_anomalies", "veeam_findings"):
+            assert hostvars(hit, host)[key] == hostvars(missed, host)[key], (host, key)
+    assert hostvars(hit, "db01")["veeam_sla"]["percent"] == 50.0
+    assert [found["kind"] for found in hostvars(hit, "web01")["veeam_anomalies"]] == ["size_anomaly"]
 
 
 def test_a_waived_breach_stays_listed_but_does_not_fail(run):
