@@ -74,20 +74,21 @@ def _measure(kind: str, measured: list[tuple[datetime, Any, float]], threshold: 
     """One measure over the runs that have it (time, session id, value), oldest first: a sliding window
     of the last `history` values, kept sorted too so the median is one lookup."""
     recent: deque[float] = deque()
-    ranked: list[float] = []
+    ranked: list[float] = []  # the same values as recent, sorted
     found = []
     for moment, session_id, value in measured:
-        median = _median(ranked) if len(recent) >= min_history else None
-        # Most runs are usual: within the range even at the smallest scale (the share of the
-        # median), which the MAD can only widen, so they are passed before the MAD is computed.
-        if median is not None and abs(value - median) > threshold * max(MEDIAN_SHARE * median, FLOOR):
-            anomaly = _judge(value, median, ranked, threshold)
-            if anomaly is not None:
-                found.append({"kind": kind, "session_id": session_id, "creation_time": iso(moment),
-                              "value": value, **anomaly, "history": len(recent), "_moment": moment})
+        if len(ranked) >= min_history:
+            median = _median(ranked)
+            # Most runs are usual: within the range even at the smallest scale (the share of the
+            # median), which the MAD can only widen, so they are passed before the MAD is computed.
+            if abs(value - median) > threshold * max(MEDIAN_SHARE * median, FLOOR):
+                anomaly = _judge(value, median, ranked, threshold)
+                if anomaly is not None:
+                    found.append({"kind": kind, "session_id": session_id, "creation_time": iso(moment),
+                                  "value": value, **anomaly, "history": len(ranked), "_moment": moment})
         recent.append(value)
         insort(ranked, value)
-        if len(recent) > history:
+        if len(ranked) > history:
             del ranked[bisect_left(ranked, recent.popleft())]
     return found
 
