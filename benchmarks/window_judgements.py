@@ -14,8 +14,9 @@ Two paths, each in alternating rounds so a busy machine slows on and off alike:
   include_anomalies true (and sla_target 99) against its defaults (both false).
 
 Each gives the medians, `on_over_off` (issue 28's target: at most 1.1) and the median of each
-round's own ratio, `round_ratio_median`; the inventory also for the plugin's own part (ansible-core
-parsing the source). Prints one JSON object.
+round's own ratio, `round_ratio_median`; the inventory also for its CPU seconds (`cpu_`: user and
+system time of ansible-inventory, which a shared machine's other work does not lengthen as it does
+the wall time) and for the plugin's own part (ansible-core parsing the source). Prints one JSON object.
 """
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ def inventory_rounds(simulator: SimulatorProcess, rounds: int, days: int) -> dic
     """Wall and plugin seconds of ansible-inventory --list with the window's judgements on and off."""
     collection = BenchCollection(simulator.workdir, simulator.url, simulator.ca_path)
     seconds: dict[str, list[float]] = {"on": [], "off": []}
+    cpu: dict[str, list[float]] = {"on": [], "off": []}
     parse: dict[str, list[float]] = {"on": [], "off": []}
     for _round in range(rounds):
         for name, extra in (("on", INVENTORY_ON), ("off", ())):
@@ -84,8 +86,10 @@ def inventory_rounds(simulator: SimulatorProcess, rounds: int, days: int) -> dic
             child, hosts = collection.inventory(days, extra=extra)
             check(child, f"ansible-inventory --list (SLA and anomalies {name})")
             seconds[name].append(round(child.seconds, 2))
+            cpu[name].append(round(child.cpu_seconds, 2))
             parse[name].append(child.phases["parse"])
-    return {"hosts": hosts, "seconds": seconds, **ratios(seconds), "plugin_parse_seconds": parse,
+    return {"hosts": hosts, "seconds": seconds, **ratios(seconds), "cpu_seconds": cpu,
+            **{f"cpu_{key}": value for key, value in ratios(cpu).items()}, "plugin_parse_seconds": parse,
             **{f"plugin_{key}": value for key, value in ratios(parse).items()}}
 
 

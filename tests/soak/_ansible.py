@@ -1,6 +1,6 @@
 """Ansible commands run as child processes against a throwaway collections path, for the
-soaks and the benchmarks: each run's wall time and peak RSS (os.wait4: the largest process
-of its tree) are measured."""
+soaks and the benchmarks: each run's wall time, CPU time and peak RSS (os.wait4: the largest
+process of its tree) are measured."""
 from __future__ import annotations
 
 import os
@@ -22,6 +22,9 @@ class Child:
     stdout: str
     stderr: str
     phases: dict[str, float] = field(default_factory=dict)
+    # User plus system CPU seconds of the process tree (os.wait4): unlike the wall time, not
+    # lengthened while a busy shared machine runs something else.
+    cpu_seconds: float = 0.0
 
 
 class Collection:
@@ -59,4 +62,5 @@ class Collection:
             seconds = time.perf_counter() - started
             process.returncode = os.waitstatus_to_exitcode(status)
         with open(out_path, encoding="utf-8") as out, open(err_path, encoding="utf-8") as err:
-            return Child(seconds, usage.ru_maxrss / 1024, process.returncode, out.read(), err.read())
+            return Child(seconds, usage.ru_maxrss / 1024, process.returncode, out.read(), err.read(),
+                         cpu_seconds=usage.ru_utime + usage.ru_stime)

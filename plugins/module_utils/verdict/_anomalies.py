@@ -53,9 +53,7 @@ def row_anomalies(rows: Iterable[Sequence[Any]], threshold: float = 5.0, min_his
     ordered = sorted(_timed(rows), key=itemgetter(0))
     found = []
     for kind, place in MEASURES:
-        measured = [(moment, row[1], value) for moment, row in ordered
-                    if isinstance(value := row[place], NUMBERS) and not isinstance(value, bool)]
-        found.extend(_measure(kind, measured, threshold, min_history, history))
+        found.extend(_measure(kind, ordered, place, threshold, min_history, history))
     found.sort(key=lambda anomaly: (anomaly["_moment"], anomaly["kind"]))
     for anomaly in found:
         del anomaly["_moment"]
@@ -69,14 +67,17 @@ def anomaly_findings(anomalies: Iterable[Mapping[str, Any]], window_start: datet
                    if parse_record_time(anomaly["creation_time"]) >= window_start})
 
 
-def _measure(kind: str, measured: list[tuple[datetime, Any, float]], threshold: float,
+def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: float,
              min_history: int, history: int) -> list[dict[str, Any]]:
-    """One measure over the runs that have it (time, session id, value), oldest first: a sliding window
-    of the last `history` values, kept sorted too so the median is one lookup."""
+    """One measure (the run field at `place`) over the runs oldest first, a run without it
+    skipped: a sliding window of the last `history` values, kept sorted too so the median is one lookup."""
     recent: deque[float] = deque()
     ranked: list[float] = []  # the same values as recent, sorted
     found = []
-    for moment, session_id, value in measured:
+    for row in ordered:
+        value = row[place]
+        if not isinstance(value, NUMBERS) or isinstance(value, bool):
+            continue
         if len(ranked) >= min_history:
             median = _median(ranked)
             # Most runs are usual: within the range even at the smallest scale (the share of the
@@ -84,8 +85,8 @@ def _measure(kind: str, measured: list[tuple[datetime, Any, float]], threshold: 
             if abs(value - median) > threshold * max(MEDIAN_SHARE * median, FLOOR):
                 anomaly = _judge(value, median, ranked, threshold)
                 if anomaly is not None:
-                    found.append({"kind": kind, "session_id": session_id, "creation_time": iso(moment),
-                                  "value": value, **anomaly, "history": len(ranked), "_moment": moment})
+                    found.append({"kind": kind, "session_id": row[1], "creation_time": iso(row[0]),
+                                  "value": value, **anomaly, "history": len(ranked), "_moment": row[0]})
         recent.append(value)
         insort(ranked, value)
         if len(ranked) > history:
@@ -110,9 +111,10 @@ def _median(ranked: list[float]) -> float:
     return float(ranked[middle]) if len(ranked) % 2 else (ranked[middle - 1] + ranked[middle]) / 2.0
 
 
-def _timed(rows: Iterable[Sequence[Any]]) -> list[tuple[datetime, Sequence[Any]]]:
-    """(creation time, row) for the runs that have a creation time (a datetime, or ISO text from a cache)."""
-    return [(moment, row) for row in rows if (moment := parse_record_time(row[0])) is not None]
+def _timed(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+    """The rows that have a creation time, each with it as a datetime (a cache keeps ISO text)."""
+    return [row if isinstance(row[0], datetime) else (parse_record_time(row[0]), *row[1:])
+            for row in rows if row[0] is not None]
 
 
 def _check_options(threshold: float, min_history: int, history: int) -> None:

@@ -52,12 +52,13 @@ def evidence_times(point_times: Iterable[datetime] | None, history: History) -> 
     new backup point and ends Warning ("How Replica from Backup Works", Veeam's user guide), so
     there a session's time says less than the point.
     """
-    successes = {run[0] for run in history.runs}
     if point_times is None:
-        return sorted(successes)
+        return sorted({run[0] for run in history.runs})
     points = sorted(set(point_times))
-    pruned = {moment for moment in successes if points and moment < points[0]}
-    return sorted(pruned.union(points))
+    if not points:
+        return points  # points read, none kept: the sessions prove no point
+    pruned = {run[0] for run in history.runs if run[0] < points[0]}
+    return sorted(pruned.union(points)) if pruned else points
 
 
 def history_as_text(summary: MutableMapping[str, Any]) -> MutableMapping[str, Any]:

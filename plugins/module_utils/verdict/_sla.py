@@ -53,7 +53,8 @@ def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
         raise ConfigurationError(f"the SLA window starts at {_text(window)}, after its end {_text(end)}: "
                                  "give a window start before now")
     rpo = round(rpo_seconds * SECOND)
-    intervals = sorted([(moment, moment + rpo) for moment in map(_micro, evidence) if moment <= end]
+    # _micro written out: a VM has one evidence time per run or point of the window.
+    intervals = sorted([(moment, moment + rpo) for each in evidence if (moment := (each - EPOCH) // MICROSECOND) <= end]
                        + [(_micro(low), _micro(high) + rpo) for low, high in spans if _micro(low) <= end])
     times = [low for low, _high in intervals]
     start = max(window, _first_seen(times, seen_from, end))
