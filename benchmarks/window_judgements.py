@@ -11,7 +11,8 @@ Two paths, each in alternating rounds so a busy machine slows on and off alike:
   session record, read once through the client, with a 24-hour RPO and a 99% SLA target, with
   include_sla and include_anomalies true against both false (in this process; no EM time);
 - `inventory`: `ansible-inventory --list` of the replicas inventory (rpo 24h) with include_sla and
-  include_anomalies true (and sla_target 99) against its defaults (both false).
+  include_anomalies true (and sla_target 99) against its defaults (both false); with --with-days
+  also with include_sla_days true (`days_on_over_off`: each VM's SLA per day in its host vars).
 
 Each gives the medians, `on_over_off` (issue 28's target: at most 1.1) and the median of each
 round's own ratio, `round_ratio_median`; the inventory also for its CPU seconds (`cpu_`: user and
@@ -50,6 +51,8 @@ def window_days(sessions: int) -> int:
 
 
 INVENTORY_ON = ("include_sla: true", "include_anomalies: true", "sla_target: 99")
+# The same with each VM's SLA per day in its host vars (off by default: ansible-core's cost per value).
+INVENTORY_DAYS = INVENTORY_ON + ("include_sla_days: true",)
 
 
 def read_records(simulator: SimulatorProcess) -> list[dict[str, Any]]:
@@ -74,23 +77,29 @@ def filter_rounds(records: list[dict[str, Any]], rounds: int, days: int) -> dict
     return seconds
 
 
-def inventory_rounds(simulator: SimulatorProcess, rounds: int, days: int) -> dict[str, Any]:
-    """Wall and plugin seconds of ansible-inventory --list with the window's judgements on and off."""
+def inventory_rounds(simulator: SimulatorProcess, rounds: int, days: int, with_days: bool) -> dict[str, Any]:
+    """Wall, CPU and plugin seconds of ansible-inventory --list with the window's judgements on
+    and off; with `with_days` also on with include_sla_days (`days_`: its ratios to off)."""
     collection = BenchCollection(simulator.workdir, simulator.url, simulator.ca_path)
-    seconds: dict[str, list[float]] = {"on": [], "off": []}
-    cpu: dict[str, list[float]] = {"on": [], "off": []}
-    parse: dict[str, list[float]] = {"on": [], "off": []}
+    variants = (("on", INVENTORY_ON), ("off", ())) + ((("days", INVENTORY_DAYS),) if with_days else ())
+    seconds: dict[str, list[float]] = {name: [] for name, _extra in variants}
+    cpu: dict[str, list[float]] = {name: [] for name, _extra in variants}
+    parse: dict[str, list[float]] = {name: [] for name, _extra in variants}
     for _round in range(rounds):
-        for name, extra in (("on", INVENTORY_ON), ("off", ())):
+        for name, extra in variants:
             simulator.reset()
             child, hosts = collection.inventory(days, extra=extra)
             check(child, f"ansible-inventory --list (SLA and anomalies {name})")
             seconds[name].append(round(child.seconds, 2))
             cpu[name].append(round(child.cpu_seconds, 2))
             parse[name].append(child.phases["parse"])
-    return {"hosts": hosts, "seconds": seconds, **ratios(seconds), "cpu_seconds": cpu,
-            **{f"cpu_{key}": value for key, value in ratios(cpu).items()}, "plugin_parse_seconds": parse,
-            **{f"plugin_{key}": value for key, value in ratios(parse).items()}}
+    result = {"hosts": hosts, "seconds": seconds, **ratios(seconds), "cpu_seconds": cpu,
+              **{f"cpu_{key}": value for key, value in ratios(cpu).items()}, "plugin_parse_seconds": parse,
+              **{f"plugin_{key}": value for key, value in ratios(parse).items()}}
+    if with_days:
+        result.update({f"days_{key}": value for key, value in ratios({"on": seconds["days"], "off": seconds["off"]}).items()
+                       if key in ("on_over_off", "round_ratio_median")})
+    return result
 
 
 def main() -> None:
@@ -99,12 +108,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--inventory-rounds", type=int, help="rounds of the inventory path (default: --rounds)")
     parser.add_argument("--skip-inventory", action="store_true", help="measure the filter path only")
+    parser.add_argument("--with-days", action="store_true", help="measure the inventory with include_sla_days too")
     args = parser.parse_args()
     with SimulatorProcess(*estate_args(args.sessions), *PROTECTION_ARGS, *WINDOW_ARGS) as simulator:
         records = read_records(simulator)
         days = window_days(args.sessions)
         filtered = filter_rounds(records, args.rounds, days)
-        inventory = None if args.skip_inventory else inventory_rounds(simulator, args.inventory_rounds or args.rounds, days)
+        inventory = None if args.skip_inventory else inventory_rounds(
+            simulator, args.inventory_rounds or args.rounds, days, args.with_days)
         estate = {"task_sessions": simulator.task_sessions}
     print(json.dumps({"estate": estate, "window_days": days, "records": len(records),
                       "filter": {"seconds": filtered, **ratios(filtered)}, "inventory": inventory}))
