@@ -175,6 +175,17 @@ def test_a_group_weighs_its_vms_by_their_spans_per_day_too():
         {"date": "2026-12-02", "percent": 20.0, "covered_seconds": 6 * HOUR, "span_seconds": 30 * HOUR}]  # 0+6 / 24+6
 
 
+def test_without_days_the_sla_is_the_same_and_a_group_sums_no_days():
+    # The inventory leaves each VM's days out unless include_sla_days: the share, spans and gaps
+    # are those of the same case with days (db01 above: 18 of 48 h, one gap 18:00 1 Dec to 3 Dec).
+    with_days = vm_sla([at(1), at(1, 6), at(1, 12)], at(1), at(3), 6 * HOUR)
+    without = vm_sla([at(1), at(1, 6), at(1, 12)], at(1), at(3), 6 * HOUR, with_days=False)
+    assert without == {**with_days, "days": None}
+    assert without["gaps"] == [gap("2026-12-01T18:00:00Z", "2026-12-03T00:00:00Z", 30 * HOUR)]
+    group = aggregate_sla([without])
+    assert (group["percent"], group["vms"], group["days"]) == (37.5, 1, [])
+
+
 def test_a_group_without_vms_has_no_share():
     assert aggregate_sla([None]) == {"percent": None, "covered_seconds": 0, "span_seconds": 0, "vms": 0, "days": []}
 
