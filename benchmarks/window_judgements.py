@@ -96,8 +96,8 @@ def inventory_rounds(simulator: SimulatorProcess, rounds: int, days: int, with_d
     result = {"hosts": hosts, "seconds": seconds, **ratios(seconds), "cpu_seconds": cpu,
               **{f"cpu_{key}": value for key, value in ratios(cpu).items()}, "plugin_parse_seconds": parse,
               **{f"plugin_{key}": value for key, value in ratios(parse).items()}}
-    if with_days:
-        result.update({f"days_{key}": value for key, value in ratios({"on": seconds["days"], "off": seconds["off"]}).items()
+    for prefix, runs in (("days_", seconds), ("days_cpu_", cpu)) if with_days else ():
+        result.update({f"{prefix}{key}": value for key, value in ratios({"on": runs["days"], "off": runs["off"]}).items()
                        if key in ("on_over_off", "round_ratio_median")})
     return result
 

@@ -439,8 +439,8 @@ options:
         (null outside the VM's span), V(covered_seconds) and V(span_seconds); otherwise V(veeam_sla.days) is null."
       - Off by default because ansible-core copies and tags every value of every host var, and the days are one
         entry per day of the window per VM; at 5,000 VMs and a 6-day window they cost more than the SLA itself
-        (C(benchmarks/window_judgements.py)). The C(veeam_em.core.replica_compliance) role's report draws them
-        from the same SLA (the P(veeam_em.core.replica_status#filter) filter gives them by default).
+        (C(benchmarks/window_judgements.py)). The C(veeam_em.core.replica_compliance) role's reports compute them
+        through the P(veeam_em.core.replica_status#filter) filter, which always includes them.
       - Applied after the cache.
     type: bool
     default: false

@@ -23,7 +23,8 @@ PLUGIN_LINE = re.compile(r"""^plugin:\s*(["']?)veeam_em\.core\.replicas\1\s*(#.*
 # The plugin's own yes/no and number options (the connection options are the options table's:
 # _em_list reads them), checked before ansible-core's own conversion.
 BOOLEAN_OPTIONS = ("include_backup_servers", "include_sessions", "cache", "strict", "use_extra_vars",
-                   "leading_separator", "include_unreplicated", "require_coverage")
+                   "leading_separator", "include_unreplicated", "require_coverage", "include_cdp",
+                   "include_failover_plans", "include_sla", "include_sla_days", "include_anomalies")
 NUMBER_OPTIONS: dict[str, tuple[type, str]] = {"em_concurrency": (int, "a whole number")}
 
 

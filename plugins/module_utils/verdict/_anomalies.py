@@ -82,8 +82,9 @@ def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: flo
             median = _median(ranked)
             # Most runs are usual: within the range even at the smallest scale (the share of the
             # median), which the MAD can only widen, so they are passed before the MAD is computed.
-            if abs(value - median) > threshold * max(MEDIAN_SHARE * median, FLOOR):
-                anomaly = _judge(value, median, ranked, threshold)
+            least = max(MEDIAN_SHARE * median, FLOOR)
+            if abs(value - median) > threshold * least:
+                anomaly = _judge(value, median, least, ranked, threshold)
                 if anomaly is not None:
                     found.append({"kind": kind, "session_id": row[1], "creation_time": iso(row[0]),
                                   "value": value, **anomaly, "history": len(ranked), "_moment": row[0]})
@@ -94,10 +95,10 @@ def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: flo
     return found
 
 
-def _judge(value: float, median: float, ranked: list[float], threshold: float) -> dict[str, Any] | None:
-    """The anomaly keys of `value` against the sorted history and its median, or None when it is usual."""
+def _judge(value: float, median: float, least: float, ranked: list[float], threshold: float) -> dict[str, Any] | None:
+    """The anomaly keys of `value` against the sorted history, its median and the least scale
+    (the share of the median, or the floor), or None when it is usual."""
     distance = abs(value - median)
-    least = max(MEDIAN_SHARE * median, FLOOR)
     scale = max(MAD_TO_SIGMA * _median(sorted(abs(seen - median) for seen in ranked)), least)
     score = distance / scale
     if score <= threshold:

@@ -7,7 +7,7 @@ A VM both replicated and CDP-protected is one summary with both kinds of evidenc
 whose job is its policy (so rpo_by_job, the job groups and the reports' job column name the
 policy) and whose schedule is the policy's. A VM a policy includes with no CDP session in the
 window is never replicated, as an object a replication job includes is. Pure functions over
-plain JSON data, no I/O.
+plain data (JSON but for a kept history's datetimes, _history), no I/O.
 """
 from __future__ import annotations
 

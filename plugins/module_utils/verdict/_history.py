@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
-from typing import Any, Iterable, Mapping, MutableMapping
+from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
@@ -61,7 +61,7 @@ def evidence_times(point_times: Iterable[datetime] | None, history: History) -> 
     return sorted(pruned.union(points)) if pruned else points
 
 
-def history_as_text(summary: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+def history_as_text(summary: Mapping[str, Any]) -> Mapping[str, Any]:
     """The summary as JSON data: its history's times (evidence_times, each run's creation_time,
     first_seen_time) as ISO 8601 text; the summary itself when it kept no history."""
     if summary.get("evidence_times") is None and summary.get("runs") is None:

@@ -63,7 +63,7 @@ def period_facts(summary: Mapping[str, Any], status: Mapping[str, Any], now: dat
         seen_from = _first_seen(summary)
         start = criteria.window_start or min([*evidence, *(low for low, _high in spans), *seen_from], default=now)
         facts["sla"] = with_target(vm_sla(evidence, min(start, now), now, status["rpo_seconds"], spans,
-                                          min(seen_from, default=None), criteria.include_sla_days),
+                                          min(seen_from, default=None), with_days=criteria.include_sla_days),
                                    criteria.sla_target)
     if criteria.include_anomalies:
         found = row_anomalies(summary.get("runs") or (), criteria.anomaly_threshold, criteria.anomaly_min_history)

@@ -5,7 +5,8 @@
 Every summary says which plans hold its VM, and in which order (`failover_plans`, the
 inventory's veeam_failover_plans), and a VM a plan holds that has no evidence of any kind gets
 a summary of its own, never replicated: it is the VM that would fail the plan in a disaster,
-so it is never left out. Pure functions over plain JSON data, no I/O.
+so it is never left out. Pure functions over plain data (JSON but for a kept history's
+datetimes, _history), no I/O.
 """
 from __future__ import annotations
 

@@ -147,8 +147,8 @@ class StatusBuilder:
         """One summary per (backup server, VM), in status order: what the sessions say, not how old it is.
 
         Nothing in it depends on the moment of asking, and it is plain JSON data (but for a
-        kept history's datetimes: _history.history_as_text), so a cache can keep it (one per VM, however many sessions) and status_from_summary
-        ages it later.
+        kept history's datetimes: _history.history_as_text), so a cache can keep it (one per
+        VM, however many sessions) and status_from_summary ages it later.
         """
         # A VM with points but no session in the window is still a replicated VM.
         keys = list(self._folds) + [key for key in self._points if key not in self._folds]

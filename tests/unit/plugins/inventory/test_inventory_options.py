@@ -76,6 +76,11 @@ WRONG = [
     ({"rpo": 5}, "rpo", "5"),
     ({"cache": "sometimes"}, "cache", "sometimes"),
     ({"require_coverage": "if possible"}, "require_coverage", "must be true or false, not 'if possible'"),
+    ({"include_sla": "weekly"}, "include_sla", "must be true or false, not 'weekly'"),
+    ({"include_sla_days": "perhaps"}, "include_sla_days", "must be true or false, not 'perhaps'"),
+    ({"include_anomalies": "some"}, "include_anomalies", "must be true or false, not 'some'"),
+    ({"include_cdp": "auto"}, "include_cdp", "must be true or false, not 'auto'"),
+    ({"include_failover_plans": "if any"}, "include_failover_plans", "must be true or false, not 'if any'"),
     # wrong values
     ({"rpo": "soon"}, "rpo", "must be a duration such as 24h, 30m or 7d (a number and s, m, h, d or w), not 'soon'"),
     ({"rpo": "-4h"}, "rpo", "-4h"),
