@@ -138,11 +138,16 @@ def test_the_days_of_the_sla_when_asked(run):
     # (6 h, 50%); on the 20th 12 h, covered 00:00-06:00 (6 h, 50%). mail01 is measured from 14:00 on the
     # 19th: 10 h of span, covered 14:00-20:00 (6 h, 60%); on the 20th covered 02:00-08:00 (50%).
     inventory, _warnings = inventory_at_now(run, include_sla=True, include_sla_days=True)
-    day = (lambda entry: (entry["date"], entry["percent"], entry["covered_seconds"], entry["span_seconds"]))
-    assert [day(entry) for entry in hostvars(inventory, "db01")["veeam_sla"]["days"]] == [
+    assert sla_days(inventory, "db01") == [
         ("2026-11-19", 50.0, 6 * 3600, 12 * 3600), ("2026-11-20", 50.0, 6 * 3600, 12 * 3600)]
-    assert [day(entry) for entry in hostvars(inventory, "mail01")["veeam_sla"]["days"]] == [
+    assert sla_days(inventory, "mail01") == [
         ("2026-11-19", 60.0, 6 * 3600, 10 * 3600), ("2026-11-20", 50.0, 6 * 3600, 12 * 3600)]
+
+
+def sla_days(inventory: Any, host: str) -> list[tuple[Any, ...]]:
+    """A host's SLA days as (date, percent, covered_seconds, span_seconds)."""
+    return [(day["date"], day["percent"], day["covered_seconds"], day["span_seconds"])
+            for day in hostvars(inventory, host)["veeam_sla"]["days"]]
 
 
 def test_each_anomaly_with_its_usual_range(run):
