@@ -12,9 +12,10 @@ The main line uses ``.venv`` and ``.build``; any other line ``.venv-core-<line>`
 that run as entries of their own (``2.21/checks:lint docs``): each part has its own build
 copy (``.build/part-checks``, ``.build/core-<line>-checks``) and log.  With more than one job
 an entry's output goes to ``tests/output/matrix/<name>.log`` (``2.21``, ``2.21-checks``) and
-is printed whole when the entry ends, so the lines of two entries never interleave.  At the end a table gives each
-line's steps with their outcome and time.  Every entry runs even when another fails; the
-exit code is non-zero when any failed.  Standard library only.
+is printed whole when the entry ends, so the lines of two entries never interleave.  At the end a
+table gives each line's steps with their outcome and time, then each failed entry's failure lines
+(failure_lines.py).  Every entry runs even when another fails; the exit code is non-zero when any
+failed.  Standard library only.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from run_checks import minutes  # tools/ is on sys.path: this file runs as a script from there
+from failure_lines import failure_lines  # tools/ is on sys.path: this file runs as a script from there
+from run_checks import minutes
 
 REPO = Path(__file__).resolve().parents[1]
 OUTPUT = REPO / "tests" / "output" / "matrix"
@@ -131,6 +133,14 @@ def table(entries: list[Entry]) -> list[str]:
     return rows
 
 
+def say_failure_lines(entry: Entry, label: str) -> None:
+    """What failed in an entry, from its log: the end of make test is all CI shows."""
+    lines = failure_lines(entry.log.read_text(encoding="utf-8", errors="replace"))
+    say(f"\n{label}: what failed on ansible-core {entry.name} (whole output in {entry.log.relative_to(REPO)}):")
+    for line in lines or ["(no failure line found in the log)"]:
+        say(f"  {line}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--main-line", required=True, help="the ansible-core line that lives in .venv, e.g. 2.21")
@@ -152,6 +162,9 @@ def main() -> int:
     for row in table(entries):
         say(row)
     failed = [entry.name for entry in entries if entry.exit_code]
+    for entry in entries:
+        if entry.exit_code and entry.log.exists():
+            say_failure_lines(entry, args.label)
     if failed:
         say(f"{args.label}: FAILED on ansible-core {', '.join(failed)}")
         return 1

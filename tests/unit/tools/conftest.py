@@ -33,3 +33,8 @@ def groups_module() -> ModuleType:
 @pytest.fixture(scope="module")
 def run_checks() -> ModuleType:
     return import_tool("run_checks")
+
+
+@pytest.fixture(scope="module")
+def failure_lines() -> ModuleType:
+    return import_tool("failure_lines")
