@@ -13,9 +13,12 @@ import re
 
 # ansible-test's header for each target ("Running inventory_replicas integration test script").
 TARGET = re.compile(r"^Running \S+ integration test (role|script|playbook)")
-# What ansible-playbook, ansible-test, pytest, a runme.sh under `set -e` and run_checks print on a failure.
-FAILURE = re.compile(r"fatal: \[|FAILED!|^ERROR: |^E {3}|^FAILED |Traceback \(most recent|"
-                     r"^AssertionError|: step \S+ FAILED|^[a-z_-]+: .*\bFAILED\b")
+# run_checks' line that starts a step, and its summary: a target named before them is over.
+STEP_START = re.compile(r"^==> |: summary$")
+# What ansible-playbook, ansible-test, pytest and Python print on a failure: kept with the lines after it.
+FAILURE = re.compile(r"fatal: \[|FAILED!|^ERROR: |^E {3}|^FAILED |Traceback \(most recent|^AssertionError")
+# run_checks' line for a step that failed, with its exit code and time: kept alone.
+STEP_FAILED = re.compile(r": step \S+ FAILED \(exit ")
 FOLLOWING = 4  # lines kept after each failure line: the rest of a message that wraps
 LINE_CHARS = 400
 MOST_LINES = 60
@@ -29,8 +32,12 @@ def failure_lines(log: str) -> list[str]:
     target = shown_target = None
     following = 0
     for line in log.splitlines():
-        if TARGET.match(line):
-            target = line
+        if TARGET.match(line) or STEP_START.search(line):
+            target = line if TARGET.match(line) else None
+        if STEP_FAILED.search(line):
+            kept.append(line)
+            following = 0
+            continue
         if FAILURE.search(line):
             if target is not None and target != shown_target:
                 kept.append(target)

@@ -32,8 +32,13 @@ def test_the_failure_is_shown_with_its_target_and_the_passed_target_is_not(failu
 
 
 def test_a_passing_log_gives_nothing(failure_lines):
-    passing = LOG.split("Running replica_point")[0]
+    passing = LOG[:LOG.index("Running replica_point")]
     assert failure_lines.failure_lines(passing) == []
+
+
+def test_a_target_is_not_named_for_a_failure_of_a_later_step(failure_lines):
+    log = LOG.split("fatal:", maxsplit=1)[0] + "==> make test: step ee\nERROR: ansible-builder failed\n"
+    assert failure_lines.failure_lines(log) == ["ERROR: ansible-builder failed"]
 
 
 def test_only_the_last_lines_are_kept(failure_lines):
