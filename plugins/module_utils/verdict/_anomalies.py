@@ -71,13 +71,14 @@ def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: flo
              min_history: int, history: int) -> list[dict[str, Any]]:
     """One measure (the run field at `place`) over the runs oldest first, a run without it
     skipped: a sliding window of the last `history` values, kept sorted too so the median is one lookup."""
+    measured = [row for row in ordered if isinstance(row[place], NUMBERS) and not isinstance(row[place], bool)]
+    values = [row[place] for row in measured]  # a list beside, not a pair per run: fewer objects for the GC
+    if len(values) <= min_history or _all_usual(values, threshold):
+        return []
     recent: deque[float] = deque()
     ranked: list[float] = []  # the same values as recent, sorted
     found = []
-    for row in ordered:
-        value = row[place]
-        if not isinstance(value, NUMBERS) or isinstance(value, bool):
-            continue
+    for row, value in zip(measured, values):
         if len(ranked) >= min_history:
             median = _median(ranked)
             # Most runs are usual: within the range even at the smallest scale (the share of the
@@ -93,6 +94,15 @@ def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: flo
         if len(ranked) > history:
             del ranked[bisect_left(ranked, recent.popleft())]
     return found
+
+
+def _all_usual(values: list[float], threshold: float) -> bool:
+    """Whether no run can be far from any median of the others: every median lies between the
+    lowest and the highest value, so no run is further from it than their spread, and the least
+    scale only grows with the median; a spread within `threshold` least scales of the lowest
+    value passes every run, as _measure's first test would, one by one (a steady VM: most)."""
+    lowest = min(values)
+    return max(values) - lowest <= threshold * max(MEDIAN_SHARE * lowest, FLOOR)
 
 
 def _judge(value: float, median: float, least: float, ranked: list[float], threshold: float) -> dict[str, Any] | None:
@@ -114,7 +124,7 @@ def _median(ranked: list[float]) -> float:
 
 def _timed(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
     """The rows that have a creation time, each with it as a datetime (a cache keeps ISO text)."""
-    return [row if isinstance(row[0], datetime) else (parse_record_time(row[0]), *row[1:])
+    return [row if row[0].__class__ is datetime else (parse_record_time(row[0]), *row[1:])
             for row in rows if row[0] is not None]
 
 

@@ -77,7 +77,9 @@ def _evidence(summary: Mapping[str, Any], now: datetime) -> tuple[list[datetime]
     """The moments a VM was known replicated (its points or successful sessions), and the spans
     its CDP sessions replicated it: each one that ended Success, and one still running that VBR
     does not mark Failed."""
-    moments = [parse_record_time(text) for text in summary.get("evidence_times") or ()]
+    # The fold's datetimes as they are, without a call each (a VM has one per run or point); a cache's text parsed.
+    moments = [moment if moment.__class__ is datetime else parse_record_time(moment)
+               for moment in summary.get("evidence_times") or ()]
     cdp = summary.get("cdp") or {}
     # VBR marks a CDP session Warning when the RPO was missed for a while: only its end is a point.
     completed = cdp.get("completed") or ()

@@ -54,11 +54,12 @@ def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
                                  "give a window start before now")
     rpo = round(rpo_seconds * SECOND)
     # _micro written out: a VM has one evidence time per run or point of the window.
-    intervals = sorted([(moment, moment + rpo) for each in evidence if (moment := (each - EPOCH) // MICROSECOND) <= end]
-                       + [(_micro(low), _micro(high) + rpo) for low, high in spans if _micro(low) <= end])
-    times = [low for low, _high in intervals]
+    times = sorted([moment for each in evidence if (moment := (each - EPOCH) // MICROSECOND) <= end])
+    ends = [moment + rpo for moment in times]
+    if spans:  # CDP: a few spans, each with its own end
+        times, ends = _with_spans(times, ends, [(_micro(low), _micro(high) + rpo) for low, high in spans if _micro(low) <= end])
     start = max(window, _first_seen(times, seen_from, end))
-    covered = _covered(intervals, start, end)
+    covered = _covered(times, ends, start, end)
     covered_total = sum(high - low for low, high in covered)
     span = end - start
     return {
@@ -131,12 +132,19 @@ def _share(covered: int, span: int) -> float:
     return round(100.0 * covered / span, 2)
 
 
-def _covered(intervals: list[Interval], start: int, end: int) -> list[Interval]:
-    """The union of the sorted intervals ([e, e + rpo] per point), clipped to [start, end], as
+def _with_spans(times: list[int], ends: list[int], spans: list[Interval]) -> tuple[list[int], list[int]]:
+    """The intervals of the points (times, ends) and of the spans, sorted by start, as two lists."""
+    intervals = sorted([*zip(times, ends), *spans])
+    return [low for low, _high in intervals], [high for _low, high in intervals]
+
+
+def _covered(times: list[int], ends: list[int], start: int, end: int) -> list[Interval]:
+    """The union of the intervals [times[i], ends[i]] (sorted by start; [e, e + rpo] per point:
+    two lists, not a pair per point, as a VM has one per run), clipped to [start, end], as
     disjoint intervals oldest first. A point at exactly the end of the previous cover joins it:
     the instant e + rpo is still within the RPO."""
     merged: list[list[int]] = []
-    for moment, until in intervals:
+    for moment, until in zip(times, ends):
         if until <= start:
             continue  # expired before the span began
         if merged and moment <= merged[-1][1]:

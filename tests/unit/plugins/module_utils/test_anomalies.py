@@ -1,11 +1,13 @@
 """Runs that look wrong (verdict/_anomalies): the median/MAD rule on histories worked out by hand."""
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
+from ansible_collections.veeam_em.core.plugins.module_utils.verdict import _anomalies
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._anomalies import anomaly_findings, run_anomalies
 
 
@@ -113,6 +115,32 @@ def test_the_findings_are_the_kinds_of_the_anomalies_in_the_window():
     found = run_anomalies(runs([100, 110, 90, 100, 105, 95, 1000, 100], [600] * 7 + [6000]))
     assert anomaly_findings(found, datetime(2026, 11, 8, tzinfo=timezone.utc)) == ["duration_anomaly"]  # s8 only
     assert anomaly_findings(found, datetime(2026, 11, 1, tzinfo=timezone.utc)) == ["duration_anomaly", "size_anomaly"]
+
+
+def test_a_spread_of_exactly_the_narrowest_usual_range_is_usual_and_a_byte_more_is_judged():
+    # lowest 100: least scale max(0.1 * 100, 1) = 10, so the widest spread that is usual whatever
+    # the median is 5 * 10 = 50. 100 x 5 then 150: median 100, distance 50, not above 50: usual.
+    assert run_anomalies(runs([100] * 5 + [150])) == []
+    # 151: distance 51 > 50, judged; MAD 0, scale 10, score 5.1: flagged.
+    assert [found["score"] for found in run_anomalies(runs([100] * 5 + [151]))] == [5.1]
+
+
+def test_the_shortcut_for_a_steady_vm_never_changes_what_is_found(monkeypatch):
+    """_all_usual passes a VM whose spread is within the narrowest usual range without judging
+    each run; on 2,000 random histories, steady and wild, the anomalies are those that judging
+    every run finds."""
+    rng = random.Random(28)
+    histories = []
+    for _ in range(2000):
+        base, jitter = rng.choice([0, 1, 50, 100, 10**9]), rng.choice([0.0, 0.02, 0.05, 0.1, 0.5, 3.0])
+        values = [max(0, round(base * (1 + rng.uniform(-jitter, jitter)))) for _ in range(rng.randint(0, 40))]
+        if values and rng.random() < 0.3:
+            values[rng.randrange(len(values))] *= rng.choice([0, 2, 10])
+        histories.append(runs(values, [value or 1 for value in values]))
+    with_shortcut = [run_anomalies(history, min_history=3, history=8) for history in histories]
+    monkeypatch.setattr(_anomalies, "_all_usual", lambda values, threshold: False)
+    assert [run_anomalies(history, min_history=3, history=8) for history in histories] == with_shortcut
+    assert sum(map(len, with_shortcut)) > 100  # the histories do hold anomalies to find
 
 
 @pytest.mark.parametrize(("options", "message"), [
