@@ -10,6 +10,7 @@ very steady history (MAD near 0) from flagging ordinary jitter. Pure functions, 
 """
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, insort
 from collections import deque
 from datetime import datetime
@@ -30,6 +31,8 @@ MEDIAN_SHARE = 0.1
 FLOOR = 1.0
 # The types of a measure's value: a run with anything else (None, or a bool) has none.
 NUMBERS = (int, float)
+# Whole numbers below 2 ** 53 are exact as floats (_all_usual).
+EXACT_BELOW = 2.0 ** 53
 
 
 def run_anomalies(runs: Iterable[Mapping[str, Any]], threshold: float = 5.0, min_history: int = 5,
@@ -70,9 +73,10 @@ def anomaly_findings(anomalies: Iterable[Mapping[str, Any]], window_start: datet
 def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: float,
              min_history: int, history: int) -> list[dict[str, Any]]:
     """One measure (the run field at `place`) over the runs oldest first, a run without it
-    skipped: a sliding window of the last `history` values, kept sorted too so the median is one lookup."""
+    skipped: a sliding window of the last `history` values, kept sorted too so the median is one
+    lookup. None when no run has `min_history` earlier ones, or when _all_usual."""
     measured = [row for row in ordered if isinstance(row[place], NUMBERS) and not isinstance(row[place], bool)]
-    values = [row[place] for row in measured]  # a list beside, not a pair per run: fewer objects for the GC
+    values = [row[place] for row in measured]
     if len(values) <= min_history or _all_usual(values, threshold):
         return []
     recent: deque[float] = deque()
@@ -83,7 +87,7 @@ def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: flo
             median = _median(ranked)
             # Most runs are usual: within the range even at the smallest scale (the share of the
             # median), which the MAD can only widen, so they are passed before the MAD is computed.
-            least = max(MEDIAN_SHARE * median, FLOOR)
+            least = _least(median)
             if abs(value - median) > threshold * least:
                 anomaly = _judge(value, median, least, ranked, threshold)
                 if anomaly is not None:
@@ -97,12 +101,24 @@ def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: flo
 
 
 def _all_usual(values: list[float], threshold: float) -> bool:
-    """Whether no run can be far from any median of the others: every median lies between the
-    lowest and the highest value, so no run is further from it than their spread, and the least
-    scale only grows with the median; a spread within `threshold` least scales of the lowest
-    value passes every run, as _measure's first test would, one by one (a steady VM: most)."""
-    lowest = min(values)
-    return max(values) - lowest <= threshold * max(MEDIAN_SHARE * lowest, FLOOR)
+    """Whether _measure's first test passes every run, known without making it run by run (most
+    VMs are steady): their spread is within `threshold` least scales of the lowest value.
+
+    Any median lies between the lowest and the highest value, so no run is further from it than
+    the spread, and the least scale only grows with the median. So too in floating point, as the
+    loop computes, since each step rounds monotonically, when the values are from 0 to below
+    EXACT_BELOW (each exact as a float; no sum of two overflows) and their sum is finite (no
+    NaN). Other values are judged run by run.
+    """
+    lowest, highest = min(values), max(values)
+    if not (0 <= lowest and highest < EXACT_BELOW and math.isfinite(sum(values))):
+        return False
+    return float(highest) - float(lowest) <= threshold * _least(lowest)
+
+
+def _least(median: float) -> float:
+    """The least scale at a median: its share, or the floor."""
+    return max(MEDIAN_SHARE * median, FLOOR)
 
 
 def _judge(value: float, median: float, least: float, ranked: list[float], threshold: float) -> dict[str, Any] | None:
@@ -123,7 +139,8 @@ def _median(ranked: list[float]) -> float:
 
 
 def _timed(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
-    """The rows that have a creation time, each with it as a datetime (a cache keeps ISO text)."""
+    """The rows that have a creation time, each with it as a datetime (a cache keeps ISO text;
+    the fold's datetimes are kept without a call each)."""
     return [row if row[0].__class__ is datetime else (parse_record_time(row[0]), *row[1:])
             for row in rows if row[0] is not None]
 

@@ -56,8 +56,9 @@ def vm_sla(evidence: Iterable[datetime], window_start: datetime, now: datetime,
     # _micro written out: a VM has one evidence time per run or point of the window.
     times = sorted([moment for each in evidence if (moment := (each - EPOCH) // MICROSECOND) <= end])
     ends = [moment + rpo for moment in times]
-    if spans:  # CDP: a few spans, each with its own end
-        times, ends = _with_spans(times, ends, [(_micro(low), _micro(high) + rpo) for low, high in spans if _micro(low) <= end])
+    span_intervals = [(_micro(low), _micro(high) + rpo) for low, high in spans if _micro(low) <= end]
+    if span_intervals:  # CDP: a few spans, each with its own end
+        times, ends = _with_spans(times, ends, span_intervals)
     start = max(window, _first_seen(times, seen_from, end))
     covered = _covered(times, ends, start, end)
     covered_total = sum(high - low for low, high in covered)
@@ -139,9 +140,8 @@ def _with_spans(times: list[int], ends: list[int], spans: list[Interval]) -> tup
 
 
 def _covered(times: list[int], ends: list[int], start: int, end: int) -> list[Interval]:
-    """The union of the intervals [times[i], ends[i]] (sorted by start; [e, e + rpo] per point:
-    two lists, not a pair per point, as a VM has one per run), clipped to [start, end], as
-    disjoint intervals oldest first. A point at exactly the end of the previous cover joins it:
+    """The union of the intervals [times[i], ends[i]] (sorted by start; [e, e + rpo] per point),
+    clipped to [start, end], as disjoint intervals oldest first. A point at exactly the end of the previous cover joins it:
     the instant e + rpo is still within the RPO."""
     merged: list[list[int]] = []
     for moment, until in zip(times, ends):
