@@ -14,8 +14,9 @@ Two paths, each in alternating rounds so a busy machine slows on and off alike:
   include_anomalies true (and sla_target 99) against its defaults (both false); with --with-days
   also with include_sla_days true (`days_on_over_off`: each VM's SLA per day in its host vars).
 
-Each gives the medians, `on_over_off` (issue 28's target: at most 1.1) and the median of each
-round's own ratio, `round_ratio_median`; the inventory also for its CPU seconds (`cpu_`: user and
+Each gives the medians, `on_over_off` (issue 28's target: at most 1.1), the median of each
+round's own ratio, `round_ratio_median`, and `fastest_over_fastest` (the fastest on over the
+fastest off: a busy machine only adds time); the inventory also for its CPU seconds (`cpu_`: user and
 system time of ansible-inventory, which a shared machine's other work does not lengthen as it does
 the wall time) and for the plugin's own part (ansible-core parsing the source). Prints one JSON object.
 """
@@ -98,7 +99,7 @@ def inventory_rounds(simulator: SimulatorProcess, rounds: int, days: int, with_d
               **{f"plugin_{key}": value for key, value in ratios(parse).items()}}
     for prefix, runs in (("days_", seconds), ("days_cpu_", cpu)) if with_days else ():
         result.update({f"{prefix}{key}": value for key, value in ratios({"on": runs["days"], "off": runs["off"]}).items()
-                       if key in ("on_over_off", "round_ratio_median")})
+                       if key in ("on_over_off", "round_ratio_median", "fastest_over_fastest")})
     return result
 
 
