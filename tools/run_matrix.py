@@ -94,6 +94,7 @@ def run_entry(entry: Entry, label: str, stream: bool) -> Entry:
         entry.exit_code = 1
         return entry
     entry.summary_path.unlink(missing_ok=True)
+    entry.log.unlink(missing_ok=True)  # an earlier run's log is not this run's failure (streamed: none written)
     command = [str(python), str(REPO / "tools" / "run_checks.py"), "--label", f"{label} (ansible-core {entry.name})",
                "--venv", str(entry.venv), "--build", str(entry.build), "--summary-json", str(entry.summary_path),
                *entry.steps]

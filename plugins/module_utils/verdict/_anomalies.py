@@ -74,7 +74,7 @@ def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: flo
              min_history: int, history: int) -> list[dict[str, Any]]:
     """One measure (the run field at `place`) over the runs oldest first, a run without it
     skipped: a sliding window of the last `history` values, kept sorted too so the median is one
-    lookup. None when no run has `min_history` earlier ones, or when _all_usual."""
+    lookup. Nothing ([]) at once when no run has `min_history` earlier ones, or when _all_usual."""
     measured = [row for row in ordered if isinstance(row[place], NUMBERS) and not isinstance(row[place], bool)]
     values = [row[place] for row in measured]
     if len(values) <= min_history or _all_usual(values, threshold):

@@ -141,8 +141,8 @@ def _with_spans(times: list[int], ends: list[int], spans: list[Interval]) -> tup
 
 def _covered(times: list[int], ends: list[int], start: int, end: int) -> list[Interval]:
     """The union of the intervals [times[i], ends[i]] (sorted by start; [e, e + rpo] per point),
-    clipped to [start, end], as disjoint intervals oldest first. A point at exactly the end of the previous cover joins it:
-    the instant e + rpo is still within the RPO."""
+    clipped to [start, end], as disjoint intervals oldest first. A point at exactly the end of
+    the previous cover joins it: the instant e + rpo is still within the RPO."""
     merged: list[list[int]] = []
     for moment, until in zip(times, ends):
         if until <= start:

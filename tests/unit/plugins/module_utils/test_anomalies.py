@@ -131,9 +131,9 @@ def test_the_shortcut_for_a_steady_vm_never_changes_what_is_found(monkeypatch):
     anomalies are those that judging every run finds."""
     rng = random.Random(28)
     histories = []
-    for _ in range(2000):
+    for _history in range(2000):
         base, jitter = rng.choice([0, 1, 50, 100, 10**9]), rng.choice([0.0, 0.02, 0.05, 0.1, 0.5, 3.0])
-        values = [max(0, round(base * (1 + rng.uniform(-jitter, jitter)))) for _ in range(rng.randint(0, 40))]
+        values = [max(0, round(base * (1 + rng.uniform(-jitter, jitter)))) for _run in range(rng.randint(0, 40))]
         if values and rng.random() < 0.3:
             values[rng.randrange(len(values))] *= rng.choice([0, 2, 10])
         histories.append(runs(values, [value or 1 for value in values]))
