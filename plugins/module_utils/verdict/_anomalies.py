@@ -29,7 +29,8 @@ MAD_TO_SIGMA = 1.4826
 MEDIAN_SHARE = 0.1
 # One second, one byte: the scale of a history of zeros.
 FLOOR = 1.0
-# The types of a measure's value: a run with anything else (None, or a bool) has none.
+# The types of a measure's value: a run with anything else (None, or a bool), or with a value that
+# is not finite (NaN, which no sort can place, or infinity), has none.
 NUMBERS = (int, float)
 # Whole numbers below 2 ** 53 are exact as floats (_all_usual).
 EXACT_BELOW = 2.0 ** 53
@@ -42,7 +43,7 @@ def run_anomalies(runs: Iterable[Mapping[str, Any]], threshold: float = 5.0, min
     `runs`: its successful completed task sessions, {id, creation_time (ISO 8601 or aware
     datetime), duration_seconds, total_size}, in any order. A run with at least `min_history`
     earlier runs that have the measure is judged against the last `history` of them; a run
-    without the measure is neither judged nor history for it. Each anomaly: {kind,
+    without the measure (None, a bool, NaN or infinity) is neither judged nor history for it. Each anomaly: {kind,
     session_id, creation_time, value, median, usual_low, usual_high, score, history}.
     """
     return row_anomalies([[run.get(key) for key in RUN_FIELDS] for run in runs], threshold, min_history, history)
@@ -75,7 +76,8 @@ def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: flo
     """One measure (the run field at `place`) over the runs oldest first, a run without it
     skipped: a sliding window of the last `history` values, kept sorted too so the median is one
     lookup. Nothing ([]) at once when no run has `min_history` earlier ones, or when _all_usual."""
-    measured = [row for row in ordered if isinstance(row[place], NUMBERS) and not isinstance(row[place], bool)]
+    measured = [row for row in ordered if isinstance(row[place], NUMBERS) and not isinstance(row[place], bool)
+                and -math.inf < row[place] < math.inf]  # exact for any int, false for NaN
     values = [row[place] for row in measured]
     if len(values) <= min_history or _all_usual(values, threshold):
         return []
@@ -106,12 +108,12 @@ def _all_usual(values: list[float], threshold: float) -> bool:
 
     Any median lies between the lowest and the highest value, so no run is further from it than
     the spread, and the least scale only grows with the median. So too in floating point, as the
-    loop computes, since each step rounds monotonically, when the values are from 0 to below
-    EXACT_BELOW (each exact as a float; no sum of two overflows) and their sum is finite (no
-    NaN). Other values are judged run by run.
+    loop computes, since each step rounds monotonically, when the values (finite: _measure) are
+    from 0 to below EXACT_BELOW (each exact as a float; no sum of two overflows). Other values
+    are judged run by run.
     """
     lowest, highest = min(values), max(values)
-    if not (0 <= lowest and highest < EXACT_BELOW and math.isfinite(sum(values))):
+    if not (0 <= lowest and highest < EXACT_BELOW):
         return False
     return float(highest) - float(lowest) <= threshold * _least(lowest)
 

@@ -150,6 +150,14 @@ def test_the_shortcut_for_a_steady_vm_never_changes_what_is_found(monkeypatch):
     assert [found["session_id"] for found in with_shortcut[2000]] == ["s6"]  # the float distance is above the edge
 
 
+def test_a_value_that_is_not_finite_is_no_measure():
+    # NaN and infinity are passed like None: s8 (1000) is judged against the five 100s around them.
+    given = runs([100, 100, float("nan"), 100, float("inf"), 100, 100, 1000])
+    assert [(found["session_id"], found["history"]) for found in run_anomalies(given)] == [("s8", 5)]
+    # A NaN in a short sliding window upset its sort and the removal of the oldest value (IndexError).
+    assert run_anomalies(runs([100] * 4, [1.0, float("nan"), 0.0, 0.0]), min_history=2, history=3) == []
+
+
 @pytest.mark.parametrize(("options", "message"), [
     ({"threshold": 0}, "the anomaly threshold must be a number above 0"),
     ({"min_history": 0}, "the anomaly minimum history must be a whole number of runs from 1"),
