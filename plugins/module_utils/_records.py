@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
 
@@ -23,6 +23,12 @@ def parse_record_time(value: Any) -> datetime | None:
     if moment.tzinfo is None:
         raise ConfigurationError(f"a task session time has no time zone: {value!r}")
     return moment
+
+
+def record_times(values: Iterable[Any]) -> list[datetime | None]:
+    """parse_record_time() of each value, a datetime kept as it is without a call: the fold keeps
+    its times as datetimes, a VM has one per run or point, and a cache's text is parsed."""
+    return [value if value.__class__ is datetime else parse_record_time(value) for value in values]
 
 
 def task_session_record(raw: dict[str, Any]) -> dict[str, Any]:

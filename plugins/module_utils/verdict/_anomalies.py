@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, insort
-from collections import deque
 from datetime import datetime
 from operator import itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
+from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time, record_times
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso
 
 # A run as the fold keeps it (_history.History.runs): these task session keys, in this order.
@@ -74,17 +73,16 @@ def anomaly_findings(anomalies: Iterable[Mapping[str, Any]], window_start: datet
 def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: float,
              min_history: int, history: int) -> list[dict[str, Any]]:
     """One measure (the run field at `place`) over the runs oldest first, a run without it
-    skipped: a sliding window of the last `history` values, kept sorted too so the median is one
+    skipped: a sliding window of the last `history` values, kept sorted so the median is one
     lookup. Nothing ([]) at once when no run has `min_history` earlier ones, or when _all_usual."""
     measured = [row for row in ordered if isinstance(row[place], NUMBERS) and not isinstance(row[place], bool)
                 and -math.inf < row[place] < math.inf]  # exact for any int, false for NaN
     values = [row[place] for row in measured]
     if len(values) <= min_history or _all_usual(values, threshold):
         return []
-    recent: deque[float] = deque()
-    ranked: list[float] = []  # the same values as recent, sorted
+    ranked: list[float] = []  # the last `history` values before this run's, sorted
     found = []
-    for row, value in zip(measured, values):
+    for index, (row, value) in enumerate(zip(measured, values)):
         if len(ranked) >= min_history:
             median = _median(ranked)
             # Most runs are usual: within the range even at the smallest scale (the share of the
@@ -95,10 +93,9 @@ def _measure(kind: str, ordered: list[Sequence[Any]], place: int, threshold: flo
                 if anomaly is not None:
                     found.append({"kind": kind, "session_id": row[1], "creation_time": iso(row[0]),
                                   "value": value, **anomaly, "history": len(ranked), "_moment": row[0]})
-        recent.append(value)
         insort(ranked, value)
-        if len(ranked) > history:
-            del ranked[bisect_left(ranked, recent.popleft())]
+        if index >= history:  # the value leaving the window
+            del ranked[bisect_left(ranked, values[index - history])]
     return found
 
 
@@ -141,10 +138,10 @@ def _median(ranked: list[float]) -> float:
 
 
 def _timed(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
-    """The rows that have a creation time, each with it as a datetime (a cache keeps ISO text;
-    the fold's datetimes are kept without a call each)."""
-    return [row if row[0].__class__ is datetime else (parse_record_time(row[0]), *row[1:])
-            for row in rows if row[0] is not None]
+    """The rows that have a creation time, each with it as a datetime (a cache keeps ISO text)."""
+    timed = [row for row in rows if row[0] is not None]
+    return [row if moment is row[0] else (moment, *row[1:])
+            for row, moment in zip(timed, record_times([row[0] for row in timed]))]
 
 
 def _check_options(threshold: float, min_history: int, history: int) -> None:

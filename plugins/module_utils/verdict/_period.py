@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 from ansible_collections.veeam_em.core.plugins.module_utils._errors import ConfigurationError
-from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time
+from ansible_collections.veeam_em.core.plugins.module_utils._records import parse_record_time, record_times
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._anomalies import row_anomalies
 from ansible_collections.veeam_em.core.plugins.module_utils.verdict._sla import vm_sla, with_target
 
@@ -77,9 +77,7 @@ def _evidence(summary: Mapping[str, Any], now: datetime) -> tuple[list[datetime]
     """The moments a VM was known replicated (its points or successful sessions), and the spans
     its CDP sessions replicated it: each one that ended Success, and one still running that VBR
     does not mark Failed."""
-    # The fold's datetimes as they are, without a call each (a VM has one per run or point); a cache's text parsed.
-    moments = [moment if moment.__class__ is datetime else parse_record_time(moment)
-               for moment in summary.get("evidence_times") or ()]
+    moments = record_times(summary.get("evidence_times") or ())
     cdp = summary.get("cdp") or {}
     # VBR marks a CDP session Warning when the RPO was missed for a while: only its end is a point.
     completed = cdp.get("completed") or ()
