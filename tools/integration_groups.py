@@ -12,6 +12,7 @@ output goes to a log printed whole when the group ends.  Standard library only.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -57,10 +58,12 @@ def group_copy(installed_root: Path, collection_path: Path, group: str, first: b
 def run_groups(commands: dict[str, tuple[list[str], Path, dict[str, str]]], logs: Path,
                say: Callable[[str], None]) -> int:
     """Run each group's (command, cwd, env) at once, each into ``<logs>/integration-<group>.log``;
-    print each log whole as its group ends; the first non-zero exit code, else 0."""
+    print each log whole as its group ends, then its targets' seconds (target_seconds: cwd is the
+    content root); the first non-zero exit code, else 0."""
     logs.mkdir(parents=True, exist_ok=True)
     running: dict[str, tuple[subprocess.Popen, Any, Path, float]] = {}
     codes = []
+    began = time.time()
     try:
         for group, (command, cwd, env) in commands.items():
             log = logs / f"integration-{group}.log"
@@ -76,6 +79,7 @@ def run_groups(commands: dict[str, tuple[list[str], Path, dict[str, str]]], logs
                 del running[group]
                 say(f"\n---- integration {group}: exit {process.returncode} after {time.monotonic() - started:.0f} s ----")
                 say(log.read_text(encoding="utf-8", errors="replace"))
+                say(f"integration {group}: seconds per target: {target_seconds(commands[group][1], began) or 'none recorded'}")
                 codes.append(process.returncode)
             time.sleep(0.5)
     finally:
@@ -85,3 +89,20 @@ def run_groups(commands: dict[str, tuple[list[str], Path, dict[str, str]]], logs
             process.wait()
             handle.close()
     return next((code for code in codes if code), 0)
+
+
+def target_seconds(content_root: Path, since: float) -> str:
+    """Each target's run time as ansible-test recorded it (``run_time_seconds`` in the results it
+    writes to ``tests/output/data/integration-*.json`` under the content root, since `since`, a
+    time.time()), longest first, such as ``role 412, inventory 98``: where make test's minutes go.
+    Empty when there are none (no target passed, or the file is unreadable)."""
+    times: dict[str, int] = {}
+    for result in (content_root / "tests" / "output" / "data").glob("integration-*.json"):
+        try:
+            if result.stat().st_mtime < since:
+                continue  # an earlier run's
+            targets = json.loads(result.read_text(encoding="utf-8")).get("targets", {})
+            times.update({name: int(target["run_time_seconds"]) for name, target in targets.items()})
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue  # the figures are a help, never a reason to fail
+    return ", ".join(f"{name} {seconds}" for name, seconds in sorted(times.items(), key=lambda item: (-item[1], item[0])))

@@ -2,6 +2,7 @@
 each group run at once in its own copy, and a target without a group refused."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -70,3 +71,21 @@ def test_a_group_that_cannot_start_leaves_no_other_group_running(groups_module, 
         groups_module.run_groups(commands, tmp_path / "logs", lambda _text: None)
     # group1 was started, then terminated and reaped, not left sleeping.
     assert len(started) == 1 and started[0].returncode is not None
+
+
+def test_each_group_ends_with_its_targets_seconds_longest_first(groups_module, tmp_path):
+    """The seconds ansible-test recorded in this run's results, not an earlier run's."""
+    data = tmp_path / "tests" / "output" / "data"
+    data.mkdir(parents=True)
+    earlier = data / "integration-2026-01-01-00-00-00.json"
+    earlier.write_text('{"targets": {"old_target": {"run_time_seconds": 999}}}', encoding="utf-8")
+    os.utime(earlier, (1, 1))
+    write_results = ("import json, pathlib; pathlib.Path('tests/output/data/integration-now.json').write_text(json.dumps("
+                     "{'targets': {'inventory': {'run_time_seconds': 98}, 'role': {'run_time_seconds': 412}, "
+                     "'filter': {'run_time_seconds': 98}}}))")
+    commands = {"group1": ([sys.executable, "-c", write_results], tmp_path, {}),
+                "group2": ([sys.executable, "-c", "pass"], tmp_path / "logs", {})}
+    said: list[str] = []
+    assert groups_module.run_groups(commands, tmp_path / "logs", said.append) == 0
+    assert "integration group1: seconds per target: role 412, filter 98, inventory 98" in said
+    assert "integration group2: seconds per target: none recorded" in said
