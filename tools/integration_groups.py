@@ -103,6 +103,6 @@ def target_seconds(content_root: Path, since: float) -> str:
                 continue  # an earlier run's
             targets = json.loads(result.read_text(encoding="utf-8")).get("targets", {})
             times.update({name: int(target["run_time_seconds"]) for name, target in targets.items()})
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, OverflowError):
             continue  # the figures are a help, never a reason to fail
     return ", ".join(f"{name} {seconds}" for name, seconds in sorted(times.items(), key=lambda item: (-item[1], item[0])))

@@ -10,6 +10,7 @@ from ansible_collections.veeam_em.core.plugins.module_utils._gather import task_
 from ansible_collections.veeam_em.core.plugins.module_utils._records import (
     backup_server_record,
     latest_per_vm,
+    record_times,
     task_session_record,
 )
 from ansible_collections.veeam_em.core.plugins.module_utils._times import iso, parse_duration, parse_moment
@@ -65,6 +66,16 @@ def raw_task(**changes):
     }
     raw.update(changes)
     return raw
+
+
+def test_record_times_keep_a_datetime_and_parse_text():
+    kept = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
+    times = record_times([kept, "2026-12-01T08:00:00Z", None, "2026-12-01T09:30:00+01:00"])
+    assert times[0] is kept
+    assert times[1:] == [datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc), None,
+                         datetime(2026, 12, 1, 8, 30, tzinfo=timezone.utc)]
+    with pytest.raises(ConfigurationError, match="a task session time has no time zone: '2026-12-01T08:00:00'"):
+        record_times(["2026-12-01T08:00:00"])
 
 
 def test_task_session_record_has_the_design_keys_and_types():
